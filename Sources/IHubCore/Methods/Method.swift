@@ -1,0 +1,100 @@
+/// One named operation of the method table: what C and Python reach through
+/// `ihub_call`, Lua through `ihub.<ns>.<op>{...}`, and the CLI through
+/// `ihub call`. Declared once, with its documentation.
+struct Method: Sendable {
+    let name: String
+    let summary: String
+    let params: [Field]
+    /// Writes run in one transaction and are hidden from methodology scripts.
+    let writes: Bool
+    let run: @Sendable (Engine, JSON) throws(IHubError) -> JSON
+
+    init(_ name: String, _ summary: String, writes: Bool = false, params: [Field] = [],
+         run: @escaping @Sendable (Engine, JSON) throws(IHubError) -> JSON)
+    {
+        self.name = name
+        self.summary = summary
+        self.writes = writes
+        self.params = params
+        self.run = run
+    }
+
+    var described: JSON {
+        [
+            "name": .string(name),
+            "summary": .string(summary),
+            "writes": .bool(writes),
+            "params": .array(params.map(\.described)),
+        ]
+    }
+}
+
+/// Every operation, in catalogue order. Add an operation to its area's
+/// list and it appears in C, Python, Lua, the CLI and `api.describe`.
+enum MethodTable {
+    static let all: [Method] = ApiMethods.all + HubMethods.all + SchoolMethods.all + PersonMethods.all
+        + ScriptMethods.all + DemoMethods.all
+
+    static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+
+    static func find(_ name: String) throws(IHubError) -> Method {
+        guard let m = byName[name] else {
+            let namespace = name.split(separator: ".").first.map(String.init) ?? name
+            let near = all.filter { $0.name.hasPrefix(namespace + ".") }.map(\.name)
+            let hint = near.isEmpty ? "api.describe lists them" : "did you mean one of \(near.joined(separator: ", "))?"
+            throw IHubError(.notFound, "unknown method '\(name)' (\(hint))")
+        }
+        return m
+    }
+}
+
+/// Records are addressed by their integer id or their stable external code.
+struct RecordKey {
+    let id: Int64?
+    let code: String?
+
+    static let fields: [Field] = [
+        .optional("id", .integer, "the record's id"),
+        .optional("code", .string, "the record's stable external code"),
+    ]
+
+    init(_ params: JSON, entity: String) throws(IHubError) {
+        id = params["id"]?.int
+        code = params["code"]?.string
+        if (id == nil) == (code == nil) {
+            throw IHubError.invalid("params: give the \(entity)'s id or its code (one of them)")
+        }
+    }
+
+    var text: String { code.map { "'\($0)'" } ?? "#\(id!)" }
+
+    /// The row id, or a not-found error naming the record.
+    func resolve(_ db: Database, table: String, entity: String) throws(IHubError) -> Int64 {
+        let found: Int64?
+        if let id {
+            found = try db.scalarInt("SELECT id FROM \(table) WHERE id = ?", [.int(id)])
+        } else {
+            found = try db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code!)])
+        }
+        guard let found else { throw IHubError.notFound("\(entity) \(text) not found") }
+        return found
+    }
+}
+
+/// Paging shared by the list operations.
+struct Page {
+    static let fields: [Field] = [
+        .optional("limit", .integer, "at most this many records (default: all)"),
+        .optional("offset", .integer, "skip this many records first (default 0)"),
+    ]
+
+    let limit: Int64
+    let offset: Int64
+
+    init(_ params: JSON) throws(IHubError) {
+        limit = params["limit"]?.int ?? -1
+        offset = params["offset"]?.int ?? 0
+        if params["limit"] != nil && limit < 0 { throw IHubError.invalid("params.limit: must be 0 or more") }
+        if offset < 0 { throw IHubError.invalid("params.offset: must be 0 or more") }
+    }
+}

@@ -1,0 +1,122 @@
+/// The declared shape of a method's parameters. One declaration serves
+/// validation (errors name the field path), `api.describe`, and the help of
+/// the CLI and the REPL.
+indirect enum Shape: Sendable {
+    case string
+    case integer
+    case number
+    case boolean
+    case date                 // "YYYY-MM-DD"
+    case oneOf([String])      // a string from a fixed set
+    case array(Shape)
+    case object([Field])      // known fields only
+    case any
+
+    var typeName: String {
+        switch self {
+        case .string: return "string"
+        case .integer: return "integer"
+        case .number: return "number"
+        case .boolean: return "boolean"
+        case .date: return "date"
+        case .oneOf: return "enum"
+        case .array: return "array"
+        case .object: return "object"
+        case .any: return "any"
+        }
+    }
+}
+
+struct Field: Sendable {
+    let name: String
+    let shape: Shape
+    let required: Bool
+    let doc: String
+
+    static func required(_ name: String, _ shape: Shape, _ doc: String) -> Field {
+        Field(name: name, shape: shape, required: true, doc: doc)
+    }
+
+    static func optional(_ name: String, _ shape: Shape, _ doc: String) -> Field {
+        Field(name: name, shape: shape, required: false, doc: doc)
+    }
+}
+
+extension Shape {
+    /// Checks `value` against the shape; the error names `path`.
+    func validate(_ value: JSON, at path: String) throws(IHubError) {
+        switch self {
+        case .any:
+            return
+        case .string:
+            guard value.string != nil else { throw mismatch(value, "a string", path) }
+        case .integer:
+            guard value.int != nil else { throw mismatch(value, "an integer", path) }
+        case .number:
+            guard value.double != nil else { throw mismatch(value, "a number", path) }
+        case .boolean:
+            guard value.bool != nil else { throw mismatch(value, "a boolean", path) }
+        case .date:
+            guard let s = value.string else { throw mismatch(value, "a date (YYYY-MM-DD)", path) }
+            guard Shape.isDate(s) else { throw IHubError.invalid("\(path): expected a date (YYYY-MM-DD), got \"\(s)\"") }
+        case .oneOf(let choices):
+            guard let s = value.string else { throw mismatch(value, "one of \(choices.joined(separator: ", "))", path) }
+            guard choices.contains(s) else {
+                throw IHubError.invalid("\(path): \"\(s)\" is not one of \(choices.joined(separator: ", "))")
+            }
+        case .array(let element):
+            guard let elements = value.array else { throw mismatch(value, "an array", path) }
+            for (i, e) in elements.enumerated() { try element.validate(e, at: "\(path)[\(i)]") }
+        case .object(let fields):
+            guard let members = value.members else { throw mismatch(value, "an object", path) }
+            for m in members {
+                guard let field = fields.first(where: { $0.name == m.key }) else {
+                    let known = fields.map(\.name).joined(separator: ", ")
+                    throw IHubError.invalid("\(path).\(m.key): unknown field (known: \(known.isEmpty ? "none" : known))")
+                }
+                if m.value.isNull && !field.required { continue }
+                try field.shape.validate(m.value, at: "\(path).\(m.key)")
+            }
+            for field in fields where field.required && (value[field.name] ?? .null).isNull {
+                throw IHubError.invalid("\(path).\(field.name): missing (\(field.doc))")
+            }
+        }
+    }
+
+    private func mismatch(_ value: JSON, _ expected: String, _ path: String) -> IHubError {
+        IHubError.invalid("\(path): expected \(expected), got \(value.kindName)")
+    }
+
+    static func isDate(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return false }
+        let digits = b.indices.filter { $0 != 4 && $0 != 7 }
+        guard digits.allSatisfy({ b[$0] >= 0x30 && b[$0] <= 0x39 }) else { return false }
+        let num = { (r: Range<Int>) in r.reduce(0) { $0 * 10 + Int(b[$1] - 0x30) } }
+        let (y, m, d) = (num(0..<4), num(5..<7), num(8..<10))
+        guard (1...12).contains(m), d >= 1 else { return false }
+        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+        return d <= days
+    }
+
+    /// The shape as a JSON description, for api.describe.
+    var described: JSON {
+        switch self {
+        case .oneOf(let choices): return ["type": "enum", "values": .array(choices.map { .string($0) })]
+        case .array(let element): return ["type": "array", "items": element.described]
+        case .object(let fields): return ["type": "object", "fields": .array(fields.map(\.described))]
+        default: return ["type": .string(typeName)]
+        }
+    }
+}
+
+extension Field {
+    var described: JSON {
+        var d = shape.described.members ?? []
+        d.insert(JSON.Member("name", .string(name)), at: 0)
+        d.append(JSON.Member("required", .bool(required)))
+        d.append(JSON.Member("doc", .string(doc)))
+        return .object(d)
+    }
+}

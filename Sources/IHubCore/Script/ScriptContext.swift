@@ -1,0 +1,126 @@
+import IHubLua
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// One sandboxed Lua state (see Sources/IHubLua) bound to an engine. Swift
+/// never touches the lua_State: it calls the shim, which runs everything
+/// that can raise under lua_pcall, and serves `ihub.<ns>.<op>{...}` calls
+/// through `hostCall`, returning a status and a message instead of raising.
+package final class ScriptContext {
+    package enum Outcome: Equatable {
+        case done(values: [JSON], output: String)
+        /// The chunk ends early (the message says where): a REPL reads
+        /// another line.
+        case incomplete(String)
+    }
+
+    unowned let engine: Engine
+    let writes: Bool
+    private var state: OpaquePointer?
+
+    init(engine: Engine, writes: Bool, timeMs: Int, memoryMB: Int) throws(IHubError) {
+        self.engine = engine
+        self.writes = writes
+        // A methodology script reads; it never re-enters its own context.
+        let exposed = MethodTable.all
+            .filter { writes || (!$0.writes && !$0.name.hasPrefix("script.")) }
+            .map(\.name)
+        let names = exposed.map { strdup($0) }
+        defer { names.forEach { free($0) } }
+        let opened: OpaquePointer? = names.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in
+            var config = ihl_config()
+            config.memory_limit = memoryMB << 20
+            config.time_limit_ms = UInt(timeMs)
+            config.methods = buffer.baseAddress
+            config.method_count = buffer.count
+            config.host = hostCall
+            config.host_ctx = Unmanaged.passUnretained(self).toOpaque()
+            return ihl_open(&config)
+        }
+        guard let opened else { throw IHubError(.noMemory, "cannot create a Lua state: out of memory") }
+        state = opened
+    }
+
+    deinit { ihl_close(state) }
+
+    /// Runs a chunk in this context's globals.
+    package func eval(_ source: String, chunkname: String, expressionFirst: Bool = false) throws(IHubError) -> Outcome {
+        var result: UnsafeMutablePointer<CChar>?
+        let outcome = source.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                ihl_eval(state, chunkname, chars.baseAddress, chars.count,
+                         expressionFirst ? IHL_EXPRESSION_FIRST : 0, &result)
+            }
+        } ?? {
+            var copy = source
+            copy.makeContiguousUTF8()
+            return copy.withCString { ihl_eval(state, chunkname, $0, copy.utf8.count, expressionFirst ? IHL_EXPRESSION_FIRST : 0, &result) }
+        }()
+        defer { free(result) }
+        let text = result.map { String(cString: $0) } ?? "out of memory"
+        switch Int(outcome) {
+        case Int(IHL_OK):
+            let doc: JSON
+            do {
+                doc = try JSONParser.parse(text)
+            } catch {
+                throw IHubError(.error, "\(chunkname): cannot read the script's result: \(error.message)")
+            }
+            return .done(values: doc["values"]?.array ?? [], output: doc["output"]?.string ?? "")
+        case Int(IHL_INCOMPLETE): return .incomplete(text)
+        default: throw ScriptContext.failure(outcome, text)
+        }
+    }
+
+    /// Calls a global Lua function with JSON arguments; returns its results.
+    func callGlobal(_ name: String, _ args: [JSON]) throws(IHubError) -> [JSON] {
+        var result: UnsafeMutablePointer<CChar>?
+        let argsText = JSON.array(args).serialized()
+        let outcome = ihl_call_global(state, name, argsText, argsText.utf8.count, &result)
+        defer { free(result) }
+        let text = result.map { String(cString: $0) } ?? "out of memory"
+        guard Int(outcome) == Int(IHL_OK) else { throw ScriptContext.failure(outcome, text) }
+        do {
+            return try JSONParser.parse(text).array ?? []
+        } catch {
+            throw IHubError(.error, "\(name): cannot read the function's result: \(error.message)")
+        }
+    }
+
+    package var memoryUsed: Int { ihl_memory_used(state) }
+
+    private static func failure(_ outcome: Int32, _ message: String) -> IHubError {
+        switch outcome {
+        case Int32(IHL_MEMORY), Int32(IHL_TIME): return IHubError(.limit, message)
+        default: return IHubError(.script, message)
+        }
+    }
+}
+
+/// Serves ihub.<ns>.<op>{...} from Lua: dispatches through the method table
+/// and hands back JSON or a message. Never raises; the shim raises for us.
+private func hostCall(_ ctx: UnsafeMutableRawPointer?, _ method: UnsafePointer<CChar>?,
+                      _ params: UnsafePointer<CChar>?, _ length: Int,
+                      _ result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
+{
+    guard let ctx, let method, let params, let result else { return Status.misuse.rawValue }
+    let context = Unmanaged<ScriptContext>.fromOpaque(ctx).takeUnretainedValue()
+    let name = String(cString: method)
+    do throws(IHubError) {
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(params).assumingMemoryBound(to: UInt8.self), count: length)
+        let method = try MethodTable.find(name)
+        if method.writes && !context.writes {
+            throw IHubError(.misuse, "\(name): methodology scripts may not write (use the admin context)")
+        }
+        let text = try context.engine.call(name, paramsText: bytes)
+        result.pointee = strdup(text)
+        return Status.ok.rawValue
+    } catch {
+        result.pointee = strdup("\(name): \(error.message)")
+        return error.status.rawValue
+    }
+}

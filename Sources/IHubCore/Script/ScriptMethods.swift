@@ -1,0 +1,14 @@
+/// Running hub scripts (the methodology context) through the method table.
+enum ScriptMethods {
+    static let all: [Method] = [
+        Method("script.eval", "Run a methodology script (read-only, budgeted) and return its values and printed output.",
+               params: [.required("source", .string, "the Lua text"),
+                        .optional("name", .string, "the script's name in messages (default \"script\")")]) { engine, p throws(IHubError) in
+            let name = p["name"]?.string ?? "script"
+            switch try engine.methodology().eval(p["source"]!.string!, chunkname: name) {
+            case .done(let values, let output): return ["values": .array(values), "output": .string(output)]
+            case .incomplete(let message): throw IHubError(.script, message)
+            }
+        },
+    ]
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import IHubCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+@main
+struct IHubCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ihub",
+        abstract: "Run a Regional Innovation Hub: schools, people, mentoring and analytics, scriptable in Lua.",
+        version: IHubInfo.version,
+        subcommands: [Demo.self, Call.self, Repl.self])
+}
+
+/// Options shared by the commands that open a database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "Time budget of one admin Lua evaluation, in milliseconds.")
+    var adminTimeMs: Int?
+
+    func open(_ path: String) throws(IHubError) -> Engine {
+        var options = Engine.Options()
+        if let adminTimeMs { options = try Engine.Options(json: ["admin_time_ms": .int(Int64(adminTimeMs))]) }
+        return try Engine(path: path, options: options)
+    }
+}
+
+/// Standard error and flushing, without touching C's global FILE pointers
+/// (which Swift 6 treats as shared mutable state).
+enum Console {
+    static func error(_ line: String) {
+        var text = line.hasSuffix("\n") ? line : line + "\n"
+        text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    }
+
+    static func flush() { fflush(nil) }
+}
+
+extension IHubError {
+    /// Prints the error the way every command reports failures, and exits
+    /// with the status code.
+    func exit() -> ExitCode {
+        Console.error("ihub: \(status.name): \(message)\n")
+        return ExitCode(status.rawValue)
+    }
+}
+
+struct Call: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one operation of the method table and print its JSON result.",
+        discussion: "Example: ihub call school.list '{\"hub\":\"EE-ACC\"}' --db region.db\n`ihub call api.describe` lists every operation.")
+
+    @Argument(help: "The operation, e.g. school.add.")
+    var method: String
+
+    @Argument(help: "Its parameters as a JSON object (default {}); - reads them from standard input.")
+    var params: String?
+
+    @Option(name: .long, help: "The database file (\":memory:\" for a throwaway one).")
+    var db: String = ":memory:"
+
+    @Flag(name: .long, help: "Print compact JSON on one line.")
+    var compact = false
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() throws {
+        do throws(IHubError) {
+            let engine = try database.open(db)
+            var text = params ?? "{}"
+            if text == "-" { text = readAll() }
+            let parsed: JSON
+            do {
+                parsed = try JSONParser.parse(text)
+            } catch {
+                throw IHubError(.invalid, "params: \(error.message)")
+            }
+            print(try engine.call(method, parsed).serialized(pretty: !compact))
+        } catch {
+            throw error.exit()
+        }
+    }
+
+    private func readAll() -> String {
+        var lines: [String] = []
+        while let line = readLine(strippingNewline: false) { lines.append(line) }
+        return lines.joined()
+    }
+}

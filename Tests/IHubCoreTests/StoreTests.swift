@@ -1,0 +1,64 @@
+import Testing
+@testable import IHubCore
+
+@Suite struct StoreTests {
+    @Test func migrationsAreRecordedAndReopeningKeepsData() throws {
+        let path = temporaryDirectory() + "/hub.db"
+        do {
+            let e = try Engine(path: path)
+            _ = try e.call("hub.add", ["code": "FI-TRE", "name": "Tampere", "country": "FI"])
+            #expect(try e.db.scalarInt("SELECT count(*) FROM ihub_migrations") == Migrations.latest)
+            #expect(try e.db.scalarText("PRAGMA journal_mode") == "wal")
+            #expect(try e.db.scalarInt("PRAGMA foreign_keys") == 1)
+            e.close()
+        }
+        let again = try Engine(path: path)
+        #expect(try again.call("hub.get", ["code": "FI-TRE"])["name"] == "Tampere")
+    }
+
+    @Test func newerSchemaIsRefused() throws {
+        let path = temporaryDirectory() + "/new.db"
+        let e = try Engine(path: path)
+        try e.db.execute("PRAGMA user_version = \(Migrations.latest + 1)")
+        e.close()
+        let error = failure { try Engine(path: path) }
+        #expect(error?.status == .version)
+        #expect(error?.message.contains("newer than this ihub knows") == true)
+    }
+
+    @Test func nonDatabaseFileIsRefusedCleanly() {
+        let path = temporaryDirectory() + "/notes.txt"
+        writeFile(path, Array(String(repeating: "not a database at all\n", count: 200).utf8))
+        let error = failure { try Engine(path: path) }
+        #expect(error?.status == .corrupt)
+    }
+
+    @Test func foreignSQLiteFileIsRefused() throws {
+        let path = temporaryDirectory() + "/other.db"
+        let db = try Database(path: path, create: true, busyTimeoutMs: 100)
+        try db.execute("CREATE TABLE invoices(id INTEGER)")
+        db.close()
+        let error = failure { try Engine(path: path) }
+        #expect(error?.status == .corrupt)
+        #expect(error?.message.contains("not an ihub database") == true)
+    }
+
+    @Test func unwritablePathIsAnIOError() {
+        let error = failure { try Engine(path: "/proc/no-such-dir/hub.db") }
+        #expect(error?.status == .io)
+        #expect(error?.message.contains("/proc/no-such-dir/hub.db") == true)
+    }
+
+    @Test func missingFileWithoutCreateIsNotFound() throws {
+        var options = Engine.Options()
+        options = try Engine.Options(json: ["create": false])
+        let error = failure { try Engine(path: temporaryDirectory() + "/absent.db", options: options) }
+        #expect(error?.status == .notFound)
+    }
+
+    @Test func optionsAreValidated() {
+        #expect(failure { try Engine.Options(json: ["script_time_ms": "fast"]) }?.message
+                == "options.script_time_ms: expected an integer, got a string")
+        #expect(failure { try Engine.Options(json: ["colour": 1]) }?.status == .invalid)
+    }
+}

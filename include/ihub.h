@@ -1,0 +1,177 @@
+/*
+** ihub.h — the C interface of libihub, the engine of a Regional Innovation Hub.
+**
+** libihub keeps a hub's schools, people and mentoring in one SQLite file and
+** runs the hub's own rules as sandboxed Lua. Everything it does is one named
+** operation of a single method table, reached through ihub_call() with JSON in
+** and JSON out; ihub_call(h, "api.describe", NULL, &out) lists them all.
+**
+** Conventions (the same for every function below):
+**   - Every fallible function returns an int status: IHUB_OK (0) or one of the
+**     IHUB_* codes. The message that goes with a failure is one line naming the
+**     cause and the place ("params.schools[3].code: expected a string").
+**   - Text is UTF-8 and NUL-terminated, in both directions.
+**   - Memory that libihub hands out is released with ihub_free(), never with
+**     the caller's free(). Pointers passed in stay owned by the caller.
+**   - A handle may be used from any thread; calls on one handle are serialized
+**     inside the library. Several handles may open one database file.
+*/
+#ifndef IHUB_H
+#define IHUB_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The version of this interface. It grows by one whenever a function is
+** added or changed; compare it with ihub_abi_version() at run time to make
+** sure the library you loaded is the one you compiled against. */
+#define IHUB_ABI_VERSION 1
+
+/* Status codes. */
+#define IHUB_OK          0   /* success */
+#define IHUB_ERROR       1   /* an error that fits no other code */
+#define IHUB_INVALID     2   /* a parameter is missing, malformed or of the wrong type */
+#define IHUB_NOTFOUND    3   /* an id, code or method that does not exist */
+#define IHUB_CONFLICT    4   /* the thing already exists (e.g. a duplicate code) */
+#define IHUB_CONSTRAINT  5   /* a rule of the data model would be broken */
+#define IHUB_SCRIPT      6   /* a Lua script raised an error */
+#define IHUB_LIMIT       7   /* a script ran past its time or memory budget */
+#define IHUB_NOMEM       8   /* the library ran out of memory */
+#define IHUB_IO          9   /* the database file could not be read or written */
+#define IHUB_CORRUPT    10   /* the file is not an ihub database, or is damaged */
+#define IHUB_BUSY       11   /* the database stayed locked past the busy timeout */
+#define IHUB_MISUSE     12   /* the interface was used wrongly: NULL or closed handle */
+#define IHUB_VERSION    13   /* the file was written by a newer ihub */
+
+/* The opaque handle on one open database. */
+typedef struct ihub ihub;
+
+/* ihub_abi_version — the IHUB_ABI_VERSION the library was built with.
+**
+** Never fails. Thread: any.
+*/
+int ihub_abi_version(void);
+
+/* ihub_version — the library's release as text, e.g. "0.1.0".
+**
+** Returns a static string; do not free it. Never fails. Thread: any.
+*/
+const char *ihub_version(void);
+
+/* ihub_status_name — the name of a status code, e.g. "IHUB_NOTFOUND".
+**
+** Returns a static string ("IHUB_UNKNOWN" for a code that is not one of the
+** above); do not free it. Never fails. Thread: any.
+*/
+const char *ihub_status_name(int status);
+
+/* ihub_open — open (or create) an ihub database.
+**
+**   path          the database file, UTF-8; ":memory:" for a private
+**                 in-memory database. Created if it does not exist.
+**   options_json  NULL, or a JSON object of options:
+**                   "create"           false: fail with IHUB_NOTFOUND instead
+**                                      of creating a missing file (default true)
+**                   "busy_timeout_ms"  how long to wait for a lock (5000)
+**                   "script_time_ms"   time budget of one methodology script
+**                                      evaluation (1000)
+**                   "script_memory_mb" memory budget of the methodology Lua
+**                                      state (64)
+**                   "admin_time_ms"    time budget of one ihub_eval (60000)
+**                   "admin_memory_mb"  memory budget of the admin Lua state (512)
+**   out           receives the new handle on IHUB_OK, NULL otherwise.
+**
+** The file is brought up to the current schema (migrations are recorded in
+** it). A file written by a newer ihub fails with IHUB_VERSION, a file that is
+** not an SQLite database with IHUB_CORRUPT, an unreadable or unwritable path
+** with IHUB_IO. On failure ihub_last_error() holds the message.
+** The handle is released with ihub_close().
+** Thread: any.
+*/
+int ihub_open(const char *path, const char *options_json, ihub **out);
+
+/* ihub_close — close a handle and release everything it holds.
+**
+** NULL is allowed and does nothing. Closing a handle that another thread is
+** using waits for that call to finish. After it returns, the handle must not
+** be used; a later call with it returns IHUB_MISUSE where the library can
+** still tell (it remembers which handles are open), but that is a safety net,
+** not a licence. Never fails. Thread: any.
+*/
+void ihub_close(ihub *h);
+
+/* ihub_call — run one named operation of the method table.
+**
+**   method       the operation, e.g. "school.add" (UTF-8, NUL-terminated).
+**   params_json  its parameters as a JSON object; NULL means {}.
+**   result_json  on IHUB_OK receives a JSON document that the caller owns
+**                and releases with ihub_free(); set to NULL otherwise.
+**
+** Write operations run in one transaction: they succeed whole or change
+** nothing. Returns IHUB_OK or a status; ihub_errmsg(h) then names the cause
+** and the place, e.g. "params.schools[3].code: expected a string".
+** Thread: any thread; calls on one handle are serialized.
+*/
+int ihub_call(ihub *h, const char *method, const char *params_json,
+              char **result_json);
+
+/* ihub_eval — run trusted administrative Lua against the database.
+**
+**   lua_source   a Lua chunk (text, UTF-8). It sees the sandboxed standard
+**                library and the `ihub` table, through which it may call
+**                every operation, writes included: ihub.school.add{...}.
+**   result_json  on IHUB_OK receives a JSON object the caller owns and
+**                releases with ihub_free():
+**                  {"values": [...the chunk's return values...],
+**                   "output": "...what the chunk printed..."}
+**                Values that JSON cannot hold (functions, userdata) appear
+**                as their tostring() text. Set to NULL on failure.
+**
+** The chunk runs in the handle's admin Lua state, which keeps its globals
+** between calls (as a REPL does), under the admin time and memory budgets.
+** A Lua error returns IHUB_SCRIPT, a spent budget IHUB_LIMIT; the message
+** names the chunk and line, with a short traceback. The handle stays usable.
+** Thread: any thread; calls on one handle are serialized.
+*/
+int ihub_eval(ihub *h, const char *lua_source, char **result_json);
+
+/* ihub_errcode — the status of the most recent call on h.
+**
+** IHUB_OK after a call that succeeded; IHUB_MISUSE for a NULL or closed
+** handle. Thread: any; with several threads on one handle, prefer
+** ihub_last_error(), which is per thread.
+*/
+int ihub_errcode(ihub *h);
+
+/* ihub_errmsg — the message of the most recent call on h.
+**
+** "not an error" after a call that succeeded. The string is owned by the
+** handle and stays valid until the next call on h (or its close); copy it to
+** keep it. For a NULL or closed handle, a static message. Never NULL.
+** Thread: any; with several threads on one handle, prefer ihub_last_error().
+*/
+const char *ihub_errmsg(ihub *h);
+
+/* ihub_last_error — the message of the most recent failed call made by the
+** calling thread, on any handle or before any handle existed (ihub_open).
+**
+** The string belongs to the calling thread and stays valid until that
+** thread's next failing call. "not an error" if the thread has had no
+** failure yet. Never NULL. Thread: per thread by design.
+*/
+const char *ihub_last_error(void);
+
+/* ihub_free — release memory that libihub handed out (result documents).
+**
+** NULL is allowed and does nothing. Thread: any.
+*/
+void ihub_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* IHUB_H */
