@@ -1,0 +1,185 @@
+/*
+** budget.c — the time budget: one watchdog thread for all states.
+**
+** A count hook slows tight loops about twice, so no hook is set while an
+** evaluation is within its budget. The watchdog sleeps until the earliest
+** registered deadline, then marks that evaluation expired and arms a hook
+** (count 1, plus calls) on the thread it is running. The hook raises the
+** time error and stays armed, so pcall in a loop cannot swallow it.
+**
+** A hook belongs to one lua_State, and coroutines are separate ones: the
+** resume wrappers (libs.c) publish the running thread through
+** ihl_enter_thread / ihl_leave_thread. Both sides use seq_cst: the watchdog
+** stores `expired` then loads `running`; a wrapper stores `running` then
+** loads `expired`. So either the watchdog arms the new thread or the
+** wrapper sees the expiry and arms it itself.
+*/
+#define _POSIX_C_SOURCE 200809L  /* clock_gettime, condattr_setclock */
+
+#include <pthread.h>
+#include <sched.h>
+
+#include <lauxlib.h>
+
+#include "sandbox_internal.h"
+#include "shim_internal.h"
+
+/* The watchdog's state: the only mutable globals of the shim. */
+static pthread_once_t wd_once = PTHREAD_ONCE_INIT;
+static int wd_status = -1;  /* 0 once the thread runs; written in wd_init */
+static pthread_mutex_t wd_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wd_cond;
+static ihl_state *wd_list;  /* registered evaluations, guarded by wd_mutex */
+static int wd_sleeping;     /* 0 awake, 1 until wd_until, 2 until signalled */
+static struct timespec wd_until;
+
+#define HOOK_MASK (LUA_MASKCOUNT | LUA_MASKCALL)
+
+/* Raises "src:line: time limit of N ms exceeded", naming the innermost Lua
+** line (the hook or C function raising it has none). */
+static int raise_time(lua_State *L) {
+    lua_Debug ar;
+    int found = 0;
+    for (int level = 0; !found && lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline > 0) {
+            lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+            found = 1;
+        }
+    }
+    if (!found) lua_pushliteral(L, "");
+    lua_pushfstring(L, "time limit of %I ms exceeded",
+                    (lua_Integer)ihl_from(L)->time_ms);
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
+static void budget_hook(lua_State *L, lua_Debug *ar) {
+    ihl_state *S = ihl_from(L);
+    /* A hook left on a coroutine by an earlier evaluation: ignore it (the
+    ** resume wrapper clears it); clearing it here could race the watchdog. */
+    if (!atomic_load(&S->expired)) return;
+    if (ar->event == LUA_HOOKCALL && lua_getinfo(L, "f", ar)) {
+        /* Let the error machinery itself run: the message handler and the
+        ** closer that frees host buffers during unwinding. */
+        lua_CFunction f = lua_tocfunction(L, -1);
+        lua_pop(L, 1);
+        if (f == ihl_msgh || f == ihl_box_free) return;
+    }
+    raise_time(L);
+}
+
+void ihl_check_budget(lua_State *L) {
+    if (atomic_load_explicit(&ihl_from(L)->expired, memory_order_relaxed))
+        raise_time(L);
+}
+
+static void arm(lua_State *L) { lua_sethook(L, budget_hook, HOOK_MASK, 1); }
+
+static int ts_before(const struct timespec *a, const struct timespec *b) {
+    return a->tv_sec < b->tv_sec ||
+           (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* Runs with wd_mutex held, so ihl_unwatch waits for it to finish. */
+static void fire(ihl_state *S) {
+    atomic_store(&S->firing, 1);
+    atomic_store(&S->expired, true);
+    /* lua_sethook may be called asynchronously (lua.c does so from a signal
+    ** handler): it only sets fields and trap flags the VM polls. */
+    arm(atomic_load(&S->running));
+    atomic_store(&S->firing, 0);
+    S->wd_fired = 1;
+}
+
+static void *wd_main(void *arg) {
+    (void)arg;
+    pthread_mutex_lock(&wd_mutex);
+    for (;;) {
+        struct timespec now;
+        ihl_state *next = NULL;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        for (ihl_state *S = wd_list; S != NULL; S = S->wd_next) {
+            if (S->wd_fired) continue;
+            if (!ts_before(&now, &S->deadline)) fire(S);
+            else if (next == NULL || ts_before(&S->deadline, &next->deadline))
+                next = S;
+        }
+        if (next != NULL) {
+            wd_until = next->deadline;  /* next may go away meanwhile */
+            wd_sleeping = 1;
+            pthread_cond_timedwait(&wd_cond, &wd_mutex, &wd_until);
+        } else {
+            wd_sleeping = 2;
+            pthread_cond_wait(&wd_cond, &wd_mutex);
+        }
+        wd_sleeping = 0;
+    }
+    return NULL;
+}
+
+static void wd_init(void) {
+    pthread_condattr_t ca;
+    pthread_attr_t ta;
+    pthread_t t;
+    if (pthread_condattr_init(&ca) != 0) return;
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    int rc = pthread_cond_init(&wd_cond, &ca);
+    pthread_condattr_destroy(&ca);
+    if (rc != 0) return;
+    if (pthread_attr_init(&ta) != 0) return;
+    pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&ta, 64 * 1024);
+    rc = pthread_create(&t, &ta, wd_main, NULL);
+    pthread_attr_destroy(&ta);
+    wd_status = rc;
+}
+
+int ihl_watchdog_start(void) {
+    pthread_once(&wd_once, wd_init);
+    return wd_status == 0 ? 0 : -1;
+}
+
+void ihl_watch(ihl_state *S) {
+    struct timespec d;
+    clock_gettime(CLOCK_MONOTONIC, &d);
+    d.tv_sec += (time_t)(S->time_ms / 1000);
+    d.tv_nsec += (long)(S->time_ms % 1000) * 1000000L;
+    if (d.tv_nsec >= 1000000000L) { d.tv_sec++; d.tv_nsec -= 1000000000L; }
+    pthread_mutex_lock(&wd_mutex);
+    S->deadline = d;
+    S->wd_fired = 0;
+    S->wd_next = wd_list;
+    wd_list = S;
+    /* Wake the watchdog only if it would sleep past this deadline: a state
+    ** evaluating again and again then costs no thread switch. */
+    if (wd_sleeping == 2 || (wd_sleeping == 1 && ts_before(&d, &wd_until)))
+        pthread_cond_signal(&wd_cond);
+    pthread_mutex_unlock(&wd_mutex);
+}
+
+void ihl_unwatch(ihl_state *S) {
+    pthread_mutex_lock(&wd_mutex);
+    for (ihl_state **p = &wd_list; *p != NULL; p = &(*p)->wd_next)
+        if (*p == S) { *p = S->wd_next; break; }
+    S->wd_next = NULL;
+    pthread_mutex_unlock(&wd_mutex);
+}
+
+void ihl_enter_thread(ihl_state *S, lua_State *co) {
+    /* A hook on co can only be stale here: the watchdog arms nothing but
+    ** the published thread, and co is not published yet. */
+    if (lua_gethook(co) != NULL) lua_sethook(co, NULL, 0, 0);
+    atomic_store(&S->running, co);
+    if (atomic_load(&S->expired)) arm(co);
+}
+
+void ihl_leave_thread(ihl_state *S, lua_State *back) {
+    atomic_store(&S->running, back);
+    if (atomic_load(&S->expired)) {
+        /* The watchdog may still hold the thread we left, which the script
+        ** may drop and the collector free: wait until it is done with it. */
+        while (atomic_load(&S->firing)) sched_yield();
+        arm(back);
+    }
+}

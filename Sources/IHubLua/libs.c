@@ -1,0 +1,472 @@
+/*
+** libs.c — the standard library as the sandbox offers it.
+**
+** Only base, table, string, math, utf8 and coroutine are opened. Whatever
+** reaches outside (files, processes, bytecode) is removed; whatever could
+** escape the budgets is wrapped: print writes into a per-evaluation buffer,
+** load takes text only, setmetatable refuses finalizers, string.rep and
+** table.move are bounded, and every resume publishes the running thread to
+** the watchdog (budget.c). The `ihub` table bridges to the host's methods.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "sandbox_internal.h"
+#include "shim_internal.h"
+
+#define OUTPUT_CAP ((size_t)1 << 20)
+static const char truncated[] = "...(output truncated)\n";
+
+/* Calls the original function kept as upvalue 1 with the same arguments. */
+static int call_original(lua_State *L) {
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, n, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* Replaces t[name] (t at index t) by f, with the old value as upvalue 1. */
+static void wrap(lua_State *L, int t, const char *name, lua_CFunction f) {
+    lua_getfield(L, t, name);
+    lua_pushcclosure(L, f, 1);
+    lua_setfield(L, t, name);
+}
+
+/* ---- print ------------------------------------------------------------ */
+
+static void out_write(lua_State *L, ihl_state *S, const char *s, size_t n) {
+    if (S->out_full) return;
+    int full = n > OUTPUT_CAP - S->out_len;
+    if (full) n = OUTPUT_CAP - S->out_len;
+    size_t need = S->out_len + n + (full ? sizeof truncated : 0);
+    if (need > S->out_cap) {
+        size_t cap = S->out_cap ? S->out_cap : 256;
+        while (cap < need) cap *= 2;
+        char *p = realloc(S->out, cap);
+        if (p == NULL) luaL_error(L, "not enough memory for the print output");
+        S->out = p;
+        S->out_cap = cap;
+    }
+    memcpy(S->out + S->out_len, s, n);
+    S->out_len += n;
+    if (full) {  /* one marker, on a line of its own */
+        if (S->out_len > 0 && S->out[S->out_len - 1] != '\n')
+            S->out[S->out_len++] = '\n';
+        memcpy(S->out + S->out_len, truncated, sizeof truncated - 1);
+        S->out_len += sizeof truncated - 1;
+        S->out_full = 1;
+    }
+}
+
+static int sb_print(lua_State *L) {
+    ihl_state *S = ihl_from(L);
+    int n = lua_gettop(L);
+    for (int i = 1; i <= n; i++) {
+        size_t len;
+        const char *s = luaL_tolstring(L, i, &len);
+        if (i > 1) out_write(L, S, "\t", 1);
+        out_write(L, S, s, len);
+        lua_pop(L, 1);
+    }
+    out_write(L, S, "\n", 1);
+    return 0;
+}
+
+/* ---- base ------------------------------------------------------------- */
+
+/* load(chunk [, chunkname [, mode [, env]]]): text only, whatever the mode;
+** the globals unless an env is given. Reader functions are refused. */
+static int sb_load(lua_State *L) {
+    size_t len;
+    if (lua_type(L, 1) != LUA_TSTRING)
+        return luaL_typeerror(L, 1, "string (the sandbox loads source text only)");
+    const char *s = lua_tolstring(L, 1, &len);
+    const char *name = luaL_optstring(L, 2, s);
+    int env = !lua_isnone(L, 4) ? 4 : 0;
+    if (luaL_loadbufferx(L, s, len, name, "t") == LUA_OK) {
+        if (env) {
+            lua_pushvalue(L, env);
+            if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
+        }
+        return 1;
+    }
+    luaL_pushfail(L);
+    lua_insert(L, -2);
+    return 2;
+}
+
+/* Finalizers run inside the collector, where hooks are off: a looping __gc
+** could never be stopped. (Lua marks an object for finalization only if
+** __gc is present when the metatable is set, so checking here suffices.) */
+static int sb_setmetatable(lua_State *L) {
+    if (lua_type(L, 2) == LUA_TTABLE) {
+        lua_pushliteral(L, "__gc");
+        if (lua_rawget(L, 2) != LUA_TNIL)
+            return luaL_error(L, "setmetatable: a metatable with a __gc field "
+                              "is not allowed in the sandbox");
+        lua_pop(L, 1);
+    }
+    return call_original(L);
+}
+
+static int sb_collectgarbage(lua_State *L) {
+    static const char *const allowed[] = {"collect", "count", "step", "isrunning"};
+    const char *opt = luaL_optstring(L, 1, "collect");
+    for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++)
+        if (strcmp(opt, allowed[i]) == 0) return call_original(L);
+    return luaL_error(L, "collectgarbage: option '%s' is not allowed in the "
+                      "sandbox", opt);
+}
+
+/* ---- string.rep ------------------------------------------------------- */
+
+/* Refuses, as a memory error, a result larger than the memory left, and
+** answers empty results at once (Lua's own rep would loop n times). */
+static int sb_rep(lua_State *L) {
+    size_t l, lsep;
+    luaL_checklstring(L, 1, &l);
+    lua_Integer n = luaL_checkinteger(L, 2);
+    luaL_optlstring(L, 3, "", &lsep);
+    if (n <= 0 || (l == 0 && lsep == 0)) {
+        lua_pushliteral(L, "");
+        return 1;
+    }
+    ihl_state *S = ihl_from(L);
+    /* The result is l + (n-1) * (l + lsep) bytes, and Lua's rep holds it
+    ** twice at its peak (buffer, then string). Collect before refusing: the
+    ** memory in use may be mostly garbage. */
+    for (int pass = 0; S->limit != 0; pass++) {
+        size_t avail = S->limit > S->used ? (S->limit - S->used) / 2 : 0;
+        size_t unit = l + lsep;  /* > 0 here */
+        if (l <= avail && unit >= l && (lua_Unsigned)(n - 1) <= (avail - l) / unit)
+            break;
+        if (pass == 1) {
+            S->refusals++;
+            return luaL_error(L, "not enough memory (string.rep result "
+                              "exceeds the memory limit)");
+        }
+        lua_gc(L, LUA_GCCOLLECT);
+    }
+    lua_settop(L, 3);
+    return call_original(L);
+}
+
+/* ---- table.move ------------------------------------------------------- */
+
+/* As in ltablib.c: a table, or a value whose metatable has the fields the
+** move needs (__index to read, __newindex to write). */
+static void checktab(lua_State *L, int arg, const char *field) {
+    if (lua_type(L, arg) == LUA_TTABLE) return;
+    if (lua_getmetatable(L, arg)) {
+        lua_pushstring(L, field);
+        int ok = lua_rawget(L, -2) != LUA_TNIL;
+        lua_pop(L, 2);
+        if (ok) return;
+    }
+    luaL_checktype(L, arg, LUA_TTABLE);
+}
+
+/* table.move(a1, f, e, t [, a2]), Lua 5.4 semantics, checking the budget
+** every few thousand elements: moving nils does not allocate, so a huge
+** range would otherwise run in C until done. */
+static int sb_move(lua_State *L) {
+    lua_Integer f = luaL_checkinteger(L, 2);
+    lua_Integer e = luaL_checkinteger(L, 3);
+    lua_Integer t = luaL_checkinteger(L, 4);
+    int tt = !lua_isnoneornil(L, 5) ? 5 : 1;
+    checktab(L, 1, "__index");
+    checktab(L, tt, "__newindex");
+    if (e >= f) {
+        luaL_argcheck(L, f > 0 || e < LUA_MAXINTEGER + f, 3,
+                      "too many elements to move");
+        lua_Integer n = e - f + 1;
+        luaL_argcheck(L, t <= LUA_MAXINTEGER - n + 1, 4, "destination wrap around");
+        int forward = t > e || t <= f || (tt != 1 && !lua_compare(L, 1, tt, LUA_OPEQ));
+        for (lua_Integer i = 0; i < n; i++) {
+            lua_Integer k = forward ? i : n - 1 - i;
+            if ((i & 4095) == 4095) ihl_check_budget(L);
+            lua_geti(L, 1, f + k);
+            lua_seti(L, tt, t + k);
+        }
+    }
+    lua_pushvalue(L, tt);
+    return 1;
+}
+
+/* ---- coroutines ------------------------------------------------------- */
+
+/* As lcorolib.c's auxresume, publishing `co` to the watchdog meanwhile. */
+static int auxresume(lua_State *L, lua_State *co, int narg) {
+    ihl_state *S = ihl_from(L);
+    int status, nres;
+    if (!lua_checkstack(co, narg)) {
+        lua_pushliteral(L, "too many arguments to resume");
+        return -1;
+    }
+    lua_xmove(L, co, narg);
+    ihl_enter_thread(S, co);
+    status = lua_resume(co, L, narg, &nres);
+    ihl_leave_thread(S, L);
+    if (status == LUA_OK || status == LUA_YIELD) {
+        if (!lua_checkstack(L, nres + 1)) {
+            lua_pop(co, nres);
+            lua_pushliteral(L, "too many results to resume");
+            return -1;
+        }
+        lua_xmove(co, L, nres);
+        return nres;
+    }
+    lua_xmove(co, L, 1);
+    return -1;
+}
+
+static lua_State *getco(lua_State *L) {
+    lua_State *co = lua_tothread(L, 1);
+    luaL_argexpected(L, co != NULL, 1, "coroutine");
+    return co;
+}
+
+static int sb_resume(lua_State *L) {
+    lua_State *co = getco(L);
+    int r = auxresume(L, co, lua_gettop(L) - 1);
+    if (r < 0) {
+        lua_pushboolean(L, 0);
+        lua_insert(L, -2);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    lua_insert(L, -(r + 1));
+    return r + 1;
+}
+
+/* Closing a thread runs its pending __close handlers on that thread. */
+static int close_thread(lua_State *L, lua_State *co) {
+    ihl_state *S = ihl_from(L);
+    ihl_enter_thread(S, co);
+#if LUA_VERSION_RELEASE_NUM >= 50406
+    int status = lua_closethread(co, L);
+#else
+    int status = lua_resetthread(co);
+#endif
+    ihl_leave_thread(S, L);
+    return status;
+}
+
+static int sb_wrapped(lua_State *L) {
+    lua_State *co = lua_tothread(L, lua_upvalueindex(1));
+    int r = auxresume(L, co, lua_gettop(L));
+    if (r < 0) {
+        int stat = lua_status(co);
+        if (stat != LUA_OK && stat != LUA_YIELD) {
+            stat = close_thread(L, co);
+            lua_xmove(co, L, 1);
+        }
+        if (stat != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
+            luaL_where(L, 1);
+            lua_insert(L, -2);
+            lua_concat(L, 2);
+        }
+        return lua_error(L);
+    }
+    return r;
+}
+
+static int sb_wrap(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_State *co = lua_newthread(L);
+    lua_pushvalue(L, 1);
+    lua_xmove(L, co, 1);
+    lua_pushcclosure(L, sb_wrapped, 1);
+    return 1;
+}
+
+static int sb_close(lua_State *L) {
+    lua_State *co = getco(L);
+    lua_Debug ar;
+    int status = lua_status(co);
+    /* only dead or suspended coroutines, as in lcorolib.c */
+    if (co == L || (status == LUA_OK && lua_getstack(co, 0, &ar)))
+        return luaL_error(L, "cannot close a %s coroutine",
+                          co == L ? "running" : "normal");
+    status = close_thread(L, co);
+    if (status == LUA_OK) {
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    lua_pushboolean(L, 0);
+    lua_xmove(co, L, 1);
+    return 2;
+}
+
+/* ---- the ihub table ------------------------------------------------- */
+
+static const char box_mt_key = 0;  /* registry key of the host-buffer box */
+
+/* Frees a host buffer: __close when the host call unwinds, __gc as backup. */
+int ihl_box_free(lua_State *L) {
+    char **slot = lua_touserdata(L, 1);
+    if (slot != NULL && *slot != NULL) {
+        free(*slot);
+        *slot = NULL;
+    }
+    return 0;
+}
+
+/* ihub.<method>(params): params to JSON, the host call, its JSON back. */
+static int host_call(lua_State *L) {
+    ihl_state *S = ihl_from(L);
+    const char *method = lua_tostring(L, lua_upvalueindex(1));
+    const char *params = "{}";
+    size_t plen = 2;
+    int t = lua_type(L, 1);
+    if (t != LUA_TNONE && t != LUA_TNIL && t != LUA_TTABLE)
+        return luaL_typeerror(L, 1, "table or nil");
+    lua_settop(L, 1);
+    if (t == LUA_TTABLE) {
+        ihl_jbuf b;
+        ihl_jbuf_init(L, &b);
+        ihl_json_encode(&b, 1);
+        ihl_jbuf_add(&b, "", 1);  /* NUL-terminated for the host */
+        params = b.p;
+        plen = b.n - 1;
+    }
+    if (S->host == NULL) return luaL_error(L, "ihub.%s: no host is configured", method);
+    /* The host's buffer goes into a to-be-closed box at once, so that an
+    ** error while decoding or raising it cannot leak it. */
+    char **slot = lua_newuserdatauv(L, sizeof *slot, 0);
+    *slot = NULL;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &box_mt_key);
+    lua_setmetatable(L, -2);
+    lua_toclose(L, -1);
+    int rc = S->host(S->host_ctx, method, params, plen, slot);
+    if (rc == 0) {
+        if (*slot == NULL) return 0;
+        ihl_json_decode(L, *slot, strlen(*slot));
+        free(*slot);
+        *slot = NULL;
+        return 1;
+    }
+    if (*slot != NULL) lua_pushstring(L, *slot);
+    else lua_pushfstring(L, "%s failed with status %d", method, rc);
+    free(*slot);
+    *slot = NULL;
+    luaL_where(L, 1);
+    lua_insert(L, -2);
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
+static int ihub_array(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    if (lua_getmetatable(L, 1) && !ihl_json_is_array(L, 1))
+        return luaL_argerror(L, 1, "the table already has a metatable");
+    ihl_json_mark_array(L, 1);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* ihub.a.b = closure for the method "a.b" (nesting as deep as the dots). */
+static void add_method(lua_State *L, int ihub, const char *name) {
+    const char *seg = name, *dot;
+    lua_pushvalue(L, ihub);
+    while ((dot = strchr(seg, '.')) != NULL) {
+        lua_pushlstring(L, seg, (size_t)(dot - seg));  /* t key */
+        lua_pushvalue(L, -1);
+        if (lua_rawget(L, -3) == LUA_TTABLE) {          /* t key sub */
+            lua_remove(L, -2);
+        } else {  /* absent, or a method "a" and now "a.b": the table wins */
+            lua_pop(L, 1);
+            lua_newtable(L);
+            lua_pushvalue(L, -1);
+            lua_insert(L, -3);                          /* t sub key sub */
+            lua_rawset(L, -4);
+        }
+        lua_remove(L, -2);                              /* sub */
+        seg = dot + 1;
+    }
+    if (lua_getfield(L, -1, seg) != LUA_TTABLE) {  /* "a.b" given: keep ihub.a */
+        lua_pushstring(L, name);
+        lua_pushcclosure(L, host_call, 1);
+        lua_setfield(L, -3, seg);
+    }
+    lua_pop(L, 2);
+}
+
+/* The ihub table: ihub.null, ihub.array and one function per method. */
+void ihl_open_ihub(lua_State *L) {
+    ihl_state *S = ihl_from(L);
+    lua_createtable(L, 0, 2);
+    lua_pushcfunction(L, ihl_box_free);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, ihl_box_free);
+    lua_setfield(L, -2, "__gc");
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &box_mt_key);
+
+    lua_newtable(L);
+    int ihub = lua_gettop(L);
+    for (size_t i = 0; i < S->method_count; i++) add_method(L, ihub, S->methods[i]);
+    lua_pushlightuserdata(L, ihl_json_null());
+    lua_setfield(L, ihub, "null");
+    lua_pushcfunction(L, ihub_array);
+    lua_setfield(L, ihub, "array");
+    lua_setglobal(L, "ihub");
+}
+
+/* ---- opening ---------------------------------------------------------- */
+
+void ihl_open_libs(lua_State *L) {
+    static const luaL_Reg libs[] = {
+        {LUA_GNAME, luaopen_base},         {LUA_TABLIBNAME, luaopen_table},
+        {LUA_STRLIBNAME, luaopen_string},  {LUA_MATHLIBNAME, luaopen_math},
+        {LUA_UTF8LIBNAME, luaopen_utf8},   {LUA_COLIBNAME, luaopen_coroutine},
+        {NULL, NULL}};
+    static const char *const removed[] = {"dofile", "loadfile", "require", "io",
+                                          "os", "package", "debug", NULL};
+    for (const luaL_Reg *lib = libs; lib->func != NULL; lib++) {
+        luaL_requiref(L, lib->name, lib->func, 1);
+        lua_pop(L, 1);
+    }
+    lua_pushglobaltable(L);
+    int G = lua_gettop(L);
+    for (const char *const *r = removed; *r != NULL; r++) {
+        lua_pushnil(L);
+        lua_setfield(L, G, *r);
+    }
+    lua_pushcfunction(L, sb_print);
+    lua_setfield(L, G, "print");
+    lua_pushcfunction(L, sb_load);
+    lua_setfield(L, G, "load");
+    wrap(L, G, "setmetatable", sb_setmetatable);
+    wrap(L, G, "collectgarbage", sb_collectgarbage);
+
+    lua_getfield(L, G, LUA_STRLIBNAME);
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dump");
+    wrap(L, lua_gettop(L), "rep", sb_rep);
+    ihl_install_patterns(L);  /* expects the string table on top */
+    lua_pop(L, 1);
+    /* Protect the string metatable: its __index is the string table. */
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_pushliteral(L, "protected");
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
+
+    lua_getfield(L, G, LUA_TABLIBNAME);
+    lua_pushcfunction(L, sb_move);
+    lua_setfield(L, -2, "move");
+    lua_pop(L, 1);
+
+    lua_getfield(L, G, LUA_COLIBNAME);
+    lua_pushcfunction(L, sb_resume);
+    lua_setfield(L, -2, "resume");
+    lua_pushcfunction(L, sb_wrap);
+    lua_setfield(L, -2, "wrap");
+    lua_pushcfunction(L, sb_close);
+    lua_setfield(L, -2, "close");
+    lua_pop(L, 2);  /* coroutine, globals */
+}

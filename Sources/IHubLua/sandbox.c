@@ -1,0 +1,418 @@
+/*
+** sandbox.c — the public face of the shim (ihub_lua.h): states, the
+** counting allocator, evaluations and their error messages.
+**
+** Lua raises with longjmp; no public function may let one escape. Every
+** step that can raise (setup, compiling, running, building the result JSON,
+** pushing strings) runs inside lua_pcall of a C function; outside it only
+** non-raising API calls and plain C are used.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "shim_internal.h"
+
+#define TRACE_FRAMES 6
+
+/* ---- memory ----------------------------------------------------------- */
+
+/* Refuses growth past the cap, never a shrink (Lua assumes shrinking cannot
+** fail). On a refusal Lua collects garbage and asks again with the same
+** arguments: if that retry fits, the refusal did not fail anything. */
+static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    ihl_state *S = ud;
+    size_t old = ptr != NULL ? osize : 0;  /* else osize is a type tag */
+    if (nsize == 0) {
+        free(ptr);
+        S->used -= old;
+        return NULL;
+    }
+    if (nsize <= old) {
+        void *p = realloc(ptr, nsize);
+        S->used -= old - nsize;
+        return p != NULL ? p : ptr;
+    }
+    int retry = S->pending.valid && S->pending.ptr == ptr &&
+                S->pending.osize == osize && S->pending.nsize == nsize;
+    S->pending.valid = 0;
+    size_t avail = S->limit > S->used ? S->limit - S->used : 0;
+    void *p = (S->limit == 0 || nsize - old <= avail) ? realloc(ptr, nsize) : NULL;
+    if (p == NULL) {
+        S->refusals++;
+        S->pending.ptr = ptr;
+        S->pending.osize = osize;
+        S->pending.nsize = nsize;
+        S->pending.valid = 1;
+        return NULL;
+    }
+    if (retry) S->refusals--;
+    S->used += nsize - old;
+    return p;
+}
+
+size_t ihl_memory_used(const ihl_state *S) { return S != NULL ? S->used : 0; }
+
+/* ---- errors ----------------------------------------------------------- */
+
+/* Pushes the name of a global holding the function on top (popping it),
+** or returns 0: a function called from C has no name of its own. */
+static int global_name(lua_State *L) {
+    lua_pushglobaltable(L);
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        if (lua_type(L, -2) == LUA_TSTRING && lua_rawequal(L, -1, -4)) {
+            lua_pop(L, 1);          /* f G key */
+            lua_replace(L, -3);     /* key G */
+            lua_pop(L, 1);
+            return 1;
+        }
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 2);
+    return 0;
+}
+
+/* Adds sep and "src:line in function 'f'". The frame's function is on top,
+** above the buffer: it is consumed, so the buffer stays balanced. */
+static void add_frame(luaL_Buffer *b, lua_Debug *ar, const char *sep) {
+    lua_State *L = b->L;
+    const char *where = ar->currentline > 0
+        ? lua_pushfstring(L, "%s%s:%d", sep, ar->short_src, ar->currentline)
+        : lua_pushfstring(L, "%s%s", sep, ar->short_src);   /* f where */
+    if (strcmp(ar->what, "main") == 0) {
+        lua_pushfstring(L, "%s in main chunk", where);
+    } else if (ar->name != NULL) {
+        lua_pushfstring(L, "%s in %s '%s'", where,
+                        strcmp(ar->namewhat, "method") == 0 ? "method" : "function",
+                        ar->name);
+    } else {
+        lua_pushvalue(L, -2);
+        if (global_name(L)) {                               /* f where name */
+            lua_pushfstring(L, "%s in function '%s'", where, lua_tostring(L, -1));
+            lua_remove(L, -2);
+        } else {
+            lua_pushfstring(L, "%s in function <%s:%d>", where, ar->short_src,
+                            ar->linedefined);
+        }
+    }
+    lua_replace(L, -3);                                     /* text where */
+    lua_pop(L, 1);
+    luaL_addvalue(b);
+}
+
+/* The message handler: the message and a compact traceback of the Lua
+** frames, on one line. */
+int ihl_msgh(lua_State *L) {
+    const char *msg;
+    int t = lua_type(L, 1);
+    if (t == LUA_TSTRING || t == LUA_TNUMBER)
+        msg = lua_tostring(L, 1);
+    else if (!atomic_load(&ihl_from(L)->expired) &&  /* __tostring can't run */
+             luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+        msg = lua_tostring(L, -1);
+    else
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, msg);
+    lua_Debug ar;
+    int frames = 0;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Slnf", &ar);  /* pushes the function */
+        int c_frame = strcmp(ar.what, "C") == 0;
+        if (c_frame || frames == TRACE_FRAMES) {
+            lua_pop(L, 1);
+            if (c_frame) continue;
+            luaL_addstring(&b, "; ...");
+            break;
+        }
+        add_frame(&b, &ar, frames == 0 ? " (traceback: " : "; ");
+        frames++;
+    }
+    if (frames > 0) luaL_addchar(&b, ')');
+    luaL_pushresult(&b);
+    return 1;
+}
+
+/* A malloc'd "prefix msg suffix" with line breaks turned into spaces, so
+** the result is one line. NULL if malloc fails. */
+static char *one_line(const char *prefix, const char *msg, const char *suffix) {
+    size_t a = strlen(prefix), m = strlen(msg), z = strlen(suffix);
+    char *s = malloc(a + m + z + 1);
+    if (s == NULL) return NULL;
+    memcpy(s, prefix, a);
+    memcpy(s + a, msg, m);
+    memcpy(s + a + m, suffix, z + 1);
+    for (char *p = s; *p; p++)
+        if (*p == '\n' || *p == '\r') *p = ' ';
+    return s;
+}
+
+static int p_setup(lua_State *L) {
+    ihl_open_libs(L);
+    ihl_json_open(L);
+    ihl_open_ihub(L);
+    return 0;
+}
+
+/* ---- open / close ----------------------------------------------------- */
+
+ihl_state *ihl_open(const ihl_config *config) {
+    ihl_state *S = calloc(1, sizeof *S);
+    if (S == NULL) return NULL;
+    atomic_init(&S->expired, false);
+    atomic_init(&S->firing, 0);
+    atomic_init(&S->running, NULL);
+    if (config != NULL) {
+        S->limit = config->memory_limit;
+        S->time_ms = config->time_limit_ms;
+        S->host = config->host;
+        S->host_ctx = config->host_ctx;
+        if (config->method_count > 0 && config->methods != NULL) {
+            S->methods = calloc(config->method_count, sizeof *S->methods);
+            if (S->methods == NULL) goto fail;
+            for (size_t i = 0; i < config->method_count; i++) {
+                if (config->methods[i] == NULL) continue;
+                size_t n = strlen(config->methods[i]) + 1;
+                char *copy = malloc(n);
+                if (copy == NULL) goto fail;
+                S->methods[S->method_count++] = memcpy(copy, config->methods[i], n);
+            }
+        }
+    }
+    S->L = lua_newstate(sb_alloc, S);
+    if (S->L == NULL) goto fail;
+    *(ihl_state **)lua_getextraspace(S->L) = S;
+    atomic_store(&S->running, S->L);
+    lua_pushcfunction(S->L, p_setup);
+    if (lua_pcall(S->L, 0, 0, 0) != LUA_OK) goto fail;
+    S->refusals = 0;
+    return S;
+fail:
+    ihl_close(S);
+    return NULL;
+}
+
+void ihl_close(ihl_state *S) {
+    if (S == NULL) return;
+    if (S->L != NULL) lua_close(S->L);  /* S must outlive it: the allocator */
+    for (size_t i = 0; i < S->method_count; i++) free(S->methods[i]);
+    free(S->methods);
+    free(S->out);
+    free(S);
+}
+
+/* ---- evaluations ------------------------------------------------------ */
+
+enum { PH_START, PH_COMPILE, PH_RUN, PH_ENCODE, PH_DONE };
+
+typedef struct {
+    const char *name;        /* for messages, without the '=' */
+    const char *src;         /* ihl_eval: the chunk; call: args JSON */
+    size_t len;
+    int flags;
+    int phase;               /* where it stopped */
+    int status;              /* the Lua status of the inner step */
+    const char *out;         /* PH_DONE: the result text (in a userdata) */
+    size_t out_len;
+} job;
+
+/* Encodes the values at from..top as a JSON array, then finishes the job
+** with the buffer userdata on top. */
+static int finish_values(lua_State *L, job *J, int from, int with_output) {
+    ihl_state *S = ihl_from(L);
+    int top = lua_gettop(L);
+    ihl_jbuf b;
+    J->phase = PH_ENCODE;
+    ihl_jbuf_init(L, &b);
+    if (with_output) ihl_jbuf_add(&b, "{\"values\":", 10);
+    ihl_jbuf_add(&b, "[", 1);
+    for (int i = from; i <= top; i++) {
+        if (i > from) ihl_jbuf_add(&b, ",", 1);
+        ihl_json_encode(&b, i);
+    }
+    ihl_jbuf_add(&b, "]", 1);
+    if (with_output) {
+        ihl_jbuf_add(&b, ",\"output\":", 10);
+        ihl_json_encode_string(&b, S->out != NULL ? S->out : "", S->out_len);
+        ihl_jbuf_add(&b, "}", 1);
+    }
+    J->out = b.p;
+    J->out_len = b.n;
+    J->phase = PH_DONE;
+    return 1;  /* the userdata is on top */
+}
+
+/* Stack: 1 job, 2 message handler, 3 chunk name, then the function. */
+static int p_eval(lua_State *L) {
+    job *J = lua_touserdata(L, 1);
+    lua_pushcfunction(L, ihl_msgh);
+    const char *chunkname = lua_pushfstring(L, "=%s", J->name);
+    J->phase = PH_COMPILE;
+    if (J->flags & IHL_EXPRESSION_FIRST) {
+        luaL_Buffer b;
+        size_t n;
+        luaL_buffinit(L, &b);
+        luaL_addstring(&b, "return ");
+        luaL_addlstring(&b, J->src, J->len);
+        luaL_pushresult(&b);
+        const char *s = lua_tolstring(L, -1, &n);
+        J->status = luaL_loadbufferx(L, s, n, chunkname, "t");
+        lua_remove(L, -2);
+        if (J->status != LUA_OK) lua_pop(L, 1);
+    }
+    if (!(J->flags & IHL_EXPRESSION_FIRST) || J->status != LUA_OK) {
+        J->status = luaL_loadbufferx(L, J->src, J->len, chunkname, "t");
+        if (J->status != LUA_OK) return 1;
+    }
+    J->phase = PH_RUN;
+    J->status = lua_pcall(L, 0, LUA_MULTRET, 2);
+    if (J->status != LUA_OK) return 1;
+    return finish_values(L, J, 4, 1);
+}
+
+/* Stack: 1 job, 2 message handler, 3 arguments, 4 function, arguments. */
+static int p_call(lua_State *L) {
+    job *J = lua_touserdata(L, 1);
+    lua_pushcfunction(L, ihl_msgh);
+    lua_Integer n = 0;
+    if (J->src != NULL && J->len > 0) {
+        ihl_json_decode(L, J->src, J->len);
+        if (!lua_istable(L, 3) || !ihl_json_is_array(L, 3))
+            return luaL_error(L, "the arguments must be a JSON array");
+        n = (lua_Integer)lua_rawlen(L, 3);
+        if (n > 100000) return luaL_error(L, "too many arguments");
+    } else {
+        lua_pushnil(L);
+    }
+    if (lua_getglobal(L, J->name) == LUA_TNIL)
+        return luaL_error(L, "no such global function");
+    luaL_checkstack(L, (int)n + LUA_MINSTACK, "too many arguments");
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, 3, i);
+        if (lua_touserdata(L, -1) == ihl_json_null()) {  /* null argument: nil */
+            lua_pop(L, 1);
+            lua_pushnil(L);
+        }
+    }
+    J->phase = PH_RUN;
+    J->status = lua_pcall(L, (int)n, LUA_MULTRET, 2);
+    if (J->status != LUA_OK) return 1;
+    return finish_values(L, J, 4, 0);
+}
+
+/* Runs f(J) under the budgets and turns the outcome into *result. */
+static int run(ihl_state *S, lua_CFunction f, job *J, char **result) {
+    lua_State *L = S->L;
+    char limit[96];
+    *result = NULL;
+    if (S->busy) {  /* a host callback calling back into its own state */
+        *result = one_line(J->name, ": the state is busy with another "
+                           "evaluation", "");
+        return IHL_RUNTIME;
+    }
+    if (S->time_ms > 0 && ihl_watchdog_start() != 0) {
+        *result = one_line(J->name, ": cannot start the watchdog thread that "
+                           "enforces the time limit", "");
+        return IHL_RUNTIME;
+    }
+    /* A fresh evaluation: no refusal, no expiry, empty output. */
+    S->refusals = 0;
+    S->pending.valid = 0;
+    S->out_len = 0;
+    S->out_full = 0;
+    atomic_store(&S->expired, false);
+    atomic_store(&S->running, L);
+    lua_settop(L, 0);
+    S->busy = 1;
+    if (S->time_ms > 0) ihl_watch(S);
+    lua_pushcfunction(L, f);
+    lua_pushlightuserdata(L, J);
+    int st = lua_pcall(L, 1, 1, 0);
+    if (S->time_ms > 0) ihl_unwatch(S);  /* from here no watchdog access */
+    lua_sethook(L, NULL, 0, 0);  /* coroutines: cleared at their next resume */
+    int expired = atomic_load(&S->expired);
+    int outcome;
+
+    if (st == LUA_OK && J->phase == PH_DONE) {
+        *result = malloc(J->out_len + 1);
+        outcome = *result != NULL ? IHL_OK : IHL_MEMORY;
+        if (*result != NULL) {
+            memcpy(*result, J->out, J->out_len);
+            (*result)[J->out_len] = '\0';
+        }
+    } else {
+        int lst = st != LUA_OK ? st : J->status;
+        const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+                                                         : "(no error message)";
+        const char *prefix = "", *sep = "", *suffix = "";
+        if (st != LUA_OK && J->phase != PH_RUN) {
+            prefix = J->name;  /* outside the script: say whose it is */
+            sep = ": ";
+            if (J->phase == PH_ENCODE) suffix = " (in the returned values)";
+        }
+        if (J->phase == PH_COMPILE && lst == LUA_ERRSYNTAX) {
+            size_t n = strlen(msg);
+            outcome = n >= 5 && strcmp(msg + n - 5, "<eof>") == 0 ? IHL_INCOMPLETE
+                                                                  : IHL_SYNTAX;
+        } else if (expired) {
+            outcome = IHL_TIME;
+            if (lst == LUA_ERRERR || lst == LUA_ERRMEM || !strstr(msg, "time limit")) {
+                snprintf(limit, sizeof limit, "time limit of %lu ms exceeded",
+                         S->time_ms);
+                prefix = J->name; sep = ": "; msg = limit; suffix = "";
+            }
+        } else if (S->refusals > 0 || lst == LUA_ERRMEM) {
+            outcome = IHL_MEMORY;
+            if (strcmp(msg, "not enough memory") == 0) {  /* no place known */
+                snprintf(limit, sizeof limit, "not enough memory (limit of %zu "
+                         "bytes)", S->limit);
+                prefix = J->name; sep = ": "; msg = limit;
+            }
+        } else {
+            outcome = IHL_RUNTIME;
+        }
+        char *head = one_line(prefix, sep, "");
+        if (head != NULL) *result = one_line(head, msg, suffix);
+        free(head);
+        if (*result == NULL) outcome = IHL_MEMORY;
+    }
+    lua_settop(L, 0);
+    atomic_store(&S->expired, false);
+    S->refusals = 0;
+    S->busy = 0;
+    if (S->out_cap > 64 * 1024) {  /* do not keep a large buffer around */
+        free(S->out);
+        S->out = NULL;
+        S->out_cap = 0;
+    }
+    S->out_len = 0;
+    return outcome;
+}
+
+int ihl_eval(ihl_state *S, const char *chunkname, const char *src, size_t len,
+             int flags, char **result) {
+    job J = {chunkname != NULL ? chunkname : "script", src != NULL ? src : "",
+             src != NULL ? len : 0, flags, PH_START, LUA_OK, NULL, 0};
+    char *dummy;
+    if (result == NULL) result = &dummy;
+    if (S == NULL) { *result = NULL; return IHL_RUNTIME; }
+    int r = run(S, p_eval, &J, result);
+    if (result == &dummy) free(dummy);
+    return r;
+}
+
+int ihl_call_global(ihl_state *S, const char *name, const char *args_json,
+                    size_t args_len, char **result) {
+    job J = {name != NULL ? name : "?", args_json, args_json != NULL ? args_len : 0,
+             0, PH_START, LUA_OK, NULL, 0};
+    char *dummy;
+    if (result == NULL) result = &dummy;
+    if (S == NULL) { *result = NULL; return IHL_RUNTIME; }
+    int r = run(S, p_call, &J, result);
+    if (result == &dummy) free(dummy);
+    return r;
+}

@@ -1,0 +1,100 @@
+/*
+** shim_internal.h — the state and helpers shared by sandbox.c, budget.c,
+** libs.c and json.c. Not for Swift (it is outside include/).
+*/
+#ifndef IHUB_SHIM_INTERNAL_H
+#define IHUB_SHIM_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <lua.h>
+
+#include "ihub_lua.h"
+
+struct ihl_state {
+    lua_State *L;
+
+    /* The configuration, copied at ihl_open. */
+    size_t limit;               /* bytes; 0: no cap */
+    unsigned long time_ms;      /* per evaluation; 0: no limit */
+    char **methods;
+    size_t method_count;
+    ihl_host_call host;
+    void *host_ctx;
+
+    /* Memory. Touched only by the thread running the state. */
+    size_t used;
+    int refusals;               /* refused growths in this evaluation */
+    struct { void *ptr; size_t osize, nsize; int valid; } pending;
+
+    /* What print wrote during the current evaluation (plain malloc). */
+    char *out;
+    size_t out_len, out_cap;
+    int out_full;
+
+    int busy;                   /* inside ihl_eval / ihl_call_global */
+
+    /* Time. `expired`, `firing` and `running` are shared with the watchdog
+    ** thread; both sides use seq_cst so that a thread switch and an expiry
+    ** never miss each other. */
+    atomic_bool expired;
+    atomic_int firing;          /* the watchdog is arming a thread now */
+    _Atomic(lua_State *) running;  /* the thread executing the evaluation */
+
+    /* Watchdog bookkeeping, guarded by the watchdog's mutex. */
+    struct timespec deadline;
+    int wd_fired;
+    struct ihl_state *wd_next;
+};
+
+/* The state a lua_State belongs to (coroutines inherit the extra space). */
+static inline ihl_state *ihl_from(lua_State *L) {
+    return *(ihl_state **)lua_getextraspace(L);
+}
+
+/* budget.c: the time budget. */
+int ihl_watchdog_start(void);             /* 0 when the thread runs */
+void ihl_watch(ihl_state *S);             /* registers the deadline */
+void ihl_unwatch(ihl_state *S);           /* afterwards no watchdog access */
+void ihl_enter_thread(ihl_state *S, lua_State *co);
+void ihl_leave_thread(ihl_state *S, lua_State *back);
+int ihl_msgh(lua_State *L);               /* sandbox.c: the message handler */
+int ihl_box_free(lua_State *L);           /* libs.c: frees a host buffer */
+
+/* libs.c: open the sandboxed standard library, and the `ihub` table
+** (ihub.null, ihub.array, the configured methods). Both raise on failure:
+** run them protected. */
+void ihl_open_libs(lua_State *L);
+void ihl_open_ihub(lua_State *L);
+
+/* json.c. A growable byte buffer living in a userdata at stack index idx,
+** so an error anywhere frees it with the rest of the stack. */
+typedef struct ihl_jbuf {
+    lua_State *L;
+    int idx;
+    char *p;
+    size_t n, cap;
+} ihl_jbuf;
+
+void ihl_jbuf_init(lua_State *L, ihl_jbuf *b);  /* pushes the userdata */
+void ihl_jbuf_add(ihl_jbuf *b, const char *s, size_t n);
+
+/* Appends the value at idx as JSON. Raises on values it cannot encode. */
+void ihl_json_encode(ihl_jbuf *b, int idx);
+/* Appends s as a JSON string; invalid UTF-8 bytes become U+FFFD. */
+void ihl_json_encode_string(ihl_jbuf *b, const char *s, size_t n);
+/* Pushes the value of the JSON text s. A top-level null pushes nil.
+** Raises "JSON at line L column C: ..." on malformed input. */
+void ihl_json_decode(lua_State *L, const char *s, size_t n);
+/* Creates the shared array metatable (once, at ihl_open). */
+void ihl_json_open(lua_State *L);
+/* Gives the table at idx the array metatable; tells whether it has it. */
+void ihl_json_mark_array(lua_State *L, int idx);
+int ihl_json_is_array(lua_State *L, int idx);
+/* The `ihub.null` sentinel. */
+void *ihl_json_null(void);
+
+#endif

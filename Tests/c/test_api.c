@@ -1,0 +1,171 @@
+/*
+** The C contract, from C: every function of include/ihub.h is called, with
+** good and with bad input. Built with -std=c99 -Wall -Wextra -Werror
+** -pedantic against the release libihub.so; prints "N passed, N failed".
+*/
+#define _POSIX_C_SOURCE 200809L /* mkstemp, write, unlink */
+#include "ihub.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int passed, failed;
+
+#define CHECK(cond) check((cond), #cond, __LINE__)
+
+static void check(int ok, const char *what, int line) {
+    if (ok) {
+        passed++;
+    } else {
+        failed++;
+        fprintf(stderr, "FAIL line %d: %s\n", line, what);
+    }
+}
+
+static int contains(const char *text, const char *part) {
+    return text != NULL && strstr(text, part) != NULL;
+}
+
+/* Runs a call and returns its status; the result is freed. */
+static int call(ihub *h, const char *method, const char *params) {
+    char *out = NULL;
+    int rc = ihub_call(h, method, params, &out);
+    if (rc == IHUB_OK) {
+        CHECK(out != NULL);
+    } else {
+        CHECK(out == NULL);
+    }
+    ihub_free(out);
+    return rc;
+}
+
+static void test_versions(void) {
+    CHECK(ihub_abi_version() == IHUB_ABI_VERSION);
+    CHECK(strlen(ihub_version()) >= 5);
+    CHECK(strcmp(ihub_status_name(IHUB_OK), "IHUB_OK") == 0);
+    CHECK(strcmp(ihub_status_name(IHUB_VERSION), "IHUB_VERSION") == 0);
+    CHECK(strcmp(ihub_status_name(-5), "IHUB_UNKNOWN") == 0);
+}
+
+static void test_calls(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(ihub_open(":memory:", "{\"busy_timeout_ms\": 1000}", &h) == IHUB_OK && h != NULL);
+    CHECK(call(h, "hub.add", "{\"code\":\"GE-IMR\",\"name\":\"Imereti\",\"country\":\"GE\"}") == IHUB_OK);
+    CHECK(ihub_errcode(h) == IHUB_OK && strcmp(ihub_errmsg(h), "not an error") == 0);
+    CHECK(call(h, "school.add", "{\"hub\":\"GE-IMR\",\"code\":\"K1\",\"name\":\"Kutaisi School\",\"size\":640}") == IHUB_OK);
+
+    CHECK(ihub_call(h, "school.get", "{\"code\":\"K1\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"name\":\"Kutaisi School\"") && contains(out, "\"size\":640"));
+    ihub_free(out);
+
+    CHECK(ihub_call(h, "api.version", NULL, &out) == IHUB_OK);
+    CHECK(contains(out, "\"abi\":1"));  /* the engine agrees with IHUB_ABI_VERSION */
+    ihub_free(out);
+
+    CHECK(ihub_eval(h, "ihub.school.add{hub='GE-IMR', code='K2', name='Zestaponi'} print('hi') return #ihub.school.list{}",
+                    &out) == IHUB_OK);
+    CHECK(contains(out, "\"values\":[2]") && contains(out, "\"output\":\"hi\\n\""));
+    ihub_free(out);
+
+    /* Errors: status, per-handle message, per-thread message. */
+    CHECK(call(h, "school.get", "{\"code\":\"K9\"}") == IHUB_NOTFOUND);
+    CHECK(ihub_errcode(h) == IHUB_NOTFOUND);
+    CHECK(strcmp(ihub_errmsg(h), "school 'K9' not found") == 0);
+    CHECK(strcmp(ihub_last_error(), "school 'K9' not found") == 0);
+    CHECK(call(h, "school.add", "{\"hub\":\"GE-IMR\",\"code\":\"K1\",\"name\":\"again\"}") == IHUB_CONFLICT);
+    CHECK(call(h, "school.add_many", "{\"schools\":[{\"hub\":\"GE-IMR\",\"code\":\"A\",\"name\":\"a\"},"
+                                     "{\"hub\":\"GE-IMR\",\"code\":3,\"name\":\"b\"}]}") == IHUB_INVALID);
+    CHECK(strcmp(ihub_errmsg(h), "params.schools[1].code: expected a string, got an integer") == 0);
+    CHECK(call(h, "school.list", "{\"hub\":\"GE-IMR\"}") == IHUB_OK);
+    CHECK(ihub_call(h, "hub.get", "{\"code\":\"GE-IMR\"}", &out) == IHUB_OK && contains(out, "\"schools\":2"));
+    ihub_free(out);
+    ihub_close(h);
+}
+
+static void test_bad_input(void) {
+    ihub *h = NULL;
+    char *out = (char *)1;  /* must be reset to NULL on failure */
+    CHECK(ihub_open(NULL, NULL, &h) == IHUB_MISUSE && h == NULL);
+    CHECK(contains(ihub_last_error(), "path is NULL"));
+    CHECK(ihub_open(":memory:", NULL, NULL) == IHUB_MISUSE);
+    CHECK(ihub_open(":memory:", "{\"busy_timeout_ms\": \"x\"}", &h) == IHUB_INVALID);
+    CHECK(contains(ihub_last_error(), "options.busy_timeout_ms"));
+    CHECK(ihub_open(":memory:", "{oops", &h) == IHUB_INVALID);
+    CHECK(ihub_open("/proc/none/x.db", NULL, &h) == IHUB_IO && contains(ihub_last_error(), "/proc/none/x.db"));
+    CHECK(ihub_open("bad\xff.db", NULL, &h) == IHUB_INVALID && contains(ihub_last_error(), "invalid UTF-8"));
+
+    char junk[] = "/tmp/ihub-c-junk-XXXXXX";
+    int fd = mkstemp(junk);
+    const char text[] = "plainly not an SQLite database, just text. plainly not an SQLite database, just text.";
+    for (int i = 0; i < 50; i++) CHECK(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
+    close(fd);
+    CHECK(ihub_open(junk, NULL, &h) == IHUB_CORRUPT && h == NULL);
+    unlink(junk);
+
+    CHECK(ihub_call(NULL, "hub.list", NULL, &out) == IHUB_MISUSE && out == NULL);
+    CHECK(ihub_eval(NULL, "return 1", &out) == IHUB_MISUSE);
+    CHECK(ihub_errcode(NULL) == IHUB_MISUSE && contains(ihub_errmsg(NULL), "NULL or closed"));
+
+    CHECK(ihub_open(":memory:", NULL, &h) == IHUB_OK);
+    CHECK(ihub_call(h, NULL, NULL, &out) == IHUB_MISUSE && strcmp(ihub_errmsg(h), "method is NULL") == 0);
+    CHECK(ihub_call(h, "hub.list", NULL, NULL) == IHUB_MISUSE);
+    CHECK(ihub_eval(h, NULL, &out) == IHUB_MISUSE);
+    CHECK(call(h, "hub.list", "{\"limit\": 2,, }") == IHUB_INVALID);
+    CHECK(contains(ihub_errmsg(h), "params: JSON at line 1 column 15"));
+    CHECK(call(h, "hub.add", "{\"code\":\"\xc3\x28\"}") == IHUB_INVALID && contains(ihub_errmsg(h), "invalid UTF-8"));
+    CHECK(call(h, "hub.\xff", "{}") == IHUB_INVALID);
+    CHECK(call(h, "hub.remove", "{}") == IHUB_NOTFOUND && contains(ihub_errmsg(h), "unknown method 'hub.remove'"));
+    CHECK(call(h, "hub.add", "{\"code\":1,\"name\":\"x\",\"country\":\"EE\"}") == IHUB_INVALID);
+    CHECK(strcmp(ihub_errmsg(h), "params.code: expected a string, got an integer") == 0);
+    CHECK(call(h, "hub.list", "[]") == IHUB_INVALID);
+    CHECK(ihub_eval(h, "return \xff", &out) == IHUB_INVALID);
+    CHECK(ihub_eval(h, "return (", &out) == IHUB_SCRIPT && contains(ihub_errmsg(h), "eval:1:"));
+    CHECK(ihub_eval(h, "error('boom')", &out) == IHUB_SCRIPT && contains(ihub_errmsg(h), "eval:1: boom"));
+    CHECK(call(h, "hub.list", NULL) == IHUB_OK);  /* still usable */
+
+    ihub_close(h);
+    CHECK(call(h, "hub.list", NULL) == IHUB_MISUSE);  /* closed: reported, not touched */
+    CHECK(ihub_errcode(h) == IHUB_MISUSE);
+    ihub_close(h);  /* twice is harmless */
+    ihub_close(NULL);
+    ihub_free(NULL);
+}
+
+static void test_sandbox(void) {
+    static const struct { const char *source; int status; const char *words; } hostile[] = {
+        {"while true do end", IHUB_LIMIT, "time limit"},
+        {"while true do pcall(function() while true do end end) end", IHUB_LIMIT, "time limit"},
+        {"local s = string.rep('x', 2^40)", IHUB_LIMIT, "memory"},
+        {"local t = {} for i = 1, 1e12 do t[i] = i end", IHUB_LIMIT, ""},
+        {"return string.find(string.rep('a', 50000), '.-.-.-.-.-.-.-b')", IHUB_LIMIT, "time limit"},
+        {"setmetatable({}, {__gc = function() end})", IHUB_SCRIPT, "__gc"},
+        {"return io.write('x')", IHUB_SCRIPT, "io"},
+        {"return os.exit(1)", IHUB_SCRIPT, "os"},
+        {"return debug.traceback()", IHUB_SCRIPT, "debug"},
+        {"return require('io')", IHUB_SCRIPT, "require"},
+        {"return assert(load('\\27Lua'))()", IHUB_SCRIPT, ""},
+    };
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(ihub_open(":memory:", "{\"admin_time_ms\": 300, \"admin_memory_mb\": 32}", &h) == IHUB_OK);
+    for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+        int rc = ihub_eval(h, hostile[i].source, &out);
+        check(rc == hostile[i].status && contains(ihub_errmsg(h), hostile[i].words), hostile[i].source, __LINE__);
+        if (rc != hostile[i].status) fprintf(stderr, "  got %s: %s\n", ihub_status_name(rc), ihub_errmsg(h));
+        CHECK(ihub_eval(h, "return 1 + 1", &out) == IHUB_OK && contains(out, "[2]"));
+        ihub_free(out);
+    }
+    ihub_close(h);
+}
+
+int main(void) {
+    test_versions();
+    test_calls();
+    test_bad_input();
+    test_sandbox();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
