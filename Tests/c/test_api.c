@@ -114,7 +114,7 @@ static void test_bad_input(void) {
     CHECK(ihub_call(h, "hub.list", NULL, NULL) == IHUB_MISUSE);
     CHECK(ihub_eval(h, NULL, &out) == IHUB_MISUSE);
     CHECK(call(h, "hub.list", "{\"limit\": 2,, }") == IHUB_INVALID);
-    CHECK(contains(ihub_errmsg(h), "params: JSON at line 1 column 15"));
+    CHECK(contains(ihub_errmsg(h), "params: JSON at line 1 column 13"));
     CHECK(call(h, "hub.add", "{\"code\":\"\xc3\x28\"}") == IHUB_INVALID && contains(ihub_errmsg(h), "invalid UTF-8"));
     CHECK(call(h, "hub.\xff", "{}") == IHUB_INVALID);
     CHECK(call(h, "hub.remove", "{}") == IHUB_NOTFOUND && contains(ihub_errmsg(h), "unknown method 'hub.remove'"));

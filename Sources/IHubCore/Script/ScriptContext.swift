@@ -25,10 +25,10 @@ package final class ScriptContext {
     init(engine: Engine, writes: Bool, timeMs: Int, memoryMB: Int) throws(IHubError) {
         self.engine = engine
         self.writes = writes
-        // A methodology script reads; it never re-enters its own context.
-        let exposed = MethodTable.all
-            .filter { writes || (!$0.writes && !$0.name.hasPrefix("script.")) }
-            .map(\.name)
+        // A methodology script sees every operation, so that a write is
+        // refused with a reason (see hostCall), but never script.*: that
+        // would re-enter its own state.
+        let exposed = MethodTable.all.filter { writes || !$0.name.hasPrefix("script.") }.map(\.name)
         let names = exposed.map { strdup($0) }
         defer { names.forEach { free($0) } }
         let opened: OpaquePointer? = names.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in

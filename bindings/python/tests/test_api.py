@@ -142,7 +142,7 @@ def test_invalid_utf8(h):
 
 
 def test_malformed_json(h):
-    with pytest.raises(ihub.InvalidError, match=r"params: JSON at line 2 column 9: expected ',' or '}'"):
+    with pytest.raises(ihub.InvalidError, match=r"params: JSON at line 2 column 9: expected ':' after a member name"):
         h.call("school.add", b'{"hub": "EE-ACC",\n "code" "x"}')
     with pytest.raises(ihub.InvalidError, match="options_json: JSON at line 1"):
         _open_with(b"{nope")
