@@ -1,0 +1,65 @@
+import Testing
+@testable import IHubCore
+
+@Suite struct ScriptTests {
+    func values(_ context: ScriptContext, _ source: String) throws -> [JSON] {
+        guard case .done(let values, _) = try context.eval(source, chunkname: "t") else {
+            Issue.record("incomplete: \(source)")
+            return []
+        }
+        return values
+    }
+
+    @Test func valuesCrossAsJSON() throws {
+        let admin = try Engine(path: ":memory:").admin()
+        #expect(try values(admin, "return 1, 2.5, 'Trøndelag', true, nil, {1, 2}, {a = {b = 'c'}}, {}")
+                == [1, 2.5, "Trøndelag", true, nil, [1, 2], ["a": ["b": "c"]], .object([])])
+        #expect(try values(admin, "return ihub.array({})") == [.array([])])
+    }
+
+    @Test func adminWritesThroughTheMethodTableAndKeepsGlobals() throws {
+        let e = try engineWithHub()
+        let admin = try e.admin()
+        _ = try admin.eval("added = ihub.school.add{hub = 'EE-ACC', code = 'S3', name = 'Keila Kool', size = 310}", chunkname: "t")
+        #expect(try values(admin, "return added.id, added.size") == [3, 310])
+        #expect(try e.call("school.get", ["code": "S3"])["name"] == "Keila Kool")
+    }
+
+    @Test func methodologyReadsButIsRefusedWrites() throws {
+        let e = try engineWithHub()
+        let m = try e.methodology()
+        #expect(try values(m, "return #ihub.school.list{hub = 'EE-ACC'}") == [2])
+        let error = failure { try m.eval("ihub.school.add{hub = 'EE-ACC', code = 'S9', name = 'x'}", chunkname: "policy.lua") }
+        #expect(error?.status == .script)
+        #expect(error?.message.contains("school.add: methodology scripts may not write") == true)
+        #expect(try e.call("school.list").array?.count == 2)
+    }
+
+    @Test func incompleteChunksAreToldApart() throws {
+        let admin = try Engine(path: ":memory:").admin()
+        guard case .incomplete = try admin.eval("for i = 1, 3 do", chunkname: "stdin") else {
+            Issue.record("not incomplete")
+            return
+        }
+        #expect(failure { try admin.eval("for i = 1, 3 do print(i) end end", chunkname: "stdin") }?.status == .script)
+        guard case .done(let v, _) = try admin.eval("1 + 1", chunkname: "stdin", expressionFirst: true) else { return }
+        #expect(v == [2])
+    }
+
+    @Test func budgetsStopScriptsAndTheStateStaysUsable() throws {
+        var options = Engine.Options()
+        options = try Engine.Options(json: ["script_time_ms": 100, "script_memory_mb": 8])
+        let m = try Engine(path: ":memory:", options: options).methodology()
+        #expect(failure { try m.eval("while true do end", chunkname: "loop.lua") }?.message.hasPrefix("loop.lua:1: time limit of 100 ms exceeded") == true)
+        #expect(failure { try m.eval("local t = {} for i = 1, 1e9 do t[i] = i end", chunkname: "grow.lua") }?.status == .limit)
+        #expect(try values(m, "return 'still here'") == ["still here"])
+        #expect(m.memoryUsed < 8 << 20)
+    }
+
+    @Test func callGlobalPassesJSONArguments() throws {
+        let m = try Engine(path: ":memory:").methodology()
+        _ = try m.eval("function gap(a, b) return b.level - a.level, a.name end", chunkname: "policy.lua")
+        #expect(try m.callGlobal("gap", [["level": 1, "name": "Tartu"], ["level": 4]]) == [3, "Tartu"])
+        #expect(failure { try m.callGlobal("missing", []) }?.status == .script)
+    }
+}
