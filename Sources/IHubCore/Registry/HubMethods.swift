@@ -63,9 +63,9 @@ enum HubMethods {
     }
 
     /// The id of the hub with this code; the error names the field.
-    static func resolve(_ db: Database, code: String, at path: String) throws(IHubError) -> Int64 {
+    static func resolve(_ db: Database, code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
         guard let id = try db.scalarInt("SELECT id FROM hubs WHERE code = ?", [.text(code)]) else {
-            throw IHubError.notFound("\(path): no hub with code '\(code)'")
+            throw IHubError.notFound("\(path()): no hub with code '\(code)'")
         }
         return id
     }

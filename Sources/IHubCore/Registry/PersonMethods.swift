@@ -71,7 +71,7 @@ enum PersonMethods {
             var cache = Codes()
             if p["roles"] != nil {
                 try engine.db.statement("DELETE FROM person_roles WHERE person_id = ?").run([.int(id)])
-                try insertRoles(engine.db, id, p, at: "params")
+                try insertRoles(engine.db, id, p)
             }
             if p["memberships"] != nil {
                 try engine.db.statement("DELETE FROM memberships WHERE person_id = ?").run([.int(id)])
@@ -87,13 +87,13 @@ enum PersonMethods {
         var schools: [String: Int64] = [:]
     }
 
-    static func insert(_ db: Database, _ p: JSON, at path: String, cache: inout Codes) throws(IHubError) -> Int64 {
+    static func insert(_ db: Database, _ p: JSON, at path: @autoclosure () -> String, cache: inout Codes) throws(IHubError) -> Int64 {
         let hubCode = p["hub"]!.string!
         let hubID: Int64
         if let cached = cache.hubs[hubCode] {
             hubID = cached
         } else {
-            hubID = try HubMethods.resolve(db, code: hubCode, at: "\(path).hub")
+            hubID = try HubMethods.resolve(db, code: hubCode, at: "\(path()).hub")
             cache.hubs[hubCode] = hubID
         }
         let code = p["code"]!.string!
@@ -101,40 +101,40 @@ enum PersonMethods {
             try db.statement("INSERT INTO people(hub_id, code, name, email) VALUES (?, ?, ?, ?)")
                 .run([.int(hubID), .text(code), .text(p["name"]!.string!), SQLValue(p["email"]?.string)])
         } catch where error.status == .conflict {
-            throw IHubError(.conflict, "\(path).code: a person with code '\(code)' already exists")
+            throw IHubError(.conflict, "\(path()).code: a person with code '\(code)' already exists")
         }
         let id = db.lastInsertRowID
-        try insertRoles(db, id, p, at: path)
-        try insertMemberships(db, id, p, at: path, cache: &cache)
+        try insertRoles(db, id, p)
+        try insertMemberships(db, id, p, at: path(), cache: &cache)
         return id
     }
 
-    private static func insertRoles(_ db: Database, _ id: Int64, _ p: JSON, at path: String) throws(IHubError) {
+    private static func insertRoles(_ db: Database, _ id: Int64, _ p: JSON) throws(IHubError) {
         guard let roles = p["roles"]?.array, !roles.isEmpty else { return }
         let s = try db.statement("INSERT OR IGNORE INTO person_roles(person_id, role) VALUES (?, ?)")
         for role in roles { try s.run([.int(id), .text(role.string!)]) }
     }
 
-    private static func insertMemberships(_ db: Database, _ id: Int64, _ p: JSON, at path: String,
+    private static func insertMemberships(_ db: Database, _ id: Int64, _ p: JSON, at path: @autoclosure () -> String,
                                           cache: inout Codes) throws(IHubError)
     {
         guard let memberships = p["memberships"]?.array else { return }
         let s = try db.statement("INSERT INTO memberships(person_id, school_id, start_date, end_date) VALUES (?, ?, ?, ?)")
         for (i, m) in memberships.enumerated() {
-            let at = "\(path).memberships[\(i)]"
+            func at() -> String { "\(path()).memberships[\(i)]" }
             let schoolCode = m["school"]!.string!
             let schoolID: Int64
             if let cached = cache.schools[schoolCode] {
                 schoolID = cached
             } else {
                 guard let found = try db.scalarInt("SELECT id FROM schools WHERE code = ?", [.text(schoolCode)]) else {
-                    throw IHubError.notFound("\(at).school: no school with code '\(schoolCode)'")
+                    throw IHubError.notFound("\(at()).school: no school with code '\(schoolCode)'")
                 }
                 schoolID = found
                 cache.schools[schoolCode] = found
             }
             let start = m["start"]?.string, end = m["end"]?.string
-            if let start, let end, end < start { throw IHubError.invalid("\(at).end: \(end) is before the start \(start)") }
+            if let start, let end, end < start { throw IHubError.invalid("\(at()).end: \(end) is before the start \(start)") }
             try s.run([.int(id), .int(schoolID), SQLValue(start), SQLValue(end)])
         }
     }

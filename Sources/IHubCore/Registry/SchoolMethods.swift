@@ -69,17 +69,17 @@ enum SchoolMethods {
 
     /// Inserts one validated school record; errors name `path`. `hubs`
     /// caches hub ids by code across a batch.
-    static func insert(_ db: Database, _ p: JSON, at path: String, hubs: inout [String: Int64]) throws(IHubError) -> Int64 {
+    static func insert(_ db: Database, _ p: JSON, at path: @autoclosure () -> String, hubs: inout [String: Int64]) throws(IHubError) -> Int64 {
         let hubCode = p["hub"]!.string!
         let hubID: Int64
         if let cached = hubs[hubCode] {
             hubID = cached
         } else {
-            hubID = try HubMethods.resolve(db, code: hubCode, at: "\(path).hub")
+            hubID = try HubMethods.resolve(db, code: hubCode, at: "\(path()).hub")
             hubs[hubCode] = hubID
         }
-        try validateCoordinates(p, at: path)
-        if let size = p["size"]?.int, size < 0 { throw IHubError.invalid("\(path).size: must be 0 or more") }
+        try validateCoordinates(p, at: path())
+        if let size = p["size"]?.int, size < 0 { throw IHubError.invalid("\(path()).size: must be 0 or more") }
         let s = try db.statement("""
             INSERT INTO schools(hub_id, code, name, level, size, municipality, latitude, longitude, languages)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -90,17 +90,17 @@ enum SchoolMethods {
                        SQLValue(p["latitude"]?.double), SQLValue(p["longitude"]?.double),
                        .text((p["languages"] ?? .array([])).serialized())])
         } catch where error.status == .conflict {
-            throw IHubError(.conflict, "\(path).code: a school with code '\(p["code"]!.string!)' already exists")
+            throw IHubError(.conflict, "\(path()).code: a school with code '\(p["code"]!.string!)' already exists")
         }
         return db.lastInsertRowID
     }
 
-    private static func validateCoordinates(_ p: JSON, at path: String) throws(IHubError) {
+    private static func validateCoordinates(_ p: JSON, at path: @autoclosure () -> String) throws(IHubError) {
         if let lat = p["latitude"]?.double, !(-90...90).contains(lat) {
-            throw IHubError.invalid("\(path).latitude: must be between -90 and 90")
+            throw IHubError.invalid("\(path()).latitude: must be between -90 and 90")
         }
         if let lon = p["longitude"]?.double, !(-180...180).contains(lon) {
-            throw IHubError.invalid("\(path).longitude: must be between -180 and 180")
+            throw IHubError.invalid("\(path()).longitude: must be between -180 and 180")
         }
     }
 

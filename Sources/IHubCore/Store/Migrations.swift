@@ -28,7 +28,10 @@ enum Migrations {
             hub_id       INTEGER NOT NULL REFERENCES hubs(id),
             code         TEXT NOT NULL UNIQUE,
             name         TEXT NOT NULL,
-            level        TEXT CHECK (level IN ('primary','lower_secondary','upper_secondary','vet','other')),
+            -- Choices are spelled as OR chains, not IN lists: SQLite builds a
+            -- temporary b-tree for an IN list on every row it checks.
+            level        TEXT CHECK (level = 'primary' OR level = 'lower_secondary' OR level = 'upper_secondary'
+                                     OR level = 'vet' OR level = 'other'),
             size         INTEGER CHECK (size >= 0),   -- number of students
             municipality TEXT,
             latitude     REAL CHECK (latitude BETWEEN -90 AND 90),
@@ -48,7 +51,8 @@ enum Migrations {
         CREATE INDEX people_hub ON people(hub_id);
         CREATE TABLE person_roles (
             person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
-            role      TEXT NOT NULL CHECK (role IN ('teacher','school_leader','ict_teacher','mentor','coordinator','researcher')),
+            role      TEXT NOT NULL CHECK (role = 'teacher' OR role = 'school_leader' OR role = 'ict_teacher'
+                                           OR role = 'mentor' OR role = 'coordinator' OR role = 'researcher'),
             PRIMARY KEY (person_id, role)
         ) WITHOUT ROWID;
         CREATE TABLE memberships (

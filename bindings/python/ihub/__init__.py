@@ -95,6 +95,10 @@ _ERRORS = {cls.status: cls for cls in (
     NoMemoryError, IOFailure, CorruptError, BusyError, MisuseError, VersionError)}
 
 
+# One encoder for every call: json.dumps would build a new one each time.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _find_library():
     """IHUB_LIBRARY, then a copy beside this package, then the repository's
     release build, then the system's library path."""
@@ -215,7 +219,7 @@ class Handle:
         ``params``: a dict (sent as JSON), or str/bytes holding JSON text.
         """
         if isinstance(params, (dict, list)):
-            params = json.dumps(params, ensure_ascii=False)
+            params = _encode(params)
         result = ctypes.c_void_p()
         status = _lib.ihub_call(self._pointer(), _text(method, "method"), _text(params, "params"),
                                 ctypes.byref(result))
