@@ -32,8 +32,8 @@ struct Method: Sendable {
 /// Every operation, in catalogue order. Add an operation to its area's
 /// list and it appears in C, Python, Lua, the CLI and `api.describe`.
 enum MethodTable {
-    static let all: [Method] = ApiMethods.all + HubMethods.all + SchoolMethods.all + PersonMethods.all
-        + ScriptMethods.all + DemoMethods.all
+    static let all: [Method] = ApiMethods.all + Registry.entities.flatMap(\.methods) + People.methods
+        + Teams.methods + Engagements.methods + ScriptMethods.all + DemoMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 

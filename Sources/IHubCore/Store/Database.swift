@@ -171,7 +171,9 @@ final class Statement {
         self.database = database
     }
 
+    /// Binds from parameter 1 on, resetting a statement that has run.
     func bind(_ values: [SQLValue]) throws(IHubError) {
+        sqlite3_reset(raw)
         for (i, v) in values.enumerated() { try bind(v, at: Int32(i + 1)) }
     }
 

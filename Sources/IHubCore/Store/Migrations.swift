@@ -8,20 +8,23 @@ enum Migrations {
     static let applicationID: Int64 = 0x4948_5542
 
     static let all: [(description: String, sql: String)] = [
-        ("registry: hubs, schools, people, roles, memberships", """
+        ("registry: hubs, schools, people, roles, memberships, teams, stakeholders, rounds", """
         CREATE TABLE ihub_migrations (
             version     INTEGER PRIMARY KEY,
             description TEXT NOT NULL,
             applied_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
         );
         CREATE TABLE hubs (
-            id         INTEGER PRIMARY KEY,
-            code       TEXT NOT NULL UNIQUE,
-            name       TEXT NOT NULL,
-            country    TEXT NOT NULL,          -- ISO 3166-1 alpha-2
-            region     TEXT,
-            languages  TEXT NOT NULL DEFAULT '[]', -- JSON array of ISO 639-1 codes
-            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+            id              INTEGER PRIMARY KEY,
+            code            TEXT NOT NULL UNIQUE,
+            name            TEXT NOT NULL,
+            country         TEXT NOT NULL,              -- ISO 3166-1 alpha-2
+            region          TEXT,
+            languages       TEXT NOT NULL DEFAULT '[]', -- JSON array of ISO 639-1 codes
+            target_schools  INTEGER CHECK (target_schools >= 0),
+            target_teachers INTEGER CHECK (target_teachers >= 0),
+            min_group_size  INTEGER NOT NULL DEFAULT 5 CHECK (min_group_size >= 1), -- k of small-group suppression
+            created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
         );
         CREATE TABLE schools (
             id           INTEGER PRIMARY KEY,
@@ -46,15 +49,22 @@ enum Migrations {
             code       TEXT NOT NULL UNIQUE,
             name       TEXT NOT NULL,
             email      TEXT,
+            subjects   TEXT NOT NULL DEFAULT '[]',  -- JSON array of subject names
+            languages  TEXT NOT NULL DEFAULT '[]',
             created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
         );
         CREATE INDEX people_hub ON people(hub_id);
+        -- Roles and memberships keep their history: an update ends a row
+        -- (end_date) instead of deleting it. Current rows have no end_date.
         CREATE TABLE person_roles (
-            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
-            role      TEXT NOT NULL CHECK (role = 'teacher' OR role = 'school_leader' OR role = 'ict_teacher'
-                                           OR role = 'mentor' OR role = 'coordinator' OR role = 'researcher'),
-            PRIMARY KEY (person_id, role)
-        ) WITHOUT ROWID;
+            id         INTEGER PRIMARY KEY,
+            person_id  INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            role       TEXT NOT NULL CHECK (role = 'teacher' OR role = 'school_leader' OR role = 'ict_teacher'
+                                            OR role = 'mentor' OR role = 'coordinator' OR role = 'researcher'),
+            start_date TEXT,
+            end_date   TEXT
+        );
+        CREATE INDEX person_roles_person ON person_roles(person_id, role);
         CREATE TABLE memberships (
             id         INTEGER PRIMARY KEY,
             person_id  INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
@@ -65,6 +75,124 @@ enum Migrations {
         );
         CREATE INDEX memberships_person ON memberships(person_id);
         CREATE INDEX memberships_school ON memberships(school_id);
+        -- A school's development team: principal plus ICT-support teachers.
+        CREATE TABLE team_members (
+            id         INTEGER PRIMARY KEY,
+            school_id  INTEGER NOT NULL REFERENCES schools(id),
+            person_id  INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            position   TEXT NOT NULL DEFAULT 'member',  -- e.g. principal, ict_support, member
+            start_date TEXT,
+            end_date   TEXT
+        );
+        CREATE INDEX team_members_school ON team_members(school_id);
+        CREATE TABLE stakeholders (
+            id         INTEGER PRIMARY KEY,
+            hub_id     INTEGER NOT NULL REFERENCES hubs(id),
+            code       TEXT NOT NULL UNIQUE,
+            name       TEXT NOT NULL,
+            kind       TEXT NOT NULL CHECK (kind = 'municipality' OR kind = 'school_board' OR kind = 'teacher_association'
+                                            OR kind = 'university' OR kind = 'company' OR kind = 'ministry' OR kind = 'network'),
+            contact    TEXT,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE TABLE engagements (
+            id             INTEGER PRIMARY KEY,
+            stakeholder_id INTEGER NOT NULL REFERENCES stakeholders(id) ON DELETE CASCADE,
+            date           TEXT NOT NULL,
+            kind           TEXT NOT NULL CHECK (kind = 'meeting' OR kind = 'event' OR kind = 'agreement'
+                                                OR kind = 'communication' OR kind = 'other'),
+            school_id      INTEGER REFERENCES schools(id),
+            note           TEXT
+        );
+        CREATE INDEX engagements_stakeholder ON engagements(stakeholder_id);
+        -- Rounds: cohorts / time points of a hub.
+        CREATE TABLE rounds (
+            id         INTEGER PRIMARY KEY,
+            hub_id     INTEGER NOT NULL REFERENCES hubs(id),
+            code       TEXT NOT NULL UNIQUE,
+            name       TEXT NOT NULL,
+            start_date TEXT,
+            end_date   TEXT,
+            CHECK (end_date IS NULL OR start_date IS NULL OR end_date >= start_date)
+        );
+        CREATE INDEX rounds_hub ON rounds(hub_id);
+        """),
+        ("assessment: instruments, responses, answers, area results, hub scripts, classifications", """
+        -- Instruments: built in (selfie, digcompedu) or declared by a hub in
+        -- Lua. `definition` is the JSON of areas, items, scale and levels.
+        CREATE TABLE instruments (
+            id          INTEGER PRIMARY KEY,
+            code        TEXT NOT NULL UNIQUE,
+            name        TEXT NOT NULL,
+            subject     TEXT NOT NULL CHECK (subject = 'school' OR subject = 'teacher'),
+            definition  TEXT NOT NULL,
+            source      TEXT,               -- the Lua declaration of a hub-defined instrument
+            source_hash TEXT,
+            hub_id      INTEGER REFERENCES hubs(id),  -- NULL: available to every hub
+            created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        -- One respondent's answers to one instrument in one round, about a
+        -- school (school instruments) or a teacher (teacher instruments).
+        CREATE TABLE responses (
+            id            INTEGER PRIMARY KEY,
+            round_id      INTEGER NOT NULL REFERENCES rounds(id),
+            instrument_id INTEGER NOT NULL REFERENCES instruments(id),
+            school_id     INTEGER NOT NULL REFERENCES schools(id),
+            person_id     INTEGER REFERENCES people(id) ON DELETE SET NULL, -- the teacher assessed (teacher instruments)
+            respondent    TEXT NOT NULL,  -- pseudonymous respondent code, unique per round and instrument
+            grp           TEXT NOT NULL CHECK (grp = 'leaders' OR grp = 'teachers' OR grp = 'students'),
+            submitted_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            UNIQUE (round_id, instrument_id, respondent)
+        );
+        CREATE INDEX responses_school ON responses(school_id, round_id);
+        CREATE INDEX responses_person ON responses(person_id, round_id);
+        -- One answer: a score on the instrument's scale, or not applicable
+        -- (na), or prefer not to say (pnts) — neither of which is a score.
+        CREATE TABLE answers (
+            response_id INTEGER NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+            item        TEXT NOT NULL,
+            score       REAL,
+            status      TEXT NOT NULL DEFAULT 'score' CHECK (status = 'score' OR status = 'na' OR status = 'pnts'),
+            CHECK ((status = 'score') = (score IS NOT NULL)),
+            PRIMARY KEY (response_id, item)
+        ) WITHOUT ROWID;
+        -- Results that arrive only as reports: an area mean per school,
+        -- round and respondent group, with the number of respondents.
+        CREATE TABLE area_results (
+            round_id      INTEGER NOT NULL REFERENCES rounds(id),
+            instrument_id INTEGER NOT NULL REFERENCES instruments(id),
+            school_id     INTEGER NOT NULL REFERENCES schools(id),
+            grp           TEXT NOT NULL CHECK (grp = 'leaders' OR grp = 'teachers' OR grp = 'students'),
+            area          TEXT NOT NULL,
+            mean          REAL NOT NULL,
+            sd            REAL,
+            n             INTEGER NOT NULL CHECK (n >= 0),
+            PRIMARY KEY (round_id, instrument_id, school_id, grp, area)
+        ) WITHOUT ROWID;
+        -- A hub's methodology scripts (e.g. "classify"), versioned by hash.
+        CREATE TABLE hub_scripts (
+            hub_id     INTEGER NOT NULL REFERENCES hubs(id),
+            name       TEXT NOT NULL,
+            source     TEXT NOT NULL,
+            hash       TEXT NOT NULL,
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            PRIMARY KEY (hub_id, name)
+        );
+        -- A maturity class per subject and round, with its reasons and the
+        -- rule (default or a hub script, by hash) that produced it.
+        CREATE TABLE classifications (
+            id          INTEGER PRIMARY KEY,
+            round_id    INTEGER NOT NULL REFERENCES rounds(id),
+            school_id   INTEGER REFERENCES schools(id),
+            person_id   INTEGER REFERENCES people(id) ON DELETE CASCADE,
+            class       TEXT NOT NULL,
+            reasons     TEXT NOT NULL,  -- JSON array of sentences
+            rule        TEXT NOT NULL,  -- "default" or "script:<hash>"
+            created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            CHECK ((school_id IS NULL) != (person_id IS NULL))
+        );
+        CREATE UNIQUE INDEX classifications_school ON classifications(round_id, school_id) WHERE school_id IS NOT NULL;
+        CREATE UNIQUE INDEX classifications_person ON classifications(round_id, person_id) WHERE person_id IS NOT NULL;
         """),
     ]
 

@@ -1,0 +1,274 @@
+/// A registry entity with a stable external code: hubs, schools, people,
+/// rounds, stakeholders. One declaration gives its operations (add,
+/// add_many, get, list, update), the upsert that CSV imports use, and the
+/// flat records that exports write — so the SQL of each lives once.
+struct Entity: Sendable {
+    /// How a column is stored.
+    enum Storage: Sendable {
+        case text, integer, real
+        /// A list of strings, stored as a JSON array.
+        case list
+    }
+
+    struct Column: Sendable {
+        let field: Field
+        let sql: String
+        let storage: Storage
+        /// Checks a present, well-typed value; returns the reason it is wrong.
+        let check: (@Sendable (JSON) -> String?)?
+
+        init(_ field: Field, sql: String? = nil, _ storage: Storage, check: (@Sendable (JSON) -> String?)? = nil) {
+            self.field = field
+            self.sql = sql ?? field.name
+            self.storage = storage
+            self.check = check
+        }
+    }
+
+    /// What an entity needs beyond its own columns (people: roles and
+    /// memberships, which keep their history).
+    struct Extension: Sendable {
+        let fields: [Field]
+        /// Writes the extension's fields of `record` for row `id`;
+        /// `isNew` tells an insert from an update.
+        let write: @Sendable (Database, Int64, JSON, Bool, () -> String) throws(IHubError) -> Void
+        /// The extension's fields of row `id`, for reads and exports.
+        let read: @Sendable (Database, Int64) throws(IHubError) -> [JSON.Member]
+    }
+
+    let name: String        // "school"
+    let plural: String      // "schools": the batch parameter and the CSV kind
+    let table: String
+    let summary: String
+    /// Whether records belong to a hub (all but hubs themselves).
+    let inHub: Bool
+    let columns: [Column]
+    var extensionFields: Extension? = nil
+    /// Extra read-only values of get/list (e.g. a hub's number of schools).
+    var computed: [(name: String, sql: String)] = []
+    /// Filters of `list` besides `hub`: parameter → SQL condition on `t`.
+    var filters: [(field: Field, sql: String)] = []
+
+    /// The fields of a record: hub, code, the columns, the extension.
+    var fields: [Field] {
+        (inHub ? [Field.required("hub", .string, "code of the \(name)'s hub")] : [])
+            + [Field.required("code", .string, "stable external code of the \(name)")]
+            + columns.map(\.field) + (extensionFields?.fields ?? [])
+    }
+
+    /// The fields an update may change (all but hub and code, none required).
+    var updatableFields: [Field] {
+        (columns.map(\.field) + (extensionFields?.fields ?? [])).map {
+            Field(name: $0.name, shape: $0.shape, required: false, doc: $0.doc)
+        }
+    }
+
+    // MARK: writing
+
+    enum Outcome { case inserted, updated, unchanged }
+
+    /// Inserts the record, or updates the row with its code: the upsert of
+    /// imports. A record's hub cannot change. Errors name `path`.
+    @discardableResult
+    func upsert(_ db: Database, _ record: JSON, at path: @autoclosure () -> String,
+                hubs: inout [String: Int64]) throws(IHubError) -> (id: Int64, outcome: Outcome)
+    {
+        let code = record["code"]!.string!
+        guard let existing = try db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code)]) else {
+            return (try insert(db, record, at: path(), hubs: &hubs), .inserted)
+        }
+        if inHub, let hub = record["hub"]?.string {
+            let current = try db.scalarText("SELECT h.code FROM \(table) t JOIN hubs h ON h.id = t.hub_id WHERE t.id = ?", [.int(existing)])
+            if current != hub {
+                throw IHubError(.constraint, "\(path()).hub: \(name) '\(code)' belongs to hub '\(current ?? "?")', not '\(hub)'")
+            }
+        }
+        let before = try get(db, id: existing)
+        try update(db, existing, record, at: path())
+        return (existing, try get(db, id: existing) == before ? .unchanged : .updated)
+    }
+
+    /// Inserts one validated record; `hubs` caches hub ids by code.
+    func insert(_ db: Database, _ record: JSON, at path: @autoclosure () -> String,
+                hubs: inout [String: Int64]) throws(IHubError) -> Int64
+    {
+        try checkColumns(record, at: path())
+        var names = ["code"], values: [SQLValue] = [.text(record["code"]!.string!)]
+        if inHub {
+            let hubCode = record["hub"]!.string!
+            if hubs[hubCode] == nil { hubs[hubCode] = try Entity.hubID(db, code: hubCode, at: "\(path()).hub") }
+            names.append("hub_id")
+            values.append(.int(hubs[hubCode]!))
+        }
+        for column in columns {
+            guard let value = record[column.field.name], !value.isNull else { continue }
+            names.append(column.sql)
+            values.append(column.sqlValue(value))
+        }
+        let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        do throws(IHubError) {
+            try db.statement("INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(marks))").run(values)
+        } catch where error.status == .conflict {
+            throw IHubError(.conflict, "\(path()).code: a \(name) with code '\(record["code"]!.string!)' already exists")
+        }
+        let id = db.lastInsertRowID
+        try extensionFields?.write(db, id, record, true, path)
+        return id
+    }
+
+    /// Changes the columns present in `record` (null clears an optional one).
+    func update(_ db: Database, _ id: Int64, _ record: JSON, at path: @autoclosure () -> String) throws(IHubError) {
+        try checkColumns(record, at: path())
+        for column in columns {
+            guard let value = record[column.field.name] else { continue }
+            if value.isNull && column.field.required {
+                throw IHubError.invalid("\(path()).\(column.field.name): a \(name) must keep its \(column.field.name)")
+            }
+            try db.statement("UPDATE \(table) SET \(column.sql) = ? WHERE id = ?")
+                .run([value.isNull ? column.emptyValue : column.sqlValue(value), .int(id)])
+        }
+        try extensionFields?.write(db, id, record, false, path)
+    }
+
+    private func checkColumns(_ record: JSON, at path: @autoclosure () -> String) throws(IHubError) {
+        for column in columns {
+            guard let check = column.check, let value = record[column.field.name], !value.isNull else { continue }
+            if let reason = check(value) { throw IHubError.invalid("\(path()).\(column.field.name): \(reason)") }
+        }
+    }
+
+    static func hubID(_ db: Database, code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
+        guard let id = try db.scalarInt("SELECT id FROM hubs WHERE code = ?", [.text(code)]) else {
+            throw IHubError.notFound("\(path()): no hub with code '\(code)'")
+        }
+        return id
+    }
+
+    /// The row id of `code`; the error names `path`.
+    func id(_ db: Database, code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
+        guard let id = try db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code)]) else {
+            throw IHubError.notFound("\(path()): no \(name) with code '\(code)'")
+        }
+        return id
+    }
+
+    // MARK: reading
+
+    private var selectSQL: String {
+        let hub = inHub ? ", h.code" : ""
+        let join = inHub ? " JOIN hubs h ON h.id = t.hub_id" : ""
+        let cols = columns.map { ", t.\($0.sql)" }.joined() + computed.map { ", (\($0.sql))" }.joined()
+        return "SELECT t.id, t.code\(hub)\(cols) FROM \(table) t\(join)"
+    }
+
+    func get(_ db: Database, id: Int64) throws(IHubError) -> JSON {
+        let s = try db.statement(selectSQL + " WHERE t.id = ?")
+        try s.bind([.int(id)])
+        guard try s.step() else { throw IHubError.notFound("\(name) #\(id) not found") }
+        return try record(s, db)
+    }
+
+    /// Records ordered by id, filtered by hub code and the entity's filters.
+    func list(_ db: Database, _ params: JSON) throws(IHubError) -> [JSON] {
+        let page = try Page(params)
+        var conditions: [String] = [], values: [SQLValue] = []
+        if inHub, let hub = params["hub"]?.string {
+            conditions.append("h.code = ?")
+            values.append(.text(hub))
+        }
+        for filter in filters {
+            guard let value = params[filter.field.name], !value.isNull else { continue }
+            conditions.append(filter.sql)
+            values.append(Column(filter.field, .text).sqlValue(value))
+        }
+        let whereSQL = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let s = try db.statement(selectSQL + whereSQL + " ORDER BY t.id LIMIT ? OFFSET ?")
+        try s.bind(values + [.int(page.limit), .int(page.offset)])
+        var out: [JSON] = []
+        while try s.step() { out.append(try record(s, db)) }
+        return out
+    }
+
+    private func record(_ s: Statement, _ db: Database) throws(IHubError) -> JSON {
+        var members = [JSON.Member("id", s.json(0)), JSON.Member("code", s.json(1))]
+        var i: Int32 = 2
+        if inHub {
+            members.append(JSON.Member("hub", s.json(2)))
+            i = 3
+        }
+        for column in columns {
+            let value = column.storage == .list ? ((try? JSONParser.parse(s.text(i) ?? "[]")) ?? .array([])) : s.json(i)
+            members.append(JSON.Member(column.field.name, value))
+            i += 1
+        }
+        for c in computed {
+            members.append(JSON.Member(c.name, s.json(i)))
+            i += 1
+        }
+        if let ext = extensionFields { members += try ext.read(db, s.int(0)) }
+        return .object(members)
+    }
+
+    // MARK: operations
+
+    var methods: [Method] {
+        let entity = self
+        let listParams: [Field] = (inHub ? [.optional("hub", .string, "only this hub's \(plural) (hub code)")] : [])
+            + filters.map(\.field) + Page.fields
+        return [
+            Method("\(name).add", "Add a \(name).", writes: true, params: fields) { engine, p throws(IHubError) in
+                var hubs: [String: Int64] = [:]
+                return try entity.get(engine.db, id: entity.insert(engine.db, p, at: "params", hubs: &hubs))
+            },
+            Method("\(name).add_many", "Add many \(plural) in one transaction: all of them or none.", writes: true,
+                   params: [.required(plural, .array(.object(fields)), "the \(plural) to add")]) { engine, p throws(IHubError) in
+                var hubs: [String: Int64] = [:]
+                var ids: [JSON] = []
+                let records = p[entity.plural]!.array!
+                ids.reserveCapacity(records.count)
+                for (i, record) in records.enumerated() {
+                    ids.append(.int(try entity.insert(engine.db, record, at: "params.\(entity.plural)[\(i)]", hubs: &hubs)))
+                }
+                return ["added": .int(Int64(ids.count)), "ids": .array(ids)]
+            },
+            Method("\(name).get", "One \(name), by id or code.", params: RecordKey.fields) { engine, p throws(IHubError) in
+                try entity.get(engine.db, id: RecordKey(p, entity: entity.name).resolve(engine.db, table: entity.table, entity: entity.name))
+            },
+            Method("\(name).list", "\(plural.prefix(1).uppercased() + plural.dropFirst()), ordered by id.", params: listParams) { engine, p throws(IHubError) in
+                .array(try entity.list(engine.db, p))
+            },
+            Method("\(name).update", "Change a \(name); fields left out stay as they are, null clears.", writes: true,
+                   params: RecordKey.fields + updatableFields) { engine, p throws(IHubError) in
+                let id = try RecordKey(p, entity: entity.name).resolve(engine.db, table: entity.table, entity: entity.name)
+                try entity.update(engine.db, id, p, at: "params")
+                return try entity.get(engine.db, id: id)
+            },
+        ]
+    }
+}
+
+extension Entity.Column {
+    func sqlValue(_ value: JSON) -> SQLValue {
+        switch (storage, value) {
+        case (.list, _): return .text(value.serialized())
+        case (.integer, _): return SQLValue(value.int)
+        case (.real, _): return SQLValue(value.double)
+        case (.text, .string(let s)): return .text(s)
+        default: return .null
+        }
+    }
+
+    /// What null stores: an empty list for lists, NULL otherwise.
+    var emptyValue: SQLValue { storage == .list ? .text("[]") : .null }
+}
+
+/// Checks shared by several columns.
+enum Checks {
+    static func atLeast(_ minimum: Double) -> @Sendable (JSON) -> String? {
+        { ($0.double ?? minimum) < minimum ? "must be \(minimum == 0 ? "0" : String(Int(minimum))) or more" : nil }
+    }
+
+    static func within(_ range: ClosedRange<Double>) -> @Sendable (JSON) -> String? {
+        { range.contains($0.double ?? range.lowerBound) ? nil : "must be between \(Int(range.lowerBound)) and \(Int(range.upperBound))" }
+    }
+}
