@@ -13,6 +13,11 @@
 ** stores `expired` then loads `running`; a wrapper stores `running` then
 ** loads `expired`. So either the watchdog arms the new thread or the
 ** wrapper sees the expiry and arms it itself.
+**
+** An error raised inside a hook leaves hooks disabled on that thread until
+** the nearest pcall boundary restores them. Lua code that runs in between
+** would be unstoppable, hence xpcall handlers are skipped once the budget is
+** spent (libs.c), and coroutines that die meanwhile never run __close.
 */
 #define _POSIX_C_SOURCE 200809L  /* clock_gettime, condattr_setclock */
 
@@ -60,11 +65,11 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
     ** resume wrapper clears it); clearing it here could race the watchdog. */
     if (!atomic_load(&S->expired)) return;
     if (ar->event == LUA_HOOKCALL && lua_getinfo(L, "f", ar)) {
-        /* Let the error machinery itself run: the message handler and the
-        ** closer that frees host buffers during unwinding. */
+        /* Let the error machinery itself run: the message handlers and
+        ** the closer that frees host buffers during unwinding. */
         lua_CFunction f = lua_tocfunction(L, -1);
         lua_pop(L, 1);
-        if (f == ihl_msgh || f == ihl_box_free) return;
+        if (f == ihl_msgh || f == ihl_box_free || f == ihl_handler_gate) return;
     }
     raise_time(L);
 }
@@ -166,7 +171,7 @@ void ihl_unwatch(ihl_state *S) {
     pthread_mutex_unlock(&wd_mutex);
 }
 
-void ihl_enter_thread(ihl_state *S, lua_State *co) {
+static void enter_thread(ihl_state *S, lua_State *co) {
     /* A hook on co can only be stale here: the watchdog arms nothing but
     ** the published thread, and co is not published yet. */
     if (lua_gethook(co) != NULL) lua_sethook(co, NULL, 0, 0);
@@ -174,7 +179,7 @@ void ihl_enter_thread(ihl_state *S, lua_State *co) {
     if (atomic_load(&S->expired)) arm(co);
 }
 
-void ihl_leave_thread(ihl_state *S, lua_State *back) {
+static void leave_thread(ihl_state *S, lua_State *back) {
     atomic_store(&S->running, back);
     if (atomic_load(&S->expired)) {
         /* The watchdog may still hold the thread we left, which the script
@@ -182,4 +187,152 @@ void ihl_leave_thread(ihl_state *S, lua_State *back) {
         while (atomic_load(&S->firing)) sched_yield();
         arm(back);
     }
+}
+
+/* ---- coroutines: the resume wrappers ----------------------------------- */
+
+/* Coroutines that died while the budget was spent. One killed by the budget
+** hook keeps hooks disabled for good, so its pending __close handlers must
+** never run: they could loop unstopped. A weak-keyed registry table. */
+static const char stopped_key = 0;
+
+static int is_stopped(lua_State *L, int coidx) {
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &stopped_key);
+    lua_pushvalue(L, coidx);
+    int stopped = lua_rawget(L, -2) != LUA_TNIL;
+    lua_pop(L, 2);
+    return stopped;
+}
+
+/* As lcorolib.c's auxresume, publishing `co` to the watchdog meanwhile.
+** coidx: where the coroutine value is (a stack index or an upvalue). */
+static int auxresume(lua_State *L, lua_State *co, int coidx, int narg) {
+    ihl_state *S = ihl_from(L);
+    int status, nres;
+    if (!lua_checkstack(co, narg)) {
+        lua_pushliteral(L, "too many arguments to resume");
+        return -1;
+    }
+    lua_xmove(L, co, narg);
+    enter_thread(S, co);
+    status = lua_resume(co, L, narg, &nres);
+    leave_thread(S, L);
+    if (status == LUA_OK || status == LUA_YIELD) {
+        if (!lua_checkstack(L, nres + 1)) {
+            lua_pop(co, nres);
+            lua_pushliteral(L, "too many results to resume");
+            return -1;
+        }
+        lua_xmove(co, L, nres);
+        return nres;
+    }
+    if (atomic_load(&S->expired)) {
+        lua_rawgetp(L, LUA_REGISTRYINDEX, &stopped_key);
+        lua_pushvalue(L, coidx);
+        lua_pushboolean(L, 1);
+        lua_rawset(L, -3);
+        lua_pop(L, 1);
+    }
+    lua_xmove(co, L, 1);
+    return -1;
+}
+
+static lua_State *getco(lua_State *L) {
+    lua_State *co = lua_tothread(L, 1);
+    luaL_argexpected(L, co != NULL, 1, "coroutine");
+    return co;
+}
+
+static int sb_resume(lua_State *L) {
+    lua_State *co = getco(L);
+    int r = auxresume(L, co, 1, lua_gettop(L) - 1);
+    if (r < 0) {
+        lua_pushboolean(L, 0);
+        lua_insert(L, -2);
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    lua_insert(L, -(r + 1));
+    return r + 1;
+}
+
+/* Closing a thread runs its pending __close handlers on that thread. */
+static int close_thread(lua_State *L, lua_State *co) {
+    ihl_state *S = ihl_from(L);
+    enter_thread(S, co);
+#if LUA_VERSION_RELEASE_NUM >= 50406
+    int status = lua_closethread(co, L);
+#else
+    int status = lua_resetthread(co);
+#endif
+    leave_thread(S, L);
+    return status;
+}
+
+static int sb_wrapped(lua_State *L) {
+    lua_State *co = lua_tothread(L, lua_upvalueindex(1));
+    int r = auxresume(L, co, lua_upvalueindex(1), lua_gettop(L));
+    if (r < 0) {
+        int stat = lua_status(co);
+        if (stat != LUA_OK && stat != LUA_YIELD && !is_stopped(L, lua_upvalueindex(1))) {
+            stat = close_thread(L, co);
+            lua_xmove(co, L, 1);
+        }
+        if (stat != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
+            luaL_where(L, 1);
+            lua_insert(L, -2);
+            lua_concat(L, 2);
+        }
+        return lua_error(L);
+    }
+    return r;
+}
+
+static int sb_wrap(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_State *co = lua_newthread(L);
+    lua_pushvalue(L, 1);
+    lua_xmove(L, co, 1);
+    lua_pushcclosure(L, sb_wrapped, 1);
+    return 1;
+}
+
+static int sb_close(lua_State *L) {
+    lua_State *co = getco(L);
+    lua_Debug ar;
+    int status = lua_status(co);
+    /* only dead or suspended coroutines, as in lcorolib.c */
+    if (co == L || (status == LUA_OK && lua_getstack(co, 0, &ar)))
+        return luaL_error(L, "cannot close a %s coroutine",
+                          co == L ? "running" : "normal");
+    if (is_stopped(L, 1)) {
+        lua_pushboolean(L, 0);
+        lua_pushliteral(L, "the coroutine was stopped by the time limit; its "
+                        "to-be-closed variables are not closed");
+        return 2;
+    }
+    status = close_thread(L, co);
+    if (status == LUA_OK) {
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    lua_pushboolean(L, 0);
+    lua_xmove(co, L, 1);
+    return 2;
+}
+
+/* Replaces resume, wrap and close in the coroutine table on top. */
+void ihl_wrap_coroutines(lua_State *L) {
+    lua_pushcfunction(L, sb_resume);
+    lua_setfield(L, -2, "resume");
+    lua_pushcfunction(L, sb_wrap);
+    lua_setfield(L, -2, "wrap");
+    lua_pushcfunction(L, sb_close);
+    lua_setfield(L, -2, "close");
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &stopped_key);
 }

@@ -337,7 +337,7 @@ static int run(ihl_state *S, lua_CFunction f, job *J, char **result) {
     int expired = atomic_load(&S->expired);
     int outcome;
 
-    if (st == LUA_OK && J->phase == PH_DONE) {
+    if (st == LUA_OK && J->phase == PH_DONE && !expired) {
         *result = malloc(J->out_len + 1);
         outcome = *result != NULL ? IHL_OK : IHL_MEMORY;
         if (*result != NULL) {
@@ -345,9 +345,12 @@ static int run(ihl_state *S, lua_CFunction f, job *J, char **result) {
             (*result)[J->out_len] = '\0';
         }
     } else {
-        int lst = st != LUA_OK ? st : J->status;
-        const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
-                                                         : "(no error message)";
+        /* Expired but done: a C function (say pcall, tail-called by
+        ** `return pcall(loop)`) caught the error after the last Lua
+        ** instruction. The limit still stands. */
+        int lst = st != LUA_OK ? st : J->phase == PH_DONE ? LUA_ERRRUN : J->status;
+        const char *msg = J->phase != PH_DONE && lua_type(L, -1) == LUA_TSTRING
+                              ? lua_tostring(L, -1) : "(no error message)";
         const char *prefix = "", *sep = "", *suffix = "";
         if (st != LUA_OK && J->phase != PH_RUN) {
             prefix = J->name;  /* outside the script: say whose it is */

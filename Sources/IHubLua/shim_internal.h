@@ -1,6 +1,7 @@
 /*
-** shim_internal.h — the state and helpers shared by sandbox.c, budget.c,
-** libs.c and json.c. Not for Swift (it is outside include/).
+** shim_internal.h — the state and helpers shared by sandbox.c (the public
+** functions), budget.c (time), libs.c (what scripts see) and json.c. Not
+** for Swift: it is outside include/.
 */
 #ifndef IHUB_SHIM_INTERNAL_H
 #define IHUB_SHIM_INTERNAL_H
@@ -59,10 +60,10 @@ static inline ihl_state *ihl_from(lua_State *L) {
 int ihl_watchdog_start(void);             /* 0 when the thread runs */
 void ihl_watch(ihl_state *S);             /* registers the deadline */
 void ihl_unwatch(ihl_state *S);           /* afterwards no watchdog access */
-void ihl_enter_thread(ihl_state *S, lua_State *co);
-void ihl_leave_thread(ihl_state *S, lua_State *back);
+void ihl_wrap_coroutines(lua_State *L);   /* the coroutine table on top */
 int ihl_msgh(lua_State *L);               /* sandbox.c: the message handler */
 int ihl_box_free(lua_State *L);           /* libs.c: frees a host buffer */
+int ihl_handler_gate(lua_State *L);       /* libs.c: guards xpcall handlers */
 
 /* libs.c: open the sandboxed standard library, and the `ihub` table
 ** (ihub.null, ihub.array, the configured methods). Both raise on failure:
