@@ -183,3 +183,19 @@ def test_unwritable_path_and_non_database_file(tmp_path):
     with pytest.raises(ihub.CorruptError, match="not a database"):
         ihub.open(junk)
     assert junk.read_bytes() == b"this is not a database\n" * 100  # untouched
+
+
+def test_registry_history_rounds_stakeholders(h):
+    h.school.add_many(schools=[{"hub": "EE-ACC", "code": c, "name": c} for c in ("S1", "S2")])
+    h.person.add(hub="EE-ACC", code="P1", name="Mari", roles=["teacher"], schools=["S1"])
+    h.person.update(code="P1", roles=["teacher", "mentor"], schools=["S2"])
+    history = h.person.history(code="P1")
+    assert [m["school"] for m in history["memberships"]] == ["S1", "S2"]
+    assert history["memberships"][0]["end"] is not None and history["memberships"][1]["end"] is None
+    h.round.add(hub="EE-ACC", code="R1", name="2024/25", start="2024-09-01")
+    h.stakeholder.add(hub="EE-ACC", code="TARTU", name="Tartu City", kind="municipality")
+    h.engagement.add(stakeholder="TARTU", date="2024-10-01", kind="meeting", note="anchoring")
+    assert h.eval("return ihub.engagement.list{hub = 'EE-ACC'}[1].note") == "anchoring"
+    assert h.eval("return ihub.round.get{code = 'R1'}.start") == "2024-09-01"
+    with pytest.raises(ihub.InvalidError, match=r"params\.kind: \"bank\" is not one of"):
+        h.stakeholder.add(hub="EE-ACC", code="B", name="Bank", kind="bank")
