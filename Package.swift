@@ -20,11 +20,13 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // libcsv: the CSV parser of imports (Exchange/).
+        .systemLibrary(name: "CCSV", providers: [.apt(["libcsv-dev"])]),
         // Owns include/ihub.h so that header edits re-check the Swift side.
         .target(name: "IHubAPI"),
         // The only C that touches a lua_State: sandbox, budgets, trampolines.
         .target(name: "IHubLua", dependencies: ["CLua"]),
-        .target(name: "IHubCore", dependencies: ["CSQLite", "IHubLua"]),
+        .target(name: "IHubCore", dependencies: ["CSQLite", "CCSV", "IHubLua"]),
         .target(
             name: "IHub", dependencies: ["IHubCore", "IHubAPI"], exclude: ["exports.map"],
             // Only the ihub_* symbols leave libihub.so. lld, because gold keeps

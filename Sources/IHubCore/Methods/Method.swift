@@ -7,14 +7,18 @@ struct Method: Sendable {
     let params: [Field]
     /// Writes run in one transaction and are hidden from methodology scripts.
     let writes: Bool
+    /// Reads or writes the file named by its `path` parameter: refused a
+    /// path when called from Lua, whose scripts must not touch files.
+    let files: Bool
     let run: @Sendable (Engine, JSON) throws(IHubError) -> JSON
 
-    init(_ name: String, _ summary: String, writes: Bool = false, params: [Field] = [],
+    init(_ name: String, _ summary: String, writes: Bool = false, files: Bool = false, params: [Field] = [],
          run: @escaping @Sendable (Engine, JSON) throws(IHubError) -> JSON)
     {
         self.name = name
         self.summary = summary
         self.writes = writes
+        self.files = files
         self.params = params
         self.run = run
     }
@@ -24,6 +28,7 @@ struct Method: Sendable {
             "name": .string(name),
             "summary": .string(summary),
             "writes": .bool(writes),
+            "files": .bool(files),
             "params": .array(params.map(\.described)),
         ]
     }
@@ -34,6 +39,7 @@ struct Method: Sendable {
 enum MethodTable {
     static let all: [Method] = ApiMethods.all + Registry.entities.flatMap(\.methods) + People.methods
         + Teams.methods + Engagements.methods + ScriptMethods.all + DemoMethods.all
+        + ExchangeMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 

@@ -116,6 +116,9 @@ private func hostCall(_ ctx: UnsafeMutableRawPointer?, _ method: UnsafePointer<C
         if method.writes && !context.writes {
             throw IHubError(.misuse, "\(name): methodology scripts may not write (use the admin context)")
         }
+        if method.files, (try? JSONParser.parse(bytes))?["path"].map({ !$0.isNull }) == true {
+            throw IHubError(.misuse, "params.path: Lua scripts may not read or write files (give text, or leave path out to get the text back)")
+        }
         let text = try context.engine.call(name, paramsText: bytes)
         result.pointee = strdup(text)
         return Status.ok.rawValue

@@ -1,0 +1,416 @@
+import CCSV
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Where CSV bytes come from: a file, read in chunks, or bytes in memory.
+enum CSVSource {
+    case file(String)
+    case bytes([UInt8])
+
+    /// How messages name the source.
+    var name: String {
+        switch self {
+        case .file(let path): return path
+        case .bytes: return "text"
+        }
+    }
+}
+
+/// Why a file cannot be read on: the place and the reason. `column` is the
+/// 1-based field number, `field` the header's name for it.
+struct CSVFailure: Error {
+    let status: Status
+    let line: Int
+    let column: Int?
+    let field: String?
+    let reason: String
+
+    /// Line 0: the file as a whole (it cannot be opened or read).
+    var message: String { line == 0 ? reason : CSVFailure.place(line: line, column: column, field: field) + ": " + reason }
+
+    /// "line 14, column 3 (size)", the place every import problem starts with.
+    static func place(line: Int, column: Int?, field: String?) -> String {
+        var s = "line \(line)"
+        if let column { s += ", column \(column)" }
+        if let field { s += " (\(field))" }
+        return s
+    }
+}
+
+/// One record of the file, valid only inside the callback that receives it:
+/// its fields point into the reader's buffer.
+struct CSVRecord {
+    fileprivate let base: UnsafePointer<UInt8>
+    fileprivate let spans: ArraySlice<CSVReader.Span>
+    /// The line the record starts on.
+    let line: Int
+
+    var count: Int { spans.count }
+
+    func bytes(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        let s = spans[spans.startIndex + i]
+        return UnsafeBufferPointer(start: base + s.start, count: s.end - s.start)
+    }
+
+    func string(_ i: Int) -> String { String(decoding: bytes(i), as: UTF8.self) }
+
+    /// The line field `i` starts on (later than `line` after a quoted line break).
+    func line(of i: Int) -> Int { spans[spans.startIndex + i].line }
+
+    var isBlank: Bool { spans.allSatisfy { $0.start == $0.end } }
+}
+
+/// A streaming, header-based CSV reader over libcsv in strict mode. It feeds
+/// the parser one line at a time, so it knows the line of every field and
+/// can refuse an over-long record after reading a bounded amount of it: a
+/// 1 GB line fails after ~1 MiB, not after 1 GB. Accepts UTF-8 with or
+/// without a BOM; finds `,` or `;` from the header line unless told.
+final class CSVReader {
+    struct Span {
+        var start: Int
+        var end: Int
+        var line: Int
+    }
+
+    /// The longest record accepted, in bytes.
+    let maxRecordBytes: Int
+    /// The delimiter: given, or found on the header line.
+    private(set) var delimiter: UInt8
+    private let detect: Bool
+    /// The header's names, once read.
+    private(set) var header: [String] = []
+
+    private var parser = csv_parser()
+    // Fields of records not yet handed out; `recordFirst` is the first field
+    // of the record being parsed.
+    private var buffer: [UInt8] = []
+    private var spans: [Span] = []
+    private var completed: [(end: Int, line: Int)] = []
+    private var recordFirst = 0
+    private var recordLine = 1
+    private var recordBytes = 0
+    private var lastFieldEndLine = 1
+    private var line = 1
+    private var atLineStart = true
+    private var sawHeader = false
+
+    static let chunkSize = 1 << 16
+
+    init(delimiter: UInt8? = nil, maxRecordBytes: Int = 1 << 20) {
+        self.delimiter = delimiter ?? UInt8(ascii: ",")
+        self.detect = delimiter == nil
+        self.maxRecordBytes = maxRecordBytes
+    }
+
+    /// Reads `source` to its end: `onHeader` gets the header's names, then
+    /// `onRow` every non-blank record after it, until it returns false.
+    func read(_ source: CSVSource, onHeader: ([String]) -> Bool, onRow: (CSVRecord) -> Bool) throws(CSVFailure) {
+        guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI)) == 0 else {
+            throw CSVFailure(status: .noMemory, line: 0, column: nil, field: nil, reason: "cannot start the CSV parser")
+        }
+        defer { csv_free(&parser) }
+        var first = true
+        var go = true
+        switch source {
+        case .bytes(let bytes):
+            var failure: CSVFailure?
+            bytes.withUnsafeBufferPointer { all in
+                var offset = 0
+                repeat {
+                    let n = min(CSVReader.chunkSize, all.count - offset)
+                    do throws(CSVFailure) {
+                        go = try consume(UnsafeBufferPointer(rebasing: all[offset..<offset + n]), &first, onHeader, onRow)
+                    } catch {
+                        failure = error
+                        return
+                    }
+                    offset += n
+                } while go && offset < all.count
+            }
+            if let failure { throw failure }
+        case .file(let path):
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                let reason = String(cString: strerror(errno))
+                throw CSVFailure(status: errno == ENOENT ? .notFound : .io, line: 0, column: nil, field: nil,
+                                 reason: "cannot open '\(path)': \(reason)")
+            }
+            defer { close(fd) }
+            let chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: CSVReader.chunkSize)
+            defer { chunk.deallocate() }
+            while go {
+                let n = try CSVReader.readFully(fd, chunk, path: path)
+                if n == 0 { break }
+                go = try consume(UnsafeBufferPointer(rebasing: chunk[0..<n]), &first, onHeader, onRow)
+            }
+        }
+        if first { _ = try start(UnsafeBufferPointer(start: nil, count: 0)) }
+        guard go else { return }
+        try finish(onHeader, onRow)
+    }
+
+    // MARK: feeding
+
+    private func consume(_ chunk: UnsafeBufferPointer<UInt8>, _ first: inout Bool, _ onHeader: ([String]) -> Bool,
+                         _ onRow: (CSVRecord) -> Bool) throws(CSVFailure) -> Bool
+    {
+        var chunk = chunk
+        if first {
+            first = false
+            chunk = try start(chunk)
+        }
+        return try feed(chunk, onHeader, onRow)
+    }
+
+    /// The first chunk: drops a UTF-8 BOM, refuses UTF-16, finds the delimiter.
+    private func start(_ chunk: UnsafeBufferPointer<UInt8>) throws(CSVFailure) -> UnsafeBufferPointer<UInt8> {
+        var chunk = chunk
+        if chunk.count >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF {
+            chunk = UnsafeBufferPointer(rebasing: chunk[3...])
+        } else if chunk.count >= 2 && ((chunk[0] == 0xFF && chunk[1] == 0xFE) || (chunk[0] == 0xFE && chunk[1] == 0xFF)) {
+            throw CSVFailure(status: .invalid, line: 1, column: nil, field: nil,
+                             reason: "the file is UTF-16: save it as UTF-8 (with or without a BOM)")
+        }
+        if detect { delimiter = CSVReader.detectDelimiter(chunk) }
+        csv_set_delim(&parser, delimiter)
+        return chunk
+    }
+
+    /// `,` or `;`, whichever the header line (outside quotes) has more of.
+    static func detectDelimiter(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        var commas = 0, semicolons = 0, quoted = false
+        for b in bytes {
+            if b == UInt8(ascii: "\"") { quoted.toggle() }
+            if quoted { continue }
+            if b == 0x0A { break }
+            if b == UInt8(ascii: ",") { commas += 1 }
+            if b == UInt8(ascii: ";") { semicolons += 1 }
+        }
+        return semicolons > commas ? UInt8(ascii: ";") : UInt8(ascii: ",")
+    }
+
+    /// Feeds the parser line by line; hands out the records each line ends.
+    private func feed(_ chunk: UnsafeBufferPointer<UInt8>, _ onHeader: ([String]) -> Bool,
+                      _ onRow: (CSVRecord) -> Bool) throws(CSVFailure) -> Bool
+    {
+        guard let base = chunk.baseAddress else { return true }
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        var p = 0
+        while p < chunk.count {
+            if atLineStart {
+                // A record can only begin at a line start, and only when
+                // the parser is between records (not inside a quoted field).
+                if parser.pstate == 0 {
+                    recordLine = line
+                    recordBytes = 0
+                }
+                atLineStart = false
+            }
+            let newline = memchr(base + p, 0x0A, chunk.count - p)
+            var end = chunk.count
+            if let newline { end = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1 }
+            let length = end - p
+            if recordBytes + length > maxRecordBytes {
+                // Parse up to the limit, so the message names the field it falls in.
+                let room = maxRecordBytes - recordBytes
+                if csv_parse(&parser, base + p, room, fieldEnded, recordEnded, context) != room { throw parseFailure(at: line) }
+                let size = maxRecordBytes >= 1 << 20 ? "\(maxRecordBytes >> 20) MiB" : "\(maxRecordBytes) bytes"
+                let hint = line > recordLine ? " (a quote left open here?)" : ""
+                throw failure(.limit, line: recordLine, column: spans.count - recordFirst + 1, "record longer than \(size)\(hint)")
+            }
+            recordBytes += length
+            let parsed = csv_parse(&parser, base + p, length, fieldEnded, recordEnded, context)
+            if parsed != length {
+                throw parseFailure(at: line)
+            }
+            if newline != nil {
+                line += 1
+                atLineStart = true
+            }
+            if !completed.isEmpty {
+                guard try drain(onHeader, onRow) else { return false }
+            }
+            p = end
+        }
+        return true
+    }
+
+    private func finish(_ onHeader: ([String]) -> Bool, _ onRow: (CSVRecord) -> Bool) throws(CSVFailure) {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        if csv_fini(&parser, fieldEnded, recordEnded, context) != 0 {
+            throw failure(.invalid, line: recordLine, column: spans.count - recordFirst + 1,
+                          "a quoted field is not closed before the end of the file")
+        }
+        if !completed.isEmpty { _ = try drain(onHeader, onRow) }
+        if !sawHeader {
+            throw CSVFailure(status: .invalid, line: 1, column: nil, field: nil,
+                             reason: "empty file: expected a header line naming the columns")
+        }
+    }
+
+    private func parseFailure(at line: Int) -> CSVFailure {
+        let column = spans.count - recordFirst + 1
+        switch Int32(csv_error(&parser)) {
+        case CSV_EPARSE:
+            return failure(.invalid, line: line, column: column,
+                           "broken quoting: a quote inside an unquoted field or text after a closing quote"
+                           + " (quote the whole field and double the quotes inside it)")
+        case CSV_ENOMEM:
+            return failure(.noMemory, line: line, column: column, "out of memory")
+        default:
+            return failure(.invalid, line: line, column: column, String(cString: csv_strerror(csv_error(&parser))))
+        }
+    }
+
+    /// Hands out the completed records, checking their text; keeps the
+    /// fields of the record still being parsed.
+    private func drain(_ onHeader: ([String]) -> Bool, _ onRow: (CSVRecord) -> Bool) throws(CSVFailure) -> Bool {
+        var go = true
+        var first = 0
+        var failure: CSVFailure?
+        buffer.withUnsafeBufferPointer { all in
+            let base = all.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            for record in completed {
+                let view = CSVRecord(base: base, spans: spans[first..<record.end], line: record.line)
+                first = record.end
+                if let problem = check(view) {
+                    failure = problem
+                    return
+                }
+                if !sawHeader {
+                    sawHeader = true
+                    header = (0..<view.count).map(view.string)
+                    go = onHeader(header)
+                } else if !view.isBlank {
+                    go = onRow(view)
+                }
+                if !go { return }
+            }
+        }
+        if let failure { throw failure }
+        completed.removeAll(keepingCapacity: true)
+        // Keep the record in progress, moved to the front.
+        if recordFirst == spans.count {
+            buffer.removeAll(keepingCapacity: true)
+            spans.removeAll(keepingCapacity: true)
+        } else {
+            let shift = spans[recordFirst].start
+            buffer.removeSubrange(0..<shift)
+            spans.removeSubrange(0..<recordFirst)
+            for i in spans.indices {
+                spans[i].start -= shift
+                spans[i].end -= shift
+            }
+        }
+        recordFirst = 0
+        return go
+    }
+
+    /// Every field must be UTF-8 without NUL bytes.
+    private func check(_ record: CSVRecord) -> CSVFailure? {
+        for i in 0..<record.count {
+            if let problem = UTF8Check.problem(record.bytes(i)) {
+                let name = i < header.count ? header[i] : nil
+                return CSVFailure(status: .invalid, line: record.line(of: i), column: i + 1, field: name, reason: problem)
+            }
+        }
+        return nil
+    }
+
+    private func failure(_ status: Status, line: Int, column: Int, _ reason: String) -> CSVFailure {
+        CSVFailure(status: status, line: line, column: column,
+                   field: column - 1 < header.count ? header[column - 1] : nil, reason: reason)
+    }
+
+    // MARK: parser callbacks
+
+    fileprivate func field(_ data: UnsafeMutableRawPointer?, _ length: Int) {
+        let start = buffer.count
+        if let data, length > 0 {
+            buffer.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+        }
+        let startLine = spans.count == recordFirst ? recordLine : lastFieldEndLine
+        spans.append(Span(start: start, end: buffer.count, line: startLine))
+        lastFieldEndLine = line
+    }
+
+    fileprivate func recordEnd() {
+        completed.append((spans.count, recordLine))
+        recordFirst = spans.count
+        // A record ended by a carriage return mid-line: the next starts here.
+        recordLine = line
+    }
+
+    // MARK: files
+
+    /// Fills `buffer` unless the file ends first; returns the bytes read.
+    private static func readFully(_ fd: Int32, _ buffer: UnsafeMutableBufferPointer<UInt8>, path: String) throws(CSVFailure) -> Int {
+        var total = 0
+        while total < buffer.count {
+            let n = readBytes(fd, buffer.baseAddress! + total, buffer.count - total)
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                throw CSVFailure(status: .io, line: 0, column: nil, field: nil, reason: "cannot read '\(path)': \(reason)")
+            }
+            if n == 0 { break }
+            total += n
+        }
+        return total
+    }
+}
+
+/// read(2), named apart from CSVReader.read.
+private func readBytes(_ fd: Int32, _ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int { read(fd, p, n) }
+
+private func fieldEnded(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
+    Unmanaged<CSVReader>.fromOpaque(context!).takeUnretainedValue().field(data, length)
+}
+
+private func recordEnded(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
+    Unmanaged<CSVReader>.fromOpaque(context!).takeUnretainedValue().recordEnd()
+}
+
+/// UTF-8 validation without building strings: most cells are ASCII, which
+/// costs one pass of comparisons.
+enum UTF8Check {
+    /// Why `bytes` is not acceptable text, or nil.
+    static func problem(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                if b == 0 { return "contains a NUL byte" }
+                i += 1
+                continue
+            }
+            let length: Int, lowest: UInt32
+            var scalar: UInt32
+            switch b {
+            case 0xC2...0xDF: length = 2; lowest = 0x80; scalar = UInt32(b & 0x1F)
+            case 0xE0...0xEF: length = 3; lowest = 0x800; scalar = UInt32(b & 0x0F)
+            case 0xF0...0xF4: length = 4; lowest = 0x10000; scalar = UInt32(b & 0x07)
+            default: return invalid(bytes, at: i)
+            }
+            guard i + length <= n else { return invalid(bytes, at: i) }
+            for k in 1..<length {
+                let c = bytes[i + k]
+                guard c & 0xC0 == 0x80 else { return invalid(bytes, at: i) }
+                scalar = scalar << 6 | UInt32(c & 0x3F)
+            }
+            guard scalar >= lowest, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { return invalid(bytes, at: i) }
+            i += length
+        }
+        return nil
+    }
+
+    private static func invalid(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> String {
+        let shown = bytes[i..<min(i + 4, bytes.count)].map { "\\x" + String($0, radix: 16, uppercase: true) }.joined()
+        return "invalid UTF-8 (byte \(i + 1) of the field, \(shown)): save the file as UTF-8"
+    }
+}

@@ -1,0 +1,127 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Where an export goes: into memory (returned in the result) or into a
+/// file. A file is written beside its final name and renamed into place
+/// when complete, so a failed export never leaves half a file behind.
+final class Output {
+    private(set) var bytes: [UInt8] = []
+    private(set) var written = 0
+    private let path: String?
+    private let partial: String?
+    private var fd: Int32 = -1
+
+    /// Bytes held in memory before a file output writes them out.
+    private static let flushAt = 1 << 20
+
+    init(path: String?) throws(IHubError) {
+        self.path = path
+        guard let path else {
+            partial = nil
+            return
+        }
+        guard !path.isEmpty, !path.utf8.contains(0) else { throw IHubError.invalid("params.path: expected a file name") }
+        let partial = path + ".partial"
+        self.partial = partial
+        fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Output.failure("cannot write '\(path)'") }
+        bytes.reserveCapacity(Output.flushAt + (1 << 16))
+    }
+
+    deinit {
+        // Not finished: an error came first. Leave no partial file.
+        if fd >= 0 {
+            close(fd)
+            if let partial { unlink(partial) }
+        }
+    }
+
+    func append(_ byte: UInt8) { bytes.append(byte) }
+
+    func append<S: Sequence>(contentsOf s: S) where S.Element == UInt8 { bytes.append(contentsOf: s) }
+
+    /// Writes out what is held, for file outputs past the threshold.
+    func flushIfLarge() throws(IHubError) {
+        if fd >= 0 && bytes.count >= Output.flushAt { try flush() }
+    }
+
+    private func flush() throws(IHubError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Output.failure("cannot write '\(path ?? "")'")
+            }
+            offset += n
+        }
+        written += bytes.count
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Completes the output: the file is renamed into place. Returns the
+    /// text for an in-memory output, nil for a file.
+    func finish() throws(IHubError) -> String? {
+        guard let path, let partial else {
+            written = bytes.count
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        try flush()
+        let rc = close(fd)
+        fd = -1
+        guard rc == 0, rename(partial, path) == 0 else {
+            let e = Output.failure("cannot write '\(path)'")
+            unlink(partial)
+            throw e
+        }
+        return nil
+    }
+
+    private static func failure(_ what: String) -> IHubError {
+        IHubError(.io, "params.path: \(what): \(String(cString: strerror(errno)))")
+    }
+}
+
+/// RFC 4180 CSV: `,` between fields, CRLF after each record, UTF-8. A field
+/// is quoted when it holds a comma, a quote, a line break, or spaces at an
+/// end (which readers such as libcsv trim from unquoted fields).
+struct CSVWriter {
+    let output: Output
+    private(set) var records = 0
+
+    init(_ output: Output) { self.output = output }
+
+    mutating func record(_ fields: [String]) throws(IHubError) {
+        for (i, field) in fields.enumerated() {
+            if i > 0 { output.append(UInt8(ascii: ",")) }
+            CSVWriter.write(field, to: output)
+        }
+        output.append(0x0D)
+        output.append(0x0A)
+        records += 1
+        try output.flushIfLarge()
+    }
+
+    static func needsQuotes(_ field: String) -> Bool {
+        let u = field.utf8
+        guard let first = u.first, let last = u.last else { return false }
+        if first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 { return true }
+        return u.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D || $0 == UInt8(ascii: ";") }
+    }
+
+    private static func write(_ field: String, to output: Output) {
+        guard needsQuotes(field) else {
+            output.append(contentsOf: field.utf8)
+            return
+        }
+        output.append(UInt8(ascii: "\""))
+        for b in field.utf8 {
+            if b == UInt8(ascii: "\"") { output.append(b) }
+            output.append(b)
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}
