@@ -49,6 +49,7 @@ package final class Engine {
         self.options = options
         db = try Database(path: path, create: options.create, busyTimeoutMs: options.busyTimeoutMs)
         try Migrations.migrate(db)
+        try InstrumentStore.installBuiltins(db)
     }
 
     package var schemaVersion: Int64 { Migrations.latest }

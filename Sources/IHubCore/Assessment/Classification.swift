@@ -1,0 +1,241 @@
+/// Who is where: a maturity class per school and per teacher and round,
+/// from their assessments. The default rules are below; a hub replaces
+/// them with a "classify" script (ClassificationScript).
+struct Classification {
+    enum Kind: String { case school, teacher }
+
+    /// One school or teacher to classify, with what a rule needs to know.
+    struct Subject {
+        let schoolID: Int64?
+        let personID: Int64?
+        let code: String
+        /// {kind, code, name, ...}: what a classify script receives.
+        let json: JSON
+        /// Instrument code → this subject's scores in the round.
+        var assessments: [JSON.Member] = []
+    }
+
+    /// A rule's verdict on one subject: a class with reasons, or nothing
+    /// (with the reason why not).
+    struct Verdict {
+        let cls: String?
+        let reasons: [String]
+    }
+
+    let kind: Kind
+    let round: RoundRef
+    var subjects: [Subject] = []
+    /// Per instrument code, the data gathered (school subjects) or the
+    /// latest response per person (teacher subjects).
+    var schoolData: [String: AssessmentData] = [:]
+    var teacherData: [String: (instrument: Instrument, latest: [Int64: ScoredResponse])] = [:]
+
+    /// Gathers the hub's schools or teachers and their assessments in the round.
+    static func gather(_ engine: Engine, kind: Kind, round: RoundRef) throws(IHubError) -> Classification {
+        var c = Classification(kind: kind, round: round)
+        let db = engine.db
+        let ids = try db.statement("""
+            SELECT instrument_id FROM responses WHERE round_id = ?1 UNION SELECT instrument_id FROM area_results WHERE round_id = ?1
+            """)
+        try ids.bind([.int(round.id)])
+        var instrumentIDs: [Int64] = []
+        while try ids.step() { instrumentIDs.append(ids.int(0)) }
+        let instruments = try instrumentIDs.sorted().map { (id: Int64) throws(IHubError) in try Instrument.load(db, id: id) }
+            .filter { $0.subject.rawValue == kind.rawValue }
+
+        switch kind {
+        case .school:
+            let s = try db.statement("SELECT id, code, name, level, size, municipality FROM schools WHERE hub_id = ? ORDER BY code")
+            try s.bind([.int(round.hubID)])
+            while try s.step() {
+                let json = stripNulls(["kind": "school", "code": s.json(1), "name": s.json(2), "hub": .string(round.hubCode),
+                                       "level": s.json(3), "size": s.json(4), "municipality": s.json(5)])
+                c.subjects.append(Subject(schoolID: s.int(0), personID: nil, code: s.text(1) ?? "", json: json))
+            }
+            for instrument in instruments {
+                let data = try AssessmentData.collect(engine, round: round, instrument: instrument)
+                c.schoolData[instrument.code] = data
+                for i in c.subjects.indices {
+                    if let doc = schoolAssessment(data, school: c.subjects[i].schoolID!) {
+                        c.subjects[i].assessments.append(JSON.Member(instrument.code, doc))
+                    }
+                }
+            }
+        case .teacher:
+            let s = try db.statement("""
+                SELECT p.id, p.code, p.name,
+                  (SELECT json_group_array(role) FROM (SELECT DISTINCT role FROM person_roles r WHERE r.person_id = p.id
+                      AND (r.end_date IS NULL OR ?2 IS NULL OR r.end_date >= ?2) ORDER BY role)),
+                  (SELECT json_group_array(code) FROM (SELECT DISTINCT s.code FROM memberships m JOIN schools s ON s.id = m.school_id
+                      WHERE m.person_id = p.id AND (m.end_date IS NULL OR ?2 IS NULL OR m.end_date >= ?2)
+                        AND (m.start_date IS NULL OR ?3 IS NULL OR m.start_date <= ?3) ORDER BY s.code))
+                FROM people p
+                WHERE p.hub_id = ?1 AND (
+                  EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND (r.role = 'teacher' OR r.role = 'ict_teacher')
+                          AND (r.end_date IS NULL OR ?2 IS NULL OR r.end_date >= ?2))
+                  OR EXISTS (SELECT 1 FROM responses x JOIN instruments i ON i.id = x.instrument_id
+                             WHERE x.person_id = p.id AND x.round_id = ?4 AND i.subject = 'teacher'))
+                ORDER BY p.code
+                """)
+            try s.bind([.int(round.hubID), SQLValue(round.start), SQLValue(round.end), .int(round.id)])
+            while try s.step() {
+                let json: JSON = ["kind": "teacher", "code": s.json(1), "name": s.json(2), "hub": .string(round.hubCode),
+                                  "roles": (try? JSONParser.parse(s.text(3) ?? "[]")) ?? .array([]),
+                                  "schools": (try? JSONParser.parse(s.text(4) ?? "[]")) ?? .array([])]
+                c.subjects.append(Subject(schoolID: nil, personID: s.int(0), code: s.text(1) ?? "", json: json))
+            }
+            for instrument in instruments {
+                var latest: [Int64: ScoredResponse] = [:]
+                var counts: [Int64: Int] = [:]
+                // Ordered by id: a later submission of the same teacher wins.
+                for r in try Scoring.load(engine, round: round, instrument: instrument) {
+                    guard let person = r.personID else { continue }
+                    latest[person] = r
+                    counts[person, default: 0] += 1
+                }
+                c.teacherData[instrument.code] = (instrument, latest)
+                for i in c.subjects.indices {
+                    guard let r = latest[c.subjects[i].personID!], case .object(var doc) = Scoring.json(r, instrument) else { continue }
+                    doc.insert(JSON.Member("instrument", .string(instrument.code)), at: 0)
+                    doc.append(JSON.Member("responses", .int(Int64(counts[r.personID!] ?? 1))))
+                    c.subjects[i].assessments.append(JSON.Member(instrument.code, stripNulls(.object(doc))))
+                }
+            }
+        }
+        return c
+    }
+
+    /// A school's figures of one instrument: per group and for the staff
+    /// (leaders and teachers together), overall and per area.
+    private static func schoolAssessment(_ data: AssessmentData, school: Int64) -> JSON? {
+        guard let cells = data.cells[school], !cells.isEmpty else { return nil }
+        let instrument = data.instrument
+        func figures(_ groups: UInt8) -> JSON? {
+            let overall = data.pool(schools: [school], groups: groups, area: nil).summary
+            guard overall.n > 0 else { return nil }
+            var areas: [JSON.Member] = []
+            for (a, area) in instrument.areas.enumerated() {
+                let s = data.pool(schools: [school], groups: groups, area: a).summary
+                if s.n > 0 { areas.append(JSON.Member(area.code, summaryJSON(s))) }
+            }
+            let responses = RespondentGroup.of(groups).reduce(0) { $0 + (cells[$1]?.responses ?? 0) }
+            let reported = RespondentGroup.of(groups).contains { cells[$0]?.fromReports == true }
+            return stripNulls(["responses": .int(Int64(responses)), "from_reports": .bool(reported),
+                               "overall": summaryJSON(overall), "areas": .object(areas)])
+        }
+        var groups: [JSON.Member] = []
+        for g in RespondentGroup.allCases { if let f = figures(g.bit) { groups.append(JSON.Member(g.rawValue, f)) } }
+        var doc: [JSON.Member] = [.init("instrument", .string(instrument.code)), .init("groups", .object(groups))]
+        if let staff = figures(RespondentGroup.leaders.bit | RespondentGroup.teachers.bit) { doc.append(.init("staff", staff)) }
+        return .object(doc)
+    }
+
+    private static func summaryJSON(_ s: Summary) -> JSON {
+        stripNulls(["n": .int(Int64(s.n)), "mean": .double(s.mean), "sd": JSON(s.sd)])
+    }
+
+    /// Lua reads a JSON null as a sentinel that is true in a test: leave
+    /// missing values out instead.
+    static func stripNulls(_ v: JSON) -> JSON {
+        switch v {
+        case .object(let members): return .object(members.filter { !$0.value.isNull }.map { JSON.Member($0.key, stripNulls($0.value)) })
+        case .array(let elements): return .array(elements.map(stripNulls))
+        default: return v
+        }
+    }
+}
+
+// MARK: the default rules
+
+extension Classification {
+    static let classes = ["advanced", "developing", "beginning"]
+
+    /// The default thresholds as data: the lowest value of each class.
+    struct Thresholds {
+        /// Schools: the selfie overall mean of teachers and leaders.
+        var schoolAdvanced = 3.75
+        var schoolDeveloping = 2.75
+        /// Teachers: the digcompedu overall level.
+        var teacherAdvanced = "B2"
+        var teacherDeveloping = "B1"
+
+        static let fields: [Field] = [
+            .optional("advanced", .any, "lowest value of 'advanced': a selfie mean for schools (default 3.75), a digcompedu level for teachers (default \"B2\")"),
+            .optional("developing", .any, "lowest value of 'developing': a selfie mean for schools (default 2.75), a level for teachers (default \"B1\")"),
+        ]
+    }
+
+    func defaultVerdict(_ subject: Subject, _ t: Thresholds, _ digcompedu: Instrument?) -> Verdict {
+        kind == .school ? schoolVerdict(subject, t) : teacherVerdict(subject, t, digcompedu)
+    }
+
+    private func schoolVerdict(_ subject: Subject, _ t: Thresholds) -> Verdict {
+        guard let data = schoolData["selfie"], data.cells[subject.schoolID!] != nil else {
+            return Verdict(cls: nil, reasons: ["no selfie responses or reports in round \(round.code)"])
+        }
+        let staff = RespondentGroup.leaders.bit | RespondentGroup.teachers.bit
+        let school: Set<Int64> = [subject.schoolID!]
+        let pooled = data.pool(schools: school, groups: staff, area: nil)
+        let overall = pooled.summary
+        guard overall.n >= round.k else {
+            return Verdict(cls: nil, reasons: [
+                "only \(overall.n) teachers and leaders answered selfie in round \(round.code) (fewer than k = \(round.k))"])
+        }
+        let from = "from \(overall.n) teachers and leaders" + (pooled.reported > 0 ? " (\(pooled.reported) in area reports)" : "")
+        let v = overall.mean
+        var reasons: [String]
+        let cls: String
+        if v >= t.schoolAdvanced {
+            cls = "advanced"
+            reasons = ["selfie overall \(Decimal2.text(v, against: t.schoolAdvanced)) \(from) ≥ \(Decimal2.text(t.schoolAdvanced))"]
+        } else if v >= t.schoolDeveloping {
+            cls = "developing"
+            reasons = ["selfie overall \(Decimal2.text(v, against: t.schoolAdvanced)) \(from): ≥ \(Decimal2.text(t.schoolDeveloping)) and < \(Decimal2.text(t.schoolAdvanced))"]
+        } else {
+            cls = "beginning"
+            reasons = ["selfie overall \(Decimal2.text(v, against: t.schoolDeveloping)) \(from) < \(Decimal2.text(t.schoolDeveloping))"]
+        }
+        // The weakest and strongest areas point at the next step.
+        var areas: [(name: String, mean: Double)] = []
+        for (a, area) in data.instrument.areas.enumerated() {
+            let s = data.pool(schools: school, groups: staff, area: a).summary
+            if s.n >= round.k { areas.append(("\(area.code) \(area.name)", s.mean)) }
+        }
+        if areas.count >= 2, let low = areas.min(by: { $0.mean < $1.mean }), let high = areas.max(by: { $0.mean < $1.mean }) {
+            reasons.append("weakest area: \(low.name) (\(Decimal2.text(low.mean)))")
+            reasons.append("strongest area: \(high.name) (\(Decimal2.text(high.mean)))")
+        }
+        return Verdict(cls: cls, reasons: reasons)
+    }
+
+    private func teacherVerdict(_ subject: Subject, _ t: Thresholds, _ instrument: Instrument?) -> Verdict {
+        guard let instrument, let r = teacherData["digcompedu"]?.latest[subject.personID!] else {
+            return Verdict(cls: nil, reasons: ["no digcompedu response in round \(round.code)"])
+        }
+        guard let overall = r.overall, let level = instrument.level(of: overall), let index = instrument.levelIndex(code: level.code),
+              let advanced = instrument.levelIndex(code: t.teacherAdvanced), let developing = instrument.levelIndex(code: t.teacherDeveloping)
+        else {
+            return Verdict(cls: nil, reasons: ["the digcompedu response of round \(round.code) has no scores (only na or pnts)"])
+        }
+        func cut(_ i: Int) -> String { "\(instrument.levels[i].code) (\(Decimal2.text(instrument.levels[i].min)))" }
+        let head = "digcompedu overall \(Decimal2.text(overall)), level \(level.code) \(level.name)"
+        let cls: String
+        var reasons: [String]
+        if index >= advanced {
+            cls = "advanced"
+            reasons = ["\(head) ≥ \(cut(advanced))"]
+        } else if index >= developing {
+            cls = "developing"
+            reasons = ["\(head): ≥ \(cut(developing)) and < \(cut(advanced))"]
+        } else {
+            cls = "beginning"
+            reasons = ["\(head) < \(cut(developing))"]
+        }
+        let areas = zip(instrument.areas, r.areas).compactMap { a, s in s.mean.map { (a, $0) } }
+        if areas.count >= 2, let low = areas.min(by: { $0.1 < $1.1 }), let high = areas.max(by: { $0.1 < $1.1 }) {
+            reasons.append("weakest area: \(low.0.code) \(low.0.name) (\(instrument.level(of: low.1)?.code ?? Decimal2.text(low.1)))")
+            reasons.append("strongest area: \(high.0.code) \(high.0.name) (\(instrument.level(of: high.1)?.code ?? Decimal2.text(high.1)))")
+        }
+        return Verdict(cls: cls, reasons: reasons)
+    }
+}

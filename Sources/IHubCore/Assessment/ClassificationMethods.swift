@@ -1,0 +1,186 @@
+/// classification.run and classification.list: the maturity classes of a
+/// round, by the default rule or the hub's "classify" script.
+enum ClassificationMethods {
+    static let all: [Method] = [
+        Method("classification.run", """
+            Classify a hub's schools or teachers in a round (advanced / developing / beginning by default: schools by \
+            the selfie overall of teachers and leaders, teachers by their digcompedu level), or by the hub's "classify" \
+            script; replaces the round's classes of that subject.
+            """,
+               writes: true,
+               params: [.required("hub", .string, "code of the hub"),
+                        .required("round", .string, "code of one of the hub's rounds"),
+                        .required("subject", .oneOf(["school", "teacher"]), "classify schools or teachers"),
+                        .optional("thresholds", .object(Classification.Thresholds.fields), "the default rule's thresholds")]) { engine, p throws(IHubError) in
+            let db = engine.db
+            let hubCode = p["hub"]!.string!
+            let hubID = try Entity.hubID(db, code: hubCode, at: "params.hub")
+            let round = try RoundRef.resolve(db, code: p["round"]!.string!, at: "params.round")
+            guard round.hubID == hubID else {
+                throw IHubError.invalid("params.round: round '\(round.code)' belongs to hub \(round.hubCode), not \(hubCode)")
+            }
+            let kind = Classification.Kind(rawValue: p["subject"]!.string!)!
+            let digcompedu = kind == .teacher ? try Instrument.load(db, code: "digcompedu", at: "instrument") : nil
+            let thresholds = try readThresholds(p["thresholds"], kind, digcompedu)
+            let c = try Classification.gather(engine, kind: kind, round: round)
+
+            let verdicts: [Classification.Verdict]
+            let rule: String
+            if let script = try HubScriptMethods.load(db, hubID: hubID, name: "classify") {
+                rule = "script:\(script.hash)"
+                verdicts = try ClassificationScript.run(engine, script.source, chunkname: "\(hubCode)/classify", c)
+            } else {
+                rule = "default"
+                verdicts = c.subjects.map { c.defaultVerdict($0, thresholds, digcompedu) }
+            }
+
+            // Every verdict is known before anything is written: a failing
+            // script stores nothing, and the old classes stay.
+            let column = kind == .school ? "school_id" : "person_id"
+            try db.statement("DELETE FROM classifications WHERE round_id = ? AND \(column) IS NOT NULL").run([.int(round.id)])
+            let insert = try db.statement("""
+                INSERT INTO classifications(round_id, school_id, person_id, class, reasons, rule) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            // The default rule's classes are always listed, a script's as they come.
+            var counts: [(String, Int)] = rule == "default" ? Classification.classes.map { ($0, 0) } : []
+            var skipped: [JSON] = []
+            for (subject, verdict) in zip(c.subjects, verdicts) {
+                let reasons = JSON.array(verdict.reasons.map { .string($0) })
+                guard let cls = verdict.cls else {
+                    skipped.append(["code": .string(subject.code), "reasons": reasons])
+                    continue
+                }
+                try insert.run([.int(round.id), SQLValue(subject.schoolID), SQLValue(subject.personID), .text(cls),
+                                .text(reasons.serialized()), .text(rule)])
+                if let i = counts.firstIndex(where: { $0.0 == cls }) { counts[i].1 += 1 } else { counts.append((cls, 1)) }
+            }
+            return ["hub": .string(hubCode), "round": .string(round.code), "subject": .string(kind.rawValue), "rule": .string(rule),
+                    "classified": .int(Int64(c.subjects.count - skipped.count)),
+                    "classes": .object(counts.map { JSON.Member($0.0, .int(Int64($0.1))) }),
+                    "skipped": .array(skipped)]
+        },
+        Method("classification.list", "The stored maturity classes of a round, with their reasons and rule.",
+               params: [.required("round", .string, "code of the round"),
+                        .optional("hub", .string, "the round's hub (a check)"),
+                        .optional("subject", .oneOf(["school", "teacher"]), "only schools or only teachers"),
+                        .optional("class", .string, "only this class")]) { engine, p throws(IHubError) in
+            let round = try RoundRef.resolve(engine.db, code: p["round"]!.string!, at: "params.round")
+            if let hub = p["hub"]?.string, hub != round.hubCode {
+                _ = try Entity.hubID(engine.db, code: hub, at: "params.hub")
+                throw IHubError.invalid("params.hub: round '\(round.code)' belongs to hub \(round.hubCode), not \(hub)")
+            }
+            let s = try engine.db.statement("""
+                SELECT CASE WHEN c.school_id IS NOT NULL THEN 'school' ELSE 'teacher' END AS kind,
+                       coalesce(s.code, p.code) AS code, coalesce(s.name, p.name), c.class, c.reasons, c.rule, c.created_at
+                FROM classifications c LEFT JOIN schools s ON s.id = c.school_id LEFT JOIN people p ON p.id = c.person_id
+                WHERE c.round_id = ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR c.class = ?3)
+                ORDER BY kind, code
+                """)
+            try s.bind([.int(round.id), SQLValue(p["subject"]?.string), SQLValue(p["class"]?.string)])
+            var rows: [JSON] = []
+            while try s.step() {
+                rows.append(["subject": s.json(0), "code": s.json(1), "name": s.json(2), "class": s.json(3),
+                             "reasons": (try? JSONParser.parse(s.text(4) ?? "[]")) ?? .array([]), "rule": s.json(5),
+                             "created_at": s.json(6)])
+            }
+            return .array(rows)
+        },
+    ]
+
+    private static func readThresholds(_ json: JSON?, _ kind: Classification.Kind, _ digcompedu: Instrument?) throws(IHubError) -> Classification.Thresholds {
+        var t = Classification.Thresholds()
+        guard let json, !json.isNull else { return t }
+        switch kind {
+        case .school:
+            for key in ["advanced", "developing"] {
+                guard let v = json[key], !v.isNull else { continue }
+                guard let d = v.double, d.isFinite else {
+                    throw IHubError.invalid("params.thresholds.\(key): expected a selfie mean (a number) for schools, got \(v.kindName)")
+                }
+                if key == "advanced" { t.schoolAdvanced = d } else { t.schoolDeveloping = d }
+            }
+            guard t.schoolAdvanced > t.schoolDeveloping else {
+                throw IHubError.invalid("params.thresholds.advanced: must be above developing (\(Decimal2.text(t.schoolDeveloping)))")
+            }
+        case .teacher:
+            let levels = digcompedu?.levels.map(\.code) ?? []
+            for key in ["advanced", "developing"] {
+                guard let v = json[key], !v.isNull else { continue }
+                guard let code = v.string, levels.contains(code) else {
+                    throw IHubError.invalid("params.thresholds.\(key): expected a digcompedu level (\(levels.joined(separator: ", "))) for teachers, got \(v.string.map { "\"\($0)\"" } ?? v.kindName)")
+                }
+                if key == "advanced" { t.teacherAdvanced = code } else { t.teacherDeveloping = code }
+            }
+            guard (levels.firstIndex(of: t.teacherAdvanced) ?? 0) > (levels.firstIndex(of: t.teacherDeveloping) ?? 0) else {
+                throw IHubError.invalid("params.thresholds.advanced: must be a higher level than developing (\(t.teacherDeveloping))")
+            }
+        }
+        return t
+    }
+}
+
+/// A hub's "classify" script: `classify(subject, assessments)` returns a
+/// class and its reasons (a list of sentences, or one), or nil to leave the
+/// subject unclassified. Run in the methodology context, all subjects in
+/// one evaluation (one time budget for the run).
+enum ClassificationScript {
+    /// The script runs in a fresh environment reading the sandbox's globals:
+    /// it leaves nothing behind, and no other hub's `classify` is seen. It
+    /// may define the global function `classify` or return one.
+    private static let helper = """
+        function __ihub_classify(source, name, subjects, assessments)
+          local env = setmetatable({}, {__index = _G})
+          local chunk, err = load(source, "=" .. name, "t", env)
+          if not chunk then error(err, 0) end
+          local returned = chunk()
+          local classify = rawget(env, "classify")
+          if type(classify) ~= "function" then classify = returned end
+          if type(classify) ~= "function" then
+            error(name .. ": the script defines no function classify(subject, assessments)", 0)
+          end
+          local out = {}
+          for i = 1, #subjects do
+            local class, reasons = classify(subjects[i], assessments[i])
+            out[i] = ihub.array({class == nil and ihub.null or class, reasons == nil and ihub.null or reasons})
+          end
+          return ihub.array(out)
+        end
+        """
+
+    static func run(_ engine: Engine, _ source: String, chunkname: String, _ c: Classification) throws(IHubError) -> [Classification.Verdict] {
+        let context = try engine.methodology()
+        _ = try context.eval(helper, chunkname: "ihub-classify")
+        let subjects = JSON.array(c.subjects.map(\.json))
+        let assessments = JSON.array(c.subjects.map { .object($0.assessments) })
+        let result = try context.callGlobal("__ihub_classify", [.string(source), .string(chunkname), subjects, assessments])
+        let verdicts = result.first?.array ?? []
+        guard verdicts.count == c.subjects.count else {
+            throw IHubError(.script, "\(chunkname): classify gave \(verdicts.count) verdicts for \(c.subjects.count) subjects")
+        }
+        return try zip(c.subjects, verdicts).map { (subject, v) throws(IHubError) -> Classification.Verdict in
+            let pair = v.array ?? []
+            let cls = pair.first ?? .null, reasons = pair.count > 1 ? pair[1] : .null
+            let what = "\(chunkname): classify(\(c.kind.rawValue) '\(subject.code)')"
+            var sentences: [String] = []
+            switch reasons {
+            case .null: break
+            case .string(let s): sentences = [s]
+            case .array(let list):
+                for (i, r) in list.enumerated() {
+                    guard let s = r.string else { throw IHubError(.script, "\(what): reason \(i + 1) is \(r.kindName); expected a sentence (a string)") }
+                    sentences.append(s)
+                }
+            case .object(let m) where m.isEmpty: break  // an empty Lua table
+            default: throw IHubError(.script, "\(what): the reasons are \(reasons.kindName); expected a list of sentences")
+            }
+            switch cls {
+            case .null:
+                return Classification.Verdict(cls: nil, reasons: sentences.isEmpty ? ["the classify script left it unclassified"] : sentences)
+            case .string(let s) where !s.isEmpty && s.utf8.count <= 64:
+                return Classification.Verdict(cls: s, reasons: sentences)
+            default:
+                throw IHubError(.script, "\(what): the class is \(cls.string.map { _ in "an empty or over-long string" } ?? cls.kindName); expected a name of up to 64 bytes, or nil")
+            }
+        }
+    }
+}

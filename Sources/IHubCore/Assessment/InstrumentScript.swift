@@ -1,0 +1,94 @@
+/// Hub-defined instruments are declared in Lua and evaluated in the
+/// methodology context (sandboxed, budgeted, read-only). The declaration's
+/// data becomes the stored definition; its optional `score` function is
+/// found again from the stored source whenever overall scores are needed.
+enum InstrumentScript {
+    /// The helpers run the declaration in a fresh environment (reading the
+    /// sandbox's globals through __index), so a declaration leaves nothing
+    /// behind in the shared globals. Compile errors come back as values, for
+    /// a message without the helper's traceback; run-time errors propagate
+    /// (a pcall here would turn a memory overrun into a script error).
+    private static let helpers = """
+        local function declaration(source, name)
+          local chunk, err = load(source, "=" .. name, "t", setmetatable({}, {__index = _G}))
+          if not chunk then return nil, err end
+          return chunk()
+        end
+
+        function __ihub_declare(source, name)
+          local def, err = declaration(source, name)
+          if err ~= nil then return ihub.null, err end
+          if type(def) ~= "table" then return ihub.null, name .. ": the declaration must return a table (the instrument), not " .. type(def) end
+          local data = {}
+          for k, v in pairs(def) do if k ~= "score" then data[k] = v end end
+          return data, ihub.null, type(def.score)
+        end
+
+        function __ihub_score(source, name, answers, areas)
+          local def, err = declaration(source, name)
+          if err ~= nil then error(err, 0) end
+          local score = type(def) == "table" and def.score or nil
+          if type(score) ~= "function" then error(name .. ": the declaration has no score function any more", 0) end
+          local out = {}
+          for i = 1, #answers do
+            local s = score(answers[i], areas[i])
+            if s == nil then out[i] = ihub.null else out[i] = s end
+          end
+          return ihub.array(out)
+        end
+        """
+
+    private static func install(_ context: ScriptContext) throws(IHubError) {
+        _ = try context.eval(helpers, chunkname: "ihub-instrument")
+    }
+
+    /// Runs a declaration; returns its data (without `score`) and whether it
+    /// has a score function.
+    static func declare(_ engine: Engine, source: String) throws(IHubError) -> (data: JSON, scoreFunction: Bool) {
+        let context = try engine.methodology()
+        try install(context)
+        let result = try context.callGlobal("__ihub_declare", [.string(source), "instrument"])
+        if let message = result.dropFirst().first?.string { throw IHubError(.script, message) }
+        let data = result.first ?? .null
+        let scoreType = result.count > 2 ? result[2].string ?? "nil" : "nil"
+        guard scoreType == "nil" || scoreType == "function" else {
+            throw IHubError.invalid("instrument.score: expected a function, got a \(scoreType)")
+        }
+        return (data, scoreType == "function")
+    }
+
+    /// Responses scored per call: each call is one evaluation with its own
+    /// time budget, and a bounded argument.
+    static let batch = 2000
+
+    /// The overall scores of the instrument's score function for each
+    /// response: `answers[i]` maps item codes to scores or "na"/"pnts",
+    /// `areas[i]` maps area codes to area means.
+    static func overall(_ engine: Engine, _ instrument: Instrument, answers: [JSON], areas: [JSON]) throws(IHubError) -> [Double?] {
+        guard let source = instrument.source else { return Array(repeating: nil, count: answers.count) }
+        let context = try engine.methodology()
+        try install(context)
+        var out: [Double?] = []
+        out.reserveCapacity(answers.count)
+        var start = 0
+        while start < answers.count {
+            let end = min(start + batch, answers.count)
+            let result = try context.callGlobal("__ihub_score", [
+                .string(source), .string(instrument.code), .array(Array(answers[start..<end])), .array(Array(areas[start..<end])),
+            ])
+            let values = result.first?.array ?? []
+            guard values.count == end - start else {
+                throw IHubError(.script, "\(instrument.code): the score function returned \(values.count) scores for \(end - start) responses")
+            }
+            for (i, v) in values.enumerated() {
+                if v.isNull { out.append(nil); continue }
+                guard let d = v.double, d.isFinite else {
+                    throw IHubError(.script, "\(instrument.code): the score function returned \(v.kindName) for response \(start + i + 1); expected a number or nil")
+                }
+                out.append(d)
+            }
+            start = end
+        }
+        return out
+    }
+}
