@@ -28,6 +28,11 @@ struct ExchangeKind: Sendable {
     var header: [String] { columns.map(\.name) }
 }
 
+/// The kinds' names, for the CLI's help.
+package enum ExchangeKinds {
+    package static var names: [String] { ExchangeKind.names }
+}
+
 extension Database {
     /// The id of a hub code given as a filter; nil for no filter.
     func hubFilter(_ code: String?, at path: String) throws(IHubError) -> Int64? {

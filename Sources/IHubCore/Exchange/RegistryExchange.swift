@@ -35,6 +35,7 @@ final class EntityImporter: RowImporter {
     private var knownSchools: [String: Bool] = [:]
     /// Codes seen in this file, with their line: a code twice is a mistake.
     private var seen: [String: Int] = [:]
+    private var toldMissing: Set<String> = []
 
     init(_ db: Database, _ entity: Entity, _ file: CSVColumns) {
         self.db = db
@@ -70,15 +71,24 @@ final class EntityImporter: RowImporter {
            let column = fields.firstIndex(where: { $0.name == "end" }) {
             problems.add(.invalid, "\(row.place(column)): \(end) is before the start \(start)")
         }
+        // An unknown code is told once, at its first row: the next
+        // problems are then worth reading.
+        var missing = false
         if let hubColumn, let hub = record["hub"]?.string, !known(hub, in: "hubs", cache: &knownHubs) {
-            problems.add(.notFound, "\(row.place(hubColumn)): no hub with code '\(hub)'")
+            missing = true
+            if toldMissing.insert("hub \(hub)").inserted {
+                problems.add(.notFound, "\(row.place(hubColumn)): no hub with code '\(hub)'")
+            }
         }
         if let schoolsColumn, let schools = record["schools"]?.array {
             for school in schools.compactMap(\.string) where !known(school, in: "schools", cache: &knownSchools) {
-                problems.add(.notFound, "\(row.place(schoolsColumn)): no school with code '\(school)'")
+                missing = true
+                if toldMissing.insert("school \(school)").inserted {
+                    problems.add(.notFound, "\(row.place(schoolsColumn)): no school with code '\(school)'")
+                }
             }
         }
-        guard write && problems.items.count == before else { return nil }
+        guard write && !missing && problems.items.count == before else { return nil }
         do throws(IHubError) {
             return try entity.upsert(db, record, at: "line \(row.line)", hubs: &hubIDs).outcome
         } catch {
