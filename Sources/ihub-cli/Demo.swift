@@ -4,7 +4,7 @@ import IHubCore
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build a realistic synthetic region and show what ihub made of it.",
-        discussion: "Five hubs modelled on the original network (EE, FI, LT, GE, NO), their schools and people, made through the method table; then a hub script summarises them in the sandbox.")
+        discussion: "Five hubs modelled on the original network (EE, FI, LT, GE, NO), their schools and people, made through the method table; then a hub script summarises them in the sandbox, and two rounds of selfie and digcompedu answers are classified and compared.")
 
     @Argument(help: "Keep the region in this database file (default: in memory only). The file must not hold a region already.")
     var path: String = ":memory:"
@@ -57,6 +57,8 @@ struct Demo: ParsableCommand {
             print("\nA hub script in the sandbox (script.eval, read-only):")
             let result = try engine.call("script.eval", ["source": .string(Demo.summaryScript), "name": "summary.lua"])
             for line in (result["values"]?.array?.first?.string ?? "").split(separator: "\n") { print("  \(line)") }
+
+            try Demo.printAssessments(engine)
 
             if path == ":memory:" {
                 print("\nTo keep a region: ihub demo region.db; then explore it with ihub repl region.db")

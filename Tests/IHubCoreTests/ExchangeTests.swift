@@ -164,7 +164,7 @@ import Glibc
     /// A realistic region with every kind of record.
     func region() throws -> Engine {
         let e = try Engine(path: ":memory:")
-        _ = try e.call("demo.populate", ["seed": 3])
+        _ = try e.call("demo.populate", ["seed": 3, "assessments": false])
         _ = try e.call("hub.update", ["code": "EE-ACC", "target_schools": 75, "target_teachers": 600])
         _ = try e.call("round.add", ["hub": "EE-ACC", "code": "EE-R1", "name": "2024/25, round 1", "start": "2024-09-01", "end": "2025-01-31"])
         _ = try e.call("round.add", ["hub": "GE-IMR", "code": "GE-R1", "name": "Pilot"])

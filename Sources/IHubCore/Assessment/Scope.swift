@@ -105,9 +105,9 @@ extension Instrument {
 }
 
 /// Numbers for sentences, without Foundation's formatting.
-enum Decimal2 {
+package enum Decimal2 {
     /// `x` with `digits` decimals, rounded half away from zero.
-    static func text(_ x: Double, _ digits: Int = 2) -> String {
+    package static func text(_ x: Double, _ digits: Int = 2) -> String {
         guard x.isFinite else { return "\(x)" }
         var scale: Int64 = 1
         for _ in 0..<digits { scale *= 10 }
@@ -121,7 +121,7 @@ enum Decimal2 {
 
     /// `x` with as few decimals (from 2) as tell it apart from `threshold`:
     /// a sentence never reads "3.75 < 3.75".
-    static func text(_ x: Double, against threshold: Double) -> String {
+    package static func text(_ x: Double, against threshold: Double) -> String {
         for digits in 2...6 {
             let shown = text(x, digits)
             let back = Double(shown) ?? x

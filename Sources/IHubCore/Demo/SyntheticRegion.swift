@@ -4,14 +4,20 @@
 /// same path as users. Deterministic for a given seed.
 enum DemoMethods {
     static let all: [Method] = [
-        Method("demo.populate", "Create a synthetic region: five hubs with their schools, teachers, leaders and mentors.",
+        Method("demo.populate", """
+            Create a synthetic region: five hubs with their schools, teachers, leaders and mentors, and two rounds of \
+            selfie and digcompedu answers per hub (Georgia's hub classifies with its own Lua script).
+            """,
                writes: true,
                params: [.optional("seed", .integer, "random seed (default 1); the same seed gives the same region"),
-                        .optional("scale", .number, "multiplies the number of teachers (default 1: about 600)")]) { engine, p throws(IHubError) in
+                        .optional("scale", .number, "multiplies the number of teachers (default 1: about 600)"),
+                        .optional("assessments", .boolean, "also make the rounds and their assessments (default true)")]) { engine, p throws(IHubError) in
             let scale = p["scale"]?.double ?? 1
             guard scale > 0 && scale <= 200 else { throw IHubError.invalid("params.scale: must be above 0 and at most 200") }
-            var region = SyntheticRegion(seed: UInt64(bitPattern: p["seed"]?.int ?? 1), scale: scale)
-            return try region.populate(engine)
+            let seed = UInt64(bitPattern: p["seed"]?.int ?? 1)
+            var region = SyntheticRegion(seed: seed, scale: scale)
+            var assessments = p["assessments"]?.bool ?? true ? SyntheticAssessments(seed: seed) : nil
+            return try region.populate(engine, assessments: &assessments)
         },
     ]
 }
@@ -88,7 +94,7 @@ struct SyntheticRegion {
         self.scale = scale
     }
 
-    mutating func populate(_ engine: Engine) throws(IHubError) -> JSON {
+    mutating func populate(_ engine: Engine, assessments: inout SyntheticAssessments?) throws(IHubError) -> JSON {
         var summary: [JSON] = []
         var totalSchools = 0, totalPeople = 0
         for design in Self.designs {
@@ -129,12 +135,24 @@ struct SyntheticRegion {
             people.append(person(design, personCode(), roles: ["coordinator"], memberships: []))
             _ = try engine.call("school.add_many", ["schools": .array(schools)])
             _ = try engine.call("person.add_many", ["people": .array(people)])
+            if assessments != nil {
+                var teachers: [String: [String]] = [:]
+                for p in people where p["roles"]?.array?.contains("teacher") == true {
+                    for m in p["memberships"]?.array ?? [] { teachers[m["school"]!.string!, default: []].append(p["code"]!.string!) }
+                }
+                try assessments!.add(engine, hub: design.code, schools: schools.map { $0["code"]!.string! }, teachers: teachers)
+                if design.code == "GE-IMR" {
+                    _ = try engine.call("script.set", ["hub": "GE-IMR", "name": "classify", "source": .string(SyntheticAssessments.imeretiClassify)])
+                }
+            }
             summary.append(["hub": .string(design.code), "country": .string(design.country),
                             "schools": .int(Int64(schools.count)), "people": .int(Int64(people.count))])
             totalSchools += schools.count
             totalPeople += people.count
         }
-        return ["hubs": .array(summary), "schools": .int(Int64(totalSchools)), "people": .int(Int64(totalPeople))]
+        return ["hubs": .array(summary), "schools": .int(Int64(totalSchools)), "people": .int(Int64(totalPeople)),
+                "rounds": .int(assessments == nil ? 0 : Int64(Self.designs.count * SyntheticAssessments.rounds.count)),
+                "responses": .int(Int64(assessments?.responses ?? 0))]
     }
 
     private mutating func person(_ design: HubDesign, _ code: String, roles: [String], memberships: JSON) -> JSON {
