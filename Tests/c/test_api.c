@@ -161,11 +161,35 @@ static void test_sandbox(void) {
     ihub_close(h);
 }
 
+/* Assessments through the same ihub_call: a response, its scores, and an
+** aggregate suppressed below k. */
+static void test_assessment(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(ihub_open(":memory:", NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"NO-TRD\",\"name\":\"Trondelag\",\"country\":\"NO\"}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"NO-TRD\",\"code\":\"N1\",\"name\":\"Steinkjer School\"}") == IHUB_OK);
+    CHECK(call(h, "round.add", "{\"hub\":\"NO-TRD\",\"code\":\"NR1\",\"name\":\"Round 1\"}") == IHUB_OK);
+    CHECK(call(h, "assessment.submit", "{\"round\":\"NR1\",\"instrument\":\"selfie\",\"responses\":[{\"respondent\":\"T1\","
+                                       "\"school\":\"N1\",\"group\":\"teachers\",\"answers\":{\"A1\":4,\"A2\":\"na\",\"B1\":2}}]}") == IHUB_OK);
+    CHECK(ihub_call(h, "assessment.scores", "{\"round\":\"NR1\",\"instrument\":\"selfie\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"A2\":\"na\"") && contains(out, "\"overall\":3"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "assessment.aggregate", "{\"round\":\"NR1\",\"instrument\":\"selfie\",\"group\":\"teachers\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"suppressed\":true") && !contains(out, "\"suppressed\":false"));
+    ihub_free(out);
+    CHECK(call(h, "assessment.submit", "{\"round\":\"NR1\",\"instrument\":\"selfie\",\"responses\":[{\"respondent\":\"T2\","
+                                       "\"school\":\"N1\",\"group\":\"teachers\",\"answers\":{\"B2\":7}}]}") == IHUB_INVALID);
+    CHECK(strcmp(ihub_errmsg(h), "params.responses[0].answers.B2: 7 is outside the scale 1..5") == 0);
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
     test_bad_input();
     test_sandbox();
+    test_assessment();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
