@@ -100,7 +100,7 @@ struct Export: ParsableCommand {
             let result = try engine.call(json ? "export.json" : "export.csv", .object(params))
             if let out {
                 let what = json ? "\(result["counts"]?.members?.reduce(0) { $0 + ($1.value.int ?? 0) } ?? 0) records"
-                    : "\(result["rows"]?.int ?? 0) \(kind ?? "") rows"
+                    : "\(result["rows"]?.int ?? 0) rows of \(kind ?? "")"
                 Console.error("ihub: wrote \(what) to \(out) (\(result["bytes"]?.int ?? 0) bytes)")
             } else if json {
                 print(result.serialized(pretty: true))

@@ -177,7 +177,31 @@ import Glibc
         _ = try e.call("team.add", ["school": "EE-ACC-S01", "person": "EE-ACC-P0001", "position": "principal", "start": "2024-09-01"])
         _ = try e.call("team.add", ["school": "EE-ACC-S01", "person": "EE-ACC-P0002", "position": "ict_support"])
         _ = try e.call("team.end", ["school": "EE-ACC-S01", "person": "EE-ACC-P0002", "end": "2025-06-30"])
+        // Assessments: selfie answers with na and pnts, a teacher's
+        // digcompedu self-reflection, and a result known only as a report.
+        var responses: [JSON] = []
+        for r in 1...6 {
+            var answers: [JSON.Member] = [.init("A1", .int(Int64(1 + r % 5))), .init("A2", "na"), .init("B1", .int(3)),
+                                          .init("H5", r == 3 ? "pnts" : .int(Int64(r % 5 + 1)))]
+            if r % 2 == 0 { answers.append(.init("C1", 4)) }
+            responses.append(["respondent": .string("T\(r)"), "school": .string(r <= 3 ? "EE-ACC-S01" : "EE-ACC-S02"),
+                              "group": "teachers", "answers": .object(answers)])
+        }
+        _ = try e.call("assessment.submit", ["round": "EE-R1", "instrument": "selfie", "responses": .array(responses)])
+        _ = try e.call("assessment.submit", ["round": "EE-R1", "instrument": "digcompedu", "responses": [
+            ["respondent": "EE-ACC-P0003", "school": "EE-ACC-S01", "person": "EE-ACC-P0003", "group": "teachers",
+             "answers": ["1.1": 3, "1.2": 5, "2.1": "na"]],
+        ]])
+        _ = try e.call("assessment.report", ["round": "EE-R1", "instrument": "selfie", "results": [
+            ["school": "EE-ACC-S03", "group": "students", "area": "F", "mean": 3.4, "sd": 0.8, "n": 41],
+            ["school": "EE-ACC-S03", "group": "leaders", "area": "A", "mean": 4, "n": 3],
+        ]])
         return e
+    }
+
+    /// How many rows an import says it took in.
+    func loaded(_ report: JSON) -> Int64? {
+        report["answers"]?.int ?? report["results"]?.int ?? report["inserted"]?.int
     }
 
     @Test func roundTripGivesEqualFiles() throws {
@@ -188,21 +212,88 @@ import Glibc
         #expect(files["people"]!.split(separator: "\r\n").count > 600)
         #expect(files["stakeholders"]!.contains("\"Tallinn, \"\"Education\"\" Board\",municipality,\"Line one\nline two\""))
         let b = try Engine(path: ":memory:")
+        #expect(files["responses"]!.contains("EE-R1,selfie,T3,EE-ACC-S01,,teachers,H5,pnts\r\n"))
+        #expect(files["responses"]!.contains("EE-R1,digcompedu,EE-ACC-P0003,EE-ACC-S01,EE-ACC-P0003,teachers,2.1,na\r\n"))
+        #expect(files["area_results"]!.contains("EE-R1,selfie,EE-ACC-S03,students,F,3.4,0.8,41\r\n"))
         for kind in kinds {
             let report = try importText(b, kind, files[kind]!)
-            #expect(report["inserted"]?.int == Int64(files[kind]!.split(separator: "\r\n").count - 1), "\(kind)")
+            #expect(loaded(report) == Int64(files[kind]!.split(separator: "\r\n").count - 1), "\(kind)")
         }
         for kind in kinds { #expect(try exportText(b, kind) == files[kind]!, "\(kind) differs after the round trip") }
-        // Once more into the same database: nothing changes.
+        let aggregate = ["round": "EE-R1", "instrument": "selfie"] as JSON
+        #expect(try b.call("assessment.aggregate", aggregate) == a.call("assessment.aggregate", aggregate))
+        // Once more into the same database: nothing changes (responses are
+        // replaced by the same answers).
+        let before = try exportText(b, "responses")
         for kind in kinds {
             let report = try importText(b, kind, files[kind]!)
-            #expect(report["inserted"] == 0 && report["updated"] == 0, "\(kind): \(report)")
+            #expect(report["inserted"] ?? 0 == 0 && report["updated"] ?? 0 == 0 && report["created"] ?? 0 == 0, "\(kind): \(report)")
         }
+        #expect(try exportText(b, "responses") == before)
         // One hub alone makes the trip too.
         let c = try Engine(path: ":memory:")
         for kind in kinds { _ = try importText(c, kind, try exportText(a, kind, hub: "EE-ACC")) }
         for kind in kinds { #expect(try exportText(c, kind) == exportText(a, kind, hub: "EE-ACC"), "\(kind), one hub") }
         #expect(try c.call("hub.list").array?.count == 1)
+    }
+
+    @Test func responsesInTheLongFormat() throws {
+        let e = try assessmentEngine()
+        let header = "round,instrument,respondent,school,person,group,item,answer\n"
+        let text = header + """
+            R1,selfie,T1,S1,,teachers,A1,4
+            R1,selfie,T1,S1,,teachers,A2,NA
+            R1,selfie,T2,S1,,teachers,A1,2
+            R1,selfie,T1,S1,,teachers,A3,pnts
+            R1,digcompedu,D1,S1,P1,teachers,1.1,B1
+            R1,digcompedu,D1,S1,P1,teachers,1.2,6
+
+            """
+        let report = try importText(e, "responses", text)
+        #expect(report["rows"] == 6 && report["responses"] == 3 && report["created"] == 3 && report["answers"] == 6)
+        let scores = try e.call("assessment.scores", ["round": "R1", "instrument": "digcompedu", "person": "P1"])
+        #expect(scores.serialized().contains("\"1.1\""))
+        let exported = try exportText(e, "responses")
+        #expect(exported.contains("R1,selfie,T1,S1,,teachers,A2,na\r\n") && exported.contains("R1,digcompedu,D1,S1,P1,teachers,1.1,3\r\n"))
+        // Again: the same respondents, replaced by the same answers.
+        let again = try importText(e, "responses", text)
+        #expect(again["created"] == 0 && again["replaced"] == 3)
+        #expect(try exportText(e, "responses") == exported)
+
+        let reports = try importText(e, "area_results", "round;instrument;school;group;area;mean;sd;n\nR1;selfie;S2;students;F;3,5;;40\n")
+        #expect(reports["results"] == 1)
+        #expect(try exportText(e, "area_results") == "round,instrument,school,group,area,mean,sd,n\r\nR1,selfie,S2,students,F,3.5,,40\r\n")
+    }
+
+    @Test func badResponseFilesSayWhere() throws {
+        let e = try assessmentEngine()
+        let before = try everything(e)
+        let header = "round,instrument,respondent,school,person,group,item,answer\n"
+        let cases: [(String, String)] = [
+            ("R1,selfie,T1,S1,,teachers,A1,7", "line 2, column 8 (answer): 7 is outside the scale 1..5"),
+            ("R1,selfie,T1,S1,,teachers,Z9,3", "line 2, column 8 (answer): unknown item 'Z9'"),
+            ("R1,selfie,T1,S1,,teachers,A1,often", "line 2, column 8 (answer): expected a score 1..5, \"na\" or \"pnts\", got \"often\""),
+            ("R9,selfie,T1,S1,,teachers,A1,3", "line 2, column 1 (round): no round with code 'R9'"),
+            ("R1,nope,T1,S1,,teachers,A1,3", "line 2, column 2 (instrument): no instrument with code 'nope'"),
+            ("R1,selfie,T1,S9,,teachers,A1,3", "line 2, column 4 (school): no school with code 'S9'"),
+            ("R1,selfie,T1,S1,,parents,A1,3", "line 2, column 6 (group): expected one of leaders, teachers, students, got \"parents\""),
+            ("R1,selfie,,S1,,teachers,A1,3", "line 2, column 3 (respondent): missing value"),
+            ("R1,selfie,T1,S1,,teachers,A1,3\nR1,selfie,T1,S2,,teachers,A2,3",
+             "line 3, column 4 (school): respondent 'T1' is given with school 'S1' before, 'S2' here"),
+            ("R1,selfie,T1,S1,,teachers,A1,3\nR1,selfie,T1,S1,,teachers,A1,4", "line 3, column 8 (answer): item A1 is answered twice"),
+            ("R1,digcompedu,D1,S1,,teachers,1.1,3", "line 2, column 5 (person): missing"),
+            ("R1,digcompedu,D1,S2,P1,teachers,1.1,3", "line 2, column 5 (person): person 'P1' does not belong to school 'S2'"),
+        ]
+        for (rows, expected) in cases {
+            let error = failure { try importText(e, "responses", header + rows + "\n") }
+            #expect(error?.message.hasPrefix("text: " + expected) == true, "\(rows): \(error?.message ?? "accepted")")
+        }
+        let reports = "round,instrument,school,group,area,mean,sd,n\n"
+        #expect(failure { try importText(e, "area_results", reports + "R1,selfie,S1,teachers,Q,3,,10\n") }?.message
+                .hasPrefix("text: line 2, column 5 (area): unknown area 'Q'") == true)
+        #expect(failure { try importText(e, "area_results", reports + "R1,selfie,S1,teachers,A,3,x,10\n") }?.message
+                == "text: line 2, column 7 (sd): expected a number, got \"x\"")
+        #expect(try everything(e) == before)
     }
 
     @Test func exportWritesFiles() throws {

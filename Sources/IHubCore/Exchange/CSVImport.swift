@@ -107,7 +107,7 @@ struct Problems {
 
 /// The header of a file matched against a kind's columns: every column
 /// known, none twice, every required one present.
-struct CSVColumns {
+final class CSVColumns {
     let names: [String]
     /// For each of the kind's columns, its position in the file (nil: absent).
     let position: [Int?]
@@ -151,6 +151,12 @@ struct CSVRow {
         guard let p = columns.position[f] else { return nil }
         let bytes = record.bytes(p)
         return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether column `f` is absent or its cell empty.
+    func isEmpty(_ f: Int) -> Bool {
+        guard let p = columns.position[f] else { return true }
+        return record.bytes(p).isEmpty
     }
 
     /// "line 4, column 3 (size)" for column `f`.

@@ -42,26 +42,26 @@ struct CSVFailure: Error {
 }
 
 /// One record of the file, valid only inside the callback that receives it:
-/// its fields point into the reader's buffer.
+/// its fields point into the reader's buffer (no copies, no reference
+/// counting on the hot path).
 struct CSVRecord {
     fileprivate let base: UnsafePointer<UInt8>
-    fileprivate let spans: ArraySlice<CSVReader.Span>
+    fileprivate let spans: UnsafePointer<CSVReader.Span>
+    let count: Int
     /// The line the record starts on.
     let line: Int
 
-    var count: Int { spans.count }
-
     func bytes(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-        let s = spans[spans.startIndex + i]
+        let s = spans[i]
         return UnsafeBufferPointer(start: base + s.start, count: s.end - s.start)
     }
 
     func string(_ i: Int) -> String { String(decoding: bytes(i), as: UTF8.self) }
 
     /// The line field `i` starts on (later than `line` after a quoted line break).
-    func line(of i: Int) -> Int { spans[spans.startIndex + i].line }
+    func line(of i: Int) -> Int { spans[i].line }
 
-    var isBlank: Bool { spans.allSatisfy { $0.start == $0.end } }
+    var isBlank: Bool { (0..<count).allSatisfy { spans[$0].start == spans[$0].end } }
 }
 
 /// A streaming, header-based CSV reader over libcsv in strict mode. It feeds
@@ -85,18 +85,44 @@ final class CSVReader {
     private(set) var header: [String] = []
 
     private var parser = csv_parser()
-    // Fields of records not yet handed out; `recordFirst` is the first field
-    // of the record being parsed.
-    private var buffer: [UInt8] = []
-    private var spans: [Span] = []
-    private var completed: [(end: Int, line: Int)] = []
-    private var recordFirst = 0
-    private var recordLine = 1
-    private var recordBytes = 0
-    private var lastFieldEndLine = 1
-    private var line = 1
-    private var atLineStart = true
     private var sawHeader = false
+    private var recordBytes = 0
+    private var atLineStart = true
+    /// What the parser's callbacks write: a struct behind a pointer, so the
+    /// per-field path pays no reference counting or exclusivity checks.
+    private let state: UnsafeMutablePointer<State>
+
+    struct State {
+        // Fields of records not yet handed out; `recordFirst` is the first
+        // field of the record being parsed.
+        var buffer: [UInt8] = []
+        var spans: [Span] = []
+        var completed: [(end: Int, line: Int)] = []
+        var recordFirst = 0
+        var recordLine = 1
+        var lastFieldEndLine = 1
+        var line = 1
+
+        mutating func field(_ data: UnsafeMutableRawPointer?, _ length: Int) {
+            let start = buffer.count
+            if let data, length > 0 {
+                buffer.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+            }
+            let startLine = spans.count == recordFirst ? recordLine : lastFieldEndLine
+            spans.append(Span(start: start, end: buffer.count, line: startLine))
+            lastFieldEndLine = line
+        }
+
+        mutating func recordEnd() {
+            completed.append((spans.count, recordLine))
+            recordFirst = spans.count
+            // A record ended by a carriage return mid-line: the next starts here.
+            recordLine = line
+        }
+
+        /// Fields parsed so far in the record being parsed.
+        var fieldsInRecord: Int { spans.count - recordFirst }
+    }
 
     static let chunkSize = 1 << 16
 
@@ -104,6 +130,13 @@ final class CSVReader {
         self.delimiter = delimiter ?? UInt8(ascii: ",")
         self.detect = delimiter == nil
         self.maxRecordBytes = maxRecordBytes
+        state = .allocate(capacity: 1)
+        state.initialize(to: State())
+    }
+
+    deinit {
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     /// Reads `source` to its end: `onHeader` gets the header's names, then
@@ -198,14 +231,14 @@ final class CSVReader {
                       _ onRow: (CSVRecord) -> Bool) throws(CSVFailure) -> Bool
     {
         guard let base = chunk.baseAddress else { return true }
-        let context = Unmanaged.passUnretained(self).toOpaque()
+        let context = UnsafeMutableRawPointer(state)
         var p = 0
         while p < chunk.count {
             if atLineStart {
                 // A record can only begin at a line start, and only when
                 // the parser is between records (not inside a quoted field).
                 if parser.pstate == 0 {
-                    recordLine = line
+                    state.pointee.recordLine = state.pointee.line
                     recordBytes = 0
                 }
                 atLineStart = false
@@ -217,21 +250,23 @@ final class CSVReader {
             if recordBytes + length > maxRecordBytes {
                 // Parse up to the limit, so the message names the field it falls in.
                 let room = maxRecordBytes - recordBytes
-                if csv_parse(&parser, base + p, room, fieldEnded, recordEnded, context) != room { throw parseFailure(at: line) }
+                if csv_parse(&parser, base + p, room, fieldEnded, recordEnded, context) != room {
+                    throw parseFailure(at: state.pointee.line)
+                }
                 let size = maxRecordBytes >= 1 << 20 ? "\(maxRecordBytes >> 20) MiB" : "\(maxRecordBytes) bytes"
-                let hint = line > recordLine ? " (a quote left open here?)" : ""
-                throw failure(.limit, line: recordLine, column: spans.count - recordFirst + 1, "record longer than \(size)\(hint)")
+                let hint = state.pointee.line > state.pointee.recordLine ? " (a quote left open here?)" : ""
+                throw failure(.limit, line: state.pointee.recordLine, column: state.pointee.fieldsInRecord + 1,
+                              "record longer than \(size)\(hint)")
             }
             recordBytes += length
-            let parsed = csv_parse(&parser, base + p, length, fieldEnded, recordEnded, context)
-            if parsed != length {
-                throw parseFailure(at: line)
+            if csv_parse(&parser, base + p, length, fieldEnded, recordEnded, context) != length {
+                throw parseFailure(at: state.pointee.line)
             }
             if newline != nil {
-                line += 1
+                state.pointee.line += 1
                 atLineStart = true
             }
-            if !completed.isEmpty {
+            if !state.pointee.completed.isEmpty {
                 guard try drain(onHeader, onRow) else { return false }
             }
             p = end
@@ -240,12 +275,11 @@ final class CSVReader {
     }
 
     private func finish(_ onHeader: ([String]) -> Bool, _ onRow: (CSVRecord) -> Bool) throws(CSVFailure) {
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        if csv_fini(&parser, fieldEnded, recordEnded, context) != 0 {
-            throw failure(.invalid, line: recordLine, column: spans.count - recordFirst + 1,
+        if csv_fini(&parser, fieldEnded, recordEnded, UnsafeMutableRawPointer(state)) != 0 {
+            throw failure(.invalid, line: state.pointee.recordLine, column: state.pointee.fieldsInRecord + 1,
                           "a quoted field is not closed before the end of the file")
         }
-        if !completed.isEmpty { _ = try drain(onHeader, onRow) }
+        if !state.pointee.completed.isEmpty { _ = try drain(onHeader, onRow) }
         if !sawHeader {
             throw CSVFailure(status: .invalid, line: 1, column: nil, field: nil,
                              reason: "empty file: expected a header line naming the columns")
@@ -253,7 +287,7 @@ final class CSVReader {
     }
 
     private func parseFailure(at line: Int) -> CSVFailure {
-        let column = spans.count - recordFirst + 1
+        let column = state.pointee.fieldsInRecord + 1
         switch Int32(csv_error(&parser)) {
         case CSV_EPARSE:
             return failure(.invalid, line: line, column: column,
@@ -270,43 +304,47 @@ final class CSVReader {
     /// fields of the record still being parsed.
     private func drain(_ onHeader: ([String]) -> Bool, _ onRow: (CSVRecord) -> Bool) throws(CSVFailure) -> Bool {
         var go = true
-        var first = 0
         var failure: CSVFailure?
-        buffer.withUnsafeBufferPointer { all in
-            let base = all.baseAddress ?? UnsafePointer(bitPattern: 1)!
-            for record in completed {
-                let view = CSVRecord(base: base, spans: spans[first..<record.end], line: record.line)
-                first = record.end
-                if let problem = check(view) {
-                    failure = problem
-                    return
+        let completed = state.pointee.completed
+        state.pointee.buffer.withUnsafeBufferPointer { all in
+            state.pointee.spans.withUnsafeBufferPointer { spans in
+                let base = all.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                var first = 0
+                for record in completed {
+                    let view = CSVRecord(base: base, spans: spans.baseAddress! + first, count: record.end - first, line: record.line)
+                    first = record.end
+                    if let problem = check(view) {
+                        failure = problem
+                        return
+                    }
+                    if !sawHeader {
+                        sawHeader = true
+                        header = (0..<view.count).map(view.string)
+                        go = onHeader(header)
+                    } else if !view.isBlank {
+                        go = onRow(view)
+                    }
+                    if !go { return }
                 }
-                if !sawHeader {
-                    sawHeader = true
-                    header = (0..<view.count).map(view.string)
-                    go = onHeader(header)
-                } else if !view.isBlank {
-                    go = onRow(view)
-                }
-                if !go { return }
             }
         }
         if let failure { throw failure }
-        completed.removeAll(keepingCapacity: true)
+        state.pointee.completed.removeAll(keepingCapacity: true)
         // Keep the record in progress, moved to the front.
-        if recordFirst == spans.count {
-            buffer.removeAll(keepingCapacity: true)
-            spans.removeAll(keepingCapacity: true)
+        let recordFirst = state.pointee.recordFirst
+        if recordFirst == state.pointee.spans.count {
+            state.pointee.buffer.removeAll(keepingCapacity: true)
+            state.pointee.spans.removeAll(keepingCapacity: true)
         } else {
-            let shift = spans[recordFirst].start
-            buffer.removeSubrange(0..<shift)
-            spans.removeSubrange(0..<recordFirst)
-            for i in spans.indices {
-                spans[i].start -= shift
-                spans[i].end -= shift
+            let shift = state.pointee.spans[recordFirst].start
+            state.pointee.buffer.removeSubrange(0..<shift)
+            state.pointee.spans.removeSubrange(0..<recordFirst)
+            for i in state.pointee.spans.indices {
+                state.pointee.spans[i].start -= shift
+                state.pointee.spans[i].end -= shift
             }
         }
-        recordFirst = 0
+        state.pointee.recordFirst = 0
         return go
     }
 
@@ -324,25 +362,6 @@ final class CSVReader {
     private func failure(_ status: Status, line: Int, column: Int, _ reason: String) -> CSVFailure {
         CSVFailure(status: status, line: line, column: column,
                    field: column - 1 < header.count ? header[column - 1] : nil, reason: reason)
-    }
-
-    // MARK: parser callbacks
-
-    fileprivate func field(_ data: UnsafeMutableRawPointer?, _ length: Int) {
-        let start = buffer.count
-        if let data, length > 0 {
-            buffer.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
-        }
-        let startLine = spans.count == recordFirst ? recordLine : lastFieldEndLine
-        spans.append(Span(start: start, end: buffer.count, line: startLine))
-        lastFieldEndLine = line
-    }
-
-    fileprivate func recordEnd() {
-        completed.append((spans.count, recordLine))
-        recordFirst = spans.count
-        // A record ended by a carriage return mid-line: the next starts here.
-        recordLine = line
     }
 
     // MARK: files
@@ -368,11 +387,11 @@ final class CSVReader {
 private func readBytes(_ fd: Int32, _ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int { read(fd, p, n) }
 
 private func fieldEnded(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
-    Unmanaged<CSVReader>.fromOpaque(context!).takeUnretainedValue().field(data, length)
+    context!.assumingMemoryBound(to: CSVReader.State.self).pointee.field(data, length)
 }
 
 private func recordEnded(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
-    Unmanaged<CSVReader>.fromOpaque(context!).takeUnretainedValue().recordEnd()
+    context!.assumingMemoryBound(to: CSVReader.State.self).pointee.recordEnd()
 }
 
 /// UTF-8 validation without building strings: most cells are ASCII, which

@@ -13,7 +13,7 @@ struct ExchangeKind: Sendable {
 
     /// Every kind, in the order a whole region is loaded.
     static let all: [ExchangeKind] = Registry.entities.map(ExchangeKind.init(entity:))
-        + [TeamExchange.teamMembers, TeamExchange.engagements]
+        + [TeamExchange.teamMembers, TeamExchange.engagements, ResponseExchange.responses, ResponseExchange.areaResults]
 
     static let names = all.map(\.name)
 
