@@ -72,6 +72,12 @@ import Testing
         #expect(try e.call("instrument.list", ["hub": "EE-ACC"]).array?.count == 3)
         _ = try e.call("hub.add", ["code": "FI-TRE", "name": "Tampere", "country": "FI"])
         #expect(try e.call("instrument.list", ["hub": "FI-TRE"]).array?.count == 2)
+        // A hub's instrument is for its own rounds only.
+        _ = try e.call("school.add", ["hub": "FI-TRE", "code": "F1", "name": "Tampere School"])
+        _ = try e.call("round.add", ["hub": "FI-TRE", "code": "FR1", "name": "Round 1"])
+        let elsewhere = failure { try e.call("assessment.submit", ["round": "FR1", "instrument": "rubric5", "responses": [
+            ["respondent": "x", "school": "F1", "group": "leaders", "answers": ["V1": 3]]]]) }
+        #expect(elsewhere?.message == "params.instrument: instrument 'rubric5' belongs to another hub than FI-TRE of round 'FR1'")
     }
 
     @Test func selfTestScoresThroughItsLuaFunction() throws {
@@ -90,6 +96,9 @@ import Testing
         #expect(r?["areas"]?["S"]?["mean"] == .double(5.0 / 8.0) && r?["areas"]?["S"]?["na"] == 1)
         // The declaration ran in its own environment: nothing is left in the globals.
         #expect(try e.call("script.eval", ["source": "return helper_left_behind == nil"])["values"] == [true])
+        // A methodology script cannot have them scored: the one methodology state is running it.
+        let nested = failure { try e.call("script.eval", ["source": "return ihub.assessment.scores{round = 'R1', instrument = 'ee-selftest'}"]) }
+        #expect(nested?.message.contains("ee-selftest: its score function runs in the methodology context, which is busy") == true)
     }
 
     func defineError(_ source: String) -> IHubError? {

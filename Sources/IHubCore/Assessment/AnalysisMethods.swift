@@ -107,7 +107,8 @@ enum AnalysisMethods {
             m += [.init("hedges_g", .double(e.g)), .init("se", .double(e.se)), .init("ci", [.double(e.low), .double(e.high)]),
                   .init("suppressed", false)]
         } else {
-            let note = a.sd == nil || b.sd == nil ? "no effect size: the spread is unknown (area reports without sd)"
+            let note = a.n < 2 || b.n < 2 ? "no effect size: fewer than two respondents in a round"
+                : a.sd == nil || b.sd == nil ? "no effect size: the spread is unknown (area reports without sd)"
                 : "no effect size: no variation in either round"
             m += [.init("hedges_g", .null), .init("se", .null), .init("ci", .null), .init("suppressed", false), .init("note", .string(note))]
         }

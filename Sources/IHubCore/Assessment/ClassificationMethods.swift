@@ -5,7 +5,11 @@ enum ClassificationMethods {
         Method("classification.run", """
             Classify a hub's schools or teachers in a round (advanced / developing / beginning by default: schools by \
             the selfie overall of teachers and leaders, teachers by their digcompedu level), or by the hub's "classify" \
-            script; replaces the round's classes of that subject.
+            script; replaces the round's classes of that subject. The script's classify(subject, assessments) gets \
+            subject = {kind, code, name, hub, ...} and assessments = the subject's scores in the round by instrument code \
+            (schools: {groups = {leaders|teachers|students = {responses, overall, areas}}, staff = leaders and teachers}, \
+            each figure {mean, sd, n}; teachers: their latest response's overall, level, areas and items) and returns a \
+            class and a list of reasons, or nil to leave the subject unclassified.
             """,
                writes: true,
                params: [.required("hub", .string, "code of the hub"),

@@ -38,15 +38,21 @@ enum InstrumentScript {
         end
         """
 
-    private static func install(_ context: ScriptContext) throws(IHubError) {
-        _ = try context.eval(helpers, chunkname: "ihub-instrument")
+    private static func install(_ context: ScriptContext, for instrument: String) throws(IHubError) {
+        do {
+            _ = try context.eval(helpers, chunkname: "ihub-instrument")
+        } catch where error.message.hasSuffix("the state is busy with another evaluation") {
+            // Called from a methodology script (e.g. ihub.assessment.scores of a
+            // Lua-scored instrument): the one methodology state is running it.
+            throw IHubError(.misuse, "\(instrument): its score function runs in the methodology context, which is busy with the calling script; read these scores outside a methodology script")
+        }
     }
 
     /// Runs a declaration; returns its data (without `score`) and whether it
     /// has a score function.
     static func declare(_ engine: Engine, source: String) throws(IHubError) -> (data: JSON, scoreFunction: Bool) {
         let context = try engine.methodology()
-        try install(context)
+        try install(context, for: "instrument")
         let result = try context.callGlobal("__ihub_declare", [.string(source), "instrument"])
         if let message = result.dropFirst().first?.string { throw IHubError(.script, message) }
         let data = result.first ?? .null
@@ -67,7 +73,7 @@ enum InstrumentScript {
     static func overall(_ engine: Engine, _ instrument: Instrument, answers: [JSON], areas: [JSON]) throws(IHubError) -> [Double?] {
         guard let source = instrument.source else { return Array(repeating: nil, count: answers.count) }
         let context = try engine.methodology()
-        try install(context)
+        try install(context, for: instrument.code)
         var out: [Double?] = []
         out.reserveCapacity(answers.count)
         var start = 0
