@@ -43,7 +43,7 @@ enum ClassificationMethods {
             let column = kind == .school ? "school_id" : "person_id"
             try db.statement("DELETE FROM classifications WHERE round_id = ? AND \(column) IS NOT NULL").run([.int(round.id)])
             let insert = try db.statement("""
-                INSERT INTO classifications(round_id, school_id, person_id, class, reasons, rule) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO classifications(round_id, school_id, person_id, class, reasons, rule, inputs) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             // The default rule's classes are always listed, a script's as they come.
             var counts: [(String, Int)] = rule == "default" ? Classification.classes.map { ($0, 0) } : []
@@ -54,8 +54,11 @@ enum ClassificationMethods {
                     skipped.append(["code": .string(subject.code), "reasons": reasons])
                     continue
                 }
+                // Same inputs and same rule give the same class: the hash lets a
+                // reader tell a changed verdict from changed data.
+                let inputs = JSON.array([subject.json, .object(subject.assessments), p["thresholds"] ?? .null])
                 try insert.run([.int(round.id), SQLValue(subject.schoolID), SQLValue(subject.personID), .text(cls),
-                                .text(reasons.serialized()), .text(rule)])
+                                .text(reasons.serialized()), .text(rule), .text(FNV1a.hex(inputs.serialized()))])
                 if let i = counts.firstIndex(where: { $0.0 == cls }) { counts[i].1 += 1 } else { counts.append((cls, 1)) }
             }
             return ["hub": .string(hubCode), "round": .string(round.code), "subject": .string(kind.rawValue), "rule": .string(rule),
@@ -75,7 +78,8 @@ enum ClassificationMethods {
             }
             let s = try engine.db.statement("""
                 SELECT CASE WHEN c.school_id IS NOT NULL THEN 'school' ELSE 'teacher' END AS kind,
-                       coalesce(s.code, p.code) AS code, coalesce(s.name, p.name), c.class, c.reasons, c.rule, c.created_at
+                       coalesce(s.code, p.code) AS code, coalesce(s.name, p.name), c.class, c.reasons, c.rule, c.created_at,
+                       c.inputs
                 FROM classifications c LEFT JOIN schools s ON s.id = c.school_id LEFT JOIN people p ON p.id = c.person_id
                 WHERE c.round_id = ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR c.class = ?3)
                 ORDER BY kind, code
@@ -85,7 +89,7 @@ enum ClassificationMethods {
             while try s.step() {
                 rows.append(["subject": s.json(0), "code": s.json(1), "name": s.json(2), "class": s.json(3),
                              "reasons": (try? JSONParser.parse(s.text(4) ?? "[]")) ?? .array([]), "rule": s.json(5),
-                             "created_at": s.json(6)])
+                             "created_at": s.json(6), "inputs": s.json(7)])
             }
             return .array(rows)
         },

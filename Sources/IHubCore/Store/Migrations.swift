@@ -188,6 +188,7 @@ enum Migrations {
             class       TEXT NOT NULL,
             reasons     TEXT NOT NULL,  -- JSON array of sentences
             rule        TEXT NOT NULL,  -- "default" or "script:<hash>"
+            inputs      TEXT NOT NULL,  -- hash of what the rule saw: the subject, its scores, the thresholds
             created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
             CHECK ((school_id IS NULL) != (person_id IS NULL))
         );
