@@ -63,3 +63,15 @@ import Testing
         #expect(failure { try m.callGlobal("missing", []) }?.status == .script)
     }
 }
+
+@Suite struct ScriptIsolationTests {
+    @Test func methodologyScriptsLeaveNothingBehind() throws {
+        let e = try Engine(path: ":memory:")
+        _ = try e.call("script.eval", ["source": "leaked = 42; print = nil"])
+        #expect(try e.call("script.eval", ["source": "return leaked == nil, type(print)"])["values"] == [true, "function"])
+        // The admin context keeps its globals, as a REPL does.
+        _ = try e.admin().eval("kept = 1", chunkname: "repl")
+        guard case .done(let v, _) = try e.admin().eval("return kept", chunkname: "repl") else { return }
+        #expect(v == [1])
+    }
+}

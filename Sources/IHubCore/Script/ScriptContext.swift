@@ -47,18 +47,20 @@ package final class ScriptContext {
 
     deinit { ihl_close(state) }
 
-    /// Runs a chunk in this context's globals.
-    package func eval(_ source: String, chunkname: String, expressionFirst: Bool = false) throws(IHubError) -> Outcome {
+    /// Runs a chunk in this context's globals, or (`isolated`) in a fresh
+    /// environment over them, so that it leaves nothing behind.
+    package func eval(_ source: String, chunkname: String, expressionFirst: Bool = false,
+                      isolated: Bool = false) throws(IHubError) -> Outcome {
+        let flags = (expressionFirst ? IHL_EXPRESSION_FIRST : 0) | (isolated ? IHL_FRESH_ENV : 0)
         var result: UnsafeMutablePointer<CChar>?
         let outcome = source.utf8.withContiguousStorageIfAvailable { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
-                ihl_eval(state, chunkname, chars.baseAddress, chars.count,
-                         expressionFirst ? IHL_EXPRESSION_FIRST : 0, &result)
+                ihl_eval(state, chunkname, chars.baseAddress, chars.count, flags, &result)
             }
         } ?? {
             var copy = source
             copy.makeContiguousUTF8()
-            return copy.withCString { ihl_eval(state, chunkname, $0, copy.utf8.count, expressionFirst ? IHL_EXPRESSION_FIRST : 0, &result) }
+            return copy.withCString { ihl_eval(state, chunkname, $0, copy.utf8.count, flags, &result) }
         }()
         defer { free(result) }
         let text = result.map { String(cString: $0) } ?? "out of memory"

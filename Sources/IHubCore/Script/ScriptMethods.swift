@@ -5,7 +5,8 @@ enum ScriptMethods {
                params: [.required("source", .string, "the Lua text"),
                         .optional("name", .string, "the script's name in messages (default \"script\")")]) { engine, p throws(IHubError) in
             let name = p["name"]?.string ?? "script"
-            switch try engine.methodology().eval(p["source"]!.string!, chunkname: name) {
+            // Isolated: one hub's script must not leave globals for the next.
+            switch try engine.methodology().eval(p["source"]!.string!, chunkname: name, isolated: true) {
             case .done(let values, let output): return ["values": .array(values), "output": .string(output)]
             case .incomplete(let message): throw IHubError(.script, message)
             }
