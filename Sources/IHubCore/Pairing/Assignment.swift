@@ -1,0 +1,145 @@
+/// Dense 1:1 assignment by shortest augmenting paths (Jonker–Volgenant style,
+/// as in Crouse 2016 and scipy's linear_sum_assignment): O(rows² · cols) on a
+/// full cost matrix, one Dijkstra-like scan per row over the free columns.
+///
+/// Pairing instances are mapped onto a *complete* rectangular matrix, so no
+/// infinite costs are needed: a forbidden pair is worth 0, a real pair its
+/// score plus the lexicographic bonuses (a met minimum, a pair for coverage);
+/// for total fit a pair is worth max(score, 0). With rows <= cols every
+/// partial pairing extends to a full assignment of at least its value, so the
+/// best full assignment, with forbidden (and, for total fit, negative) pairs
+/// dropped, is the best pairing.
+enum DenseAssignment {
+    /// Whether the dense path serves this instance: every load is 0 or 1 and
+    /// the candidate graph fills at least a quarter of a matrix of at most 16M cells.
+    static func applies(_ p: PreparedProblem) -> Bool {
+        guard p.edgeCount > 0, !p.cap.contains(where: { $0 > 1 }), !p.maxOf.contains(where: { $0 > 1 }) else {
+            return false
+        }
+        let rows = p.maxOf.lazy.filter { $0 > 0 }.count
+        let cols = p.cap.lazy.filter { $0 > 0 }.count
+        let cells = rows * cols
+        return cells > 0 && cells <= 16_000_000 && p.edgeCount * 4 >= cells
+    }
+
+    /// Flags by flat edge, and the mentees left below their minimum.
+    static func pair(_ p: PreparedProblem, weights: Weights, coverage: Bool) -> (taken: [Bool], short: [Int]) {
+        var rowOf = [Int](repeating: -1, count: p.n)
+        var colOf = [Int](repeating: -1, count: p.m)
+        var menteeAt: [Int] = [], mentorAt: [Int] = []
+        for a in 0..<p.n where p.maxOf[a] > 0 { rowOf[a] = menteeAt.count; menteeAt.append(a) }
+        for b in 0..<p.m where p.cap[b] > 0 { colOf[b] = mentorAt.count; mentorAt.append(b) }
+        let transpose = menteeAt.count > mentorAt.count
+        let rows = transpose ? mentorAt.count : menteeAt.count
+        let cols = transpose ? menteeAt.count : mentorAt.count
+        let cost = UnsafeMutablePointer<Int64>.allocate(capacity: rows * cols)
+        defer { cost.deallocate() }
+        cost.initialize(repeating: 0, count: rows * cols)
+        var taken = [Bool](repeating: false, count: p.edgeCount)
+        for a in menteeAt {
+            let required = p.minOf[a] > 0
+            for i in p.start[a]..<p.start[a + 1] {
+                let col = colOf[Int(p.mentorOf[i])]
+                if col < 0 { continue }
+                let s = weights.scaled[i]
+                var value = (required || coverage) ? s : max(s, 0)
+                if coverage { value += weights.pairBonus }
+                if required { value += weights.minimumBonus }
+                let r = rowOf[a]
+                cost[transpose ? col * cols + r : r * cols + col] = -value
+            }
+        }
+        let match = solve(rows: rows, cols: cols, cost: cost)
+        // Back to flat edges: (mentee, mentor) -> position, by scanning the mentee's row.
+        var short: [Int] = []
+        for r in 0..<rows {
+            let c = Int(match[r])
+            let a = transpose ? menteeAt[c] : menteeAt[r]
+            let b = transpose ? mentorAt[r] : mentorAt[c]
+            for i in p.start[a]..<p.start[a + 1] where Int(p.mentorOf[i]) == b {
+                if coverage || p.minOf[a] > 0 || weights.scaled[i] >= 0 { taken[i] = true }
+            }
+        }
+        for a in 0..<p.n where p.minOf[a] > 0 {
+            if !(p.start[a]..<p.start[a + 1]).contains(where: { taken[$0] }) { short.append(a) }
+        }
+        return (taken, short)
+    }
+
+    /// The column of each row in a minimum-cost assignment of every row
+    /// (rows <= cols), `cost` row-major.
+    static func solve(rows: Int, cols: Int, cost: UnsafePointer<Int64>) -> [Int32] {
+        precondition(rows <= cols)
+        let u = UnsafeMutablePointer<Int64>.allocate(capacity: rows)
+        let v = UnsafeMutablePointer<Int64>.allocate(capacity: cols)
+        let spc = UnsafeMutablePointer<Int64>.allocate(capacity: cols)
+        let path = UnsafeMutablePointer<Int32>.allocate(capacity: cols)
+        let col4row = UnsafeMutablePointer<Int32>.allocate(capacity: rows)
+        let row4col = UnsafeMutablePointer<Int32>.allocate(capacity: cols)
+        let remaining = UnsafeMutablePointer<Int32>.allocate(capacity: cols)
+        let visitedRows = UnsafeMutablePointer<Int32>.allocate(capacity: rows)
+        let visitedCols = UnsafeMutablePointer<Int32>.allocate(capacity: cols)
+        defer {
+            u.deallocate(); v.deallocate(); spc.deallocate(); path.deallocate(); col4row.deallocate()
+            row4col.deallocate(); remaining.deallocate(); visitedRows.deallocate(); visitedCols.deallocate()
+        }
+        u.initialize(repeating: 0, count: rows)
+        v.initialize(repeating: 0, count: cols)
+        col4row.initialize(repeating: -1, count: rows)
+        row4col.initialize(repeating: -1, count: cols)
+        let inf = Int64.max
+
+        for current in 0..<rows {
+            for j in 0..<cols {
+                spc[j] = inf
+                remaining[j] = Int32(cols - j - 1)
+            }
+            var free = cols
+            var nRows = 0, nCols = 0
+            var minVal: Int64 = 0
+            var i = current
+            var sink = -1
+            while sink < 0 {
+                visitedRows[nRows] = Int32(i); nRows += 1
+                var index = -1
+                var lowest = inf
+                let row = cost + i * cols
+                let ui = u[i]
+                for it in 0..<free {
+                    let j = Int(remaining[it])
+                    let r = minVal + row[j] - ui - v[j]
+                    if r < spc[j] { path[j] = Int32(i); spc[j] = r }
+                    // Prefer a free column among equals: the path ends sooner.
+                    if spc[j] < lowest || (spc[j] == lowest && row4col[j] < 0) {
+                        lowest = spc[j]; index = it
+                    }
+                }
+                minVal = lowest
+                let j = Int(remaining[index])
+                visitedCols[nCols] = Int32(j); nCols += 1
+                if row4col[j] < 0 { sink = j } else { i = Int(row4col[j]) }
+                free -= 1
+                remaining[index] = remaining[free]
+            }
+            u[current] += minVal
+            for k in 1..<nRows {
+                let r = Int(visitedRows[k])
+                u[r] += minVal - spc[Int(col4row[r])]
+            }
+            for k in 0..<nCols {
+                let j = Int(visitedCols[k])
+                v[j] -= minVal - spc[j]
+            }
+            var j = sink
+            while true {
+                let r = Int(path[j])
+                row4col[j] = Int32(r)
+                let old = Int(col4row[r])
+                col4row[r] = Int32(j)
+                if r == current { break }
+                j = old
+            }
+        }
+        return Array(UnsafeBufferPointer(start: col4row, count: rows))
+    }
+}

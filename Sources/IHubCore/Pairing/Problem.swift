@@ -1,0 +1,201 @@
+/// An allowed mentee–mentor pair and how well it fits (higher is better).
+struct Candidate: Sendable, Equatable {
+    var mentee: Int32
+    var mentor: Int32
+    var score: Double
+
+    init(mentee: Int32, mentor: Int32, score: Double) {
+        self.mentee = mentee
+        self.mentor = mentor
+        self.score = score
+    }
+}
+
+/// A pairing instance: who may pair with whom, how well, and the loads.
+/// Empty `menteeMin` / `menteeMax` / `mentorMax` arrays mean the defaults
+/// 0 / 1 / 1 for everyone.
+struct PairingProblem: Sendable {
+    var menteeCount: Int
+    var mentorCount: Int
+    var menteeMin: [Int]   // mentors each mentee must get (0 or more); infeasible if impossible
+    var menteeMax: [Int]   // mentors each mentee may get (usually 1)
+    var mentorMax: [Int]   // mentor capacity (load)
+    var candidates: [Candidate]   // only these pairs are allowed
+
+    init(menteeCount: Int, mentorCount: Int, menteeMin: [Int] = [], menteeMax: [Int] = [], mentorMax: [Int] = [],
+         candidates: [Candidate])
+    {
+        self.menteeCount = menteeCount
+        self.mentorCount = mentorCount
+        self.menteeMin = menteeMin
+        self.menteeMax = menteeMax
+        self.mentorMax = mentorMax
+        self.candidates = candidates
+    }
+}
+
+/// What the solvers optimise.
+enum Objective: String, Sendable, CaseIterable {
+    case totalFit = "total_fit"       // maximum total score
+    case coverage = "coverage"        // maximum number of pairs first, then maximum total score
+    case fairness = "fairness"        // max-min: maximise the worst pair's score, then (lexicographically) total score
+}
+
+/// The chosen pairs of one solve.
+struct PairingSolution: Sendable, Equatable {
+    var chosen: [Int]          // indices into problem.candidates, sorted ascending
+    var totalScore: Double
+    var unmatchedMentees: [Int] // mentees left with fewer than 1 mentor (or below menteeMin if >1), ascending
+}
+
+/// A validated problem in the flat form the solvers share: candidates in
+/// (mentee, mentor) order as a CSR by mentee, so the pairs found do not
+/// depend on the order the caller listed the candidates in.
+struct PreparedProblem {
+    let n: Int
+    let m: Int
+    let minOf: [Int]
+    /// menteeMax clamped to the mentee's candidate count: more can never be met.
+    let maxOf: [Int]
+    /// menteeMax as asked: a mentee who wants a mentor and gets none is unmatched.
+    let wanted: [Int]
+    let cap: [Int]
+    /// Candidate indices sorted by (mentee, mentor); mentee a owns
+    /// order[start[a] ..< start[a + 1]].
+    let order: [Int32]
+    let start: [Int]
+    let mentorOf: [Int32]   // mentor of order[k], flat
+    let score: [Double]     // score of order[k], flat
+
+    init(_ p: PairingProblem) throws(IHubError) {
+        guard p.menteeCount >= 0, p.mentorCount >= 0 else {
+            throw IHubError.invalid("pairing: mentee and mentor counts must be 0 or more")
+        }
+        n = p.menteeCount
+        m = p.mentorCount
+        guard n < Int(Int32.max), m < Int(Int32.max) else { throw IHubError.invalid("pairing: too many people") }
+        func sized(_ a: [Int], _ count: Int, _ def: Int, _ name: String) throws(IHubError) -> [Int] {
+            if a.isEmpty { return [Int](repeating: def, count: count) }
+            guard a.count == count else {
+                throw IHubError.invalid("pairing.\(name): \(a.count) values for \(count) people")
+            }
+            if let i = a.firstIndex(where: { $0 < 0 }) {
+                throw IHubError.invalid("pairing.\(name)[\(i)]: must be 0 or more, got \(a[i])")
+            }
+            return a
+        }
+        let mins = try sized(p.menteeMin, n, 0, "menteeMin")
+        var maxs = try sized(p.menteeMax, n, 1, "menteeMax")
+        cap = try sized(p.mentorMax, m, 1, "mentorMax")
+        for a in 0..<n where mins[a] > maxs[a] {
+            throw IHubError.invalid("pairing.menteeMin[\(a)]: \(mins[a]) is above the mentee's maximum \(maxs[a])")
+        }
+
+        // Counting sort by mentee, then by mentor within each mentee: O(E).
+        let cs = p.candidates
+        var count = [Int](repeating: 0, count: n + 1)
+        for (k, c) in cs.enumerated() {
+            guard c.mentee >= 0, Int(c.mentee) < n else {
+                throw IHubError.invalid("pairing.candidates[\(k)]: mentee \(c.mentee) out of range 0..<\(n)")
+            }
+            guard c.mentor >= 0, Int(c.mentor) < m else {
+                throw IHubError.invalid("pairing.candidates[\(k)]: mentor \(c.mentor) out of range 0..<\(m)")
+            }
+            guard c.score.isFinite else {
+                throw IHubError.invalid("pairing.candidates[\(k)]: score must be a finite number, got \(c.score)")
+            }
+            count[Int(c.mentee) + 1] += 1
+        }
+        for a in 0..<n { count[a + 1] += count[a] }
+        start = count
+        // First by mentor (stable), then by mentee (stable): (mentee, mentor) order.
+        var byMentorStart = [Int](repeating: 0, count: m + 1)
+        for c in cs { byMentorStart[Int(c.mentor) + 1] += 1 }
+        for b in 0..<m { byMentorStart[b + 1] += byMentorStart[b] }
+        var byMentor = [Int32](repeating: 0, count: cs.count)
+        for (k, c) in cs.enumerated() {
+            byMentor[byMentorStart[Int(c.mentor)]] = Int32(k)
+            byMentorStart[Int(c.mentor)] += 1
+        }
+        var fill = count
+        var order = [Int32](repeating: 0, count: cs.count)
+        for k in byMentor {
+            let a = Int(cs[Int(k)].mentee)
+            order[fill[a]] = k
+            fill[a] += 1
+        }
+        var mentorOf = [Int32](repeating: 0, count: cs.count)
+        var score = [Double](repeating: 0, count: cs.count)
+        for (i, k) in order.enumerated() {
+            mentorOf[i] = cs[Int(k)].mentor
+            score[i] = cs[Int(k)].score
+        }
+        for a in 0..<n where count[a + 1] - count[a] > 1 {
+            for i in (count[a] + 1)..<count[a + 1] where mentorOf[i] == mentorOf[i - 1] {
+                throw IHubError.invalid(
+                    "pairing.candidates[\(order[i])]: duplicate of candidates[\(order[i - 1])] (mentee \(a), mentor \(mentorOf[i]))")
+            }
+        }
+        wanted = maxs
+        for a in 0..<n { maxs[a] = min(maxs[a], count[a + 1] - count[a]) }
+        self.order = order
+        self.mentorOf = mentorOf
+        self.score = score
+        minOf = mins
+        maxOf = maxs
+    }
+
+    var edgeCount: Int { order.count }
+
+    /// Instances no assignment can satisfy, found by counting: a mentee with
+    /// fewer candidates than its minimum, or more required pairs than seats.
+    func checkCounts() throws(IHubError) {
+        var need = 0
+        for a in 0..<n where minOf[a] > 0 {
+            let degree = start[a + 1] - start[a]
+            if minOf[a] > degree {
+                throw IHubError(.constraint,
+                    "pairing: mentee \(a) needs \(minOf[a]) mentor(s) but has only \(degree) candidate(s)")
+            }
+            need += minOf[a]
+        }
+        let seats = cap.reduce(0, +)
+        if need > seats {
+            throw IHubError(.constraint,
+                "pairing: capacity shortfall: mentees need \(need) pairs in total, mentors offer \(seats) seats")
+        }
+    }
+
+    /// The infeasibility error for mentees left below their minimum by an
+    /// optimal solve (which meets as many minimums as any assignment can).
+    func shortfall(_ short: [Int]) -> IHubError {
+        let shown = short.prefix(5).map { a -> String in
+            let mentors = (start[a]..<start[a + 1]).map { String(mentorOf[$0]) }.joined(separator: ",")
+            return "mentee \(a) (min \(minOf[a]); candidates \(mentors))"
+        }.joined(separator: "; ")
+        let more = short.count > 5 ? " and \(short.count - 5) more" : ""
+        return IHubError(.constraint,
+            "pairing: minimums cannot all be met: the candidate mentors lack capacity for \(shown)\(more)")
+    }
+
+    /// The solution for the flat edges chosen (flags by flat position).
+    func solution(_ taken: [Bool]) -> PairingSolution {
+        var chosen: [Int] = []
+        var unmatched: [Int] = []
+        for a in 0..<n {
+            var got = 0
+            for i in start[a]..<start[a + 1] where taken[i] {
+                chosen.append(Int(order[i]))
+                got += 1
+            }
+            if wanted[a] > 0, got < max(1, minOf[a]) { unmatched.append(a) }
+        }
+        chosen.sort()
+        // Sum in candidate order so the total does not depend on the path taken.
+        var byCandidate = [Double](repeating: 0, count: order.count)
+        for (i, k) in order.enumerated() { byCandidate[Int(k)] = score[i] }
+        var total = 0.0
+        for k in chosen { total += byCandidate[k] }
+        return PairingSolution(chosen: chosen, totalScore: total, unmatchedMentees: unmatched)
+    }
+}
