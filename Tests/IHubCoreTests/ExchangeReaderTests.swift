@@ -56,6 +56,26 @@ import Testing
         #expect(try read("a;b,c\n1;2,3\n", delimiter: UInt8(ascii: ",")).header == ["a;b", "c"])
     }
 
+    @Test func lineEndsOfEveryKindInChunksOfEverySize() throws {
+        let text = "code,name\r\nS1,\"two\r\nlines\"\r\nS2,b\rS3,c\nS4,\"d\"\r\n\r\nS5,e"
+        var expected: [[String]] = [], expectedLines: [Int] = []
+        for chunk in [1, 2, 3, 5, 7, 11, 64, 1 << 16] {
+            var rows: [[String]] = [], lines: [Int] = []
+            try CSVReader(chunkSize: chunk).read(.bytes(Array(text.utf8)), onHeader: { _ in true }) { r in
+                rows.append((0..<r.count).map(r.string))
+                lines.append(r.line)
+                return true
+            }
+            if expected.isEmpty {
+                expected = rows
+                expectedLines = lines
+            }
+            #expect(rows == expected && lines == expectedLines, "chunks of \(chunk)")
+        }
+        #expect(expected == [["S1", "two\r\nlines"], ["S2", "b"], ["S3", "c"], ["S4", "d"], ["S5", "e"]])
+        #expect(expectedLines == [2, 4, 5, 6, 8])
+    }
+
     @Test func fieldLinesAfterQuotedLineBreaks() throws {
         var lines: [Int] = []
         try CSVReader().read(.bytes(Array("a,b,c\n1,\"x\ny\nz\",3\n".utf8)), onHeader: { _ in true }) { r in

@@ -88,6 +88,9 @@ final class CSVReader {
     private var sawHeader = false
     private var recordBytes = 0
     private var atLineStart = true
+    /// The last chunk ended with a carriage return: a line feed first in
+    /// the next one completes that line end, it is not another.
+    private var endedWithCR = false
     /// What the parser's callbacks write: a struct behind a pointer, so the
     /// per-field path pays no reference counting or exclusivity checks.
     private let state: UnsafeMutablePointer<State>
@@ -124,9 +127,11 @@ final class CSVReader {
         var fieldsInRecord: Int { spans.count - recordFirst }
     }
 
-    static let chunkSize = 1 << 16
+    /// Bytes read at a time (smaller in tests, to cross every boundary).
+    let chunkSize: Int
 
-    init(delimiter: UInt8? = nil, maxRecordBytes: Int = 1 << 20) {
+    init(delimiter: UInt8? = nil, maxRecordBytes: Int = 1 << 20, chunkSize: Int = 1 << 16) {
+        self.chunkSize = chunkSize
         self.delimiter = delimiter ?? UInt8(ascii: ",")
         self.detect = delimiter == nil
         self.maxRecordBytes = maxRecordBytes
@@ -154,7 +159,7 @@ final class CSVReader {
             bytes.withUnsafeBufferPointer { all in
                 var offset = 0
                 repeat {
-                    let n = min(CSVReader.chunkSize, all.count - offset)
+                    let n = min(chunkSize, all.count - offset)
                     do throws(CSVFailure) {
                         go = try consume(UnsafeBufferPointer(rebasing: all[offset..<offset + n]), &first, onHeader, onRow)
                     } catch {
@@ -173,7 +178,7 @@ final class CSVReader {
                                  reason: "cannot open '\(path)': \(reason)")
             }
             defer { close(fd) }
-            let chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: CSVReader.chunkSize)
+            let chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkSize)
             defer { chunk.deallocate() }
             while go {
                 let n = try CSVReader.readFully(fd, chunk, path: path)
@@ -243,9 +248,25 @@ final class CSVReader {
                 }
                 atLineStart = false
             }
-            let newline = memchr(base + p, 0x0A, chunk.count - p)
+            // The line ends at LF, CRLF, or a lone CR (old Mac files).
             var end = chunk.count
-            if let newline { end = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1 }
+            var lineEnds = false
+            if endedWithCR && p == 0 && base[0] == 0x0A {
+                end = 1
+            } else {
+                if let lf = memchr(base + p, 0x0A, chunk.count - p) {
+                    end = UnsafeRawPointer(lf) - UnsafeRawPointer(base) + 1
+                    lineEnds = true
+                }
+                if let cr = memchr(base + p, 0x0D, end - p) {
+                    let c = UnsafeRawPointer(cr) - UnsafeRawPointer(base)
+                    if c + 1 == chunk.count || base[c + 1] != 0x0A {
+                        end = c + 1
+                        lineEnds = true
+                    }
+                }
+            }
+            endedWithCR = end == chunk.count && base[end - 1] == 0x0D
             let length = end - p
             if recordBytes + length > maxRecordBytes {
                 // Parse up to the limit, so the message names the field it falls in.
@@ -262,7 +283,7 @@ final class CSVReader {
             if csv_parse(&parser, base + p, length, fieldEnded, recordEnded, context) != length {
                 throw parseFailure(at: state.pointee.line)
             }
-            if newline != nil {
+            if lineEnds {
                 state.pointee.line += 1
                 atLineStart = true
             }
