@@ -41,6 +41,7 @@ enum MethodTable {
         + Teams.methods + Engagements.methods + ScriptMethods.all + DemoMethods.all
         + ExchangeMethods.all
         + HubScriptMethods.all + InstrumentMethods.all + ResponseMethods.all + AnalysisMethods.all + ClassificationMethods.all
+        + SolverMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
