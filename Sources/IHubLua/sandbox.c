@@ -207,22 +207,10 @@ void ihl_close(ihl_state *S) {
 
 /* ---- evaluations ------------------------------------------------------ */
 
-enum { PH_START, PH_COMPILE, PH_RUN, PH_ENCODE, PH_DONE };
-
-typedef struct {
-    const char *name;        /* for messages, without the '=' */
-    const char *src;         /* ihl_eval: the chunk; call: args JSON */
-    size_t len;
-    int flags;
-    int phase;               /* where it stopped */
-    int status;              /* the Lua status of the inner step */
-    const char *out;         /* PH_DONE: the result text (in a userdata) */
-    size_t out_len;
-} job;
 
 /* Encodes the values at from..top as a JSON array, then finishes the job
 ** with the buffer userdata on top. */
-static int finish_values(lua_State *L, job *J, int from, int with_output) {
+int ihl_finish_values(lua_State *L, job *J, int from, int with_output) {
     ihl_state *S = ihl_from(L);
     int top = lua_gettop(L);
     ihl_jbuf b;
@@ -280,7 +268,7 @@ static int p_eval(lua_State *L) {
     J->phase = PH_RUN;
     J->status = lua_pcall(L, 0, LUA_MULTRET, 2);
     if (J->status != LUA_OK) return 1;
-    return finish_values(L, J, 4, 1);
+    return ihl_finish_values(L, J, 4, 1);
 }
 
 /* Stack: 1 job, 2 message handler, 3 arguments, 4 function, arguments. */
@@ -310,11 +298,11 @@ static int p_call(lua_State *L) {
     J->phase = PH_RUN;
     J->status = lua_pcall(L, (int)n, LUA_MULTRET, 2);
     if (J->status != LUA_OK) return 1;
-    return finish_values(L, J, 4, 0);
+    return ihl_finish_values(L, J, 4, 0);
 }
 
 /* Runs f(J) under the budgets and turns the outcome into *result. */
-static int run(ihl_state *S, lua_CFunction f, job *J, char **result) {
+int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
     lua_State *L = S->L;
     char limit[96];
     *result = NULL;
@@ -408,11 +396,11 @@ static int run(ihl_state *S, lua_CFunction f, job *J, char **result) {
 int ihl_eval(ihl_state *S, const char *chunkname, const char *src, size_t len,
              int flags, char **result) {
     job J = {chunkname != NULL ? chunkname : "script", src != NULL ? src : "",
-             src != NULL ? len : 0, flags, PH_START, LUA_OK, NULL, 0};
+             src != NULL ? len : 0, flags, PH_START, LUA_OK, NULL, 0, NULL};
     char *dummy;
     if (result == NULL) result = &dummy;
     if (S == NULL) { *result = NULL; return IHL_RUNTIME; }
-    int r = run(S, p_eval, &J, result);
+    int r = ihl_run(S, p_eval, &J, result);
     if (result == &dummy) free(dummy);
     return r;
 }
@@ -420,11 +408,11 @@ int ihl_eval(ihl_state *S, const char *chunkname, const char *src, size_t len,
 int ihl_call_global(ihl_state *S, const char *name, const char *args_json,
                     size_t args_len, char **result) {
     job J = {name != NULL ? name : "?", args_json, args_json != NULL ? args_len : 0,
-             0, PH_START, LUA_OK, NULL, 0};
+             0, PH_START, LUA_OK, NULL, 0, NULL};
     char *dummy;
     if (result == NULL) result = &dummy;
     if (S == NULL) { *result = NULL; return IHL_RUNTIME; }
-    int r = run(S, p_call, &J, result);
+    int r = ihl_run(S, p_call, &J, result);
     if (result == &dummy) free(dummy);
     return r;
 }

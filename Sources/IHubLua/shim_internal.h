@@ -98,4 +98,27 @@ int ihl_json_is_array(lua_State *L, int idx);
 /* The `ihub.null` sentinel. */
 void *ihl_json_null(void);
 
+/* sandbox.c: one evaluation. f runs under lua_pcall with the job as a light
+** userdata at index 1; it sets `phase` and `status` as it goes and ends with
+** ihl_finish_values (PH_DONE) or returns with the error message on top. */
+enum { PH_START, PH_COMPILE, PH_RUN, PH_ENCODE, PH_DONE };
+
+typedef struct {
+    const char *name;        /* for messages, without the '=' */
+    const char *src;         /* ihl_eval: the chunk; call: args JSON */
+    size_t len;
+    int flags;
+    int phase;               /* where it stopped */
+    int status;              /* the Lua status of the inner step */
+    const char *out;         /* PH_DONE: the result text (in a userdata) */
+    size_t out_len;
+    void *extra;             /* what other runners (pairing.c) need */
+} job;
+
+/* Runs f(J) under the budgets; *result as for ihl_eval. */
+int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result);
+/* Encodes the values at from..top as a JSON array ({"values":..,"output":..}
+** with with_output) and marks the job done. Raises on unencodable values. */
+int ihl_finish_values(lua_State *L, job *J, int from, int with_output);
+
 #endif

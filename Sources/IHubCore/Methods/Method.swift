@@ -40,7 +40,7 @@ enum MethodTable {
     static let all: [Method] = ApiMethods.all + Registry.entities.flatMap(\.methods) + People.methods
         + Teams.methods + Engagements.methods + ScriptMethods.all + DemoMethods.all
         + ExchangeMethods.all
-        + HubScriptMethods.all + InstrumentMethods.all + ResponseMethods.all + AnalysisMethods.all + ClassificationMethods.all
+        + HubScriptMethods.all + InstrumentMethods.all + ResponseMethods.all + AnalysisMethods.all + ClassificationMethods.all + PairingMethods.all
         + SolverMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

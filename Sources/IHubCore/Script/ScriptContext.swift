@@ -20,7 +20,7 @@ package final class ScriptContext {
 
     unowned let engine: Engine
     let writes: Bool
-    private var state: OpaquePointer?
+    private(set) var state: OpaquePointer?  // read by the pairing hot loop (Pairing/PolicyScript.swift)
 
     init(engine: Engine, writes: Bool, timeMs: Int, memoryMB: Int) throws(IHubError) {
         self.engine = engine

@@ -195,6 +195,68 @@ enum Migrations {
         CREATE UNIQUE INDEX classifications_school ON classifications(round_id, school_id) WHERE school_id IS NOT NULL;
         CREATE UNIQUE INDEX classifications_person ON classifications(round_id, person_id) WHERE person_id IS NOT NULL;
         """),
+        ("pairing: runs with their pairs and unmatched people, confirmed mentorships with their history", """
+        -- A pairing run: a proposal, stored whole, that changes nobody's pairs
+        -- until it is confirmed. Pairs and unmatched records name schools or
+        -- people by code: a run is the record of a decision.
+        CREATE TABLE pairing_runs (
+            id           INTEGER PRIMARY KEY,
+            hub_id       INTEGER NOT NULL REFERENCES hubs(id),
+            round_id     INTEGER NOT NULL REFERENCES rounds(id),
+            level        TEXT NOT NULL CHECK (level = 'school' OR level = 'teacher'),
+            objective    TEXT NOT NULL,
+            mode         TEXT NOT NULL,  -- optimal or stable
+            inputs_hash  TEXT NOT NULL,  -- hash of the records, pins, bans and history the policy saw
+            policy_hash  TEXT NOT NULL,  -- hash of the default policy and the hub's script
+            params       TEXT NOT NULL,  -- JSON: pins, bans, the run it re-runs
+            capacity     TEXT NOT NULL,  -- JSON: the loads the policy set
+            total        REAL NOT NULL,
+            candidates   INTEGER NOT NULL,
+            created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            confirmed_at TEXT
+        );
+        CREATE INDEX pairing_runs_round ON pairing_runs(round_id, level);
+        CREATE TABLE run_pairs (
+            run_id  INTEGER NOT NULL REFERENCES pairing_runs(id) ON DELETE CASCADE,
+            mentee  TEXT NOT NULL,
+            mentor  TEXT NOT NULL,
+            score   REAL NOT NULL,
+            pinned  INTEGER NOT NULL DEFAULT 0 CHECK (pinned = 0 OR pinned = 1),
+            PRIMARY KEY (run_id, mentee, mentor)
+        ) WITHOUT ROWID;
+        CREATE TABLE run_unmatched (
+            run_id  INTEGER NOT NULL REFERENCES pairing_runs(id) ON DELETE CASCADE,
+            code    TEXT NOT NULL,
+            side    TEXT NOT NULL CHECK (side = 'mentee' OR side = 'mentor' OR side = 'none'),
+            reason  TEXT NOT NULL,
+            PRIMARY KEY (run_id, code)
+        ) WITHOUT ROWID;
+        -- Confirmed pairs, school with school or teacher with teacher, per
+        -- round; an ended one keeps its dates (history: no repeat of a pair).
+        CREATE TABLE mentorships (
+            id               INTEGER PRIMARY KEY,
+            hub_id           INTEGER NOT NULL REFERENCES hubs(id),
+            round_id         INTEGER NOT NULL REFERENCES rounds(id),
+            level            TEXT NOT NULL CHECK (level = 'school' OR level = 'teacher'),
+            mentor_school_id INTEGER REFERENCES schools(id),
+            mentee_school_id INTEGER REFERENCES schools(id),
+            mentor_person_id INTEGER REFERENCES people(id) ON DELETE CASCADE,
+            mentee_person_id INTEGER REFERENCES people(id) ON DELETE CASCADE,
+            run_id           INTEGER REFERENCES pairing_runs(id),
+            score            REAL,
+            start_date       TEXT NOT NULL DEFAULT (date('now')),
+            end_date         TEXT,
+            CHECK ((level = 'school') = (mentor_school_id IS NOT NULL AND mentee_school_id IS NOT NULL)),
+            CHECK ((level = 'teacher') = (mentor_person_id IS NOT NULL AND mentee_person_id IS NOT NULL)),
+            CHECK (mentor_school_id IS NULL OR mentor_person_id IS NULL)
+        );
+        CREATE UNIQUE INDEX mentorships_schools ON mentorships(round_id, mentee_school_id, mentor_school_id)
+            WHERE level = 'school' AND end_date IS NULL;
+        CREATE UNIQUE INDEX mentorships_people ON mentorships(round_id, mentee_person_id, mentor_person_id)
+            WHERE level = 'teacher' AND end_date IS NULL;
+        CREATE INDEX mentorships_mentor_school ON mentorships(mentor_school_id) WHERE mentor_school_id IS NOT NULL;
+        CREATE INDEX mentorships_mentor_person ON mentorships(mentor_person_id) WHERE mentor_person_id IS NOT NULL;
+        """),
     ]
 
     static var latest: Int64 { Int64(all.count) }

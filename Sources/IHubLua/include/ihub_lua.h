@@ -107,6 +107,31 @@ int ihl_eval(ihl_state *S, const char *chunkname, const char *src, size_t len,
 int ihl_call_global(ihl_state *S, const char *name, const char *args_json,
                     size_t args_len, char **result);
 
+/* ---- hot loops: values kept in the registry ---------------------------
+** A pairing policy scores thousands to millions of candidate pairs. Each
+** record's table is built once (by a Lua function returning them), kept in
+** the registry, and the loop pushes references: no JSON per pair. */
+
+/* Calls the global function `name` as ihl_call_global does, keeps its first
+** `keep` results in the registry (their references in refs[0..keep-1], to
+** release with ihl_release) and returns the other results as a JSON array in
+** *result. Fewer than `keep` results, or a nil among them, is IHL_RUNTIME and
+** keeps nothing. */
+int ihl_call_keep(ihl_state *S, const char *name, const char *args_json,
+                  size_t args_len, int keep, int *refs, char **result);
+
+/* For i in [0, n): out[i] = f(t[a[i] + 1], t[b[i] + 1]), where f (a
+** function) and t (a table) are kept references. A number result is stored;
+** nil or false stores NaN (the pair is excluded); any other result is an
+** error naming the pair. One evaluation, under the budgets; on IHL_OK
+** *result is an empty malloc'd string, otherwise the message. */
+int ihl_score_pairs(ihl_state *S, const char *name, int f, int t,
+                    const int *a, const int *b, size_t n, double *out,
+                    char **result);
+
+/* Releases kept references (0 or negative entries are skipped). */
+void ihl_release(ihl_state *S, const int *refs, int n);
+
 /* Bytes the state holds now. */
 size_t ihl_memory_used(const ihl_state *S);
 

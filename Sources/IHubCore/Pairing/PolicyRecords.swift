@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The schools or teachers of a pairing run, as records a policy reads: the
+/// registry's facts, the round's maturity class and assessment scores
+/// (normalised to 0..1 on the instrument's scale).
+struct PairingRecords {
+    enum Level: String, CaseIterable { case school, teacher }
+
+    struct Record {
+        let id: Int64         // schools.id or people.id
+        let code: String
+        let hubID: Int64
+        let schools: [String] // teachers: current schools; schools: itself
+        let languages: [String]
+        let lat: Double?
+        let lon: Double?
+        let json: JSON
+    }
+
+    let level: Level
+    var records: [Record] = []
+    var index: [String: Int] = [:]
+
+    /// Gathers the records of each round (the run's round first).
+    init(_ engine: Engine, level: Level, rounds: [RoundRef]) throws(IHubError) {
+        self.level = level
+        for round in rounds { try gather(engine, round) }
+    }
+
+    private mutating func gather(_ engine: Engine, _ round: RoundRef) throws(IHubError) {
+        let db = engine.db
+        let kind: Classification.Kind = level == .school ? .school : .teacher
+        let c = try Classification.gather(engine, kind: kind, round: round)
+        let preferred = level == .school ? "selfie" : "digcompedu"
+        let classes = try PairingRecords.classes(db, round: round, level: level)
+        for subject in c.subjects {
+            guard index[subject.code] == nil else { continue }  // in two rounds: the first wins
+            var m: [JSON.Member] = [.init("kind", .string(level.rawValue)), .init("code", .string(subject.code)),
+                                    .init("name", subject.json["name"] ?? .null), .init("hub", .string(round.hubCode)),
+                                    .init("round", .string(round.code))]
+            let instrumentCode = subject.assessments.first { $0.key == preferred }?.key ?? subject.assessments.first?.key
+            if let code = instrumentCode, let instrument = try? Instrument.load(db, code: code, at: "instrument"),
+               let doc = subject.assessments.first(where: { $0.key == code })?.value
+            {
+                let lo = Double(instrument.scale.min), span = Double(max(1, instrument.scale.max - instrument.scale.min))
+                func unit(_ v: Double?) -> JSON { v.map { .double(min(1, max(0, ($0 - lo) / span))) } ?? .null }
+                let figures = level == .school ? (doc["staff"] ?? doc["groups"]?.members?.first?.value) : doc
+                let overall = level == .school ? figures?["overall"]?["mean"]?.double : figures?["overall"]?.double
+                var areas: [JSON.Member] = [], codes: [JSON] = []
+                for area in instrument.areas {
+                    guard let v = figures?["areas"]?[area.code]?["mean"]?.double else { continue }
+                    areas.append(.init(area.code, unit(v)))
+                    codes.append(.string(area.code))
+                }
+                m += [.init("instrument", .string(code)), .init("maturity", unit(overall)),
+                      .init("areas", .object(areas)), .init("area_codes", .array(codes))]
+            } else {
+                m += [.init("areas", .object([])), .init("area_codes", .array([]))]
+            }
+            if let cls = classes[level == .school ? subject.schoolID! : subject.personID!] { m.append(.init("class", .string(cls))) }
+            let record = try level == .school
+                ? schoolRecord(db, subject.schoolID!, round, &m) : teacherRecord(db, subject.personID!, subject.json, round, &m)
+            index[subject.code] = records.count
+            records.append(record)
+        }
+    }
+
+    private func schoolRecord(_ db: Database, _ id: Int64, _ round: RoundRef, _ m: inout [JSON.Member]) throws(IHubError) -> Record {
+        let s = try db.statement("SELECT code, level, size, latitude, longitude, languages FROM schools WHERE id = ?")
+        try s.bind([.int(id)])
+        _ = try s.step()
+        let languages = PairingRecords.strings(s.text(5))
+        m += [.init("level", s.json(1)), .init("size", s.json(2)), .init("lat", s.json(3)), .init("lon", s.json(4)),
+              .init("languages", .array(languages.map(JSON.string))), .init("school", s.json(0))]
+        let code = s.text(0) ?? ""
+        return Record(id: id, code: code, hubID: round.hubID, schools: [code], languages: languages,
+                      lat: s.isNull(3) ? nil : s.double(3), lon: s.isNull(4) ? nil : s.double(4),
+                      json: Classification.stripNulls(.object(m)))
+    }
+
+    private func teacherRecord(_ db: Database, _ id: Int64, _ subject: JSON, _ round: RoundRef,
+                               _ m: inout [JSON.Member]) throws(IHubError) -> Record
+    {
+        let p = try db.statement("SELECT code, subjects, languages FROM people WHERE id = ?")
+        try p.bind([.int(id)])
+        _ = try p.step()
+        let code = p.text(0) ?? ""
+        let subjects = PairingRecords.strings(p.text(1))
+        var languages = PairingRecords.strings(p.text(2))
+        let schools = (subject["schools"]?.array ?? []).compactMap(\.string)
+        m += [.init("roles", subject["roles"] ?? .array([])), .init("schools", .array(schools.map(JSON.string))),
+              .init("subjects", .array(subjects.map(JSON.string)))]
+        var lat: Double?, lon: Double?
+        if let first = schools.first {
+            // A teacher is placed at their (first) school: its level, size and place.
+            let s = try db.statement("SELECT level, size, latitude, longitude, languages FROM schools WHERE code = ?")
+            try s.bind([.text(first)])
+            if try s.step() {
+                m += [.init("school", .string(first)), .init("level", s.json(0)), .init("size", s.json(1)),
+                      .init("lat", s.json(2)), .init("lon", s.json(3))]
+                lat = s.isNull(2) ? nil : s.double(2)
+                lon = s.isNull(3) ? nil : s.double(3)
+                if languages.isEmpty { languages = PairingRecords.strings(s.text(4)) }
+            }
+        }
+        m.append(.init("languages", .array(languages.map(JSON.string))))
+        return Record(id: id, code: code, hubID: round.hubID, schools: schools, languages: languages, lat: lat, lon: lon,
+                      json: Classification.stripNulls(.object(m)))
+    }
+
+    private static func classes(_ db: Database, round: RoundRef, level: Level) throws(IHubError) -> [Int64: String] {
+        let column = level == .school ? "school_id" : "person_id"
+        let s = try db.statement("SELECT \(column), class FROM classifications WHERE round_id = ? AND \(column) IS NOT NULL")
+        try s.bind([.int(round.id)])
+        var out: [Int64: String] = [:]
+        while try s.step() { out[s.int(0)] = s.text(1) ?? "" }
+        return out
+    }
+
+    static func strings(_ text: String?) -> [String] {
+        ((try? JSONParser.parse(text ?? "[]"))?.array ?? []).compactMap(\.string)
+    }
+
+    /// Great-circle distance in km.
+    static func km(_ a: Record, _ b: Record) -> Double? {
+        guard let la = a.lat, let lo = a.lon, let lb = b.lat, let mb = b.lon else { return nil }
+        let r = Double.pi / 180
+        let dlat = (lb - la) * r, dlon = (mb - lo) * r
+        let sLat = sin(dlat / 2), sLon = sin(dlon / 2)
+        let h: Double = sLat * sLat + cos(la * r) * cos(lb * r) * sLon * sLon
+        return 12742 * asin(min(1, h.squareRoot()))
+    }
+}

@@ -1,0 +1,101 @@
+/// The pairing operations of the method table.
+enum PairingMethods {
+    static let pair: Shape = .object([.required("mentee", .string, "code of the mentee (school or person)"),
+                                      .required("mentor", .string, "code of the mentor")])
+
+    static let all: [Method] = [
+        Method("pairing.propose", """
+            Propose who mentors whom in a hub's round, at the school or teacher level, with the hub's pairing policy (the \
+            default, or its "pairing" script): blocking, hard constraints (eligibility, bans, pins, no repeat), capacities and \
+            a score of named, weighted criteria; solved exactly for the objective. Stores the run (inputs' hash, policy \
+            version, pairs, unmatched with reasons) without changing anyone's pairs. An infeasible instance, or a policy \
+            that errors or runs out of budget, stores nothing.
+            """,
+               writes: true,
+               params: [.optional("hub", .string, "code of the hub (not with rerun)"),
+                        .optional("round", .string, "code of the hub's round (not with rerun)"),
+                        .optional("level", .oneOf(PairingRecords.Level.allCases.map(\.rawValue)), "school (default) or teacher"),
+                        .optional("objective", .oneOf(Objective.allCases.map(\.rawValue)),
+                                  "total_fit (default: maximum total score), coverage (most people paired first) or fairness (max-min)"),
+                        .optional("mode", .oneOf(["optimal", "stable"]), "optimal (default) or stable (mentees propose, mentor capacities)"),
+                        .optional("rounds", .array(.string), "other hubs' rounds whose schools or teachers join (policy blocking.same_hub = false)"),
+                        .optional("pins", .array(pair), "pairs that must be in the run"),
+                        .optional("bans", .array(pair), "pairs that must not be"),
+                        .optional("rerun", .integer, "re-run this earlier run with its parameters, adding these pins and bans")]) { engine, p throws(IHubError) in
+            try PairingWorkflow.propose(engine, p)
+        },
+        Method("pairing.get", "A stored pairing run: its parameters, hashes, pairs and unmatched people with reasons.",
+               params: [.required("run", .integer, "the run's id")]) { engine, p throws(IHubError) in
+            try PairingWorkflow.get(engine.db, id: p["run"]!.int!)
+        },
+        Method("pairing.list", "A round's pairing runs, newest first (without their pairs).",
+               params: [.required("round", .string, "code of the round"),
+                        .optional("level", .oneOf(PairingRecords.Level.allCases.map(\.rawValue)), "only this level")]) { engine, p throws(IHubError) in
+            let round = try RoundRef.resolve(engine.db, code: p["round"]!.string!, at: "params.round")
+            let s = try engine.db.statement("""
+                SELECT id, level, objective, mode, total, candidates, policy_hash, created_at, confirmed_at,
+                       (SELECT count(*) FROM run_pairs WHERE run_id = x.id), (SELECT count(*) FROM run_unmatched WHERE run_id = x.id)
+                FROM pairing_runs x WHERE round_id = ?1 AND (?2 IS NULL OR level = ?2) ORDER BY id DESC
+                """)
+            try s.bind([.int(round.id), SQLValue(p["level"]?.string)])
+            var out: [JSON] = []
+            while try s.step() {
+                out.append(["run": s.json(0), "level": s.json(1), "objective": s.json(2), "mode": s.json(3), "total": s.json(4),
+                            "candidates": s.json(5), "policy_hash": s.json(6), "created_at": s.json(7), "confirmed_at": s.json(8),
+                            "pairs": s.json(9), "unmatched": s.json(10)])
+            }
+            return .array(out)
+        },
+        Method("pairing.explain", """
+            Explain a pair of a run: each criterion's value, weight and contribution; for a pair not in the run, what it \
+            would have scored and the constraint (eligibility, ban, history, blocking, policy) or better alternative that ruled it out.
+            """,
+               params: [.required("run", .integer, "the run's id"),
+                        .required("mentee", .string, "code of the mentee"),
+                        .required("mentor", .string, "code of the mentor")]) { engine, p throws(IHubError) in
+            try PairingWorkflow.explain(engine, run: p["run"]!.int!, mentee: p["mentee"]!.string!, mentor: p["mentor"]!.string!)
+        },
+        Method("pairing.diff", "Compare two runs: pairs added, removed and rescored, people newly (un)matched, the totals.",
+               params: [.required("from", .integer, "the earlier run's id"),
+                        .required("to", .integer, "the later run's id")]) { engine, p throws(IHubError) in
+            try PairingWorkflow.diff(engine.db, p["from"]!.int!, p["to"]!.int!)
+        },
+        Method("pairing.confirm", """
+            Apply a run: its pairs become mentorships of its round, all or none; mentor and mentee loads are checked inside \
+            the transaction against what is confirmed by then.
+            """,
+               writes: true,
+               params: [.required("run", .integer, "the run's id")]) { engine, p throws(IHubError) in
+            try PairingWorkflow.confirm(engine.db, run: p["run"]!.int!)
+        },
+        Method("pairing.mentorships", "Confirmed pairs of a hub (current ones, or with history), with round, level and dates.",
+               params: [.required("hub", .string, "code of the hub"),
+                        .optional("level", .oneOf(PairingRecords.Level.allCases.map(\.rawValue)), "only this level"),
+                        .optional("history", .boolean, "include ended pairs (default false)")]) { engine, p throws(IHubError) in
+            let hubID = try Entity.hubID(engine.db, code: p["hub"]!.string!, at: "params.hub")
+            let s = try engine.db.statement("""
+                SELECT m.level, r.code, coalesce(ms.code, mp.code), coalesce(ts.code, tp.code), m.score, m.run_id, m.start_date, m.end_date
+                FROM mentorships m JOIN rounds r ON r.id = m.round_id
+                  LEFT JOIN schools ms ON ms.id = m.mentee_school_id LEFT JOIN schools ts ON ts.id = m.mentor_school_id
+                  LEFT JOIN people mp ON mp.id = m.mentee_person_id LEFT JOIN people tp ON tp.id = m.mentor_person_id
+                WHERE m.hub_id = ?1 AND (?2 IS NULL OR m.level = ?2) AND (?3 OR m.end_date IS NULL) ORDER BY m.id
+                """)
+            try s.bind([.int(hubID), SQLValue(p["level"]?.string), .int(p["history"]?.bool == true ? 1 : 0)])
+            var out: [JSON] = []
+            while try s.step() {
+                out.append(["level": s.json(0), "round": s.json(1), "mentee": s.json(2), "mentor": s.json(3), "score": s.json(4),
+                            "run": s.json(5), "start": s.json(6), "end": s.json(7)])
+            }
+            return .array(out)
+        },
+        Method("pairing.policy", "The pairing policy a hub runs: the default text (embedded in ihub), the hub's script if any, and the version hash.",
+               params: [.optional("hub", .string, "code of the hub (default: only the default policy)")]) { engine, p throws(IHubError) in
+            var hubSource: String?
+            if let hub = p["hub"]?.string {
+                hubSource = try HubScriptMethods.load(engine.db, hubID: Entity.hubID(engine.db, code: hub, at: "params.hub"), name: "pairing")?.source
+            }
+            return ["default": .string(DefaultPolicy.source), "hub_script": hubSource.map(JSON.string) ?? .null,
+                    "hash": .string(PolicyScript.version(hubSource))]
+        },
+    ]
+}

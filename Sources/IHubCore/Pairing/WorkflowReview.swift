@@ -1,0 +1,150 @@
+/// pairing.explain, pairing.diff and pairing.confirm: reading a stored run
+/// and applying it.
+extension PairingWorkflow {
+    /// A pair's criteria, or why it is not in the run: what it would have
+    /// scored and the constraint or better alternative that ruled it out.
+    static func explain(_ engine: Engine, run id: Int64, mentee: String, mentor: String) throws(IHubError) -> JSON {
+        let db = engine.db
+        let run = try row(db, id: id, at: "params.run")
+        let params = try Params(db, run.params)
+        let setup = try PolicySetup(engine, hubCode: run.hub, round: run.round, level: run.level, otherRounds: params.rounds,
+                                    pins: params.pins, bans: params.bans)
+        guard let i = setup.data.index[mentee] else { throw IHubError.notFound("params.mentee: no \(run.level.rawValue) '\(mentee)' in round \(run.round)") }
+        guard let j = setup.data.index[mentor] else { throw IHubError.notFound("params.mentor: no \(run.level.rawValue) '\(mentor)' in round \(run.round)") }
+        var notes: [JSON] = []
+        if setup.policy.hash != run.policyHash {
+            notes.append(.string("the policy changed since run #\(id) (\(run.policyHash) then, \(setup.policy.hash) now): figures are today's"))
+        }
+        if setup.inputsHash(objective: params.objective.rawValue, mode: params.mode) != run.inputsHash {
+            notes.append(.string("the records or constraints changed since run #\(id): figures are today's"))
+        }
+        let detail = try setup.policy.explain(mentee: setup.data.records[i].json, mentor: setup.data.records[j].json)
+        let pairs = try self.pairs(db, run: id)
+        let inRun = pairs.first { $0.mentee == mentee && $0.mentor == mentor }
+        func list(_ rows: [(mentee: String, mentor: String, score: Double, pinned: Bool)]) -> JSON {
+            .array(rows.map { ["mentee": .string($0.mentee), "mentor": .string($0.mentor), "score": .double($0.score)] })
+        }
+        let menteePairs = pairs.filter { $0.mentee == mentee }, mentorPairs = pairs.filter { $0.mentor == mentor }
+        var doc: [JSON.Member] = [.init("run", .int(id)), .init("mentee", .string(mentee)), .init("mentor", .string(mentor)),
+                                  .init("paired", .bool(inRun != nil)), .init("score", detail.total.map(JSON.double) ?? .null),
+                                  .init("criteria", detail.criteria)]
+        let reason: (kind: String, text: String)?
+        if let inRun {
+            reason = inRun.pinned ? ("pin", "pinned by the coordinator") : nil
+        } else {
+            let roles = setup.policy.roles
+            let capacity = run.capacity["mentor_max"]?.int ?? 1
+            if setup.pins.contains(where: { $0.mentee == mentee }) && !setup.pins.contains(PolicySetup.Pair(mentee: mentee, mentor: mentor)) && menteePairs.count >= Int(run.capacity["mentee_max"]?.int ?? 1) {
+                reason = ("pin", "\(mentee) is pinned to \(menteePairs.map(\.mentor).joined(separator: ", "))")
+            } else if !roles[i].mentee && !setup.pins.contains(where: { $0.mentee == mentee }) {
+                reason = ("eligibility", "\(mentee) is not a mentee: \(roles[i].role.map { "the policy makes it a \($0)" } ?? roles[i].reason ?? "not eligible")")
+            } else if !roles[j].mentor && !setup.pins.contains(where: { $0.mentor == mentor }) {
+                reason = ("eligibility", "\(mentor) is not a mentor: \(roles[j].role.map { "the policy makes it a \($0)" } ?? roles[j].reason ?? "not eligible")")
+            } else if i == j {
+                reason = ("blocking", "a \(run.level.rawValue) cannot mentor itself")
+            } else if let why = setup.blocked(i, j) {
+                reason = (why == "banned" ? "ban" : why.hasPrefix("already paired") ? "history" : "blocking", why)
+            } else if detail.total == nil {
+                reason = ("policy", "excluded by the policy: \(detail.excluded ?? "score returned nil")")
+            } else {
+                let score = detail.total!
+                var parts: [String] = []
+                if let best = menteePairs.first {
+                    parts.append("\(mentee) was paired with \(best.mentor) (score \(Decimal2.text(best.score)) against \(Decimal2.text(score)))")
+                }
+                if mentorPairs.count >= capacity {
+                    let who = mentorPairs.map { "\($0.mentee) (\(Decimal2.text($0.score)))" }.joined(separator: ", ")
+                    parts.append("\(mentor) was at its capacity of \(capacity) with \(who)")
+                }
+                if parts.isEmpty { parts.append("the chosen pairs give a better \(run.objective) objective than any set including this pair") }
+                reason = ("alternative", parts.joined(separator: "; "))
+            }
+        }
+        if let reason { doc.append(.init("ruled_out_by", ["kind": .string(reason.kind), "reason": .string(reason.text)])) }
+        doc += [.init("mentee_pairs", list(menteePairs)), .init("mentor_pairs", list(mentorPairs)), .init("notes", .array(notes))]
+        return .object(doc)
+    }
+
+    /// What changed from run a to run b: pairs added, removed, rescored;
+    /// people newly unmatched or matched; the totals.
+    static func diff(_ db: Database, _ a: Int64, _ b: Int64) throws(IHubError) -> JSON {
+        let ra = try row(db, id: a, at: "params.from"), rb = try row(db, id: b, at: "params.to")
+        let pa = try pairs(db, run: a), pb = try pairs(db, run: b)
+        let ka = Dictionary(pa.map { ("\($0.mentee)\u{0}\($0.mentor)", $0) }, uniquingKeysWith: { x, _ in x })
+        let kb = Dictionary(pb.map { ("\($0.mentee)\u{0}\($0.mentor)", $0) }, uniquingKeysWith: { x, _ in x })
+        func pair(_ p: (mentee: String, mentor: String, score: Double, pinned: Bool)) -> JSON {
+            ["mentee": .string(p.mentee), "mentor": .string(p.mentor), "score": .double(p.score)]
+        }
+        var changed: [JSON] = []
+        for p in pb { if let old = ka["\(p.mentee)\u{0}\(p.mentor)"], old.score != p.score {
+            changed.append(["mentee": .string(p.mentee), "mentor": .string(p.mentor), "from": .double(old.score), "to": .double(p.score)])
+        } }
+        let ua = Set(try unmatched(db, run: a).map(\.code)), ub = try unmatched(db, run: b)
+        let ta = try db.scalarText("SELECT total FROM pairing_runs WHERE id = ?", [.int(a)]).flatMap(Double.init) ?? 0
+        let tb = try db.scalarText("SELECT total FROM pairing_runs WHERE id = ?", [.int(b)]).flatMap(Double.init) ?? 0
+        return ["from": .int(a), "to": .int(b), "same_policy": .bool(ra.policyHash == rb.policyHash),
+                "same_inputs": .bool(ra.inputsHash == rb.inputsHash),
+                "added": .array(pb.filter { ka["\($0.mentee)\u{0}\($0.mentor)"] == nil }.map(pair)),
+                "removed": .array(pa.filter { kb["\($0.mentee)\u{0}\($0.mentor)"] == nil }.map(pair)),
+                "rescored": .array(changed),
+                "newly_unmatched": .array(ub.filter { !ua.contains($0.code) }.map { ["code": .string($0.code), "side": .string($0.side), "reason": .string($0.reason)] }),
+                "newly_matched": .array(ua.subtracting(ub.map(\.code)).sorted().map(JSON.string)),
+                "total": ["from": .double(ta), "to": .double(tb), "change": .double(tb - ta)]]
+    }
+
+    /// Applies a run's pairs as mentorships of its round, inside the
+    /// caller's transaction. Loads are counted here, against what is
+    /// confirmed now: two confirmations cannot overload a mentor together.
+    static func confirm(_ db: Database, run id: Int64) throws(IHubError) -> JSON {
+        let run = try row(db, id: id, at: "params.run")
+        if let at = run.confirmedAt { throw IHubError(.conflict, "params.run: pairing run #\(id) was confirmed already, at \(at)") }
+        let roundID = try db.scalarInt("SELECT id FROM rounds WHERE code = ?", [.text(run.round)])!
+        let hubID = try db.scalarInt("SELECT id FROM hubs WHERE code = ?", [.text(run.hub)])!
+        let side = run.level == .school ? "school" : "person", table = run.level == .school ? "schools" : "people"
+        let mentorMax = Int(run.capacity["mentor_max"]?.int ?? 1), menteeMax = Int(run.capacity["mentee_max"]?.int ?? 1)
+        let loadOf = try db.statement("""
+            SELECT count(*) FROM mentorships WHERE round_id = ? AND level = ? AND end_date IS NULL AND mentor_\(side)_id = ?
+            """)
+        let mentorsOf = try db.statement("""
+            SELECT count(*) FROM mentorships WHERE round_id = ? AND level = ? AND end_date IS NULL AND mentee_\(side)_id = ?
+            """)
+        let exists = try db.statement("""
+            SELECT 1 FROM mentorships WHERE round_id = ? AND level = ? AND end_date IS NULL AND mentee_\(side)_id = ? AND mentor_\(side)_id = ?
+            """)
+        let insert = try db.statement("""
+            INSERT INTO mentorships(hub_id, round_id, level, mentee_\(side)_id, mentor_\(side)_id, run_id, score) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        var added = 0, kept = 0
+        var newLoad: [Int64: Int] = [:], newMentors: [Int64: Int] = [:]
+        for p in try pairs(db, run: id) {
+            let mentee = try idOf(db, table, p.mentee)
+            let mentor = try idOf(db, table, p.mentor)
+            try exists.bind([.int(roundID), .text(run.level.rawValue), .int(mentee), .int(mentor)])
+            if try exists.step() { kept += 1; continue }
+            try loadOf.bind([.int(roundID), .text(run.level.rawValue), .int(mentor)])
+            _ = try loadOf.step()
+            newLoad[mentor, default: 0] += 1
+            if Int(loadOf.int(0)) + newLoad[mentor]! > mentorMax {
+                throw IHubError(.constraint, "pairing.confirm: mentor '\(p.mentor)' would have \(Int(loadOf.int(0)) + newLoad[mentor]!) mentees in round \(run.round), over its maximum of \(mentorMax) (\(loadOf.int(0)) confirmed already): nothing was applied")
+            }
+            try mentorsOf.bind([.int(roundID), .text(run.level.rawValue), .int(mentee)])
+            _ = try mentorsOf.step()
+            newMentors[mentee, default: 0] += 1
+            if Int(mentorsOf.int(0)) + newMentors[mentee]! > menteeMax {
+                throw IHubError(.constraint, "pairing.confirm: mentee '\(p.mentee)' would have \(Int(mentorsOf.int(0)) + newMentors[mentee]!) mentors in round \(run.round), over its maximum of \(menteeMax): nothing was applied")
+            }
+            try insert.run([.int(hubID), .int(roundID), .text(run.level.rawValue), .int(mentee), .int(mentor), .int(id), .double(p.score)])
+            added += 1
+        }
+        try db.statement("UPDATE pairing_runs SET confirmed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?").run([.int(id)])
+        return ["run": .int(id), "round": .string(run.round), "level": .string(run.level.rawValue), "added": .int(Int64(added)),
+                "already_confirmed": .int(Int64(kept))]
+    }
+
+    private static func idOf(_ db: Database, _ table: String, _ code: String) throws(IHubError) -> Int64 {
+        guard let id = try db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code)]) else {
+            throw IHubError.notFound("pairing.confirm: '\(code)' no longer exists in \(table)")
+        }
+        return id
+    }
+}

@@ -1,0 +1,151 @@
+/*
+** pairing.c — hot loops over values kept in the registry (ihub_lua.h): a
+** pairing policy's score function called for many candidate pairs, with
+** each record's table built once per run and pushed by reference.
+*/
+#include <math.h>
+#include <stdlib.h>
+
+#include <lauxlib.h>
+
+#include "sandbox_internal.h"
+#include "shim_internal.h"
+
+typedef struct {
+    int keep;
+    int *refs;
+} keep_job;
+
+/* Stack: 1 job, 2 message handler, 3 arguments, 4 function, arguments. */
+static int p_keep(lua_State *L) {
+    job *J = lua_touserdata(L, 1);
+    keep_job *K = J->extra;
+    lua_pushcfunction(L, ihl_msgh);
+    lua_Integer n = 0;
+    if (J->src != NULL && J->len > 0) {
+        ihl_json_decode(L, J->src, J->len);
+        if (!lua_istable(L, 3) || !ihl_json_is_array(L, 3))
+            return luaL_error(L, "the arguments must be a JSON array");
+        n = (lua_Integer)lua_rawlen(L, 3);
+        if (n > 100) return luaL_error(L, "too many arguments");
+    } else {
+        lua_pushnil(L);
+    }
+    if (lua_getglobal(L, J->name) == LUA_TNIL)
+        return luaL_error(L, "no such global function");
+    luaL_checkstack(L, (int)n + LUA_MINSTACK, "too many arguments");
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, 3, i);
+        if (lua_touserdata(L, -1) == ihl_json_null()) {
+            lua_pop(L, 1);
+            lua_pushnil(L);
+        }
+    }
+    J->phase = PH_RUN;
+    J->status = lua_pcall(L, (int)n, LUA_MULTRET, 2);
+    if (J->status != LUA_OK) return 1;
+    int got = lua_gettop(L) - 3;
+    if (got < K->keep) return luaL_error(L, "returned %d values, expected at least %d", got, K->keep);
+    for (int i = 0; i < K->keep; i++)
+        if (lua_isnil(L, 4 + i)) return luaL_error(L, "result %d is nil", i + 1);
+    /* Refs last: an error above leaves nothing in the registry; one below
+    ** (luaL_ref out of memory, encoding) is undone by ihl_call_keep. */
+    for (int i = 0; i < K->keep; i++) {
+        lua_pushvalue(L, 4 + i);
+        K->refs[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    return ihl_finish_values(L, J, 4 + K->keep, 0);
+}
+
+static void release(lua_State *L, const int *refs, int n) {
+    for (int i = 0; i < n; i++)
+        if (refs[i] > 0) luaL_unref(L, LUA_REGISTRYINDEX, refs[i]);
+}
+
+int ihl_call_keep(ihl_state *S, const char *name, const char *args_json,
+                  size_t args_len, int keep, int *refs, char **result) {
+    keep_job K = {keep, refs};
+    job J = {name != NULL ? name : "?", args_json, args_json != NULL ? args_len : 0,
+             0, PH_START, LUA_OK, NULL, 0, &K};
+    *result = NULL;
+    if (S == NULL || keep < 0 || (keep > 0 && refs == NULL)) return IHL_RUNTIME;
+    for (int i = 0; i < keep; i++) refs[i] = LUA_NOREF;
+    int r = ihl_run(S, p_keep, &J, result);
+    if (r != IHL_OK) {  /* refs taken before a late failure (encoding) */
+        release(S->L, refs, keep);
+        for (int i = 0; i < keep; i++) refs[i] = LUA_NOREF;
+    }
+    return r;
+}
+
+void ihl_release(ihl_state *S, const int *refs, int n) {
+    /* luaL_unref only rewrites existing registry slots: it cannot raise. */
+    if (S != NULL && refs != NULL) release(S->L, refs, n);
+}
+
+typedef struct {
+    int f, t;
+    const int *a, *b;
+    size_t n;
+    double *out;
+} score_job;
+
+/* Stack: 1 score job; then f, t. Errors propagate to p_score's pcall. */
+static int score_loop(lua_State *L) {
+    score_job *Q = lua_touserdata(L, 1);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, Q->f);  /* 2 */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, Q->t);  /* 3 */
+    if (!lua_isfunction(L, 2)) return luaL_error(L, "the score function is a %s", luaL_typename(L, 2));
+    if (!lua_istable(L, 3)) return luaL_error(L, "the records are a %s, not a table", luaL_typename(L, 3));
+    lua_Integer count = (lua_Integer)lua_rawlen(L, 3);
+    for (size_t i = 0; i < Q->n; i++) {
+        /* A C score function is not interrupted by the hook: check here. */
+        if ((i & 1023) == 0) ihl_check_budget(L);
+        int a = Q->a[i], b = Q->b[i];
+        if (a < 0 || b < 0 || a >= count || b >= count)
+            return luaL_error(L, "pair %d: record index out of range", (int)i);
+        lua_pushvalue(L, 2);
+        lua_rawgeti(L, 3, a + 1);
+        lua_rawgeti(L, 3, b + 1);
+        lua_call(L, 2, 1);
+        int isnum;
+        lua_Number v = lua_tonumberx(L, -1, &isnum);
+        if (isnum) {
+            Q->out[i] = (double)v;
+        } else if (lua_isnil(L, -1) || (lua_isboolean(L, -1) && !lua_toboolean(L, -1))) {
+            Q->out[i] = NAN;
+        } else {
+            lua_rawgeti(L, 3, a + 1);
+            lua_getfield(L, -1, "code");
+            lua_rawgeti(L, 3, b + 1);
+            lua_getfield(L, -1, "code");
+            return luaL_error(L, "score(%s, %s) returned a %s; expected a number, or nil to exclude the pair",
+                              lua_tostring(L, -3) ? lua_tostring(L, -3) : "?",
+                              lua_tostring(L, -1) ? lua_tostring(L, -1) : "?", luaL_typename(L, -5));
+        }
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
+/* Stack: 1 job, 2 message handler. */
+static int p_score(lua_State *L) {
+    job *J = lua_touserdata(L, 1);
+    lua_pushcfunction(L, ihl_msgh);
+    lua_pushcfunction(L, score_loop);
+    lua_pushlightuserdata(L, J->extra);
+    J->phase = PH_RUN;
+    J->status = lua_pcall(L, 1, 0, 2);
+    if (J->status != LUA_OK) return 1;
+    return ihl_finish_values(L, J, 3, 0);  /* "[]": nothing to return */
+}
+
+int ihl_score_pairs(ihl_state *S, const char *name, int f, int t,
+                    const int *a, const int *b, size_t n, double *out,
+                    char **result) {
+    score_job Q = {f, t, a, b, n, out};
+    job J = {name != NULL ? name : "score", NULL, 0, 0, PH_START, LUA_OK, NULL, 0, &Q};
+    *result = NULL;
+    if (S == NULL || (n > 0 && (a == NULL || b == NULL || out == NULL))) return IHL_RUNTIME;
+    return ihl_run(S, p_score, &J, result);
+}
