@@ -59,6 +59,7 @@ struct Demo: ParsableCommand {
             for line in (result["values"]?.array?.first?.string ?? "").split(separator: "\n") { print("  \(line)") }
 
             try Demo.printAssessments(engine)
+            try Demo.printPairing(engine)
 
             if path == ":memory:" {
                 print("\nTo keep a region: ihub demo region.db; then explore it with ihub repl region.db")

@@ -116,7 +116,10 @@ struct PolicySetup {
         for (p, r) in past.sorted(by: { ($0.key.mentee, $0.key.mentor) < ($1.key.mentee, $1.key.mentor) }) {
             text += "past \(p.mentee) \(p.mentor) \(r)\n"
         }
-        for p in pairedSchools.sorted(by: { ($0.mentee, $0.mentor) < ($1.mentee, $1.mentor) }) { text += "paired \(p.mentee) \(p.mentor)\n" }
+        // Paired schools only matter to teachers' blocking.
+        if level == .teacher {
+            for p in pairedSchools.sorted(by: { ($0.mentee, $0.mentor) < ($1.mentee, $1.mentor) }) { text += "paired \(p.mentee) \(p.mentor)\n" }
+        }
         return FNV1a.hex(text)
     }
 }

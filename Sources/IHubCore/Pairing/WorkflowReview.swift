@@ -115,23 +115,24 @@ extension PairingWorkflow {
             INSERT INTO mentorships(hub_id, round_id, level, mentee_\(side)_id, mentor_\(side)_id, run_id, score) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         var added = 0, kept = 0
-        var newLoad: [Int64: Int] = [:], newMentors: [Int64: Int] = [:]
         for p in try pairs(db, run: id) {
             let mentee = try idOf(db, table, p.mentee)
             let mentor = try idOf(db, table, p.mentor)
             try exists.bind([.int(roundID), .text(run.level.rawValue), .int(mentee), .int(mentor)])
             if try exists.step() { kept += 1; continue }
+            // The count sees this run's pairs inserted so far and any other
+            // confirmation committed before our write lock (BEGIN IMMEDIATE).
             try loadOf.bind([.int(roundID), .text(run.level.rawValue), .int(mentor)])
             _ = try loadOf.step()
-            newLoad[mentor, default: 0] += 1
-            if Int(loadOf.int(0)) + newLoad[mentor]! > mentorMax {
-                throw IHubError(.constraint, "pairing.confirm: mentor '\(p.mentor)' would have \(Int(loadOf.int(0)) + newLoad[mentor]!) mentees in round \(run.round), over its maximum of \(mentorMax) (\(loadOf.int(0)) confirmed already): nothing was applied")
+            let load = Int(loadOf.int(0))
+            if load + 1 > mentorMax {
+                throw IHubError(.constraint, "pairing.confirm: mentor '\(p.mentor)' would have \(load + 1) mentees in round \(run.round), over its maximum of \(mentorMax): nothing was applied")
             }
             try mentorsOf.bind([.int(roundID), .text(run.level.rawValue), .int(mentee)])
             _ = try mentorsOf.step()
-            newMentors[mentee, default: 0] += 1
-            if Int(mentorsOf.int(0)) + newMentors[mentee]! > menteeMax {
-                throw IHubError(.constraint, "pairing.confirm: mentee '\(p.mentee)' would have \(Int(mentorsOf.int(0)) + newMentors[mentee]!) mentors in round \(run.round), over its maximum of \(menteeMax): nothing was applied")
+            let got = Int(mentorsOf.int(0))
+            if got + 1 > menteeMax {
+                throw IHubError(.constraint, "pairing.confirm: mentee '\(p.mentee)' would have \(got + 1) mentors in round \(run.round), over its maximum of \(menteeMax): nothing was applied")
             }
             try insert.run([.int(hubID), .int(roundID), .text(run.level.rawValue), .int(mentee), .int(mentor), .int(id), .double(p.score)])
             added += 1

@@ -1,0 +1,124 @@
+import ArgumentParser
+import IHubCore
+
+/// `ihub pair propose|explain|diff|confirm`: the pairing workflow
+/// (pairing.* operations); --json prints the operation's document.
+struct Pair: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Who mentors whom: propose a pairing run, explain a pair, compare runs, confirm one.",
+        subcommands: [Propose.self, Explain.self, Diff.self, Confirm.self])
+
+    struct Common: ParsableArguments {
+        @Option(name: .long, help: "The database file.") var db: String
+        @Flag(name: .long, help: "Print the operation's JSON document.") var json = false
+        @OptionGroup var database: DatabaseOptions
+
+        func run(_ method: String, _ params: JSON, view: (JSON) -> Void) throws {
+            do throws(IHubError) {
+                let result = try database.open(db).call(method, params)
+                if json { print(result.serialized(pretty: true)) } else { view(result) }
+            } catch {
+                throw error.exit()
+            }
+        }
+    }
+
+    static func pairs(_ text: [String], _ option: String) throws -> JSON {
+        .array(try text.map { t throws -> JSON in
+            let parts = t.split(separator: ":").map(String.init)
+            guard parts.count == 2 else { throw ValidationError("--\(option) \(t): expected MENTEE:MENTOR") }
+            return ["mentee": .string(parts[0]), "mentor": .string(parts[1])]
+        })
+    }
+
+    static func printRun(_ run: JSON) {
+        print("run #\(run["run"]?.int ?? 0): \(run["hub"]?.string ?? "") \(run["round"]?.string ?? "") \(run["level"]?.string ?? "") level, "
+              + "\(run["objective"]?.string ?? "") (\(run["mode"]?.string ?? "")), policy \(run["policy_hash"]?.string ?? ""), "
+              + "\(run["candidates"]?.int ?? 0) candidates, total \(Decimal2.text(run["total"]?.double ?? 0))")
+        for p in run["pairs"]?.array ?? [] {
+            print("  \((p["mentee"]?.string ?? "").padding(to: 16)) <- \((p["mentor"]?.string ?? "").padding(to: 16)) "
+                  + "\(Decimal2.text(p["score"]?.double ?? 0))\(p["pinned"]?.bool == true ? "  (pinned)" : "")")
+        }
+        for u in run["unmatched"]?.array ?? [] {
+            print("  unmatched \((u["code"]?.string ?? "").padding(to: 16)) \((u["side"]?.string ?? "").padding(to: 7)) \(u["reason"]?.string ?? "")")
+        }
+    }
+
+    static func printExplanation(_ e: JSON) {
+        let score = e["score"]?.double.map { Decimal2.text($0) } ?? "excluded"
+        print("\(e["mentee"]?.string ?? "") with \(e["mentor"]?.string ?? ""): \(e["paired"]?.bool == true ? "paired" : "not paired"), score \(score)")
+        for c in e["criteria"]?.array ?? [] {
+            print("  \((c["criterion"]?.string ?? "").padding(to: 16)) \(Decimal2.text(c["value"]?.double ?? 0)) x \(Decimal2.text(c["weight"]?.double ?? 0)) = \(Decimal2.text(c["contribution"]?.double ?? 0))")
+        }
+        if let why = e["ruled_out_by"] { print("  ruled out by \(why["kind"]?.string ?? ""): \(why["reason"]?.string ?? "")") }
+        for n in e["notes"]?.array ?? [] { print("  note: \(n.string ?? "")") }
+    }
+
+    struct Propose: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Propose a pairing run (stored; nobody's pairs change until it is confirmed).",
+            discussion: "Example: ihub pair propose --hub LT-CTA --round LT-CTA-R2 --level school --db region.db")
+        @OptionGroup var common: Common
+        @Option(name: .long, help: "The hub.") var hub: String?
+        @Option(name: .long, help: "The round.") var round: String?
+        @Option(name: .long, help: "school or teacher.") var level: String?
+        @Option(name: .long, help: "total_fit, coverage or fairness.") var objective: String?
+        @Option(name: .long, help: "optimal or stable.") var mode: String?
+        @Option(name: .long, help: "Re-run this run with its parameters plus the new pins and bans.") var rerun: Int?
+        @Option(name: .long, help: "A pair that must be in the run, MENTEE:MENTOR (repeatable).") var pin: [String] = []
+        @Option(name: .long, help: "A pair that must not be, MENTEE:MENTOR (repeatable).") var ban: [String] = []
+
+        func run() throws {
+            var p: [JSON.Member] = [("hub", hub), ("round", round), ("level", level), ("objective", objective), ("mode", mode)]
+                .compactMap { k, v in v.map { .init(k, .string($0)) } }
+            if let rerun { p.append(.init("rerun", .int(Int64(rerun)))) }
+            if !pin.isEmpty { p.append(.init("pins", try Pair.pairs(pin, "pin"))) }
+            if !ban.isEmpty { p.append(.init("bans", try Pair.pairs(ban, "ban"))) }
+            try common.run("pairing.propose", .object(p), view: Pair.printRun)
+        }
+    }
+
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Each criterion's contribution to a pair, or why a pair is not in the run.",
+            discussion: "Example: ihub pair explain 3 LT-CTA-S04 LT-CTA-S01 --db region.db")
+        @OptionGroup var common: Common
+        @Argument(help: "The run.") var runID: Int
+        @Argument(help: "The mentee's code.") var mentee: String
+        @Argument(help: "The mentor's code.") var mentor: String
+
+        func run() throws {
+            try common.run("pairing.explain", ["run": .int(Int64(runID)), "mentee": .string(mentee), "mentor": .string(mentor)],
+                           view: Pair.printExplanation)
+        }
+    }
+
+    struct Diff: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Compare two runs.")
+        @OptionGroup var common: Common
+        @Argument(help: "The earlier run.") var from: Int
+        @Argument(help: "The later run.") var to: Int
+
+        func run() throws {
+            try common.run("pairing.diff", ["from": .int(Int64(from)), "to": .int(Int64(to))]) { d in
+                print("run #\(from) -> #\(to): total \(Decimal2.text(d["total"]?["from"]?.double ?? 0)) -> \(Decimal2.text(d["total"]?["to"]?.double ?? 0))")
+                for (key, sign) in [("added", "+"), ("removed", "-")] {
+                    for p in d[key]?.array ?? [] { print("  \(sign) \(p["mentee"]?.string ?? "") <- \(p["mentor"]?.string ?? "")") }
+                }
+                for u in d["newly_unmatched"]?.array ?? [] { print("  unmatched now: \(u["code"]?.string ?? "") (\(u["reason"]?.string ?? ""))") }
+            }
+        }
+    }
+
+    struct Confirm: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Apply a run: its pairs become mentorships, all or none.")
+        @OptionGroup var common: Common
+        @Argument(help: "The run.") var runID: Int
+
+        func run() throws {
+            try common.run("pairing.confirm", ["run": .int(Int64(runID))]) { r in
+                print("run #\(runID) confirmed: \(r["added"]?.int ?? 0) pairs added, \(r["already_confirmed"]?.int ?? 0) already confirmed")
+            }
+        }
+    }
+}
