@@ -11,8 +11,6 @@ enum CSVImport {
 
     static func run(_ db: Database, kind: ExchangeKind, source: CSVSource, options: Options) throws(IHubError) -> JSON {
         var result: JSON = .null
-        // A statement left on a row (a scalar read) would refuse the savepoint.
-        db.finishStatements()
         do {
             // A savepoint inside the call's transaction: a dry run rolls it back.
             try db.transaction { () throws(IHubError) in

@@ -103,7 +103,6 @@ enum People {
                 try insert.run([.int(id), .int(w.school), SQLValue(w.start), SQLValue(w.end)])
             }
         }
-        db.finishStatements()
     }
 
     private static func strings(_ db: Database, _ sql: String, _ id: Int64) throws(IHubError) -> [String] {

@@ -77,15 +77,19 @@ final class Database {
         if rc != SQLITE_OK { throw error(rc) }
     }
 
+    /// The first column of the first row, or nil; the statement is reset
+    /// at once, so it holds no read transaction open.
     func scalarInt(_ sql: String, _ values: [SQLValue] = []) throws(IHubError) -> Int64? {
         let s = try statement(sql)
         try s.bind(values)
+        defer { sqlite3_reset(s.raw) }
         return try s.step() ? s.int(0) : nil
     }
 
     func scalarText(_ sql: String, _ values: [SQLValue] = []) throws(IHubError) -> String? {
         let s = try statement(sql)
         try s.bind(values)
+        defer { sqlite3_reset(s.raw) }
         return try s.step() ? s.text(0) : nil
     }
 
@@ -110,6 +114,7 @@ final class Database {
     /// all of it is written, or none of it.
     func transaction<T>(_ body: () throws(IHubError) -> T) throws(IHubError) -> T {
         let outermost = transactionDepth == 0
+        finishStatements()  // a statement left on a row would block the savepoint
         try execute(outermost ? "BEGIN IMMEDIATE" : "SAVEPOINT nested")
         transactionDepth += 1
         do {

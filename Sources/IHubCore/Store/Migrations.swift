@@ -73,7 +73,9 @@ enum Migrations {
             end_date   TEXT,
             CHECK (end_date IS NULL OR start_date IS NULL OR end_date >= start_date)
         );
-        CREATE INDEX memberships_person ON memberships(person_id);
+        -- (person, school): a person's current membership of a school is
+        -- found without scanning the school's members.
+        CREATE INDEX memberships_person ON memberships(person_id, school_id);
         CREATE INDEX memberships_school ON memberships(school_id);
         -- A school's development team: principal plus ICT-support teachers.
         CREATE TABLE team_members (
