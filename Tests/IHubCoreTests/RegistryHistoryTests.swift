@@ -25,15 +25,15 @@ import Testing
 
     @Test func upsertInsertsUpdatesAndLeavesAlone() throws {
         let e = try engineWithHub()
-        var hubs: [String: Int64] = [:]
+        var codes = Entity.Codes()
         let record: JSON = ["hub": "EE-ACC", "code": "S9", "name": "Keila Kool", "size": 300]
-        #expect(try Registry.school.upsert(e.db, record, at: "r", hubs: &hubs).outcome == .inserted)
-        #expect(try Registry.school.upsert(e.db, record, at: "r", hubs: &hubs).outcome == .unchanged)
+        #expect(try Registry.school.upsert(e.db, record, at: "r", codes: &codes).outcome == .inserted)
+        #expect(try Registry.school.upsert(e.db, record, at: "r", codes: &codes).outcome == .unchanged)
         let changed: JSON = ["hub": "EE-ACC", "code": "S9", "name": "Keila Kool", "size": 320]
-        #expect(try Registry.school.upsert(e.db, changed, at: "r", hubs: &hubs).outcome == .updated)
+        #expect(try Registry.school.upsert(e.db, changed, at: "r", codes: &codes).outcome == .updated)
         _ = try e.call("hub.add", ["code": "FI-TRE", "name": "Tampere", "country": "FI"])
         let moved: JSON = ["hub": "FI-TRE", "code": "S9", "name": "Keila Kool"]
-        #expect(failure { try Registry.school.upsert(e.db, moved, at: "line 3", hubs: &hubs) }?.message
+        #expect(failure { try Registry.school.upsert(e.db, moved, at: "line 3", codes: &codes) }?.message
                 == "line 3.hub: school 'S9' belongs to hub 'EE-ACC', not 'FI-TRE'")
     }
 

@@ -30,7 +30,7 @@ final class EntityImporter: RowImporter {
     private let codeColumn: Int
     private let hubColumn: Int?
     private let schoolsColumn: Int?
-    private var hubIDs: [String: Int64] = [:]
+    private var codes = Entity.Codes()
     private var knownHubs: [String: Bool] = [:]
     private var knownSchools: [String: Bool] = [:]
     /// Codes seen in this file, with their line: a code twice is a mistake.
@@ -90,7 +90,7 @@ final class EntityImporter: RowImporter {
         }
         guard write && !missing && problems.items.count == before else { return nil }
         do throws(IHubError) {
-            return try entity.upsert(db, record, at: "line \(row.line)", hubs: &hubIDs).outcome
+            return try entity.upsert(db, record, at: "line \(row.line)", codes: &codes).outcome
         } catch {
             row.problem(error, problems: &problems)
             return nil

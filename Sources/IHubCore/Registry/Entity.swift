@@ -31,7 +31,7 @@ struct Entity: Sendable {
         let fields: [Field]
         /// Writes the extension's fields of `record` for row `id`;
         /// `isNew` tells an insert from an update.
-        let write: @Sendable (Database, Int64, JSON, Bool, () -> String) throws(IHubError) -> Void
+        let write: @Sendable (Database, Int64, JSON, Bool, inout Codes, () -> String) throws(IHubError) -> Void
         /// The extension's fields of row `id`, for reads and exports.
         let read: @Sendable (Database, Int64) throws(IHubError) -> [JSON.Member]
     }
@@ -65,17 +65,38 @@ struct Entity: Sendable {
 
     // MARK: writing
 
+    /// Ids by code, looked up once per batch: codes never change, and a
+    /// batch of 100,000 people names the same hundred schools again and again.
+    struct Codes {
+        var hubs: [String: Int64] = [:]
+        var schools: [String: Int64] = [:]
+
+        mutating func hub(_ db: Database, _ code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
+            if let id = hubs[code] { return id }
+            let id = try Entity.hubID(db, code: code, at: path())
+            hubs[code] = id
+            return id
+        }
+
+        mutating func school(_ db: Database, _ code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
+            if let id = schools[code] { return id }
+            let id = try Registry.school.id(db, code: code, at: path())
+            schools[code] = id
+            return id
+        }
+    }
+
     enum Outcome { case inserted, updated, unchanged }
 
     /// Inserts the record, or updates the row with its code: the upsert of
     /// imports. A record's hub cannot change. Errors name `path`.
     @discardableResult
     func upsert(_ db: Database, _ record: JSON, at path: @autoclosure () -> String,
-                hubs: inout [String: Int64]) throws(IHubError) -> (id: Int64, outcome: Outcome)
+                codes: inout Codes) throws(IHubError) -> (id: Int64, outcome: Outcome)
     {
         let code = record["code"]!.string!
         guard let existing = try db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code)]) else {
-            return (try insert(db, record, at: path(), hubs: &hubs), .inserted)
+            return (try insert(db, record, at: path(), codes: &codes), .inserted)
         }
         if inHub, let hub = record["hub"]?.string {
             let current = try db.scalarText("SELECT h.code FROM \(table) t JOIN hubs h ON h.id = t.hub_id WHERE t.id = ?", [.int(existing)])
@@ -84,21 +105,19 @@ struct Entity: Sendable {
             }
         }
         let before = try get(db, id: existing)
-        try update(db, existing, record, at: path())
+        try update(db, existing, record, at: path(), codes: &codes)
         return (existing, try get(db, id: existing) == before ? .unchanged : .updated)
     }
 
-    /// Inserts one validated record; `hubs` caches hub ids by code.
+    /// Inserts one validated record; `codes` caches ids across a batch.
     func insert(_ db: Database, _ record: JSON, at path: @autoclosure () -> String,
-                hubs: inout [String: Int64]) throws(IHubError) -> Int64
+                codes: inout Codes) throws(IHubError) -> Int64
     {
         try checkColumns(record, at: path())
         var names = ["code"], values: [SQLValue] = [.text(record["code"]!.string!)]
         if inHub {
-            let hubCode = record["hub"]!.string!
-            if hubs[hubCode] == nil { hubs[hubCode] = try Entity.hubID(db, code: hubCode, at: "\(path()).hub") }
             names.append("hub_id")
-            values.append(.int(hubs[hubCode]!))
+            values.append(.int(try codes.hub(db, record["hub"]!.string!, at: "\(path()).hub")))
         }
         for column in columns {
             guard let value = record[column.field.name], !value.isNull else { continue }
@@ -112,12 +131,13 @@ struct Entity: Sendable {
             throw IHubError(.conflict, "\(path()).code: a \(name) with code '\(record["code"]!.string!)' already exists")
         }
         let id = db.lastInsertRowID
-        try extensionFields?.write(db, id, record, true, path)
+        try extensionFields?.write(db, id, record, true, &codes, path)
         return id
     }
 
     /// Changes the columns present in `record` (null clears an optional one).
-    func update(_ db: Database, _ id: Int64, _ record: JSON, at path: @autoclosure () -> String) throws(IHubError) {
+    func update(_ db: Database, _ id: Int64, _ record: JSON, at path: @autoclosure () -> String,
+                codes: inout Codes) throws(IHubError) {
         try checkColumns(record, at: path())
         for column in columns {
             guard let value = record[column.field.name] else { continue }
@@ -127,7 +147,7 @@ struct Entity: Sendable {
             try db.statement("UPDATE \(table) SET \(column.sql) = ? WHERE id = ?")
                 .run([value.isNull ? column.emptyValue : column.sqlValue(value), .int(id)])
         }
-        try extensionFields?.write(db, id, record, false, path)
+        try extensionFields?.write(db, id, record, false, &codes, path)
     }
 
     private func checkColumns(_ record: JSON, at path: @autoclosure () -> String) throws(IHubError) {
@@ -217,17 +237,17 @@ struct Entity: Sendable {
             + filters.map(\.field) + Page.fields
         return [
             Method("\(name).add", "Add a \(name).", writes: true, params: fields) { engine, p throws(IHubError) in
-                var hubs: [String: Int64] = [:]
-                return try entity.get(engine.db, id: entity.insert(engine.db, p, at: "params", hubs: &hubs))
+                var codes = Codes()
+                return try entity.get(engine.db, id: entity.insert(engine.db, p, at: "params", codes: &codes))
             },
             Method("\(name).add_many", "Add many \(plural) in one transaction: all of them or none.", writes: true,
                    params: [.required(plural, .array(.object(fields)), "the \(plural) to add")]) { engine, p throws(IHubError) in
-                var hubs: [String: Int64] = [:]
+                var codes = Codes()
                 var ids: [JSON] = []
                 let records = p[entity.plural]!.array!
                 ids.reserveCapacity(records.count)
                 for (i, record) in records.enumerated() {
-                    ids.append(.int(try entity.insert(engine.db, record, at: "params.\(entity.plural)[\(i)]", hubs: &hubs)))
+                    ids.append(.int(try entity.insert(engine.db, record, at: "params.\(entity.plural)[\(i)]", codes: &codes)))
                 }
                 return ["added": .int(Int64(ids.count)), "ids": .array(ids)]
             },
@@ -240,7 +260,8 @@ struct Entity: Sendable {
             Method("\(name).update", "Change a \(name); fields left out stay as they are, null clears.", writes: true,
                    params: RecordKey.fields + updatableFields) { engine, p throws(IHubError) in
                 let id = try RecordKey(p, entity: entity.name).resolve(engine.db, table: entity.table, entity: entity.name)
-                try entity.update(engine.db, id, p, at: "params")
+                var codes = Codes()
+                try entity.update(engine.db, id, p, at: "params", codes: &codes)
                 return try entity.get(engine.db, id: id)
             },
         ]

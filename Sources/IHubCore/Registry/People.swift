@@ -16,7 +16,7 @@ enum People {
             .optional("memberships", .array(membership), "the person's schools (given on update: replaces them, keeping history)"),
             .optional("schools", .array(.string), "shorthand for memberships: codes of the person's current schools"),
         ],
-        write: { db, id, record, isNew, path throws(IHubError) in
+        write: { db, id, record, isNew, codes, path throws(IHubError) in
             if let roles = record["roles"] {
                 try setRoles(db, id, (roles.array ?? []).compactMap(\.string), isNew: isNew)
             }
@@ -24,7 +24,7 @@ enum People {
                 throw IHubError.invalid("\(path()): give memberships or schools, not both")
             }
             if let memberships = record["memberships"] ?? record["schools"].map(membershipsOf) {
-                try setMemberships(db, id, memberships.array ?? [], isNew: isNew,
+                try setMemberships(db, id, memberships.array ?? [], isNew: isNew, codes: &codes,
                                    at: record["memberships"] != nil ? "\(path()).memberships" : "\(path()).schools")
             }
         },
@@ -50,7 +50,8 @@ enum People {
     /// A new person's roles have no start date (unknown); later changes are
     /// dated today.
     static func setRoles(_ db: Database, _ id: Int64, _ roles: [String], isNew: Bool) throws(IHubError) {
-        let current = try strings(db, "SELECT role FROM person_roles WHERE person_id = ? AND end_date IS NULL", id)
+        // A new person has no roles yet: no need to ask (bulk loads add 100,000).
+        let current = isNew ? [] : try strings(db, "SELECT role FROM person_roles WHERE person_id = ? AND end_date IS NULL", id)
         for role in current where !roles.contains(role) {
             try db.statement("UPDATE person_roles SET end_date = date('now') WHERE person_id = ? AND role = ? AND end_date IS NULL")
                 .run([.int(id), .text(role)])
@@ -67,12 +68,12 @@ enum People {
     /// listed end today; listed schools without a current membership start
     /// one (on `start`, or today for an existing person); an `end` closes.
     static func setMemberships(_ db: Database, _ id: Int64, _ memberships: [JSON], isNew: Bool,
-                               at path: @autoclosure () -> String) throws(IHubError)
+                               codes: inout Entity.Codes, at path: @autoclosure () -> String) throws(IHubError)
     {
         var wanted: [(school: Int64, start: String?, end: String?)] = []
         for (i, m) in memberships.enumerated() {
             let code = m["school"]!.string!
-            let school = try Registry.school.id(db, code: code, at: "\(path())[\(i)].school")
+            let school = try codes.school(db, code, at: "\(path())[\(i)].school")
             let start = m["start"]?.string, end = m["end"]?.string
             if let start, let end, end < start { throw IHubError.invalid("\(path())[\(i)].end: \(end) is before the start \(start)") }
             wanted.append((school, start, end))
@@ -93,9 +94,12 @@ enum People {
             VALUES (?, ?, coalesce(?, \(isNew ? "NULL" : "date('now')")), ?)
             """)
         for w in wanted {
-            try current.bind([.int(id), .int(w.school)])
-            if try current.step() {
-                let existing = current.int(0)
+            var existing: Int64? = nil
+            if !isNew {  // a new person has no memberships to find
+                try current.bind([.int(id), .int(w.school)])
+                if try current.step() { existing = current.int(0) }
+            }
+            if let existing {
                 if let end = w.end {
                     try db.statement("UPDATE memberships SET end_date = ? WHERE id = ?").run([.text(end), .int(existing)])
                 }
