@@ -66,7 +66,9 @@ struct MinCostFlow {
                 heap.push(0, Int32(source))
                 var reached: Int64 = -1
                 while let (d, v32) = heap.pop() {
-                    let v = Int(v32)
+                    // The sink is pushed as -1: it wins ties, so a search stops
+                    // as soon as a path as short as any other is known.
+                    let v = v32 < 0 ? sink : Int(v32)
                     if d != dist[v] || settledAt[v] == iteration { continue }
                     if v == sink { reached = d; break }
                     settledAt[v] = iteration
@@ -74,7 +76,7 @@ struct MinCostFlow {
                     @inline(__always) func relax(_ to: Int, _ nd: Int64, _ how: Int) {
                         if stamp[to] != iteration || nd < dist[to] {
                             stamp[to] = iteration; dist[to] = nd; prev[to] = how
-                            heap.push(nd, Int32(to))
+                            heap.push(nd, to == sink ? -1 : Int32(to))
                         }
                     }
                     let pv = pot[v]
@@ -82,7 +84,14 @@ struct MinCostFlow {
                         for i in p.start[v]..<p.start[v + 1] where !taken[i] && (allowed?[i] ?? true) {
                             let to = n + Int(p.mentorOf[i])
                             if settledAt[to] == iteration { continue }
-                            relax(to, d + cost[i] + pv - pot[to], i)
+                            let nd = d + cost[i] + pv - pot[to]
+                            relax(to, nd, i)
+                            // A mentor with a free seat ends a path: offer it to the
+                            // sink now, so ties stop here instead of after the mentor pops.
+                            let b = to - n
+                            if load[to] < slotStart[b + 1] - slotStart[b], dist[to] == nd, prev[to] == i {
+                                relax(sink, nd + pot[to] - pot[sink], to)
+                            }
                         }
                         let free = (v == source ? freeDummy : p.maxOf[v] - p.minOf[v])
                         if dummy[v] < p.maxOf[v] {
