@@ -20,29 +20,9 @@ typedef struct {
 static int p_keep(lua_State *L) {
     job *J = lua_touserdata(L, 1);
     keep_job *K = J->extra;
-    lua_pushcfunction(L, ihl_msgh);
-    lua_Integer n = 0;
-    if (J->src != NULL && J->len > 0) {
-        ihl_json_decode(L, J->src, J->len);
-        if (!lua_istable(L, 3) || !ihl_json_is_array(L, 3))
-            return luaL_error(L, "the arguments must be a JSON array");
-        n = (lua_Integer)lua_rawlen(L, 3);
-        if (n > 100) return luaL_error(L, "too many arguments");
-    } else {
-        lua_pushnil(L);
-    }
-    if (lua_getglobal(L, J->name) == LUA_TNIL)
-        return luaL_error(L, "no such global function");
-    luaL_checkstack(L, (int)n + LUA_MINSTACK, "too many arguments");
-    for (lua_Integer i = 1; i <= n; i++) {
-        lua_rawgeti(L, 3, i);
-        if (lua_touserdata(L, -1) == ihl_json_null()) {
-            lua_pop(L, 1);
-            lua_pushnil(L);
-        }
-    }
+    int n = ihl_push_global_call(L, J, 100);
     J->phase = PH_RUN;
-    J->status = lua_pcall(L, (int)n, LUA_MULTRET, 2);
+    J->status = lua_pcall(L, n, LUA_MULTRET, 2);
     if (J->status != LUA_OK) return 1;
     int got = lua_gettop(L) - 3;
     if (got < K->keep) return luaL_error(L, "returned %d values, expected at least %d", got, K->keep);

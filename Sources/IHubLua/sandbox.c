@@ -271,9 +271,10 @@ static int p_eval(lua_State *L) {
     return ihl_finish_values(L, J, 4, 1);
 }
 
-/* Stack: 1 job, 2 message handler, 3 arguments, 4 function, arguments. */
-static int p_call(lua_State *L) {
-    job *J = lua_touserdata(L, 1);
+/* Pushes the message handler, the decoded JSON argument array (or nil), the
+** global function J->name and its arguments; returns how many arguments.
+** Stack after: 1 job, 2 message handler, 3 arguments, 4 function, arguments. */
+int ihl_push_global_call(lua_State *L, job *J, lua_Integer max_args) {
     lua_pushcfunction(L, ihl_msgh);
     lua_Integer n = 0;
     if (J->src != NULL && J->len > 0) {
@@ -281,7 +282,7 @@ static int p_call(lua_State *L) {
         if (!lua_istable(L, 3) || !ihl_json_is_array(L, 3))
             return luaL_error(L, "the arguments must be a JSON array");
         n = (lua_Integer)lua_rawlen(L, 3);
-        if (n > 100000) return luaL_error(L, "too many arguments");
+        if (n > max_args) return luaL_error(L, "too many arguments");
     } else {
         lua_pushnil(L);
     }
@@ -295,8 +296,14 @@ static int p_call(lua_State *L) {
             lua_pushnil(L);
         }
     }
+    return (int)n;
+}
+
+static int p_call(lua_State *L) {
+    job *J = lua_touserdata(L, 1);
+    int n = ihl_push_global_call(L, J, 100000);
     J->phase = PH_RUN;
-    J->status = lua_pcall(L, (int)n, LUA_MULTRET, 2);
+    J->status = lua_pcall(L, n, LUA_MULTRET, 2);
     if (J->status != LUA_OK) return 1;
     return ihl_finish_values(L, J, 4, 0);
 }

@@ -121,4 +121,9 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result);
 ** with with_output) and marks the job done. Raises on unencodable values. */
 int ihl_finish_values(lua_State *L, job *J, int from, int with_output);
 
+/* Inside a protected job: pushes the message handler, the JSON arguments of
+** J->src (at most max_args) and the global function J->name with them;
+** returns the number of arguments. Raises on bad arguments or no function. */
+int ihl_push_global_call(lua_State *L, job *J, lua_Integer max_args);
+
 #endif
