@@ -184,11 +184,41 @@ static void test_assessment(void) {
     ihub_close(h);
 }
 
+/* CSV exchange and pairing, from C: import a file's text, export it back,
+** solve a small pairing, propose and explain on the demo region. */
+static void test_exchange_and_pairing(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(ihub_open(":memory:", NULL, &h) == IHUB_OK);
+    CHECK(call(h, "import.csv", "{\"kind\":\"hubs\",\"text\":\"code,name,country\\nXX-TST,Test hub,SE\\n\"}") == IHUB_OK);
+    CHECK(ihub_call(h, "export.csv", "{\"kind\":\"hubs\"}", &out) == IHUB_OK && contains(out, "XX-TST,Test hub,SE"));
+    ihub_free(out);
+    /* A bad file: rejected by line, column and field; nothing stored. */
+    CHECK(call(h, "import.csv", "{\"kind\":\"schools\",\"text\":\"hub,code,name,size\\nXX-TST,S1,One,many\\n\"}") == IHUB_INVALID);
+    CHECK(contains(ihub_errmsg(h), "line 2, column 4 (size)"));
+    CHECK(ihub_call(h, "school.list", NULL, &out) == IHUB_OK && strcmp(out, "[]") == 0);
+    ihub_free(out);
+
+    CHECK(ihub_call(h, "pairing.solve", "{\"mentees\":2,\"mentors\":2,\"candidates\":[[0,0,1],[0,1,5],[1,0,4],[1,1,1]]}",
+                    &out) == IHUB_OK);
+    CHECK(contains(out, "\"pairs\":[[0,1],[1,0]]") && contains(out, "\"total\":9"));
+    ihub_free(out);
+
+    CHECK(call(h, "demo.populate", "{\"seed\":3}") == IHUB_OK);
+    CHECK(ihub_call(h, "pairing.propose", "{\"hub\":\"FI-TRE\",\"round\":\"FI-TRE-R2\",\"level\":\"school\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"pairs\":["));
+    ihub_free(out);
+    CHECK(call(h, "pairing.explain", "{\"run\":1,\"mentee\":\"FI-TRE-S01\",\"mentor\":\"FI-TRE-S02\"}") == IHUB_OK);
+    CHECK(call(h, "pairing.confirm", "{\"run\":99}") == IHUB_NOTFOUND);
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
     test_bad_input();
     test_sandbox();
+    test_exchange_and_pairing();
     test_assessment();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
