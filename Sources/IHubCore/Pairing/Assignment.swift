@@ -89,7 +89,37 @@ enum DenseAssignment {
         row4col.initialize(repeating: -1, count: cols)
         let inf = Int64.max
 
-        for current in 0..<rows {
+        var pending: [Int] = []
+        if rows == cols && rows > 1 {
+            // Square: Jonker–Volgenant's column reduction and augmenting row
+            // reduction settle most rows cheaply; the shortest paths finish.
+            pending = reduce(n: rows, cost: cost, v: v, col4row: col4row, row4col: row4col)
+        }
+        // Row duals from the column duals: u[i] = min_j (c[i][j] - v[j]), so
+        // every reduced cost is >= 0. A row whose column is not at that
+        // minimum (or that has none) is searched for below. With v = 0
+        // (rectangular) free columns keep v = 0, as optimality needs.
+        var searched = [Bool](repeating: false, count: rows)
+        for i in pending { searched[i] = true }
+        for i in 0..<rows {
+            let row = cost + i * cols
+            var best = 0
+            var low = row[0] - v[0]
+            for j in 1..<cols where row[j] - v[j] < low { best = j; low = row[j] - v[j] }
+            u[i] = low
+            let j = Int(col4row[i])
+            if j >= 0 && row[j] - v[j] == low { continue }
+            if j >= 0 { row4col[j] = -1; col4row[i] = -1 }
+            if rows != cols && row4col[best] < 0 {
+                row4col[best] = Int32(i); col4row[i] = Int32(best)
+            } else if !searched[i] {
+                searched[i] = true
+                pending.append(i)
+            }
+        }
+        pending.sort()
+
+        for current in pending {
             for j in 0..<cols {
                 spc[j] = inf
                 remaining[j] = Int32(cols - j - 1)
@@ -141,5 +171,70 @@ enum DenseAssignment {
             }
         }
         return Array(UnsafeBufferPointer(start: col4row, count: rows))
+    }
+
+    /// Column reduction, reduction transfer and two rounds of augmenting row
+    /// reduction (Jonker & Volgenant 1987) on a square matrix. Leaves column
+    /// duals in `v`, a partial assignment in which every assigned row sits at
+    /// its minimum reduced cost, and returns the rows still free.
+    private static func reduce(n: Int, cost: UnsafePointer<Int64>, v: UnsafeMutablePointer<Int64>,
+                               col4row: UnsafeMutablePointer<Int32>, row4col: UnsafeMutablePointer<Int32>) -> [Int]
+    {
+        for j in 0..<n { v[j] = cost[j]; row4col[j] = 0 }
+        for i in 1..<n {
+            let row = cost + i * n
+            for j in 0..<n where row[j] < v[j] { v[j] = row[j]; row4col[j] = Int32(i) }
+        }
+        var unique = [Bool](repeating: true, count: n)
+        for j in stride(from: n - 1, through: 0, by: -1) {
+            let i = Int(row4col[j])
+            if col4row[i] < 0 { col4row[i] = Int32(j) } else { unique[i] = false; row4col[j] = -1 }
+        }
+        var free: [Int] = []
+        for i in 0..<n {
+            if col4row[i] < 0 { free.append(i); continue }
+            guard unique[i] else { continue }
+            let j = Int(col4row[i]), row = cost + i * n
+            var low = Int64.max
+            for k in 0..<n where k != j { low = min(low, row[k] - v[k]) }
+            v[j] -= low
+        }
+        for _ in 0..<2 {
+            var current = 0, kept = 0, count = 0
+            let total = free.count
+            while current < total {
+                count += 1
+                let i = free[current]
+                current += 1
+                let row = cost + i * n
+                var j1 = 0, j2 = -1
+                var v1 = row[0] - v[0], v2 = Int64.max
+                for j in 1..<n {
+                    let c = row[j] - v[j]
+                    if c < v2 {
+                        if c >= v1 { v2 = c; j2 = j } else { v2 = v1; v1 = c; j2 = j1; j1 = j }
+                    }
+                }
+                var i0 = Int(row4col[j1])
+                let lowered = v[j1] - (v2 - v1)
+                let lowers = lowered < v[j1]
+                if count < current * n {
+                    if lowers {
+                        v[j1] = lowered
+                    } else if i0 >= 0 && j2 >= 0 {
+                        j1 = j2; i0 = Int(row4col[j2])
+                    }
+                    if i0 >= 0 {
+                        if lowers { current -= 1; free[current] = i0 } else { free[kept] = i0; kept += 1 }
+                    }
+                } else if i0 >= 0 {
+                    free[kept] = i0; kept += 1
+                }
+                if i0 >= 0 { col4row[i0] = -1 }
+                col4row[i] = Int32(j1); row4col[j1] = Int32(i)
+            }
+            free.removeLast(free.count - kept)
+        }
+        return free
     }
 }

@@ -66,6 +66,8 @@ struct PreparedProblem {
     let start: [Int]
     let mentorOf: [Int32]   // mentor of order[k], flat
     let score: [Double]     // score of order[k], flat
+    /// The caller's candidates were already in order: flat position == candidate index.
+    let identity: Bool
 
     init(_ p: PairingProblem) throws(IHubError) {
         guard p.menteeCount >= 0, p.mentorCount >= 0 else {
@@ -94,6 +96,8 @@ struct PreparedProblem {
         // Counting sort by mentee, then by mentor within each mentee: O(E).
         let cs = p.candidates
         var count = [Int](repeating: 0, count: n + 1)
+        var sorted = true   // already in strict (mentee, mentor) order: no sort, no duplicates
+        var last = (Int32(-1), Int32(-1))
         for (k, c) in cs.enumerated() {
             guard c.mentee >= 0, Int(c.mentee) < n else {
                 throw IHubError.invalid("pairing.candidates[\(k)]: mentee \(c.mentee) out of range 0..<\(n)")
@@ -105,9 +109,25 @@ struct PreparedProblem {
                 throw IHubError.invalid("pairing.candidates[\(k)]: score must be a finite number, got \(c.score)")
             }
             count[Int(c.mentee) + 1] += 1
+            if sorted {
+                sorted = c.mentee > last.0 || (c.mentee == last.0 && c.mentor > last.1)
+                last = (c.mentee, c.mentor)
+            }
         }
         for a in 0..<n { count[a + 1] += count[a] }
         start = count
+        wanted = maxs
+        for a in 0..<n { maxs[a] = min(maxs[a], count[a + 1] - count[a]) }
+        minOf = mins
+        maxOf = maxs
+        if sorted {
+            order = (0..<Int32(cs.count)).map { $0 }
+            mentorOf = cs.map(\.mentor)
+            score = cs.map(\.score)
+            identity = true
+            return
+        }
+        identity = false
         // First by mentor (stable), then by mentee (stable): (mentee, mentor) order.
         var byMentorStart = [Int](repeating: 0, count: m + 1)
         for c in cs { byMentorStart[Int(c.mentor) + 1] += 1 }
@@ -136,13 +156,9 @@ struct PreparedProblem {
                     "pairing.candidates[\(order[i])]: duplicate of candidates[\(order[i - 1])] (mentee \(a), mentor \(mentorOf[i]))")
             }
         }
-        wanted = maxs
-        for a in 0..<n { maxs[a] = min(maxs[a], count[a + 1] - count[a]) }
         self.order = order
         self.mentorOf = mentorOf
         self.score = score
-        minOf = mins
-        maxOf = maxs
     }
 
     var edgeCount: Int { order.count }
@@ -190,12 +206,16 @@ struct PreparedProblem {
             }
             if wanted[a] > 0, got < max(1, minOf[a]) { unmatched.append(a) }
         }
-        chosen.sort()
         // Sum in candidate order so the total does not depend on the path taken.
-        var byCandidate = [Double](repeating: 0, count: order.count)
-        for (i, k) in order.enumerated() { byCandidate[Int(k)] = score[i] }
         var total = 0.0
-        for k in chosen { total += byCandidate[k] }
+        if identity {
+            for k in chosen { total += score[k] }
+        } else {
+            chosen.sort()
+            var byCandidate = [Double](repeating: 0, count: order.count)
+            for (i, k) in order.enumerated() { byCandidate[Int(k)] = score[i] }
+            for k in chosen { total += byCandidate[k] }
+        }
         return PairingSolution(chosen: chosen, totalScore: total, unmatchedMentees: unmatched)
     }
 }
