@@ -148,3 +148,21 @@ def test_million_candidates_parse_fast(h):
     took = time.perf_counter() - t0
     assert len(r["pairs"]) == n
     assert took - r["solve_seconds"] < 1.0, f"parse and validation took {took - r['solve_seconds']:.2f}s"
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_fairness_equals_ortools_threshold(h, seed):
+    # The worst pair is the largest threshold at which OR-Tools still pairs as
+    # many people; the total is OR-Tools' best among pairs at or above it.
+    n, m, cap, mmax, cands = loads_instance(20 + seed, n=500, m=100, per=8)
+    params = {"mentees": n, "mentors": m, "mentee_max": mmax.tolist(), "mentor_max": cap.tolist(),
+              "candidates": cands}
+    fair = h.call("pairing.solve", {**params, "objective": "fairness"})
+    cov = h.call("pairing.solve", {**params, "objective": "coverage"})
+    assert len(fair["pairs"]) == len(cov["pairs"])
+    score = {(a, b): s for a, b, s in cands}
+    worst = min(score[tuple(p)] for p in fair["pairs"])
+    above = [c for c in cands if c[2] > worst]
+    assert ortools_best(n, m, cap, mmax, above, allow_unpaired=False)[0] < len(cov["pairs"])
+    at = [c for c in cands if c[2] >= worst]
+    assert ortools_best(n, m, cap, mmax, at, allow_unpaired=False) == (len(fair["pairs"]), fair["total"])
