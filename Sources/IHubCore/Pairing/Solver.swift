@@ -109,11 +109,13 @@ struct Weights {
         var maxAbs = 0.0
         for (i, s) in p.score.enumerated() where allowed?[i] ?? true { maxAbs = max(maxAbs, abs(s)) }
         let u = Double(max(units, 1))
+        // Only required units carry the top weight: bound by their count.
+        let r = Double(p.minOf.reduce(0, +))
         let limit = 0x1p56
         func bound(_ s: Double) -> Double {
             let big = coverage ? 2 * u * s + 1 : 0
             let req = minimums ? u * big + 2 * u * s + 1 : 0
-            return u * req + u * big + u * s
+            return r * req + u * big + u * s
         }
         var k = 40
         if maxAbs > 0 {
