@@ -156,6 +156,34 @@ func checkFeasible(_ p: PairingProblem, _ s: PairingSolution) {
         #expect(solved > 5000 && infeasible > 100)
     }
 
+    @Test func denseAndFlowAgreeOnOneToOne() throws {
+        // Both paths on the same 1:1 instances, square and not, up to 40 x 40.
+        var rng = SplitMix(state: 13)
+        for round in 0..<400 {
+            let n = rng.int(1...40), m = rng.int(1...40)
+            var cands: [Candidate] = []
+            for a in 0..<n { for b in 0..<m where rng.chance(0.5) {
+                cands.append(Candidate(mentee: Int32(a), mentor: Int32(b), score: Double(rng.int(-20...100))))
+            } }
+            let mins = (0..<n).map { _ in rng.chance(0.1) ? 1 : 0 }
+            let p = try PreparedProblem(PairingProblem(menteeCount: n, mentorCount: m, menteeMin: mins, candidates: cands))
+            guard DenseAssignment.applies(p) else { continue }
+            for coverage in [false, true] {
+                let units = p.maxOf.reduce(0, +)
+                let w = try Weights(p, units: units, coverage: coverage, minimums: mins.contains(1), allowed: nil)
+                let dense = DenseAssignment.pair(p, weights: w, coverage: coverage)
+                let flow = MinCostFlow(p: p, cost: w.scaled.map { -$0 }, allowed: nil, unmatchedCost: w.pairBonus,
+                                       shortCost: w.minimumBonus).solve()
+                #expect(dense.short.count == flow.short.count, "round \(round)")
+                if dense.short.isEmpty {
+                    let a = p.solution(dense.taken), b = p.solution(flow.taken)
+                    #expect(a.totalScore == b.totalScore, "round \(round) coverage \(coverage)")
+                    if coverage { #expect(a.chosen.count == b.chosen.count, "round \(round)") }
+                }
+            }
+        }
+    }
+
     @Test func sameInputSamePairsInAnyOrder() throws {
         var rng = SplitMix(state: 11)
         for round in 0..<300 {
