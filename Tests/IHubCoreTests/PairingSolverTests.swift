@@ -1,20 +1,12 @@
 import Testing
 @testable import IHubCore
 
-/// A small deterministic generator (SplitMix64), so failures replay.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.count))
-    }
-    mutating func chance(_ p: Double) -> Bool { Double(next() % 1_000_000) / 1_000_000 < p }
+/// The engine's SplitMix64 generator, so failures replay.
+typealias SplitMix = SeededRandom
+
+extension SeededRandom {
+    init(state: UInt64) { self.init(seed: state) }
+    mutating func chance(_ p: Double) -> Bool { unit() < p }
 }
 
 /// Every feasible pairing of a tiny instance, summarised per objective.
