@@ -86,8 +86,29 @@ static int sb_print(lua_State *L) {
 
 /* ---- base ------------------------------------------------------------- */
 
+/* Pushes the _ENV of the Lua function that called the running C function,
+** or the globals when it has none (a C caller, or no _ENV upvalue). */
+static void push_caller_env(lua_State *L) {
+    lua_Debug ar;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "f", &ar)) {
+        for (int i = 1;; i++) {
+            const char *up = lua_getupvalue(L, -1, i);
+            if (up == NULL) break;
+            if (strcmp(up, "_ENV") == 0) {
+                lua_remove(L, -2);  /* the function */
+                return;
+            }
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    lua_pushglobaltable(L);
+}
+
 /* load(chunk [, chunkname [, mode [, env]]]): text only, whatever the mode;
-** the globals unless an env is given. Reader functions are refused. */
+** by default the caller's environment, not the globals — a script running
+** in a fresh environment must not reach the shared globals through load.
+** Reader functions are refused. */
 static int sb_load(lua_State *L) {
     size_t len;
     if (lua_type(L, 1) != LUA_TSTRING)
@@ -98,13 +119,54 @@ static int sb_load(lua_State *L) {
     if (luaL_loadbufferx(L, s, len, name, "t") == LUA_OK) {
         if (env) {
             lua_pushvalue(L, env);
-            if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
+        } else {
+            push_caller_env(L);
         }
+        if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
         return 1;
     }
     luaL_pushfail(L);
     lua_insert(L, -2);
     return 2;
+}
+
+/* Pushes a copy of the table at idx, copying nested tables `depth` levels
+** deep. Tables with a metatable, and the table itself (_G), are shared. */
+static void copy_table(lua_State *L, int idx, int depth) {
+    idx = lua_absindex(L, idx);
+    luaL_checkstack(L, 6, NULL);
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {  /* stack: copy, key, value */
+        if (depth > 0 && lua_type(L, -1) == LUA_TTABLE && !lua_rawequal(L, -1, idx)) {
+            if (lua_getmetatable(L, -1)) {
+                lua_pop(L, 1);
+            } else {
+                copy_table(L, -1, depth - 1);
+                lua_remove(L, -2);
+            }
+        }
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);  /* copy[key] = value; the key stays for lua_next */
+    }
+}
+
+/* Pushes a fresh environment for one untrusted script: a copy of the
+** globals in which the library tables (string, math, ihub...) are copies
+** too, and whose _G is itself. Whatever the script assigns, rawsets or
+** replaces stays in it: the next script starts from the same globals. */
+void ihl_push_fresh_env(lua_State *L) {
+    lua_pushglobaltable(L);
+    copy_table(L, -1, 2);  /* ihub.school.add is two levels down */
+    lua_remove(L, -2);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -2, "_G");
+}
+
+static int sb_fresh_env(lua_State *L) {
+    ihl_push_fresh_env(L);
+    return 1;
 }
 
 /* Finalizers run inside the collector, where hooks are off: a looping __gc
@@ -382,6 +444,9 @@ void ihl_open_libs(lua_State *L) {
     lua_setfield(L, G, "print");
     lua_pushcfunction(L, sb_load);
     lua_setfield(L, G, "load");
+    /* For ihub's own Lua helpers, which run a hub's script in one. */
+    lua_pushcfunction(L, sb_fresh_env);
+    lua_setfield(L, G, "__ihub_fresh_env");
     wrap(L, G, "setmetatable", sb_setmetatable);
     wrap(L, G, "collectgarbage", sb_collectgarbage);
     wrap(L, G, "xpcall", sb_xpcall);

@@ -257,13 +257,8 @@ static int p_eval(lua_State *L) {
         if (J->status != LUA_OK) return 1;
     }
     if (J->flags & IHL_FRESH_ENV) {
-        /* A new _ENV whose misses read the globals: assignments stay in it. */
-        lua_newtable(L);
-        lua_newtable(L);
-        lua_pushglobaltable(L);
-        lua_setfield(L, -2, "__index");
-        lua_setmetatable(L, -2);
-        lua_setupvalue(L, -2, 1);
+        ihl_push_fresh_env(L);
+        lua_setupvalue(L, -2, 1);  /* the chunk's _ENV */
     }
     J->phase = PH_RUN;
     J->status = lua_pcall(L, 0, LUA_MULTRET, 2);

@@ -126,4 +126,8 @@ int ihl_finish_values(lua_State *L, job *J, int from, int with_output);
 ** returns the number of arguments. Raises on bad arguments or no function. */
 int ihl_push_global_call(lua_State *L, job *J, lua_Integer max_args);
 
+/* Pushes a fresh environment for one untrusted script: a copy of the globals
+** and of the library tables in them, whose _G is itself (libs.c). */
+void ihl_push_fresh_env(lua_State *L);
+
 #endif

@@ -75,3 +75,20 @@ import Testing
         #expect(v == [1])
     }
 }
+
+@Suite struct ScriptTamperingTests {
+    /// A hub's script may do what it likes with its own environment; the next
+    /// script, of this hub or another, starts from the same clean globals.
+    @Test func aScriptCannotChangeWhatTheNextOneSees() throws {
+        let e = try Engine(path: ":memory:")
+        _ = try e.call("script.eval", ["source": """
+            string.format = nil; math.max = function() return -1 end; ihub.array = nil
+            _G.planted = 1; rawset(_G, "planted2", 2); load("planted3 = 3")()
+            table.insert = error
+            """])
+        let seen = try e.call("script.eval", ["source": """
+            return type(string.format), math.max(1, 2), type(ihub.array), planted, planted2, planted3, ("%d"):format(7)
+            """])["values"]
+        #expect(seen == ["function", 2, "function", nil, nil, nil, "7"])
+    }
+}

@@ -132,12 +132,12 @@ enum ClassificationMethods {
 /// subject unclassified. Run in the methodology context, all subjects in
 /// one evaluation (one time budget for the run).
 enum ClassificationScript {
-    /// The script runs in a fresh environment reading the sandbox's globals:
+    /// The script runs in a fresh environment (a copy of the sandbox's globals):
     /// it leaves nothing behind, and no other hub's `classify` is seen. It
     /// may define the global function `classify` or return one.
     private static let helper = """
         function __ihub_classify(source, name, subjects, assessments)
-          local env = setmetatable({}, {__index = _G})
+          local env = __ihub_fresh_env()
           local chunk, err = load(source, "=" .. name, "t", env)
           if not chunk then error(err, 0) end
           local returned = chunk()

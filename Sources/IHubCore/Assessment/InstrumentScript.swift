@@ -3,14 +3,14 @@
 /// data becomes the stored definition; its optional `score` function is
 /// found again from the stored source whenever overall scores are needed.
 enum InstrumentScript {
-    /// The helpers run the declaration in a fresh environment (reading the
-    /// sandbox's globals through __index), so a declaration leaves nothing
+    /// The helpers run the declaration in a fresh environment (a copy of the
+    /// sandbox's globals and libraries), so a declaration leaves nothing
     /// behind in the shared globals. Compile errors come back as values, for
     /// a message without the helper's traceback; run-time errors propagate
     /// (a pcall here would turn a memory overrun into a script error).
     private static let helpers = """
         local function declaration(source, name)
-          local chunk, err = load(source, "=" .. name, "t", setmetatable({}, {__index = _G}))
+          local chunk, err = load(source, "=" .. name, "t", __ihub_fresh_env())
           if not chunk then return nil, err end
           return chunk()
         end

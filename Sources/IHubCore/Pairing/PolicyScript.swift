@@ -46,7 +46,7 @@ final class PolicyScript {
     /// The helpers, defined in the methodology state before each use.
     static let helpers = #"""
         function __ihub_pairing_env(default_source, hub_source, hub_name)
-          local env = setmetatable({}, {__index = _G})
+          local env = __ihub_fresh_env()
           local chunk, err = load(default_source, "=ihub/pairing", "t", env)
           if not chunk then error(err, 0) end
           chunk()

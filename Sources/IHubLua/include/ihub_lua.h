@@ -78,12 +78,12 @@ void ihl_close(ihl_state *S);
 
 /* Flags of ihl_eval. */
 #define IHL_EXPRESSION_FIRST 1  /* try "return <src>" first, as a REPL does */
-#define IHL_FRESH_ENV        2  /* run in a new environment that reads the
-                                   globals but keeps its own: the script
-                                   leaves nothing behind for the next one */
+#define IHL_FRESH_ENV        2  /* run in a copy of the globals (library
+                                   tables copied too, _G is the copy): the
+                                   script leaves nothing behind for the next */
 
 /* Compiles and runs a chunk in the state's globals (which persist), or in
-** a fresh environment over them (IHL_FRESH_ENV).
+** a fresh copy of them (IHL_FRESH_ENV).
 **
 **   chunkname  the script's name, used in messages ("policy.lua:3: ...").
 **   src, len   the Lua text (need not be NUL-terminated). Binary chunks
