@@ -125,7 +125,7 @@ import Testing
         #expect(reportError(base.with("area", "Q")) == "params.results[0].area: unknown area 'Q' (selfie has A, B, C, D, E, F, G, H)")
         #expect(reportError(base.with("group", "students")) == "params.results[0].group: area A of selfie is not asked of students")
         #expect(reportError(base.with("mean", 6)) == "params.results[0].mean: 6 is outside the scale 1..5")
-        #expect(reportError(base.with("n", 0)) == "params.results[0].n: must be 1 or more (the number of respondents)")
+        #expect(reportError(base.with("n", 0)) == "params.results[0].n: must be between 1 and 10^9 (the number of respondents)")
         #expect(reportError(base.with("sd", -1)) == "params.results[0].sd: must be 0 or more")
     }
 

@@ -66,3 +66,23 @@ import Testing
         #expect(try e.call("team.list", ["school": "S1", "all": true]).array?.first?["end"] == "2025-01-31")
     }
 }
+
+@Suite struct RegistryInputTests {
+    @Test func emptyCodesNulsAndCrossHubLinksAreRefused() throws {
+        let e = try engineWithHub()
+        _ = try e.call("hub.add", ["code": "FI-TRE", "name": "Tampere", "country": "FI"])
+        #expect(failure { try e.call("hub.add", ["code": " ", "name": "x", "country": "EE"]) }?.message == "params.code: must not be empty")
+        #expect(failure { try e.call("school.add", ["hub": "EE-ACC", "code": "S9", "name": ""]) }?.message == "params.name: must not be empty")
+        #expect(failure { try e.call("school.add", ["hub": "EE-ACC", "code": "S9\u{0}x", "name": "n"]) }?.message
+                == "params.code: contains a NUL character")
+        let crossHub = failure {
+            try e.call("person.add", ["hub": "FI-TRE", "code": "P1", "name": "p", "memberships": [["school": "S1"]]])
+        }
+        #expect(crossHub?.status == .constraint && crossHub?.message == "params.memberships[0].school: 'S1' is a school of another hub")
+        #expect(failure { try e.call("person.add", ["hub": "EE-ACC", "code": "P2", "name": "p", "schools": ["S1", "S1"]]) }?.message
+                == "params.schools[1].school: 'S1' is listed twice")
+        _ = try e.call("person.add", ["hub": "FI-TRE", "code": "P3", "name": "p"])
+        #expect(failure { try e.call("team.add", ["school": "S1", "person": "P3"]) }?.status == .constraint)
+        #expect(try e.call("person.list").array?.count == 1)
+    }
+}

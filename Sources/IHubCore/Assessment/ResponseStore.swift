@@ -234,7 +234,9 @@ final class ResponseStore {
             throw IHubError.invalid("\(place("mean")): \(ResponseStore.number(mean)) is outside the scale \(instrument.scale.text)")
         }
         if let sd, !(sd.isFinite && sd >= 0) { throw IHubError.invalid("\(place("sd")): must be 0 or more") }
-        guard n >= 1 else { throw IHubError.invalid("\(place("n")): must be 1 or more (the number of respondents)") }
+        guard n >= 1, n <= 1_000_000_000 else {
+            throw IHubError.invalid("\(place("n")): must be between 1 and 10^9 (the number of respondents)")
+        }
         let key = "\(schoolID)\u{1}\(group)\u{1}\(area)"
         guard reported.insert(key).inserted else {
             throw IHubError.invalid("\(place("area")): school '\(school)', group \(group), area \(area) is reported twice")

@@ -108,9 +108,10 @@ extension Instrument {
 package enum Decimal2 {
     /// `x` with `digits` decimals, rounded half away from zero.
     package static func text(_ x: Double, _ digits: Int = 2) -> String {
-        guard x.isFinite else { return "\(x)" }
         var scale: Int64 = 1
         for _ in 0..<digits { scale *= 10 }
+        // Past 2^53 there are no decimals to show, and Int64 would overflow.
+        guard x.isFinite, abs(x) * Double(scale) < 9.0e15 else { return "\(x)" }
         let scaled = Int64((abs(x) * Double(scale)).rounded())
         let whole = scaled / scale, fraction = scaled % scale
         let sign = x < 0 && scaled != 0 ? "-" : ""

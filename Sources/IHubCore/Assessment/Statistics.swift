@@ -38,7 +38,8 @@ struct Summary: Equatable {
     mutating func merge(_ other: Summary) {
         guard other.n > 0 else { return }
         guard n > 0 else { self = other; return }
-        let total = n + other.n
+        let (total, overflow) = n.addingReportingOverflow(other.n)
+        guard !overflow else { return }  // not reachable: reports hold at most 10^9 respondents
         let delta = other.mean - mean
         let newMean = mean + delta * Double(other.n) / Double(total)
         if let a = m2, let b = other.m2 {

@@ -51,7 +51,9 @@ extension Shape {
         case .any:
             return
         case .string:
-            guard value.string != nil else { throw mismatch(value, "a string", path()) }
+            guard let s = value.string else { throw mismatch(value, "a string", path()) }
+            // C hosts and SQLite's text functions would cut the string there.
+            if s.utf8.contains(0) { throw IHubError.invalid("\(path()): contains a NUL character") }
         case .integer:
             guard value.int != nil else { throw mismatch(value, "an integer", path()) }
         case .number:

@@ -88,10 +88,13 @@ struct PreparedProblem {
         }
         let mins = try sized(p.menteeMin, n, 0, "menteeMin")
         var maxs = try sized(p.menteeMax, n, 1, "menteeMax")
-        cap = try sized(p.mentorMax, m, 1, "mentorMax")
+        // No load can exceed the number of candidates: clamping keeps sums of
+        // capacities far from overflow whatever a caller asks for.
+        cap = try sized(p.mentorMax, m, 1, "mentorMax").map { min($0, p.candidates.count) }
         for a in 0..<n where mins[a] > maxs[a] {
             throw IHubError.invalid("pairing.menteeMin[\(a)]: \(mins[a]) is above the mentee's maximum \(maxs[a])")
         }
+        maxs = maxs.map { min($0, max(1, p.candidates.count)) }  // 0 stays 0: "wants no mentor"
 
         // Counting sort by mentee, then by mentor within each mentee: O(E).
         let cs = p.candidates
@@ -105,8 +108,8 @@ struct PreparedProblem {
             guard c.mentor >= 0, Int(c.mentor) < m else {
                 throw IHubError.invalid("pairing.candidates[\(k)]: mentor \(c.mentor) out of range 0..<\(m)")
             }
-            guard c.score.isFinite else {
-                throw IHubError.invalid("pairing.candidates[\(k)]: score must be a finite number, got \(c.score)")
+            guard c.score.isFinite, abs(c.score) <= 1e15 else {
+                throw IHubError.invalid("pairing.candidates[\(k)]: score must be a finite number within ±10^15, got \(c.score)")
             }
             count[Int(c.mentee) + 1] += 1
             if sorted {

@@ -42,8 +42,8 @@ enum SolverMethods {
 
     static func problem(_ p: JSON) throws(IHubError) -> PairingProblem {
         let n = p["mentees"]!.int!, m = p["mentors"]!.int!
-        guard n >= 0, m >= 0, n < Int64(Int32.max), m < Int64(Int32.max) else {
-            throw IHubError.invalid("params.mentees/mentors: must be between 0 and 2^31-2")
+        guard n >= 0, m >= 0, n <= 10_000_000, m <= 10_000_000 else {
+            throw IHubError.invalid("params.mentees/mentors: must be between 0 and 10^7")
         }
         func ints(_ key: String) -> [Int] { p[key]?.array?.map { Int($0.int!) } ?? [] }
         guard let rows = p["candidates"]!.array else {

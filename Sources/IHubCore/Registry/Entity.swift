@@ -69,7 +69,8 @@ struct Entity: Sendable {
     /// batch of 100,000 people names the same hundred schools again and again.
     struct Codes {
         var hubs: [String: Int64] = [:]
-        var schools: [String: Int64] = [:]
+        /// School id and its hub's id, by school code.
+        var schools: [String: (id: Int64, hub: Int64)] = [:]
 
         mutating func hub(_ db: Database, _ code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
             if let id = hubs[code] { return id }
@@ -78,11 +79,14 @@ struct Entity: Sendable {
             return id
         }
 
-        mutating func school(_ db: Database, _ code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
-            if let id = schools[code] { return id }
-            let id = try Registry.school.id(db, code: code, at: path())
-            schools[code] = id
-            return id
+        mutating func school(_ db: Database, _ code: String, at path: @autoclosure () -> String) throws(IHubError) -> (id: Int64, hub: Int64) {
+            if let school = schools[code] { return school }
+            let s = try db.statement("SELECT id, hub_id FROM schools WHERE code = ?")
+            try s.bind([.text(code)])
+            guard try s.step() else { throw IHubError.notFound("\(path()): no school with code '\(code)'") }
+            let school = (id: s.int(0), hub: s.int(1))
+            schools[code] = school
+            return school
         }
     }
 
@@ -151,6 +155,14 @@ struct Entity: Sendable {
     }
 
     private func checkColumns(_ record: JSON, at path: @autoclosure () -> String) throws(IHubError) {
+        if let code = record["code"]?.string, code.allSatisfy(\.isWhitespace) {
+            throw IHubError.invalid("\(path()).code: must not be empty")
+        }
+        for column in columns where column.field.required {
+            if let text = record[column.field.name]?.string, text.allSatisfy(\.isWhitespace) {
+                throw IHubError.invalid("\(path()).\(column.field.name): must not be empty")
+            }
+        }
         for column in columns {
             guard let check = column.check, let value = record[column.field.name], !value.isNull else { continue }
             if let reason = check(value) { throw IHubError.invalid("\(path()).\(column.field.name): \(reason)") }

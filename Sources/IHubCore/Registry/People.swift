@@ -71,9 +71,16 @@ enum People {
                                codes: inout Entity.Codes, at path: @autoclosure () -> String) throws(IHubError)
     {
         var wanted: [(school: Int64, start: String?, end: String?)] = []
+        let hub = try db.scalarInt("SELECT hub_id FROM people WHERE id = ?", [.int(id)])
         for (i, m) in memberships.enumerated() {
             let code = m["school"]!.string!
-            let school = try codes.school(db, code, at: "\(path())[\(i)].school")
+            let (school, schoolHub) = try codes.school(db, code, at: "\(path())[\(i)].school")
+            guard schoolHub == hub else {
+                throw IHubError(.constraint, "\(path())[\(i)].school: '\(code)' is a school of another hub")
+            }
+            guard !wanted.contains(where: { $0.school == school }) else {
+                throw IHubError.invalid("\(path())[\(i)].school: '\(code)' is listed twice")
+            }
             let start = m["start"]?.string, end = m["end"]?.string
             if let start, let end, end < start { throw IHubError.invalid("\(path())[\(i)].end: \(end) is before the start \(start)") }
             wanted.append((school, start, end))

@@ -12,6 +12,10 @@ enum Teams {
             let db = engine.db
             let school = try Registry.school.id(db, code: p["school"]!.string!, at: "params.school")
             let person = try Registry.person.id(db, code: p["person"]!.string!, at: "params.person")
+            if try db.scalarInt("SELECT 1 FROM schools s JOIN people p ON p.hub_id = s.hub_id WHERE s.id = ? AND p.id = ?",
+                                [.int(school), .int(person)]) == nil {
+                throw IHubError(.constraint, "params.person: '\(p["person"]!.string!)' belongs to another hub than '\(p["school"]!.string!)'")
+            }
             if try db.scalarInt("SELECT id FROM team_members WHERE school_id = ? AND person_id = ? AND end_date IS NULL",
                                 [.int(school), .int(person)]) != nil {
                 throw IHubError(.conflict, "params.person: '\(p["person"]!.string!)' is already on the team of '\(p["school"]!.string!)'")

@@ -116,7 +116,7 @@ private func hostCall(_ ctx: UnsafeMutableRawPointer?, _ method: UnsafePointer<C
         let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(params).assumingMemoryBound(to: UInt8.self), count: length)
         let method = try MethodTable.find(name)
         if method.writes && !context.writes {
-            throw IHubError(.misuse, "\(name): methodology scripts may not write (use the admin context)")
+            throw IHubError(.misuse, "methodology scripts may not write (use the admin context)")
         }
         if method.files, (try? JSONParser.parse(bytes))?["path"].map({ !$0.isNull }) == true {
             throw IHubError(.misuse, "params.path: Lua scripts may not read or write files (give text, or leave path out to get the text back)")

@@ -188,7 +188,7 @@ final class Statement {
         case .null: rc = sqlite3_bind_null(raw, index)
         case .int(let i): rc = sqlite3_bind_int64(raw, index, i)
         case .double(let d): rc = sqlite3_bind_double(raw, index, d)
-        case .text(let s): rc = sqlite3_bind_text(raw, index, s, -1, transient)
+        case .text(let s): rc = sqlite3_bind_text(raw, index, s, Int32(clamping: s.utf8.count), transient)
         }
         if rc != SQLITE_OK { throw database.error(rc) }
     }
