@@ -84,5 +84,8 @@ import Testing
         _ = try e.call("person.add", ["hub": "FI-TRE", "code": "P3", "name": "p"])
         #expect(failure { try e.call("team.add", ["school": "S1", "person": "P3"]) }?.status == .constraint)
         #expect(try e.call("person.list").array?.count == 1)
+        _ = try e.call("round.add", ["hub": "EE-ACC", "code": "R1", "name": "r", "start": "2025-01-01"])
+        #expect(failure { try e.call("round.update", ["code": "R1", "end": "2024-06-30"]) }?.message
+                == "params.end: a round cannot end before it starts")
     }
 }

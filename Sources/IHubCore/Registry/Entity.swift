@@ -133,6 +133,8 @@ struct Entity: Sendable {
             try db.statement("INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(marks))").run(values)
         } catch where error.status == .conflict {
             throw IHubError(.conflict, "\(path()).code: a \(name) with code '\(record["code"]!.string!)' already exists")
+        } catch {
+            throw explained(error, at: path())
         }
         let id = db.lastInsertRowID
         try extensionFields?.write(db, id, record, true, &codes, path)
@@ -148,10 +150,21 @@ struct Entity: Sendable {
             if value.isNull && column.field.required {
                 throw IHubError.invalid("\(path()).\(column.field.name): a \(name) must keep its \(column.field.name)")
             }
-            try db.statement("UPDATE \(table) SET \(column.sql) = ? WHERE id = ?")
-                .run([value.isNull ? column.emptyValue : column.sqlValue(value), .int(id)])
+            do throws(IHubError) {
+                try db.statement("UPDATE \(table) SET \(column.sql) = ? WHERE id = ?")
+                    .run([value.isNull ? column.emptyValue : column.sqlValue(value), .int(id)])
+            } catch {
+                throw explained(error, at: path())
+            }
         }
         try extensionFields?.write(db, id, record, false, &codes, path)
+    }
+
+    /// A CHECK of the schema in the user's words. The only one a validated
+    /// record can still break is the order of its dates.
+    private func explained(_ error: IHubError, at path: @autoclosure () -> String) -> IHubError {
+        guard error.status == .constraint, error.message.contains("end_date") else { return error }
+        return IHubError(.constraint, "\(path()).end: a \(name) cannot end before it starts")
     }
 
     private func checkColumns(_ record: JSON, at path: @autoclosure () -> String) throws(IHubError) {
