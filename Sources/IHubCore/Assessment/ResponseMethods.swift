@@ -10,14 +10,17 @@ enum ResponseMethods {
         .required("answers", .any, "item code → a score on the scale, \"na\" (not applicable) or \"pnts\" (prefer not to say)"),
     ])
 
-    static let result: Shape = .object([
+    /// One reported area result; also the columns of area_results CSV files.
+    static let resultFields: [Field] = [
         .required("school", .string, "code of the school"),
         .required("group", .oneOf(RespondentGroup.names), "respondent group"),
         .required("area", .string, "code of the area"),
         .required("mean", .number, "the area mean"),
         .optional("sd", .number, "its standard deviation"),
         .required("n", .integer, "the number of respondents"),
-    ])
+    ]
+
+    static let result: Shape = .object(resultFields)
 
     static let all: [Method] = [
         Method("assessment.submit", """

@@ -44,13 +44,7 @@ enum ResponseExchange {
         columns: [
             .required("round", .string, "code of the round"),
             .required("instrument", .string, "code of the instrument"),
-            .required("school", .string, "code of the school"),
-            .required("group", .oneOf(RespondentGroup.names), "respondent group"),
-            .required("area", .string, "code of the area"),
-            .required("mean", .number, "the area mean"),
-            .optional("sd", .number, "its standard deviation"),
-            .required("n", .integer, "the number of respondents"),
-        ],
+        ] + ResponseMethods.resultFields,
         importer: { db, _ throws(IHubError) in ResponseImporter(db, reports: true) },
         export: { db, hub, out throws(IHubError) in
             let s = try db.statement("""
