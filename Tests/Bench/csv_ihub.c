@@ -11,14 +11,8 @@
 */
 #include "csv.h"
 
-#include "ihub.h"
+#include "with_ihub.h"
 
-static char *call(ihub *h, const char *method, const char *params) {
-    char *out = NULL;
-    int rc = ihub_call(h, method, params, &out);
-    if (rc != IHUB_OK) die("%s: %s: %s", method, ihub_status_name(rc), ihub_errmsg(h));
-    return out;
-}
 
 /* The integer after "key": in a JSON result. */
 static long number_after(const char *json, const char *key) {

@@ -14,28 +14,8 @@
 ** cached. Prints "seconds <s>" and "rows <n>".
 */
 #include "csv.h"
+#include "limit.h"
 
-#include <sqlite3.h>
-#include <stdint.h>
-
-static sqlite3 *db;
-
-static void exec(const char *sql) {
-    char *err = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) die("%s: %s", sql, err);
-}
-
-static sqlite3_stmt *prepare(const char *sql) {
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
-        die("%s: %s", sql, sqlite3_errmsg(db));
-    return s;
-}
-
-static void run(sqlite3_stmt *s) {
-    if (sqlite3_step(s) != SQLITE_DONE) die("%s: %s", sqlite3_sql(s), sqlite3_errmsg(db));
-    sqlite3_reset(s);
-}
 
 static int64_t scalar(const char *sql) {
     sqlite3_stmt *s = prepare(sql);
@@ -45,18 +25,6 @@ static int64_t scalar(const char *sql) {
     return v;
 }
 
-static void copy_schema(const char *from) {
-    sqlite3 *src = NULL;
-    if (sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) die("open %s", from);
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(src, "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY rowid", -1, &s, NULL) != SQLITE_OK)
-        die("read schema of %s: %s", from, sqlite3_errmsg(src));
-    exec("BEGIN");
-    while (sqlite3_step(s) == SQLITE_ROW) exec((const char *)sqlite3_column_text(s, 0));
-    exec("COMMIT");
-    sqlite3_finalize(s);
-    sqlite3_close(src);
-}
 
 /* School ids by number: codes are S001..; the cache is an array. */
 static int64_t *school_ids;

@@ -12,14 +12,8 @@
 */
 #include "bench.h"
 
-#include "ihub.h"
+#include "with_ihub.h"
 
-static char *call(ihub *h, const char *method, const char *params) {
-    char *out = NULL;
-    int rc = ihub_call(h, method, params, &out);
-    if (rc != IHUB_OK) die("%s: %s: %s", method, ihub_status_name(rc), ihub_errmsg(h));
-    return out;
-}
 
 int main(int argc, char **argv) {
     if (argc != 4) die("usage: people_ihub DB PEOPLE SCHOOLS");
