@@ -24,7 +24,7 @@ enum People {
                 throw IHubError.invalid("\(path()): give memberships or schools, not both")
             }
             if let memberships = record["memberships"] ?? record["schools"].map(membershipsOf) {
-                try setMemberships(db, id, memberships.array ?? [], isNew: isNew, codes: &codes,
+                try setMemberships(db, id, record, memberships.array ?? [], isNew: isNew, codes: &codes,
                                    at: record["memberships"] != nil ? "\(path()).memberships" : "\(path()).schools")
             }
         },
@@ -67,11 +67,18 @@ enum People {
     /// Makes `memberships` the person's schools: current memberships not
     /// listed end today; listed schools without a current membership start
     /// one (on `start`, or today for an existing person); an `end` closes.
-    static func setMemberships(_ db: Database, _ id: Int64, _ memberships: [JSON], isNew: Bool,
+    static func setMemberships(_ db: Database, _ id: Int64, _ record: JSON, _ memberships: [JSON], isNew: Bool,
                                codes: inout Entity.Codes, at path: @autoclosure () -> String) throws(IHubError)
     {
         var wanted: [(school: Int64, start: String?, end: String?)] = []
-        let hub = try db.scalarInt("SELECT hub_id FROM people WHERE id = ?", [.int(id)])
+        // The person's hub: from the batch's cache when the record names it
+        // (an insert), else from the row (an update).
+        let hub: Int64?
+        if let code = record["hub"]?.string {
+            hub = try codes.hub(db, code, at: "hub")
+        } else {
+            hub = try db.scalarInt("SELECT hub_id FROM people WHERE id = ?", [.int(id)])
+        }
         for (i, m) in memberships.enumerated() {
             let code = m["school"]!.string!
             let (school, schoolHub) = try codes.school(db, code, at: "\(path())[\(i)].school")
