@@ -85,7 +85,6 @@ enum JSONExport {
         for i in tables.indices {
             tables[i].coded = Set(tables[i].references.filter { codedTables.contains($0.value) }.keys)
         }
-        db.finishStatements()
         return tables
     }
 

@@ -95,7 +95,6 @@ final class TeamMemberImporter: RowImporter {
             if try s.step() {
                 let id = s.int(0), oldPosition = s.text(1), oldEnd = s.text(2)
                 let newPosition = position ?? oldPosition, newEnd = end ?? oldEnd
-                db.finishStatements()
                 if newPosition == oldPosition && newEnd == oldEnd { return .unchanged }
                 try db.statement("UPDATE team_members SET position = ?, end_date = ? WHERE id = ?")
                     .run([SQLValue(newPosition), SQLValue(newEnd), .int(id)])
@@ -152,7 +151,6 @@ final class EngagementImporter: RowImporter {
             try s.bind([.int(stakeholder), .text(date), .text(kind), SQLValue(school)])
             if try s.step() {
                 let id = s.int(0), old = s.text(1)
-                db.finishStatements()
                 guard let note, note != old else { return .unchanged }
                 try db.statement("UPDATE engagements SET note = ? WHERE id = ?").run([.text(note), .int(id)])
                 return .updated
