@@ -53,28 +53,23 @@ package final class ScriptContext {
                       isolated: Bool = false) throws(IHubError) -> Outcome {
         let flags = (expressionFirst ? IHL_EXPRESSION_FIRST : 0) | (isolated ? IHL_FRESH_ENV : 0)
         var result: UnsafeMutablePointer<CChar>?
-        let outcome = source.utf8.withContiguousStorageIfAvailable { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                ihl_eval(state, chunkname, chars.baseAddress, chars.count, flags, &result)
-            }
-        } ?? {
-            var copy = source
-            copy.makeContiguousUTF8()
-            return copy.withCString { ihl_eval(state, chunkname, $0, copy.utf8.count, flags, &result) }
-        }()
+        var text = source  // withUTF8 makes the bytes contiguous when they are not
+        let outcome = text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { ihl_eval(state, chunkname, $0.baseAddress, $0.count, flags, &result) }
+        }
         defer { free(result) }
-        let text = result.map { String(cString: $0) } ?? "out of memory"
+        let reply = result.map { String(cString: $0) } ?? "out of memory"
         switch Int(outcome) {
         case Int(IHL_OK):
             let doc: JSON
             do {
-                doc = try JSONParser.parse(text)
+                doc = try JSONParser.parse(reply)
             } catch {
                 throw IHubError(.error, "\(chunkname): cannot read the script's result: \(error.message)")
             }
             return .done(values: doc["values"]?.array ?? [], output: doc["output"]?.string ?? "")
-        case Int(IHL_INCOMPLETE): return .incomplete(text)
-        default: throw ScriptContext.failure(outcome, text)
+        case Int(IHL_INCOMPLETE): return .incomplete(reply)
+        default: throw ScriptContext.failure(outcome, reply)
         }
     }
 
