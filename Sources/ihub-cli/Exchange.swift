@@ -7,10 +7,12 @@ struct Import: ParsableCommand {
         commandName: "import",
         abstract: "Load a CSV file of one kind (schools, people, responses, …): all rows or none.",
         discussion: """
-            The header names the columns (`ihub export --kind KIND` writes one); UTF-8 with or without BOM; \
-            `,` or `;` separated (found from the header); lists `|`-separated in a cell; an empty cell is absent. \
-            Records are matched by their code, so importing a file twice changes nothing the second time. \
-            A rejected file changes nothing and its first problems are printed by line, column and field.
+            The header names the columns (`ihub export --kind KIND` writes one), whatever their case and accents; \
+            UTF-8 with or without BOM; `,`, `;` or tab separated (found from the header); lists `|`-separated in a \
+            cell; decimal point or comma. Records are matched by their code, so importing a file twice changes \
+            nothing the second time. A registry file may hold `code` and only the columns to change: a blank cell \
+            keeps the stored value, a cell `-` empties it. A rejected file changes nothing; every problem is printed, \
+            one per line, by line, column and field.
             Example: ihub import schools.csv --kind schools --db region.db
             """)
 
@@ -23,8 +25,20 @@ struct Import: ParsableCommand {
     @Flag(name: .long, help: "Check the file and count what would change; change nothing.")
     var dryRun = false
 
-    @Option(name: .long, help: "The separator, `,` or `;` (default: found from the header line).")
+    @Option(name: .long, help: "The separator, `,`, `;` or `tab` (default: found from the header line).")
     var delimiter: String?
+
+    @Option(name: .long, help: "How the file writes dates: YYYY-MM-DD (default), DD.MM.YYYY or DD/MM/YYYY.")
+    var dateFormat: String?
+
+    @Flag(name: .long, help: "Leave columns the kind does not know out instead of refusing the file.")
+    var ignoreColumns = false
+
+    @Option(name: .long, help: "Write every problem of a rejected file to this CSV file (line, column, field, message).")
+    var problems: String?
+
+    @Option(name: .long, help: "responses_wide: the instrument of every row, when the file has no instrument column.")
+    var instrument: String?
 
     @Option(name: .long, help: "The database file.")
     var db: String
@@ -36,11 +50,23 @@ struct Import: ParsableCommand {
             let engine = try database.open(db)
             var params: [JSON.Member] = [.init("kind", .string(kind)), .init("path", .string(file)),
                                          .init("dry_run", .bool(dryRun))]
-            if let delimiter { params.append(.init("delimiter", .string(delimiter))) }
+            if let delimiter { params.append(.init("delimiter", .string(delimiter == "tab" ? "\t" : delimiter))) }
+            if let dateFormat { params.append(.init("date_format", .string(dateFormat))) }
+            if ignoreColumns { params.append(.init("ignore_unknown_columns", .bool(true))) }
+            if let problems { params.append(.init("problems_out", .string(problems))) }
+            if let instrument { params.append(.init("instrument", .string(instrument))) }
             let report = try engine.call("import.csv", .object(params))
+            if report["valid"] == false {
+                // A dry run of a rejected file: the same report as an import.
+                let list = report["problems"]?.array ?? []
+                var error = IHubError(Status(name: list.first?["status"]?.string) ?? .invalid,
+                                      "\(file): \(report["problem_count"]?.int ?? 0) problems (dry run: nothing was changed)")
+                error.details = report["problems"]
+                throw error
+            }
             print("\(file): \(Import.describe(report))")
         } catch {
-            throw error.exit()
+            throw error.exitListingProblems()
         }
     }
 
@@ -48,11 +74,14 @@ struct Import: ParsableCommand {
     static func describe(_ report: JSON) -> String {
         let rows = report["rows"]?.int ?? 0
         var parts: [String] = []
-        for m in report.members ?? [] where !["kind", "rows", "dry_run", "delimiter"].contains(m.key) {
+        for m in report.members ?? [] where !["kind", "rows", "dry_run", "delimiter", "valid", "problem_count", "problems", "ignored_columns"].contains(m.key) {
             parts.append("\(m.value.int.map(String.init) ?? m.value.serialized()) \(m.key.replacing("_", with: " "))")
         }
         let kind = report["kind"]?.string ?? ""
         var text = "\(rows) row\(rows == 1 ? "" : "s") of \(kind)" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
+        if let ignored = report["ignored_columns"]?.array, !ignored.isEmpty {
+            text += " (columns left out: \(ignored.compactMap(\.string).joined(separator: ", ")))"
+        }
         if report["dry_run"] == true { text += " (dry run: nothing was changed)" }
         return text
     }
@@ -64,7 +93,9 @@ struct Export: ParsableCommand {
         commandName: "export",
         abstract: "Write the records of one kind as CSV, or everything a hub holds as JSON.",
         discussion: """
-            CSV (RFC 4180, UTF-8, `,`) in the columns `ihub import` reads, so an export imports back unchanged.
+            CSV (RFC 4180, UTF-8, `,`) in the columns `ihub import` reads, so an export imports back unchanged; \
+            --excel writes a BOM, `;` and decimal commas, which Excel opens as columns and numbers in Estonian, \
+            Lithuanian or Georgian settings (and `ihub import` reads back).
             Examples: ihub export --kind people --hub EE-ACC --out people.csv --db region.db
                       ihub export --json --hub EE-ACC --out ee-acc.json --db region.db
             """)
@@ -80,6 +111,12 @@ struct Export: ParsableCommand {
 
     @Option(name: .long, help: "Write to this file (default: standard output).")
     var out: String?
+
+    @Flag(name: .long, help: "CSV for Excel in Estonian, Lithuanian, Georgian (decimal-comma) settings: BOM, `;`, decimal commas.")
+    var excel = false
+
+    @Option(name: .long, help: "The CSV separator, `,`, `;` or `tab` (default `,`; `;` with --excel).")
+    var delimiter: String?
 
     @Option(name: .long, help: "The database file.")
     var db: String
@@ -97,6 +134,8 @@ struct Export: ParsableCommand {
             if let kind { params.append(.init("kind", .string(kind))) }
             if let hub { params.append(.init("hub", .string(hub))) }
             if let out { params.append(.init("path", .string(out))) }
+            if excel { params.append(.init("excel", .bool(true))) }
+            if let delimiter { params.append(.init("delimiter", .string(delimiter == "tab" ? "\t" : delimiter))) }
             let result = try engine.call(json ? "export.json" : "export.csv", .object(params))
             if let out {
                 let what = json ? "\(result["counts"]?.members?.reduce(0) { $0 + ($1.value.int ?? 0) } ?? 0) records"
@@ -110,5 +149,27 @@ struct Export: ParsableCommand {
         } catch {
             throw error.exit()
         }
+    }
+}
+
+extension IHubError {
+    /// Like exit(), then every problem of a rejected file on a line of its own.
+    func exitListingProblems() -> ExitCode {
+        let code = exit()
+        for p in details?.array ?? [] {
+            let line = p["line"]?.int ?? 0
+            var place = line == 0 ? "" : "line \(line)"
+            if let column = p["column"]?.int { place += ", column \(column)" }
+            if let field = p["field"]?.string { place += " (\(field))" }
+            Console.error("  " + (place.isEmpty ? "" : place + ": ") + (p["message"]?.string ?? ""))
+        }
+        return code
+    }
+}
+
+extension Status {
+    init?(name: String?) {
+        guard let found = Status.allCases.first(where: { $0.name == name }) else { return nil }
+        self = found
     }
 }

@@ -41,6 +41,9 @@ package enum Status: Int32, Sendable, CaseIterable {
 package struct IHubError: Error, Equatable, CustomStringConvertible {
     package let status: Status
     package let message: String
+    /// Structured detail beyond the one-line message, for callers inside
+    /// the engine (the CLI): e.g. every problem of a rejected CSV file.
+    package var details: JSON? = nil
 
     package init(_ status: Status, _ message: String) {
         self.status = status

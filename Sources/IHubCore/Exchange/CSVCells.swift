@@ -2,10 +2,29 @@
 /// how a CSV cell reads and how a value is written into one. Lists are
 /// `|`-separated; an empty cell is an absent value.
 enum Cells {
+    /// How the cells of one file are read.
+    struct Options {
+        /// How dates are written in the file: said by the caller, never guessed.
+        var dateFormat: DateFormat = .iso
+    }
+
+    /// The date layouts a file may use. Day-first layouts are what
+    /// spreadsheets write in Estonian, Lithuanian, Georgian (and most
+    /// European) settings; they are only read when asked for, since
+    /// 03.02.2026 cannot be told from a month-first date by looking.
+    enum DateFormat: String, CaseIterable, Sendable {
+        case iso = "YYYY-MM-DD"
+        case dayDotMonth = "DD.MM.YYYY"
+        case daySlashMonth = "DD/MM/YYYY"
+
+        static let names = allCases.map(\.rawValue)
+    }
+
     /// The value of a non-empty cell, or the reason it does not fit the
-    /// shape. `decimalComma` accepts "58,26" for 58.26 (files separated by
-    /// `;` come from spreadsheets that write decimals that way).
-    static func parse(_ text: String, _ shape: Shape, decimalComma: Bool) -> Result<JSON, Reason> {
+    /// shape. Numbers take a decimal point or a decimal comma ("58,26"),
+    /// whatever the separator: in a `,` file a comma can only be in a
+    /// quoted cell, so "3,5" reads the same in every file.
+    static func parse(_ text: String, _ shape: Shape, _ options: Options = Options()) -> Result<JSON, Reason> {
         switch shape {
         case .string, .any:
             return .success(.string(text))
@@ -13,7 +32,7 @@ enum Cells {
             guard let i = Int64(text) else { return .failure(Reason("expected a whole number, got \"\(text)\"")) }
             return .success(.int(i))
         case .number:
-            guard let d = number(text, decimalComma: decimalComma) else {
+            guard let d = number(text) else {
                 return .failure(Reason("expected a number, got \"\(text)\""))
             }
             return .success(.double(d))
@@ -24,8 +43,7 @@ enum Cells {
             default: return .failure(Reason("expected true or false, got \"\(text)\""))
             }
         case .date:
-            guard Shape.isDate(text) else { return .failure(Reason("bad date: expected YYYY-MM-DD, got \"\(text)\"")) }
-            return .success(.string(text))
+            return date(text, options.dateFormat).map { .string($0) }
         case .oneOf(let choices):
             guard choices.contains(text) else {
                 return .failure(Reason("\"\(text)\" is not one of \(choices.joined(separator: ", "))"))
@@ -36,7 +54,7 @@ enum Cells {
             for (i, part) in text.split(separator: "|", omittingEmptySubsequences: false).enumerated() {
                 let item = trimmed(part)
                 if item.isEmpty { continue }
-                switch parse(item, element, decimalComma: decimalComma) {
+                switch parse(item, element, options) {
                 case .success(let v): values.append(v)
                 case .failure(let reason): return .failure(Reason("item \(i + 1) of the list: \(reason.text)"))
                 }
@@ -45,6 +63,36 @@ enum Cells {
         case .object:
             return .failure(Reason("cannot be given in a CSV cell"))
         }
+    }
+
+    /// A date of the file's layout as YYYY-MM-DD. A date of the right
+    /// layout that the calendar does not have (2026-02-30) says so.
+    static func date(_ text: String, _ format: DateFormat) -> Result<String, Reason> {
+        let digits = { (s: Substring) -> Bool in !s.isEmpty && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        let parts: [Substring]
+        var iso: String?
+        switch format {
+        case .iso:
+            parts = text.split(separator: "-", omittingEmptySubsequences: false)
+            if parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2, parts.allSatisfy(digits) { iso = text }
+        case .dayDotMonth, .daySlashMonth:
+            parts = text.split(separator: format == .dayDotMonth ? "." : "/", omittingEmptySubsequences: false)
+            if parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count), parts[2].count == 4,
+               parts.allSatisfy(digits) {
+                let pad = { (s: Substring) in s.count == 1 ? "0" + s : String(s) }
+                iso = "\(parts[2])-\(pad(parts[1]))-\(pad(parts[0]))"
+            }
+        }
+        guard let iso else {
+            var hint = ""
+            if format == .iso {
+                if text.contains(".") { hint = " (a day-first date? give date_format DD.MM.YYYY, --date-format on the command line)" }
+                if text.contains("/") { hint = " (a day-first date? give date_format DD/MM/YYYY, --date-format on the command line)" }
+            }
+            return .failure(Reason("bad date: expected \(format.rawValue), got \"\(text)\"\(hint)"))
+        }
+        guard Shape.isDate(iso) else { return .failure(Reason("no such date: \"\(text)\"")) }
+        return .success(iso)
     }
 
     struct Reason: Error {
@@ -63,9 +111,9 @@ enum Cells {
 
     /// Digits, sign, point and exponent only: Double() alone would also take
     /// "nan", "inf" and hexadecimal.
-    static func number(_ text: String, decimalComma: Bool) -> Double? {
+    static func number(_ text: String) -> Double? {
         var text = text
-        if decimalComma && !text.contains(".") {
+        if !text.contains(".") {
             let commas = text.utf8.count { $0 == UInt8(ascii: ",") }
             if commas == 1 { text = text.replacingOccurrences(of: ",", with: ".") }
         }
@@ -84,23 +132,24 @@ enum Cells {
 
     // MARK: writing
 
-    /// The cell of a value: numbers without a needless ".0", lists joined
-    /// by `|`, null empty.
-    static func format(_ value: JSON) -> String {
+    /// The cell of a value: numbers without a needless ".0" (with a
+    /// decimal comma when asked), lists joined by `|`, null empty.
+    static func format(_ value: JSON, decimalComma: Bool = false) -> String {
         switch value {
         case .null: return ""
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
-        case .double(let d): return number(d)
+        case .double(let d): return number(d, decimalComma: decimalComma)
         case .string(let s): return s
-        case .array(let items): return items.map(format).joined(separator: "|")
+        case .array(let items): return items.map { format($0, decimalComma: decimalComma) }.joined(separator: "|")
         case .object: return value.serialized()
         }
     }
 
     /// 7 rather than 7.0; otherwise the shortest text that reads back equal.
-    static func number(_ d: Double) -> String {
-        d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : "\(d)"
+    static func number(_ d: Double, decimalComma: Bool = false) -> String {
+        let text = d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : "\(d)"
+        return decimalComma ? text.replacingOccurrences(of: ".", with: ",") : text
     }
 }
 

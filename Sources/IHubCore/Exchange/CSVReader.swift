@@ -68,7 +68,7 @@ struct CSVRecord {
 /// the parser one line at a time, so it knows the line of every field and
 /// can refuse an over-long record after reading a bounded amount of it: a
 /// 1 GB line fails after ~1 MiB, not after 1 GB. Accepts UTF-8 with or
-/// without a BOM; finds `,` or `;` from the header line unless told.
+/// without a BOM; finds `,`, `;` or tab from the header line unless told.
 final class CSVReader {
     struct Span {
         var start: Int
@@ -215,19 +215,25 @@ final class CSVReader {
         }
         if detect { delimiter = CSVReader.detectDelimiter(chunk) }
         csv_set_delim(&parser, delimiter)
+        // libcsv trims spaces and tabs around unquoted fields: in a
+        // tab-separated file only spaces, or empty cells would vanish.
+        if delimiter == 0x09 { csv_set_space_func(&parser, { $0 == 0x20 ? 1 : 0 }) }
         return chunk
     }
 
-    /// `,` or `;`, whichever the header line (outside quotes) has more of.
+    /// `,`, `;` or tab, whichever the header line (outside quotes) has
+    /// most of; `,` when none.
     static func detectDelimiter(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8 {
-        var commas = 0, semicolons = 0, quoted = false
+        var commas = 0, semicolons = 0, tabs = 0, quoted = false
         for b in bytes {
             if b == UInt8(ascii: "\"") { quoted.toggle() }
             if quoted { continue }
-            if b == 0x0A { break }
+            if b == 0x0A || b == 0x0D { break }
             if b == UInt8(ascii: ",") { commas += 1 }
             if b == UInt8(ascii: ";") { semicolons += 1 }
+            if b == 0x09 { tabs += 1 }
         }
+        if tabs > commas && tabs > semicolons { return 0x09 }
         return semicolons > commas ? UInt8(ascii: ";") : UInt8(ascii: ",")
     }
 

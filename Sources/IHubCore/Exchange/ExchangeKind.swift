@@ -7,13 +7,20 @@ struct ExchangeKind: Sendable {
     let summary: String
     let columns: [Field]
     /// Starts an import; the importer then takes the rows one by one.
-    let importer: @Sendable (Database, CSVColumns) throws(IHubError) -> RowImporter
+    let importer: @Sendable (Database, CSVColumns, CSVImport.Options) throws(IHubError) -> RowImporter
     /// Writes the rows of one hub (or of all) in `columns` order.
     let export: @Sendable (Database, String?, inout CSVWriter) throws(IHubError) -> Void
+    /// Files may hold only some columns: rows update what they give.
+    var partial = false
+    /// Columns beyond `columns` are the importer's to judge (item codes).
+    var open = false
+    /// The header of an export, when it depends on the data (open kinds).
+    var exportHeader: (@Sendable (Database, String?) throws(IHubError) -> [String])? = nil
 
     /// Every kind, in the order a whole region is loaded.
     static let all: [ExchangeKind] = Registry.entities.map(ExchangeKind.init(entity:))
-        + [TeamExchange.teamMembers, TeamExchange.engagements, ResponseExchange.responses, ResponseExchange.areaResults]
+        + [TeamExchange.teamMembers, TeamExchange.engagements, ResponseExchange.responses, WideResponses.kind,
+           ResponseExchange.areaResults]
 
     static let names = all.map(\.name)
 

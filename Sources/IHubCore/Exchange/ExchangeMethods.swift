@@ -7,15 +7,23 @@ enum ExchangeMethods {
 
     static let all: [Method] = [
         Method("import.csv", """
-            Load a CSV file of one kind: header-based, UTF-8 with or without BOM, `,` or `;` separated, lists \
-            `|`-separated in a cell, an empty cell is absent. Rows are upserted by their code: all of them or none. \
-            A rejected file reports its first problems by line, column and field.
+            Load a CSV file of one kind: header-based (names matched whatever their case and accents), UTF-8 with \
+            or without BOM, `,`, `;` or tab separated, lists `|`-separated in a cell, decimal point or comma. \
+            Rows are upserted by their code: all of them or none. Registry files may hold `code` and only some \
+            columns: a blank cell keeps the stored value, a cell `-` empties the field. A rejected file reports \
+            every problem by line, column and field (the first ones in the error message; all of them in a dry \
+            run's `problems` and in `problems_out`).
             """, writes: true, files: true, params: [
                 kindField,
                 .optional("path", .string, "the file to read (not from hub scripts)"),
                 .optional("text", .string, "the CSV text itself, instead of a path"),
-                .optional("dry_run", .boolean, "check and count what would change, change nothing (default false)"),
-                .optional("delimiter", .oneOf([",", ";"]), "the separator (default: found from the header line)"),
+                .optional("dry_run", .boolean, "check and count what would change, change nothing (default false); "
+                          + "the result then says `valid` and lists every problem as `problems` (line, column, field, status, message)"),
+                .optional("delimiter", .oneOf([",", ";", "\t"]), "the separator (default: found from the header line)"),
+                .optional("date_format", .oneOf(Cells.DateFormat.names), "how the file writes dates (default YYYY-MM-DD; never guessed)"),
+                .optional("ignore_unknown_columns", .boolean, "leave columns the kind does not know out, instead of refusing the file"),
+                .optional("problems_out", .string, "write every problem of the file here as CSV: line, column, field, message (not from hub scripts)"),
+                .optional("instrument", .string, "responses_wide: the instrument of every row, when the file has no instrument column"),
             ]) { engine, p throws(IHubError) in
             let kind = try ExchangeKind.named(p["kind"]!.string!, at: "params.kind")
             let source: CSVSource
@@ -27,24 +35,40 @@ enum ExchangeMethods {
             var options = CSVImport.Options()
             options.dryRun = p["dry_run"]?.bool ?? false
             options.delimiter = p["delimiter"]?.string?.utf8.first
+            options.cells.dateFormat = p["date_format"]?.string.flatMap(Cells.DateFormat.init(rawValue:)) ?? .iso
+            options.ignoreUnknownColumns = p["ignore_unknown_columns"]?.bool ?? false
+            options.problemsOut = p["problems_out"]?.string
+            options.instrument = p["instrument"]?.string
             return try CSVImport.run(engine.db, kind: kind, source: source, options: options)
         },
         Method("export.csv", """
-            Write the records of one kind as CSV (RFC 4180, UTF-8, `,`), in the columns import.csv reads: \
-            the text in the result, or a file.
+            Write the records of one kind as CSV (RFC 4180, UTF-8, `,`, CRLF), in the columns import.csv reads: \
+            the text in the result, or a file. `excel: true` writes what Excel opens in Estonian, Lithuanian or \
+            Georgian settings: a BOM, `;` and decimal commas.
             """, files: true, params: [
                 kindField,
                 .optional("hub", .string, "only this hub's records (hub code)"),
                 .optional("path", .string, "write the file here instead of returning the text (not from hub scripts)"),
+                .optional("excel", .boolean, "for spreadsheets in decimal-comma locales: bom, `;` and decimal_comma together (default false)"),
+                .optional("bom", .boolean, "start with a UTF-8 byte order mark (default false)"),
+                .optional("delimiter", .oneOf([",", ";", "\t"]), "the separator (default `,`)"),
+                .optional("decimal_comma", .boolean, "write decimal numbers with a comma: 3,5 (default false)"),
             ]) { engine, p throws(IHubError) in
             let kind = try ExchangeKind.named(p["kind"]!.string!, at: "params.kind")
             let hub = p["hub"]?.string
             let path = p["path"]?.string
+            var style = p["excel"]?.bool == true ? CSVStyle.excel : CSVStyle()
+            if let bom = p["bom"]?.bool { style.bom = bom }
+            if let d = p["delimiter"]?.string?.utf8.first { style.delimiter = d }
+            if let comma = p["decimal_comma"]?.bool { style.decimalComma = comma }
+            if style.decimalComma && style.delimiter == UInt8(ascii: ",") {
+                throw IHubError.invalid("params.decimal_comma: decimal commas need another delimiter than `,` (give delimiter \";\")")
+            }
             let output = try Output(path: path)
-            var writer = CSVWriter(output)
+            var writer = CSVWriter(output, style: style)
             try engine.db.snapshot { () throws(IHubError) in
                 _ = try engine.db.hubFilter(hub, at: "params.hub")
-                try writer.record(kind.header)
+                try writer.record(try kind.exportHeader?(engine.db, hub) ?? kind.header)
                 try kind.export(engine.db, hub, &writer)
             }
             let text = try output.finish()

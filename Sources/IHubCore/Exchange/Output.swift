@@ -12,22 +12,25 @@ final class Output {
     private(set) var written = 0
     private let path: String?
     private let partial: String?
+    private let field: String
     private var fd: Int32 = -1
 
     /// Bytes held in memory before a file output writes them out.
     private static let flushAt = 1 << 20
 
-    init(path: String?) throws(IHubError) {
+    /// `field` names the parameter in messages.
+    init(path: String?, at field: String = "params.path") throws(IHubError) {
         self.path = path
+        self.field = field
         guard let path else {
             partial = nil
             return
         }
-        guard !path.isEmpty, !path.utf8.contains(0) else { throw IHubError.invalid("params.path: expected a file name") }
+        guard !path.isEmpty, !path.utf8.contains(0) else { throw IHubError.invalid("\(field): expected a file name") }
         let partial = path + ".partial"
         self.partial = partial
         fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Output.failure("cannot write '\(path)'") }
+        guard fd >= 0 else { throw Output.failure(field, "cannot write '\(path)'") }
         bytes.reserveCapacity(Output.flushAt + (1 << 16))
     }
 
@@ -54,7 +57,7 @@ final class Output {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw Output.failure("cannot write '\(path ?? "")'")
+                throw Output.failure(field, "cannot write '\(path ?? "")'")
             }
             offset += n
         }
@@ -73,31 +76,56 @@ final class Output {
         let rc = close(fd)
         fd = -1
         guard rc == 0, rename(partial, path) == 0 else {
-            let e = Output.failure("cannot write '\(path)'")
+            let e = Output.failure(field, "cannot write '\(path)'")
             unlink(partial)
             throw e
         }
         return nil
     }
 
-    private static func failure(_ what: String) -> IHubError {
-        IHubError(.io, "params.path: \(what): \(String(cString: strerror(errno)))")
+    private static func failure(_ field: String, _ what: String) -> IHubError {
+        IHubError(.io, "\(field): \(what): \(String(cString: strerror(errno)))")
     }
 }
 
-/// RFC 4180 CSV: `,` between fields, CRLF after each record, UTF-8. A field
-/// is quoted when it holds a comma, a quote, a line break, or spaces at an
-/// end (which readers such as libcsv trim from unquoted fields).
+/// How a CSV file is written: RFC 4180 by default (`,`, no BOM, decimal
+/// point), or as a spreadsheet set to Estonian, Lithuanian or Georgian
+/// reads it (`excel`: a BOM, so Excel takes the file as UTF-8; `;`, the
+/// list separator of those locales; decimal commas, their decimal sign —
+/// "3.5" would become a date there). CRLF after each record in both.
+struct CSVStyle {
+    var delimiter = UInt8(ascii: ",")
+    var bom = false
+    var decimalComma = false
+
+    static let excel = CSVStyle(delimiter: UInt8(ascii: ";"), bom: true, decimalComma: true)
+}
+
+/// CSV: the style's delimiter between fields, CRLF after each record,
+/// UTF-8. A field is quoted when it holds a delimiter, a quote, a line
+/// break, or spaces at an end (which readers such as libcsv trim from
+/// unquoted fields).
 struct CSVWriter {
     let output: Output
+    let style: CSVStyle
     private(set) var records = 0
 
-    init(_ output: Output) { self.output = output }
+    init(_ output: Output, style: CSVStyle = CSVStyle()) {
+        self.output = output
+        self.style = style
+        if style.bom { output.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
+    }
+
+    /// The cell of a value in this style.
+    func cell(_ value: JSON) -> String { Cells.format(value, decimalComma: style.decimalComma) }
+
+    /// The cell of a number in this style.
+    func cell(_ number: Double) -> String { Cells.number(number, decimalComma: style.decimalComma) }
 
     mutating func record(_ fields: [String]) throws(IHubError) {
         for (i, field) in fields.enumerated() {
-            if i > 0 { output.append(UInt8(ascii: ",")) }
-            CSVWriter.write(field, to: output)
+            if i > 0 { output.append(style.delimiter) }
+            CSVWriter.write(field, to: output, delimiter: style.delimiter)
         }
         output.append(0x0D)
         output.append(0x0A)
@@ -105,15 +133,21 @@ struct CSVWriter {
         try output.flushIfLarge()
     }
 
-    static func needsQuotes(_ field: String) -> Bool {
+    /// Quoted: a field with the delimiter, a quote, a line break, a tab or
+    /// a `;` (whatever the delimiter, so that a reader finding the delimiter
+    /// from the header is never misled), or spaces at an end. A comma in a
+    /// file of another delimiter (a decimal comma) needs no quotes.
+    static func needsQuotes(_ field: String, delimiter: UInt8 = UInt8(ascii: ",")) -> Bool {
         let u = field.utf8
         guard let first = u.first, let last = u.last else { return false }
         if first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 { return true }
-        return u.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D || $0 == UInt8(ascii: ";") }
+        return u.contains {
+            $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D || $0 == UInt8(ascii: ";") || $0 == 0x09
+        }
     }
 
-    private static func write(_ field: String, to output: Output) {
-        guard needsQuotes(field) else {
+    private static func write(_ field: String, to output: Output, delimiter: UInt8) {
+        guard needsQuotes(field, delimiter: delimiter) else {
             output.append(contentsOf: field.utf8)
             return
         }

@@ -9,18 +9,23 @@ extension ExchangeKind {
         let columns = entity.fields.filter { Cells.fits($0.shape) }
         self.init(
             name: entity.plural, summary: entity.summary, columns: columns,
-            importer: { db, file throws(IHubError) in EntityImporter(db, entity, file) },
+            importer: { db, file, _ throws(IHubError) in EntityImporter(db, entity, file) },
             export: { db, hub, out throws(IHubError) in
                 var params: [JSON.Member] = []
                 if entity.inHub, let hub { params.append(.init("hub", .string(hub))) }
                 for record in try entity.list(db, .object(params)) {
                     if !entity.inHub, let hub, record["code"]?.string != hub { continue }
-                    try out.record(columns.map { Cells.format(EntityImporter.value(record, $0.name)) })
+                    try out.record(columns.map { out.cell(EntityImporter.value(record, $0.name)) })
                 }
-            })
+            },
+            partial: true)
     }
 }
 
+/// Rows of a registry file, upserted by code. A file may hold `code` and
+/// any of the other columns: an existing record takes what the row gives
+/// (a blank cell keeps the stored value, a cell `-` empties it); a new
+/// record needs every required column.
 final class EntityImporter: RowImporter {
     let db: Database
     let entity: Entity
@@ -30,12 +35,17 @@ final class EntityImporter: RowImporter {
     private let codeColumn: Int
     private let hubColumn: Int?
     private let schoolsColumn: Int?
+    /// The file lacks a column that a new record needs.
+    private let lacksColumns: Bool
     private var codes = Entity.Codes()
     private var knownHubs: [String: Bool] = [:]
     private var knownSchools: [String: Bool] = [:]
+    private var zeros = ZeroHints()
     /// Codes seen in this file, with their line: a code twice is a mistake.
     private var seen: [String: Int] = [:]
-    private var toldMissing: Set<String> = []
+
+    /// The cell that empties a field on update.
+    static let clear = "-"
 
     init(_ db: Database, _ entity: Entity, _ file: CSVColumns) {
         self.db = db
@@ -45,14 +55,23 @@ final class EntityImporter: RowImporter {
         codeColumn = fields.firstIndex { $0.name == "code" }!
         hubColumn = entity.inHub ? fields.firstIndex { $0.name == "hub" } : nil
         schoolsColumn = entity.extensionFields == nil ? nil : fields.firstIndex { $0.name == "schools" }
+        lacksColumns = file.fields.indices.contains { file.fields[$0].required && file.position[$0] == nil }
     }
 
-    func row(_ row: CSVRow, write: Bool, problems: inout Problems) -> Entity.Outcome? {
-        let before = problems.items.count
+    func row(_ row: CSVRow, problems: inout Problems) -> Entity.Outcome? {
+        let before = problems.count
         var members: [JSON.Member] = []
         members.reserveCapacity(fields.count)
+        var missing: [Int] = []
         for f in fields.indices {
-            guard let value = row.value(f, problems: &problems) else { continue }
+            if row.text(f) == EntityImporter.clear, f != codeColumn {
+                members.append(JSON.Member(fields[f].name, fields[f].shape.isArray ? .array([]) : .null))
+                continue
+            }
+            guard let value = row.value(f, require: f == codeColumn, problems: &problems) else {
+                if fields[f].required && f != codeColumn && row.isEmpty(f) { missing.append(f) }
+                continue
+            }
             if let check = checks[f], let reason = check(value) {
                 problems.add(.invalid, "\(row.place(f)): \(reason)")
                 continue
@@ -60,48 +79,79 @@ final class EntityImporter: RowImporter {
             members.append(JSON.Member(fields[f].name, value))
         }
         let record = JSON.object(members)
-        if let code = record["code"]?.string {
-            if let first = seen[code] {
-                problems.add(.conflict, "\(row.place(codeColumn)): duplicate code '\(code)' (also on line \(first))")
-            } else {
-                seen[code] = row.line
-            }
+        guard let code = record["code"]?.string else { return nil }
+        if let first = seen[code] {
+            problems.add(.conflict, "\(row.place(codeColumn)): duplicate code '\(code)' (also on line \(first))")
+        } else {
+            seen[code] = row.line
         }
         if let start = record["start"]?.string, let end = record["end"]?.string, end < start,
            let column = fields.firstIndex(where: { $0.name == "end" }) {
             problems.add(.invalid, "\(row.place(column)): \(end) is before the start \(start)")
         }
-        // An unknown code is told once, at its first row: the next
-        // problems are then worth reading.
-        var missing = false
-        if let hubColumn, let hub = record["hub"]?.string, !known(hub, in: "hubs", cache: &knownHubs) {
-            missing = true
-            if toldMissing.insert("hub \(hub)").inserted {
-                problems.add(.notFound, "\(row.place(hubColumn)): no hub with code '\(hub)'")
-            }
+        var unknown = false
+        if let hubColumn, let hub = record["hub"]?.string, !known(hub, in: "hubs", cache: &knownHubs, row, &problems) {
+            unknown = true
+            problems.add(.notFound, "\(row.place(hubColumn)): no hub with code '\(hub)'")
         }
         if let schoolsColumn, let schools = record["schools"]?.array {
-            for school in schools.compactMap(\.string) where !known(school, in: "schools", cache: &knownSchools) {
-                missing = true
-                if toldMissing.insert("school \(school)").inserted {
-                    problems.add(.notFound, "\(row.place(schoolsColumn)): no school with code '\(school)'")
-                }
+            for school in schools.compactMap(\.string) where !known(school, in: "schools", cache: &knownSchools, row, &problems) {
+                unknown = true
+                problems.add(.notFound, "\(row.place(schoolsColumn)): no school with code '\(school)'")
             }
         }
-        guard write && !missing && problems.items.count == before else { return nil }
+        guard !unknown && problems.count == before else { return nil }
         do throws(IHubError) {
-            return try entity.upsert(db, record, at: "line \(row.line)", codes: &codes).outcome
+            // Blank required cells are fine for an update, not for a new record.
+            if !missing.isEmpty || lacksColumns || !code.isEmpty && code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                if try entity.existingID(db, code: code) == nil {
+                    return try newRecordProblems(row, code, missing, &problems) ? nil : try upsert(row, record)
+                }
+            }
+            return try upsert(row, record)
         } catch {
             row.problem(error, problems: &problems)
             return nil
         }
     }
 
-    private func known(_ code: String, in table: String, cache: inout [String: Bool]) -> Bool {
-        if let known = cache[code] { return known }
-        let found = ((try? db.scalarInt("SELECT 1 FROM \(table) WHERE code = ?", [.text(code)])) ?? nil) != nil
-        cache[code] = found
+    private func upsert(_ row: CSVRow, _ record: JSON) throws(IHubError) -> Entity.Outcome {
+        try entity.upsert(db, record, at: "line \(row.line)", codes: &codes).outcome
+    }
+
+    /// What a new record lacks, and a code that lost its leading zeros;
+    /// true when there is a problem.
+    private func newRecordProblems(_ row: CSVRow, _ code: String, _ missing: [Int], _ problems: inout Problems) throws(IHubError) -> Bool {
+        var found = false
+        if let padded = try zeros.padded(db, noun: entity.name, code: code) {
+            problems.add(.conflict, "\(row.place(codeColumn)): no \(entity.name) with code '\(code)', but \(ZeroHints.text(padded))")
+            found = true
+        }
+        for f in missing where row.columns.position[f] != nil {
+            problems.add(.invalid, "\(row.place(f)): missing value (\(fields[f].doc); '\(code)' is a new \(entity.name))")
+            found = true
+        }
+        let absent = fields.indices.filter { fields[$0].required && row.columns.position[$0] == nil }
+        if !absent.isEmpty {
+            let names = absent.map { fields[$0].name }.joined(separator: ", ")
+            problems.add(.invalid, "line \(row.line): '\(code)' is a new \(entity.name): it needs \(names), which the file has no column for")
+            found = true
+        }
         return found
+    }
+
+    /// Whether `code` is stored (a failing read is a problem of the row).
+    private func known(_ code: String, in table: String, cache: inout [String: Bool], _ row: CSVRow,
+                       _ problems: inout Problems) -> Bool {
+        if let known = cache[code] { return known }
+        do throws(IHubError) {
+            let found = try Entity.codeExists(db, table: table, code: code)
+            cache[code] = found
+            return found
+        } catch {
+            row.problem(error, problems: &problems)
+            return true
+        }
     }
 
     /// The value of column `name` in a record as get/list return it;
@@ -113,4 +163,8 @@ final class EntityImporter: RowImporter {
         }
         return .null
     }
+}
+
+extension Shape {
+    fileprivate var isArray: Bool { if case .array = self { return true } else { return false } }
 }

@@ -22,7 +22,7 @@ enum ResponseExchange {
             .required("item", .string, "code of the item"),
             .required("answer", .string, "a score of the scale, a level code (its statement), na or pnts"),
         ],
-        importer: { db, _ throws(IHubError) in ResponseImporter(db, reports: false) },
+        importer: { db, _, _ throws(IHubError) in ResponseImporter(db, reports: false) },
         export: { db, hub, out throws(IHubError) in
             let s = try db.statement("""
                 SELECT r.code, i.code, x.respondent, s.code, p.code, x.grp, a.item, a.score, a.status
@@ -33,7 +33,7 @@ enum ResponseExchange {
                 """)
             try s.bind([SQLValue(try db.hubFilter(hub, at: "params.hub"))])
             while try s.step() {
-                let answer = s.text(8) == "score" ? Cells.number(s.double(7)) : s.text(8) ?? ""
+                let answer = s.text(8) == "score" ? out.cell(s.double(7)) : s.text(8) ?? ""
                 try out.record([s.text(0) ?? "", s.text(1) ?? "", s.text(2) ?? "", s.text(3) ?? "", s.text(4) ?? "",
                                 s.text(5) ?? "", s.text(6) ?? "", answer])
             }
@@ -45,7 +45,7 @@ enum ResponseExchange {
             .required("round", .string, "code of the round"),
             .required("instrument", .string, "code of the instrument"),
         ] + ResponseMethods.resultFields,
-        importer: { db, _ throws(IHubError) in ResponseImporter(db, reports: true) },
+        importer: { db, _, _ throws(IHubError) in ResponseImporter(db, reports: true) },
         export: { db, hub, out throws(IHubError) in
             let s = try db.statement("""
                 SELECT r.code, i.code, s.code, a.grp, a.area, a.mean, a.sd, a.n FROM area_results a
@@ -53,7 +53,7 @@ enum ResponseExchange {
                 WHERE ?1 IS NULL OR r.hub_id = ?1 ORDER BY r.id, i.code, s.id, a.grp, a.area
                 """)
             try s.bind([SQLValue(try db.hubFilter(hub, at: "params.hub"))])
-            while try s.step() { try out.record((0..<8).map { Cells.format(s.json(Int32($0))) }) }
+            while try s.step() { try out.record((0..<8).map { out.cell(s.json(Int32($0))) }) }
         })
 }
 
@@ -66,9 +66,6 @@ final class ResponseImporter: RowImporter {
     /// The store of the last row, with its round and instrument codes:
     /// files come grouped, so this spares a dictionary lookup per row.
     private var last: (round: String, instrument: String, store: ResponseStore)?
-    /// Round or instrument codes already reported unknown (told once).
-    private var failed: Set<String> = []
-    private var rows = 0
 
     init(_ db: Database, reports: Bool) {
         self.db = db
@@ -83,14 +80,14 @@ final class ResponseImporter: RowImporter {
                 .init("replaced", .int(Int64(replaced))), .init("answers", .int(Int64(all.reduce(0) { $0 + $1.answers })))]
     }
 
-    func row(_ row: CSVRow, write: Bool, problems: inout Problems) -> Entity.Outcome? {
+    func row(_ row: CSVRow, problems: inout Problems) -> Entity.Outcome? {
         let fields = row.columns.fields
         var complete = true
         for f in fields.indices where fields[f].required && row.isEmpty(f) {
             problems.add(.invalid, "\(row.place(f)): missing value (\(fields[f].doc))")
             complete = false
         }
-        guard complete, write, let store = store(round: row.text(0)!, instrument: row.text(1)!, row, &problems) else { return nil }
+        guard complete, let store = store(round: row.text(0)!, instrument: row.text(1)!, row, &problems) else { return nil }
         // Places are spelled out only for a message (closures passed
         // straight to the store stay on the stack).
         do throws(IHubError) {
@@ -124,23 +121,27 @@ final class ResponseImporter: RowImporter {
         }
     }
 
+    /// The instrument of a store of this import, by code.
+    func instrument(code: String) -> Instrument? { stores.values.first { $0.instrument.code == code }?.instrument }
+
     private func number(_ row: CSVRow, _ f: Int, _ problems: inout Problems) -> Double? {
         let text = row.text(f) ?? ""
-        guard let d = Cells.number(text, decimalComma: row.decimalComma) else {
+        guard let d = Cells.number(text) else {
             problems.add(.invalid, "\(row.place(f)): expected a number, got \"\(text)\"")
             return nil
         }
         return d
     }
 
-    private func store(round: String, instrument: String, _ row: CSVRow, _ problems: inout Problems) -> ResponseStore? {
+    /// The store of a round and instrument (columns 0 and 1 of the row).
+    /// An unknown code is a problem of every row that gives it.
+    func store(round: String, instrument: String, _ row: CSVRow, _ problems: inout Problems) -> ResponseStore? {
         if let last, last.round == round, last.instrument == instrument { return last.store }
         let key = round + "\u{1}" + instrument
         if let known = stores[key] {
             last = (round, instrument, known)
             return known
         }
-        if failed.contains(key) { return nil }
         do throws(IHubError) {
             let r = try RoundRef.resolve(db, code: round, at: row.place(0))
             let i = try Instrument.load(db, code: instrument, at: row.place(1))
@@ -150,7 +151,6 @@ final class ResponseImporter: RowImporter {
             last = (round, instrument, store)
             return store
         } catch {
-            failed.insert(key)
             problems.add(error.status, error.message)
             return nil
         }

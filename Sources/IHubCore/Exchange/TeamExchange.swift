@@ -13,7 +13,7 @@ enum TeamExchange {
             .optional("start", .date, "first day on the team"),
             .optional("end", .date, "last day on the team (a past member)"),
         ],
-        importer: { db, _ throws(IHubError) in TeamMemberImporter(db) },
+        importer: { db, _, _ throws(IHubError) in TeamMemberImporter(db) },
         export: { db, hub, out throws(IHubError) in
             let s = try db.statement("""
                 SELECT s.code, p.code, t.position, t.start_date, t.end_date FROM team_members t
@@ -21,13 +21,13 @@ enum TeamExchange {
                 WHERE ?1 IS NULL OR s.hub_id = ?1 ORDER BY t.id
                 """)
             try s.bind([SQLValue(try db.hubFilter(hub, at: "params.hub"))])
-            while try s.step() { try out.record((0..<5).map { Cells.format(s.json(Int32($0))) }) }
+            while try s.step() { try out.record((0..<5).map { out.cell(s.json(Int32($0))) }) }
         })
 
     static let engagements = ExchangeKind(
         name: "engagements", summary: "Stakeholder engagements: meetings, events, agreements, communications.",
         columns: Engagements.fields,
-        importer: { db, _ throws(IHubError) in EngagementImporter(db) },
+        importer: { db, _, _ throws(IHubError) in EngagementImporter(db) },
         export: { db, hub, out throws(IHubError) in
             let s = try db.statement("""
                 SELECT k.code, e.date, e.kind, sc.code, e.note FROM engagements e
@@ -35,7 +35,7 @@ enum TeamExchange {
                 WHERE ?1 IS NULL OR k.hub_id = ?1 ORDER BY e.id
                 """)
             try s.bind([SQLValue(try db.hubFilter(hub, at: "params.hub"))])
-            while try s.step() { try out.record((0..<5).map { Cells.format(s.json(Int32($0))) }) }
+            while try s.step() { try out.record((0..<5).map { out.cell(s.json(Int32($0))) }) }
         })
 }
 
@@ -51,7 +51,14 @@ struct CodeLookup {
     }
 
     mutating func id(_ db: Database, _ code: String, place: String, problems: inout Problems) -> Int64? {
-        if ids[code] == nil { ids[code] = .some((try? db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code)])) ?? nil) }
+        if ids[code] == nil {
+            do throws(IHubError) {
+                ids[code] = .some(try db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code)]))
+            } catch {
+                problems.add(error.status, "\(place): \(error.message)")
+                return nil
+            }
+        }
         guard let id = ids[code]! else {
             problems.add(.notFound, "\(place): no \(noun) with code '\(code)'")
             return nil
@@ -68,13 +75,14 @@ final class TeamMemberImporter: RowImporter {
 
     init(_ db: Database) { self.db = db }
 
-    func row(_ row: CSVRow, write: Bool, problems: inout Problems) -> Entity.Outcome? {
-        let before = problems.items.count
+    func row(_ row: CSVRow, problems: inout Problems) -> Entity.Outcome? {
+        let before = problems.count
         let values = (0..<5).map { row.value($0, problems: &problems) }
-        guard problems.items.count == before, let schoolCode = values[0]?.string, let personCode = values[1]?.string,
-              let school = schools.id(db, schoolCode, place: row.place(0), problems: &problems),
-              let person = people.id(db, personCode, place: row.place(1), problems: &problems)
-        else { return nil }
+        guard problems.count == before, let schoolCode = values[0]?.string, let personCode = values[1]?.string else { return nil }
+        // Both looked up, so both are told when both are unknown.
+        let school = schools.id(db, schoolCode, place: row.place(0), problems: &problems)
+        let person = people.id(db, personCode, place: row.place(1), problems: &problems)
+        guard let school, let person else { return nil }
         let position = values[2]?.string, start = values[3]?.string, end = values[4]?.string
         if let start, let end, end < start {
             problems.add(.invalid, "\(row.place(4)): \(end) is before the start \(start)")
@@ -86,7 +94,6 @@ final class TeamMemberImporter: RowImporter {
             return nil
         }
         seen[key] = row.line
-        guard write else { return nil }
         do throws(IHubError) {
             let s = try db.statement("""
                 SELECT id, position, end_date FROM team_members WHERE school_id = ? AND person_id = ? AND start_date IS ? ORDER BY id LIMIT 1
@@ -124,18 +131,18 @@ final class EngagementImporter: RowImporter {
 
     init(_ db: Database) { self.db = db }
 
-    func row(_ row: CSVRow, write: Bool, problems: inout Problems) -> Entity.Outcome? {
-        let before = problems.items.count
+    func row(_ row: CSVRow, problems: inout Problems) -> Entity.Outcome? {
+        let before = problems.count
         let values = (0..<5).map { row.value($0, problems: &problems) }
-        guard problems.items.count == before, let code = values[0]?.string, let date = values[1]?.string,
-              let kind = values[2]?.string,
-              let stakeholder = stakeholders.id(db, code, place: row.place(0), problems: &problems)
-        else { return nil }
+        guard problems.count == before, let code = values[0]?.string, let date = values[1]?.string,
+              let kind = values[2]?.string else { return nil }
+        let found = stakeholders.id(db, code, place: row.place(0), problems: &problems)
         var school: Int64?
         if let schoolCode = values[3]?.string {
             guard let id = schools.id(db, schoolCode, place: row.place(3), problems: &problems) else { return nil }
             school = id
         }
+        guard let stakeholder = found else { return nil }
         let note = values[4]?.string
         let key = "\(stakeholder)\u{1}\(date)\u{1}\(kind)\u{1}\(school ?? 0)"
         if let first = seen[key] {
@@ -143,7 +150,6 @@ final class EngagementImporter: RowImporter {
             return nil
         }
         seen[key] = row.line
-        guard write else { return nil }
         do throws(IHubError) {
             let s = try db.statement("""
                 SELECT id, note FROM engagements WHERE stakeholder_id = ? AND date = ? AND kind = ? AND school_id IS ? ORDER BY id LIMIT 1

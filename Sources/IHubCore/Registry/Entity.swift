@@ -104,9 +104,7 @@ struct Entity: Sendable {
         }
         if inHub, let hub = record["hub"]?.string {
             let current = try db.scalarText("SELECT h.code FROM \(table) t JOIN hubs h ON h.id = t.hub_id WHERE t.id = ?", [.int(existing)])
-            if current != hub {
-                throw IHubError(.constraint, "\(path()).hub: \(name) '\(code)' belongs to hub '\(current ?? "?")', not '\(hub)'")
-            }
+            if current != hub { throw try usedCode(db, code, at: path(), status: .constraint) }
         }
         let before = try get(db, id: existing)
         try update(db, existing, record, at: path(), codes: &codes)
@@ -132,7 +130,7 @@ struct Entity: Sendable {
         do throws(IHubError) {
             try db.statement("INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(marks))").run(values)
         } catch where error.status == .conflict {
-            throw IHubError(.conflict, "\(path()).code: a \(name) with code '\(record["code"]!.string!)' already exists")
+            throw try usedCode(db, record["code"]!.string!, at: path(), status: .conflict)
         } catch {
             throw explained(error, at: path())
         }
@@ -180,6 +178,41 @@ struct Entity: Sendable {
             guard let check = column.check, let value = record[column.field.name], !value.isNull else { continue }
             if let reason = check(value) { throw IHubError.invalid("\(path()).\(column.field.name): \(reason)") }
         }
+    }
+
+    /// A code already taken, said with whose it is: codes are unique in a
+    /// database, across hubs.
+    private func usedCode(_ db: Database, _ code: String, at path: String, status: Status) throws(IHubError) -> IHubError {
+        let s = try db.statement(inHub
+            ? "SELECT t.name, h.code FROM \(table) t JOIN hubs h ON h.id = t.hub_id WHERE t.code = ?"
+            : "SELECT t.name, NULL FROM \(table) t WHERE t.code = ?")
+        try s.bind([.text(code)])
+        guard try s.step() else { return IHubError(status, "\(path).code: a \(name) with code '\(code)' already exists") }
+        let owner = s.text(1).map { " of hub '\($0)'" } ?? ""
+        let holder = s.text(0).map { " '\($0)'" } ?? ""
+        return IHubError(status, "\(path).code: code '\(code)' is already used by \(name)\(holder)\(owner); codes are unique in a database")
+    }
+
+    /// The row id of `code`, nil when there is none.
+    func existingID(_ db: Database, code: String) throws(IHubError) -> Int64? {
+        try db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code)])
+    }
+
+    /// Whether `table` (a coded table) holds `code`.
+    static func codeExists(_ db: Database, table: String, code: String) throws(IHubError) -> Bool {
+        try db.scalarInt("SELECT 1 FROM \(table) WHERE code = ?", [.text(code)]) != nil
+    }
+
+    /// The codes of `table` that are digits with leading zeros, by the code
+    /// without its zeros ("42" → "0042").
+    static func codesWithLeadingZeros(_ db: Database, table: String) throws(IHubError) -> [String: String] {
+        let s = try db.statement("SELECT code FROM \(table) WHERE code GLOB '0*' AND code NOT GLOB '*[^0-9]*'")
+        try s.bind([])
+        var map: [String: String] = [:]
+        while try s.step() {
+            if let code = s.text(0) { map[String(code.drop { $0 == "0" })] = code }
+        }
+        return map
     }
 
     static func hubID(_ db: Database, code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {

@@ -113,8 +113,9 @@ private func hostCall(_ ctx: UnsafeMutableRawPointer?, _ method: UnsafePointer<C
         if method.writes && !context.writes {
             throw IHubError(.misuse, "methodology scripts may not write (use the admin context)")
         }
-        if method.files, (try? JSONParser.parse(bytes))?["path"].map({ !$0.isNull }) == true {
-            throw IHubError(.misuse, "params.path: Lua scripts may not read or write files (give text, or leave path out to get the text back)")
+        if method.files, let p = try? JSONParser.parse(bytes),
+           let key = ["path", "problems_out"].first(where: { p[$0].map { !$0.isNull } == true }) {
+            throw IHubError(.misuse, "params.\(key): Lua scripts may not read or write files (give text, or leave path out to get the text back)")
         }
         let text = try context.engine.call(name, paramsText: bytes)
         result.pointee = strdup(text)
