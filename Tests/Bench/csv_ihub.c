@@ -1,13 +1,13 @@
 /*
 ** csv_ihub — rows "CSV import", ihub side.
 **
-**   csv_ihub DB people|answers CSV SCHOOLS
+**   csv_ihub DB people|answers|wide CSV SCHOOLS
 **
 ** Creates the hub, its SCHOOLS schools (and for answers the round) in a
 ** fresh database, then loads CSV through ONE ihub_call("import.csv") with
 ** the file's path: reading, checking and storing, all inside ihub. Only
 ** that call is timed. Prints "seconds <s>" and "rows <n>" (what ihub says it
-** stored: people inserted, or answers).
+** stored: people inserted, or answers; wide files are responses_wide).
 */
 #include "csv.h"
 
@@ -23,10 +23,11 @@ static long number_after(const char *json, const char *key) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 5) die("usage: csv_ihub DB people|answers CSV SCHOOLS");
+    if (argc != 5) die("usage: csv_ihub DB people|answers|wide CSV SCHOOLS");
     const char *path = argv[1], *kind = argv[2], *csv = argv[3];
     int schools = (int)arg_long(argv[4], "SCHOOLS");
-    int answers = strcmp(kind, "answers") == 0;
+    int wide = strcmp(kind, "wide") == 0;
+    int answers = wide || strcmp(kind, "answers") == 0;
     if (!answers && strcmp(kind, "people") != 0) die("unknown kind '%s'", kind);
 
     ihub *h = NULL;
@@ -48,7 +49,7 @@ int main(int argc, char **argv) {
     }
 
     b.len = 0;
-    buf_add(&b, "{\"kind\":\"%s\",\"path\":\"%s\"}", answers ? "responses" : "people", csv);
+    buf_add(&b, "{\"kind\":\"%s\",\"path\":\"%s\"}", wide ? "responses_wide" : answers ? "responses" : "people", csv);
     double t0 = now();
     char *out = call(h, "import.csv", b.p);
     double t1 = now();

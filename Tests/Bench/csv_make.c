@@ -3,11 +3,13 @@
 **
 **   csv_make people N SCHOOLS FILE     N people over SCHOOLS schools
 **   csv_make answers N SCHOOLS FILE    N answers (rows) over SCHOOLS schools
+**   csv_make wide N SCHOOLS FILE       N respondents (rows), one column per item:
+**                                      the same answers as `answers` of N x 34 rows
 */
 #include "csv.h"
 
 int main(int argc, char **argv) {
-    if (argc != 5) die("usage: csv_make people|answers N SCHOOLS FILE");
+    if (argc != 5) die("usage: csv_make people|answers|wide N SCHOOLS FILE");
     long n = arg_long(argv[2], "N");
     int schools = (int)arg_long(argv[3], "SCHOOLS");
     FILE *f = fopen(argv[4], "wb");
@@ -27,6 +29,17 @@ int main(int argc, char **argv) {
             school_code((int)(r % schools), school);
             fprintf(f, "%s,%s,R%07ld,%s,,teachers,%s,%s\n", ROUND_CODE, INSTRUMENT, r + 1, school,
                     selfie_items[item_of(k)], answer_of(r, item_of(k)));
+        }
+    } else if (strcmp(argv[1], "wide") == 0) {
+        fputs("round,instrument,respondent,school,group", f);
+        for (int i = 0; i < (int)COUNT(selfie_items); i++) fprintf(f, ",%s", selfie_items[i]);
+        fputc('\n', f);
+        for (long r = 0; r < n; r++) {
+            char school[16];
+            school_code((int)(r % schools), school);
+            fprintf(f, "%s,%s,R%07ld,%s,teachers", ROUND_CODE, INSTRUMENT, r + 1, school);
+            for (int i = 0; i < (int)COUNT(selfie_items); i++) fprintf(f, ",%s", answer_of(r, i));
+            fputc('\n', f);
         }
     } else {
         die("unknown kind '%s'", argv[1]);

@@ -1,14 +1,14 @@
 """csv_python.py — rows "CSV import", the peer: Python's csv module and
 sqlite3 loading the same CSV file into the same schema.
 
-    python3 csv_python.py DB SCHEMA_FROM people|answers CSV SCHOOLS
+    python3 csv_python.py DB SCHEMA_FROM people|answers|wide CSV SCHOOLS
 
 Like csv_sqlite: the fresh file DB gets the schema of the ihub database
 SCHEMA_FROM, ihub's pragmas, the same hub, schools (and round and instrument
 row), untimed. Timed: reading CSV with csv.reader and storing its rows in
 one transaction with executemany, the idiomatic bulk path (a pass per table,
 ids of the new parent rows read back with one SELECT). Prints "seconds <s>"
-and "rows <n>".
+and "rows <n>" (answers for wide files: one row per respondent, a column per item).
 """
 
 import csv
@@ -72,9 +72,29 @@ def load_answers(con, f):
     return len(rows)
 
 
+def answer_row(response, item, text):
+    return (response, item, None, text) if text in ("na", "pnts") else (response, item, float(text), "score")
+
+
+def load_wide(con, f):
+    rows = csv.reader(f)
+    header = next(rows)
+    items = header[5:]
+    rows = list(rows)
+    rnd = con.execute("SELECT id FROM rounds WHERE code = ?", (ROUND,)).fetchone()[0]
+    instrument = con.execute("SELECT id FROM instruments WHERE code = ?", (INSTRUMENT,)).fetchone()[0]
+    schools = dict(con.execute("SELECT code, id FROM schools"))
+    con.executemany("INSERT INTO responses(round_id, instrument_id, school_id, respondent, grp) VALUES (?, ?, ?, ?, ?)",
+                    ((rnd, instrument, schools[r[3]], r[2], r[4]) for r in rows))
+    ids = dict(con.execute("SELECT respondent, id FROM responses WHERE round_id = ? AND instrument_id = ?", (rnd, instrument)))
+    con.executemany("INSERT INTO answers(response_id, item, score, status) VALUES (?, ?, ?, ?)",
+                    (answer_row(ids[r[2]], item, text) for r in rows for item, text in zip(items, r[5:]) if text))
+    return len(rows) * len(items)
+
+
 def main():
     path, schema_from, kind, csv_path, schools = sys.argv[1:6]
-    answers = kind == "answers"
+    answers = kind in ("answers", "wide")
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA foreign_keys = ON")
     con.execute("PRAGMA journal_mode = WAL")
@@ -83,7 +103,7 @@ def main():
     t0 = time.perf_counter()
     with open(csv_path, newline="", encoding="utf-8") as f:
         con.execute("BEGIN IMMEDIATE")
-        n = load_answers(con, f) if answers else load_people(con, f)
+        n = load_wide(con, f) if kind == "wide" else load_answers(con, f) if answers else load_people(con, f)
         con.execute("COMMIT")
     t1 = time.perf_counter()
     con.close()

@@ -34,7 +34,7 @@ import Testing
         _ = try e.call("hub.add", ["code": "FI-TRE", "name": "Tampere", "country": "FI"])
         let moved: JSON = ["hub": "FI-TRE", "code": "S9", "name": "Keila Kool"]
         #expect(failure { try Registry.school.upsert(e.db, moved, at: "line 3", codes: &codes) }?.message
-                == "line 3.hub: school 'S9' belongs to hub 'EE-ACC', not 'FI-TRE'")
+                == "line 3.code: code 'S9' is already used by school 'Keila Kool' of hub 'EE-ACC'; codes are unique in a database")
     }
 
     @Test func hubTargetsAndSuppressionThreshold() throws {

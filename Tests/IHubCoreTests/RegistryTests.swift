@@ -43,7 +43,7 @@ import Testing
         let dup: JSON = ["schools": [["hub": "EE-ACC", "code": "S3", "name": "x"], ["hub": "EE-ACC", "code": "S1", "name": "y"]]]
         let conflict = failure { try e.call("school.add_many", dup) }
         #expect(conflict?.status == .conflict)
-        #expect(conflict?.message == "params.schools[1].code: a school with code 'S1' already exists")
+        #expect(conflict?.message == "params.schools[1].code: code 'S1' is already used by school 'Tartu School' of hub 'EE-ACC'; codes are unique in a database")
         #expect(try e.call("school.list").array?.count == 2)
     }
 

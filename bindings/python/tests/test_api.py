@@ -49,7 +49,7 @@ def test_errors_are_exceptions_with_the_message(h):
         h.call("school.add_many", {"schools": [{"hub": "EE-ACC", "code": "A", "name": "a"},
                                                {"hub": "EE-ACC", "code": 2, "name": "b"}]})
     assert h.call("school.list") == []
-    with pytest.raises(ihub.ConflictError, match="already exists"):
+    with pytest.raises(ihub.ConflictError, match="code .EE-ACC. is already used by hub"):
         h.call("hub.add", {"code": "EE-ACC", "name": "Again", "country": "EE"})
     assert isinstance(ihub.NotFoundError("x"), LookupError)
 
