@@ -278,7 +278,7 @@ import Glibc
         let header = "round,instrument,respondent,school,person,group,item,answer\n"
         let cases: [(String, String)] = [
             ("R1,selfie,T1,S1,,teachers,A1,7", "line 2, column 8 (answer): 7 is outside the scale 1..5"),
-            ("R1,selfie,T1,S1,,teachers,Z9,3", "line 2, column 8 (answer): unknown item 'Z9'"),
+            ("R1,selfie,T1,S1,,teachers,Z9,3", "line 2, column 7 (item): unknown item 'Z9'"),
             ("R1,selfie,T1,S1,,teachers,A1,often", "line 2, column 8 (answer): expected a score 1..5, \"na\" or \"pnts\", got \"often\""),
             ("R9,selfie,T1,S1,,teachers,A1,3", "line 2, column 1 (round): no round with code 'R9'"),
             ("R1,nope,T1,S1,,teachers,A1,3", "line 2, column 2 (instrument): no instrument with code 'nope'"),

@@ -147,13 +147,8 @@ final class ResponseStore {
     /// Stores one answer of a respondent. `at` names the answer's place,
     /// e.g. "params.responses[3].answers.B2".
     func answer(_ handle: Handle, item: String, _ value: Answer, at place: @autoclosure () -> String) throws(IHubError) {
-        guard let ref = instrument.itemIndex[item] else {
-            throw IHubError.invalid("\(place()): unknown item '\(item)' (\(instrument.code) has \(instrument.itemList))")
-        }
+        try check(item: item, of: handle, at: place())
         let r = respondents[handle]
-        guard instrument.areas[ref.area].items[ref.item].groups & r.group.bit != 0 else {
-            throw IHubError.invalid("\(place()): item \(item) of \(instrument.code) is not asked of \(r.group.rawValue)")
-        }
         let raw = insertAnswer.raw
         sqlite3_reset(raw)
         sqlite3_bind_int64(raw, 1, r.responseID)
@@ -182,6 +177,18 @@ final class ResponseStore {
         }
         sqlite3_reset(raw)
         answers += 1
+    }
+
+    /// Refuses an item the instrument lacks or does not ask of the
+    /// respondent's group (a CSV import names the item's column with it).
+    func check(item: String, of handle: Handle, at place: @autoclosure () -> String) throws(IHubError) {
+        guard let ref = instrument.itemIndex[item] else {
+            throw IHubError.invalid("\(place()): unknown item '\(item)' (\(instrument.code) has \(instrument.itemList))")
+        }
+        let group = respondents[handle].group
+        guard instrument.areas[ref.area].items[ref.item].groups & group.bit != 0 else {
+            throw IHubError.invalid("\(place()): item \(item) of \(instrument.code) is not asked of \(group.rawValue)")
+        }
     }
 
     /// An answer given as text, as in a CSV cell: a whole number of the

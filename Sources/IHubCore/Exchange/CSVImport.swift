@@ -246,6 +246,13 @@ struct CSVRow {
         return record.bytes(p).isEmpty
     }
 
+    /// Whether the cell of column `f` is exactly `-`, the clear marker.
+    func isClear(_ f: Int) -> Bool {
+        guard let p = columns.position[f] else { return false }
+        let bytes = record.bytes(p)
+        return bytes.count == 1 && bytes[0] == UInt8(ascii: "-")
+    }
+
     /// "line 4, column 3 (size)" for column `f`.
     func place(_ f: Int) -> String {
         guard let p = columns.position[f] else { return CSVFailure.place(line: line, column: nil, field: columns.fields[f].name) }

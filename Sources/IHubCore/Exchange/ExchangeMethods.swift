@@ -18,7 +18,8 @@ enum ExchangeMethods {
                 .optional("path", .string, "the file to read (not from hub scripts)"),
                 .optional("text", .string, "the CSV text itself, instead of a path"),
                 .optional("dry_run", .boolean, "check and count what would change, change nothing (default false); "
-                          + "the result then says `valid` and lists every problem as `problems` (line, column, field, status, message)"),
+                          + "the result then says `valid` and lists every problem as `problems` (line, column, field, status, message; "
+                          + "the first \(Problems.kept) are kept, `problem_count` counts all)"),
                 .optional("delimiter", .oneOf([",", ";", "\t"]), "the separator (default: found from the header line)"),
                 .optional("date_format", .oneOf(Cells.DateFormat.names), "how the file writes dates (default YYYY-MM-DD; never guessed)"),
                 .optional("ignore_unknown_columns", .boolean, "leave columns the kind does not know out, instead of refusing the file"),

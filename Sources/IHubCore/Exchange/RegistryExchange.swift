@@ -44,9 +44,6 @@ final class EntityImporter: RowImporter {
     /// Codes seen in this file, with their line: a code twice is a mistake.
     private var seen: [String: Int] = [:]
 
-    /// The cell that empties a field on update.
-    static let clear = "-"
-
     init(_ db: Database, _ entity: Entity, _ file: CSVColumns) {
         self.db = db
         self.entity = entity
@@ -64,7 +61,13 @@ final class EntityImporter: RowImporter {
         members.reserveCapacity(fields.count)
         var missing: [Int] = []
         for f in fields.indices {
-            if row.text(f) == EntityImporter.clear, f != codeColumn {
+            if f != codeColumn && row.isClear(f) {
+                if f == hubColumn {
+                    problems.add(.invalid, "\(row.place(f)): a record's hub cannot be emptied (a blank cell keeps it)")
+                    continue
+                }
+                // A new record cannot start without it: told as missing.
+                if fields[f].required { missing.append(f) }
                 members.append(JSON.Member(fields[f].name, fields[f].shape.isArray ? .array([]) : .null))
                 continue
             }

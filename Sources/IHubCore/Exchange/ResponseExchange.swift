@@ -108,10 +108,16 @@ final class ResponseImporter: RowImporter {
                 let handle = try store.respondent(row.text(2)!, school: row.text(3)!, person: row.text(4), group: row.text(5)!,
                                                   at: { row.place(named: $0) ?? "line \(row.line)" })
                 let item = row.text(6)!, text = row.text(7)!
-                if let score = ResponseImporter.levelScore(text, store.instrument) {
-                    try store.answer(handle, item: item, .score(score), at: row.place(7))
-                } else {
-                    try store.answer(handle, item: item, text: text, at: row.place(7))
+                do throws(IHubError) {
+                    if let score = ResponseImporter.levelScore(text, store.instrument) {
+                        try store.answer(handle, item: item, .score(score), at: row.place(7))
+                    } else {
+                        try store.answer(handle, item: item, text: text, at: row.place(7))
+                    }
+                } catch {
+                    // An unknown item is a problem of the item column, not the answer's.
+                    try store.check(item: item, of: handle, at: row.place(6))
+                    throw error
                 }
             }
             return .inserted

@@ -189,6 +189,10 @@ def test_a_clear_marker_empties_lists_and_refuses_required_fields(h):
     assert person["languages"] == [] and person["memberships"] == [] and person["roles"] == ["teacher"]
     problems, _ = refused(h, "people", "code,name\nP1,-\n")
     assert places(problems) == [(2, 2, "name")] and "must keep its name" in problems[0]["message"]
+    # Neither the hub of a record nor the required fields of a new one can be "-".
+    problems, _ = refused(h, "people", "hub,code,name\n-,P1,Tõnu\nEE-HUB,P9,-\n-,P8,-\n")
+    assert places(problems) == [(2, 1, "hub"), (3, 3, "name"), (4, 1, "hub")]
+    assert problems[0]["message"] == "a record's hub cannot be emptied (a blank cell keeps it)"
 
 
 def test_a_new_record_in_a_partial_file_is_told_what_it_lacks(h):
@@ -271,6 +275,19 @@ def test_a_bad_wide_file_reports_every_problem_and_stores_nothing(h):
                                 (4, 2, "respondent"), (5, 5, items[0])]
     assert problems[0]["message"].startswith("unknown item 'A9' (did you mean 'A1'?")
     assert message.startswith("text: 6 problems: line 1, column 8 (A9): unknown item 'A9'")
+
+
+def test_a_bad_long_file_names_the_item_column_and_every_unknown_round(h):
+    text = ("round,instrument,respondent,school,person,group,item,answer\r\n"
+            "R1,selfie,T1,0042,,teachers,A1,3\r\n"
+            "R1,selfie,T1,0042,,teachers,Z9,3\r\n"       # unknown item: the item column
+            "R9,selfie,T2,0042,,teachers,A1,3\r\n"       # unknown round
+            "R9,selfie,T2,0042,,teachers,A2,3\r\n"       # and again
+            "R1,selfie,T3,42,,teachers,A1,3\r\n")        # a school code that lost its zeros
+    problems, _ = refused(h, "responses", text, error=ihub.Error)
+    assert places(problems) == [(3, 7, "item"), (4, 1, "round"), (5, 1, "round"), (6, 4, "school")]
+    assert problems[0]["message"].startswith("unknown item 'Z9'")
+    assert "'0042' exists" in problems[3]["message"]
 
 
 def test_a_wide_file_needs_its_instrument(h):
