@@ -77,8 +77,11 @@ enum CSVImport {
                 if record.count != names.count {
                     // Name the first column that is missing, or the first extra one.
                     let column = min(record.count, names.count) + 1
+                    // More fields in a `,` file: most often a decimal comma or a name with a comma, unquoted.
+                    let hint = record.count > names.count && reader.delimiter == UInt8(ascii: ",")
+                        ? " (a decimal comma or a comma in a name? quote that cell: \"3,5\")" : ""
                     problems.add(.invalid, line: record.line, column: column, field: column <= names.count ? names[column - 1] : nil,
-                                 "\(record.count) fields where the header has \(names.count)")
+                                 "\(record.count) fields where the header has \(names.count)\(hint)")
                 } else if let outcome = importer!.row(row, problems: &problems) {
                     switch outcome {
                     case .inserted: outcomes[0] += 1

@@ -148,6 +148,12 @@ def test_a_decimal_comma_reads_the_same_whatever_the_separator(h, text):
     assert h.call("school.get", {"code": "S9"})["latitude"] == 58.38
 
 
+def test_an_unquoted_decimal_comma_in_a_comma_file_says_to_quote_it(h):
+    problems, _ = refused(h, "schools", "hub,code,name,latitude\nEE-HUB,S9,Tartu Kool,58,38\n")
+    assert places(problems) == [(2, 5, None)]
+    assert problems[0]["message"] == '5 fields where the header has 4 (a decimal comma or a comma in a name? quote that cell: "3,5")'
+
+
 def test_day_first_dates_are_read_only_when_asked(h):
     text = "hub;code;name;start;end\nLT-HUB;LT-R1;Žiemos ratas;03.02.2026;30.06.2026\n"
     problems, _ = refused(h, "rounds", text)
