@@ -63,7 +63,7 @@ extern "C" {
 #define IHUB_LIMIT_TEXT_BYTES      65536      /* a one-line text field: name, code */
 #define IHUB_LIMIT_LONG_TEXT_BYTES 1048576    /* multi-line: note, script source */
 #define IHUB_LIMIT_DOCUMENT_BYTES  268435456  /* one JSON document (params_json) */
-#define IHUB_LIMIT_JSON_DEPTH      64         /* nesting of arrays and objects */
+#define IHUB_LIMIT_JSON_DEPTH      100        /* nesting of arrays and objects */
 #define IHUB_LIMIT_PATH_BYTES      4096       /* a database or file path */
 #define IHUB_LIMIT_QUOTE_CHARS     80         /* of an input a message quotes */
 #define IHUB_LIMIT_MESSAGE_BYTES   16384      /* of a message, at most */

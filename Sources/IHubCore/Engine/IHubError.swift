@@ -65,8 +65,10 @@ package enum Limits {
     static let longText = 1 << 20
     /// UTF-8 bytes of one JSON document (the parameters of one call).
     package static let document = 256 << 20
-    /// Nesting levels of arrays and objects in a JSON document.
-    static let depth = 64
+    /// Nesting levels of arrays and objects in a JSON document: the same
+    /// bound as the Lua → JSON encoder's (IHubLua/json.c MAX_DEPTH), so
+    /// what a script may return, a caller may send.
+    static let depth = 100
     /// Characters of user input an error message quotes.
     static let quote = 80
     /// UTF-8 bytes of a database or file path.

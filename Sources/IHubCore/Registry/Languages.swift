@@ -58,7 +58,8 @@ enum Languages {
     static func normalized(list: JSON) -> JSON {
         var seen: [String] = []
         for item in list.array ?? [] {
-            guard let s = item.string, let tag = normalized(s) ?? Optional(s) else { continue }
+            guard let s = item.string else { continue }
+            let tag = normalized(s) ?? s  // validated before: only a tag ihub takes reaches here
             if !seen.contains(tag) { seen.append(tag) }
         }
         return .array(seen.map(JSON.string))

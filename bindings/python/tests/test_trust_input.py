@@ -116,8 +116,8 @@ def test_deep_and_oversized_json_are_refused(h):
     depth = h.call("api.limits")["json_depth"]
     with pytest.raises(ihub.InvalidError, match=r"^params\.x: unknown field"):  # parsed: within the depth
         h.call("school.list", '{"x":' + "[" * (depth - 1) + "]" * (depth - 1) + "}")
-    with pytest.raises(ihub.InvalidError, match=r"^params: JSON at line 1 column \d+: nested more than 64 levels deep"):
-        h.call("school.list", '{"hub":' + "[" * 100 + "]" * 100 + "}")
+    with pytest.raises(ihub.InvalidError, match=rf"^params: JSON at line 1 column {depth + 7}: nested more than {depth} levels deep"):
+        h.call("school.list", '{"hub":' + "[" * depth + "]" * depth + "}")
     size = h.call("api.limits")["document_bytes"]
     with pytest.raises(ihub.LimitError, match=rf"^params: the JSON document is {size + 1} bytes, over the limit of {size} bytes$"):
         h.call("school.list", b"{" + b" " * (size - 1) + b"}")
@@ -257,5 +257,7 @@ def test_a_school_without_languages_inherits_its_hubs(h):
     h.call("hub.update", {"code": "EE-ACC", "languages": ["ET", "EN"]})
     assert h.call("school.get", {"code": "NONE"})["effective_languages"] == ["et", "en"]
     # An export keeps what the school itself says: no languages.
-    csv = h.call("export.csv", {"kind": "schools"})["csv"]
-    assert csv.splitlines()[2].endswith(",") or ",None," in csv
+    rows = h.call("export.csv", {"kind": "schools"})["csv"].splitlines()
+    header = rows[0].split(",")
+    none = dict(zip(header, rows[2].split(",")))
+    assert none["code"] == "NONE" and none["languages"] == "" and "effective_languages" not in header
