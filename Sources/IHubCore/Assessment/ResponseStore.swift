@@ -90,6 +90,8 @@ final class ResponseStore {
             return known
         }
         guard !code.isEmpty else { throw IHubError.invalid("\(place("respondent")): must not be empty") }
+        // The one free text a response stores; CSV rows reach here unchecked.
+        if let problem = Shape.textProblem(code, multiline: false, maxBytes: Limits.text) { throw problem.error(place("respondent")) }
         guard let g = RespondentGroup(rawValue: group) else {
             throw IHubError.invalid("\(place("group")): expected one of \(RespondentGroup.names.joined(separator: ", ")), got \(IHubError.quoted(group, "\""))")
         }

@@ -261,3 +261,15 @@ def test_a_school_without_languages_inherits_its_hubs(h):
     header = rows[0].split(",")
     none = dict(zip(header, rows[2].split(",")))
     assert none["code"] == "NONE" and none["languages"] == "" and "effective_languages" not in header
+
+
+def test_respondent_codes_refuse_control_characters_from_json_and_csv(h):
+    h.call("school.add", {"hub": "EE-ACC", "code": "S1", "name": "Kool"})
+    h.call("round.add", {"hub": "EE-ACC", "code": "R1", "name": "Round 1", "start": "2025-09-01"})
+    with pytest.raises(ihub.InvalidError, match=r"^params\.responses\[0\]\.respondent: contains the control character U\+001B"):
+        h.call("assessment.submit", {"round": "R1", "instrument": "selfie", "responses": [
+            {"respondent": "T\x1b[8m", "school": "S1", "group": "teachers", "answers": {"A1": 4}}]})
+    text = "round,instrument,respondent,school,person,group,item,answer\nR1,selfie,T\x1b[8m1,S1,,teachers,A1,4\n"
+    with pytest.raises(ihub.InvalidError, match=r"line 2, column 3 \(respondent\): contains the control character U\+001B"):
+        h.call("import.csv", {"kind": "responses", "text": text})
+    assert h.call("assessment.scores", {"round": "R1", "instrument": "selfie"})["responses"] == []
