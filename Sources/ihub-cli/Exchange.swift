@@ -37,6 +37,9 @@ struct Import: ParsableCommand {
     @Option(name: .long, help: "Write every problem of a rejected file to this CSV file (line, column, field, message).")
     var problems: String?
 
+    @Flag(name: .long, help: "Replace the --problems file if it exists.")
+    var force = false
+
     @Option(name: .long, help: "responses_wide: the instrument of every row, when the file has no instrument column.")
     var instrument: String?
 
@@ -47,13 +50,13 @@ struct Import: ParsableCommand {
 
     func run() throws {
         do throws(IHubError) {
-            let engine = try database.open(db)
+            let engine = try database.open(db, creates: true)
             var params: [JSON.Member] = [.init("kind", .string(kind)), .init("path", .string(file)),
                                          .init("dry_run", .bool(dryRun))]
             if let delimiter { params.append(.init("delimiter", .string(delimiter == "tab" ? "\t" : delimiter))) }
             if let dateFormat { params.append(.init("date_format", .string(dateFormat))) }
             if ignoreColumns { params.append(.init("ignore_unknown_columns", .bool(true))) }
-            if let problems { params.append(.init("problems_out", .string(problems))) }
+            if let problems { params += [.init("problems_out", .string(problems)), .init("overwrite", .bool(force))] }
             if let instrument { params.append(.init("instrument", .string(instrument))) }
             let report = try engine.call("import.csv", .object(params))
             if report["valid"] == false {
@@ -118,6 +121,9 @@ struct Export: ParsableCommand {
     @Option(name: .long, help: "The CSV separator, `,`, `;` or `tab` (default `,`; `;` with --excel).")
     var delimiter: String?
 
+    @Flag(name: .long, help: "Replace the --out file if it exists.")
+    var force = false
+
     @Option(name: .long, help: "The database file.")
     var db: String
 
@@ -133,7 +139,7 @@ struct Export: ParsableCommand {
             var params: [JSON.Member] = []
             if let kind { params.append(.init("kind", .string(kind))) }
             if let hub { params.append(.init("hub", .string(hub))) }
-            if let out { params.append(.init("path", .string(out))) }
+            if let out { params += [.init("path", .string(out)), .init("overwrite", .bool(force))] }
             if excel { params.append(.init("excel", .bool(true))) }
             if let delimiter { params.append(.init("delimiter", .string(delimiter == "tab" ? "\t" : delimiter))) }
             let result = try engine.call(json ? "export.json" : "export.csv", .object(params))

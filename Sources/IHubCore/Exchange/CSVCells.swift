@@ -26,8 +26,12 @@ enum Cells {
     /// quoted cell, so "3,5" reads the same in every file.
     static func parse(_ text: String, _ shape: Shape, _ options: Options = Options()) -> Result<JSON, Reason> {
         switch shape {
-        case .string, .any:
+        case .string, .text, .any:
+            if let reason = shape.cellProblem(text) { return .failure(Reason(reason)) }
             return .success(.string(text))
+        case .language:
+            guard let tag = Languages.normalized(text) else { return .failure(Reason(Languages.problem(text))) }
+            return .success(.string(tag))
         case .integer:
             guard let i = Int64(text) else { return .failure(Reason("expected a whole number, got \"\(text)\"")) }
             return .success(.int(i))

@@ -12,6 +12,8 @@ enum CSVImport {
         var ignoreUnknownColumns = false
         /// Where to write every problem of a rejected file, as CSV.
         var problemsOut: String?
+        /// problems_out may replace an existing file.
+        var overwrite = false
         /// The instrument of a wide file without an instrument column.
         var instrument: String?
     }
@@ -35,7 +37,7 @@ enum CSVImport {
         } catch where error == CSVImport.rolledBack {
             // The report stands; the writes are gone.
         }
-        if let path = options.problemsOut { try problems.write(to: path) }
+        if let path = options.problemsOut { try problems.write(to: path, overwrite: options.overwrite) }
         if options.dryRun {
             return .object(result + [.init("valid", .bool(problems.isEmpty)),
                                      .init("problem_count", .int(Int64(problems.count))),
@@ -178,8 +180,8 @@ struct Problems {
     }
 
     /// Writes the problems as CSV: line, column, field, message.
-    func write(to path: String) throws(IHubError) {
-        let output = try Output(path: path, at: "params.problems_out")
+    func write(to path: String, overwrite: Bool) throws(IHubError) {
+        let output = try Output(path: path, overwrite: overwrite, at: "params.problems_out")
         var writer = CSVWriter(output)
         try writer.record(["line", "column", "field", "message"])
         for p in list { try writer.record([String(p.line), p.column.map(String.init) ?? "", p.field ?? "", p.reason]) }

@@ -16,7 +16,7 @@ enum ExchangeMethods {
             """, writes: true, files: true, params: [
                 kindField,
                 .optional("path", .string, "the file to read (not from hub scripts)"),
-                .optional("text", .string, "the CSV text itself, instead of a path"),
+                .optional("text", .document, "the CSV text itself, instead of a path"),
                 .optional("dry_run", .boolean, "check and count what would change, change nothing (default false); "
                           + "the result then says `valid` and lists every problem as `problems` (line, column, field, status, message; "
                           + "the first \(Problems.kept) are kept, `problem_count` counts all)"),
@@ -25,6 +25,7 @@ enum ExchangeMethods {
                 .optional("ignore_unknown_columns", .boolean, "leave columns the kind does not know out, instead of refusing the file"),
                 .optional("problems_out", .string, "write every problem of the file here as CSV: line, column, field, message (not from hub scripts)"),
                 .optional("instrument", .string, "responses_wide: the instrument of every row, when the file has no instrument column"),
+                .optional("overwrite", .boolean, "replace the file at `problems_out` if it exists (default false: refused with IHUB_CONFLICT)"),
             ]) { engine, p throws(IHubError) in
             let kind = try ExchangeKind.named(p["kind"]!.string!, at: "params.kind")
             let source: CSVSource
@@ -39,6 +40,7 @@ enum ExchangeMethods {
             options.cells.dateFormat = p["date_format"]?.string.flatMap(Cells.DateFormat.init(rawValue:)) ?? .iso
             options.ignoreUnknownColumns = p["ignore_unknown_columns"]?.bool ?? false
             options.problemsOut = p["problems_out"]?.string
+            options.overwrite = p["overwrite"]?.bool == true
             options.instrument = p["instrument"]?.string
             return try CSVImport.run(engine.db, kind: kind, source: source, options: options)
         },
@@ -54,6 +56,7 @@ enum ExchangeMethods {
                 .optional("bom", .boolean, "start with a UTF-8 byte order mark (default false)"),
                 .optional("delimiter", .oneOf([",", ";", "\t"]), "the separator (default `,`)"),
                 .optional("decimal_comma", .boolean, "write decimal numbers with a comma: 3,5 (default false)"),
+                Output.overwriteField,
             ]) { engine, p throws(IHubError) in
             let kind = try ExchangeKind.named(p["kind"]!.string!, at: "params.kind")
             let hub = p["hub"]?.string
@@ -65,7 +68,7 @@ enum ExchangeMethods {
             if style.decimalComma && style.delimiter == UInt8(ascii: ",") {
                 throw IHubError.invalid("params.decimal_comma: decimal commas need another delimiter than `,` (give delimiter \";\")")
             }
-            let output = try Output(path: path)
+            let output = try Output(path: path, overwrite: p["overwrite"]?.bool == true)
             var writer = CSVWriter(output, style: style)
             try engine.db.snapshot { () throws(IHubError) in
                 _ = try engine.db.hubFilter(hub, at: "params.hub")
@@ -87,9 +90,10 @@ enum ExchangeMethods {
             """, files: true, params: [
                 .optional("hub", .string, "only this hub's data (hub code; shared instruments included)"),
                 .optional("path", .string, "write the document here instead of returning it (not from hub scripts)"),
+                Output.overwriteField,
             ]) { engine, p throws(IHubError) in
             let path = p["path"]?.string
-            let output = try path.map { path throws(IHubError) in try Output(path: path) }
+            let output = try path.map { path throws(IHubError) in try Output(path: path, overwrite: p["overwrite"]?.bool == true) }
             var result: (document: JSON?, counts: JSON) = (nil, .null)
             try engine.db.snapshot { () throws(IHubError) in
                 result = try JSONExport.run(engine.db, hub: p["hub"]?.string, output: output)

@@ -45,7 +45,15 @@ struct Entity: Sendable {
     let columns: [Column]
     var extensionFields: Extension? = nil
     /// Extra read-only values of get/list (e.g. a hub's number of schools).
-    var computed: [(name: String, sql: String)] = []
+    var computed: [Computed] = []
+
+    /// A read-only value computed from the row (`t`) and its hub (`h`).
+    struct Computed: Sendable {
+        let name: String
+        let sql: String
+        /// Whether the SQL yields a JSON array stored as text.
+        var list = false
+    }
     /// Filters of `list` besides `hub`: parameter → SQL condition on `t`.
     var filters: [(field: Field, sql: String)] = []
 
@@ -83,7 +91,7 @@ struct Entity: Sendable {
             if let school = schools[code] { return school }
             let s = try db.statement("SELECT id, hub_id FROM schools WHERE code = ?")
             try s.bind([.text(code)])
-            guard try s.step() else { throw IHubError.notFound("\(path()): no school with code '\(code)'") }
+            guard try s.step() else { throw IHubError.notFound("\(path()): no school with code \(IHubError.quoted(code))") }
             let school = (id: s.int(0), hub: s.int(1))
             schools[code] = school
             return school
@@ -187,10 +195,11 @@ struct Entity: Sendable {
             ? "SELECT t.name, h.code FROM \(table) t JOIN hubs h ON h.id = t.hub_id WHERE t.code = ?"
             : "SELECT t.name, NULL FROM \(table) t WHERE t.code = ?")
         try s.bind([.text(code)])
-        guard try s.step() else { return IHubError(status, "\(path).code: a \(name) with code '\(code)' already exists") }
-        let owner = s.text(1).map { " of hub '\($0)'" } ?? ""
-        let holder = s.text(0).map { " '\($0)'" } ?? ""
-        return IHubError(status, "\(path).code: code '\(code)' is already used by \(name)\(holder)\(owner); codes are unique in a database")
+        let quoted = IHubError.quoted(code)
+        guard try s.step() else { return IHubError(status, "\(path).code: a \(name) with code \(quoted) already exists") }
+        let owner = s.text(1).map { " of hub \(IHubError.quoted($0))" } ?? ""
+        let holder = s.text(0).map { " \(IHubError.quoted($0))" } ?? ""
+        return IHubError(status, "\(path).code: code \(quoted) is already used by \(name)\(holder)\(owner); codes are unique in a database")
     }
 
     /// The row id of `code`, nil when there is none.
@@ -217,7 +226,7 @@ struct Entity: Sendable {
 
     static func hubID(_ db: Database, code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
         guard let id = try db.scalarInt("SELECT id FROM hubs WHERE code = ?", [.text(code)]) else {
-            throw IHubError.notFound("\(path()): no hub with code '\(code)'")
+            throw IHubError.notFound("\(path()): no hub with code \(IHubError.quoted(code))")
         }
         return id
     }
@@ -225,7 +234,7 @@ struct Entity: Sendable {
     /// The row id of `code`; the error names `path`.
     func id(_ db: Database, code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
         guard let id = try db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code)]) else {
-            throw IHubError.notFound("\(path()): no \(name) with code '\(code)'")
+            throw IHubError.notFound("\(path()): no \(name) with code \(IHubError.quoted(code))")
         }
         return id
     }
@@ -280,7 +289,7 @@ struct Entity: Sendable {
             i += 1
         }
         for c in computed {
-            members.append(JSON.Member(c.name, s.json(i)))
+            members.append(JSON.Member(c.name, c.list ? ((try? JSONParser.parse(s.text(i) ?? "[]")) ?? .array([])) : s.json(i)))
             i += 1
         }
         if let ext = extensionFields { members += try ext.read(db, s.int(0)) }
@@ -329,7 +338,9 @@ struct Entity: Sendable {
 extension Entity.Column {
     func sqlValue(_ value: JSON) -> SQLValue {
         switch (storage, value) {
-        case (.list, _): return .text(value.serialized())
+        case (.list, _):
+            if case .array(.language) = field.shape { return .text(Languages.normalized(list: value).serialized()) }
+            return .text(value.serialized())
         case (.integer, _): return SQLValue(value.int)
         case (.real, _): return SQLValue(value.double)
         case (.text, .string(let s)): return .text(s)
