@@ -136,7 +136,12 @@ function criteria_of(kind)
   local list = used[kind]
   if list == nil then
     list = {}
+    if type(weights[kind]) ~= "table" then error("weights." .. kind .. " is a " .. type(weights[kind]) .. "; expected a table of weights", 0) end
     for name, w in pairs(weights[kind]) do
+      if type(w) ~= "number" or w ~= w or w == math.huge or w == -math.huge then
+        error("weights." .. kind .. "." .. tostring(name) .. " is " .. (type(w) == "number" and tostring(w) or "a " .. type(w))
+          .. "; expected a finite number", 0)
+      end
       if w ~= 0 then
         if type(criteria[name]) ~= "function" then error("weights." .. kind .. "." .. name .. ": no criterion of that name", 0) end
         list[#list + 1] = name
@@ -163,7 +168,12 @@ function score(mentee, mentor)
   local names, w, total = criteria_of(mentee.kind), weights[mentee.kind], 0
   for i = 1, #names do
     local name = names[i]
-    total = total + w[name] * criteria[name](mentee, mentor)
+    local v = criteria[name](mentee, mentor)
+    if type(v) ~= "number" or v ~= v or v == math.huge or v == -math.huge then
+      error(string.format("criteria.%s(%s, %s) returned %s; expected a finite number", name, tostring(mentee.code),
+        tostring(mentor.code), type(v) == "number" and tostring(v) or "a " .. type(v)), 0)
+    end
+    total = total + w[name] * v
   end
   return total
 end

@@ -251,3 +251,18 @@ def test_readme_pair_commands_run_as_written(region, tmp_path):
     assert done.returncode == 0 and "paired" in done.stdout, done.stderr
     done = subprocess.run([cli(), "pair", "confirm", "1", "--db", db], capture_output=True, text=True)
     assert done.returncode != 0 and "confirmed already" in done.stderr
+
+
+@pytest.mark.parametrize("source,place", [
+    ("criteria.size = function() return nil end", "criteria.size(LT-CTA-S"),
+    ("criteria.size = function() return 0/0 end", "criteria.size(LT-CTA-S"),
+    ("weights.school.size = function() end", "weights.school.size is a function"),
+    ("weights.school.size = math.huge", "weights.school.size is inf"),
+])
+def test_a_bad_criterion_or_weight_is_named(h, source, place):
+    h.call("script.set", {"hub": HUB, "name": "pairing", "source": source})
+    before = runs(h)
+    with pytest.raises(ihub.ScriptError) as e:
+        propose(h)
+    assert place in str(e.value), str(e.value)
+    assert runs(h) == before
