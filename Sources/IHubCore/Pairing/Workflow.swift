@@ -93,7 +93,6 @@ enum PairingWorkflow {
 
     static func solve(_ setup: PolicySetup, _ params: Params) throws(IHubError) -> Outcome {
         let records = setup.data.records, roles = setup.policy.roles, s = setup.settings
-        let pinned = Set(setup.pins)
         try checkPins(setup)
         // A pin seats its own pair and nothing else: a record the policy does
         // not make a mentee (mentor) joins that side for its pin only.
@@ -103,24 +102,8 @@ enum PairingWorkflow {
             if role.mentee { mentees.append(i) } else if pinMentees.contains(records[i].code) { mentees.append(i); pinOnly.mentee.insert(i) }
             if role.mentor { mentors.append(i) } else if pinMentors.contains(records[i].code) { mentors.append(i); pinOnly.mentor.insert(i) }
         }
-        // Blocking and hard constraints first, in Swift; the policy scores
-        // what is left, in one hot loop.
-        var blockedWhy = [[String: Int]](repeating: [:], count: records.count)
-        var ai: [Int32] = [], bi: [Int32] = [], slots: [(Int, Int)] = []
-        for (x, i) in mentees.enumerated() where !pinOnly.mentee.contains(i) {
-            for (y, j) in mentors.enumerated() where i != j && !pinOnly.mentor.contains(j) {
-                if pinned.contains(PolicySetup.Pair(mentee: records[i].code, mentor: records[j].code)) { continue }
-                if let why = setup.blocked(i, j) {
-                    blockedWhy[i][why, default: 0] += 1
-                    blockedWhy[j][why, default: 0] += 1
-                    continue
-                }
-                ai.append(Int32(i)); bi.append(Int32(j)); slots.append((x, y))
-            }
-        }
         let pinIdx = setup.pins.map { (setup.data.index[$0.mentee]!, setup.data.index[$0.mentor]!) }
-        let scored = try setup.policy.score(mentees: ai + pinIdx.map { Int32($0.0) }, mentors: bi + pinIdx.map { Int32($0.1) })
-        let scores = scored.scores
+        let (candidates, pinScores, blockedWhy) = try admissible(setup, mentees: mentees, mentors: mentors, pinOnly: pinOnly, pins: pinIdx)
 
         var out = Outcome()
         var menteeMin = [Int](repeating: s.menteeMin, count: mentees.count)
@@ -138,36 +121,11 @@ enum PairingWorkflow {
                 throw IHubError(.constraint, "params.pins[\(k)]: infeasible: mentee '\(records[i].code)' would get more than its maximum of \(s.menteeMax) mentor(s)")
             }
             mentorMax[y] -= 1; menteeMax[x] -= 1; menteeMin[x] = max(0, menteeMin[x] - 1)
-            let v = scores[ai.count + k]
+            let v = pinScores[k]
             out.pairs.append((records[i].code, records[j].code, v.isNaN ? 0 : v, true))
         }
         for (x, i) in mentees.enumerated() where pinOnly.mentee.contains(i) { menteeMin[x] = 0; menteeMax[x] = 0 }
         for (y, j) in mentors.enumerated() where pinOnly.mentor.contains(j) { mentorMax[y] = 0 }
-        var candidates: [Candidate] = [], kept: [Int] = []
-        for (k, v) in scores.prefix(ai.count).enumerated() {
-            guard !v.isNaN else {
-                let w = Int(scored.why[k])
-                let why = w > 0 && w <= scored.reasons.count ? "excluded by the policy (\(scored.reasons[w - 1]))" : "excluded by the policy's score"
-                blockedWhy[Int(ai[k])][why, default: 0] += 1; blockedWhy[Int(bi[k])][why, default: 0] += 1
-                continue
-            }
-            kept.append(k)
-        }
-        // Two records admissible both ways would be free to mentor each
-        // other: only the better direction stays a candidate.
-        var scoreOf: [Int64: Double] = [:]
-        for k in kept { scoreOf[Int64(ai[k]) << 32 | Int64(bi[k])] = scores[k] }
-        for k in kept {
-            let i = Int(ai[k]), j = Int(bi[k])
-            if let back = scoreOf[Int64(j) << 32 | Int64(i)],
-               !keepsDirection(scores[k], over: back, mentee: records[i].code, mentor: records[j].code)
-            {
-                let why = "the reverse pair fits better (they cannot mentor each other)"
-                blockedWhy[i][why, default: 0] += 1; blockedWhy[j][why, default: 0] += 1
-                continue
-            }
-            candidates.append(Candidate(mentee: Int32(slots[k].0), mentor: Int32(slots[k].1), score: scores[k]))
-        }
         out.candidates = candidates.count
         var degree = [Int](repeating: 0, count: mentees.count), mentorDegree = [Int](repeating: 0, count: mentors.count)
         for c in candidates { degree[Int(c.mentee)] += 1; mentorDegree[Int(c.mentor)] += 1 }
@@ -219,6 +177,59 @@ enum PairingWorkflow {
         }
         out.unmatched.sort { $0.code < $1.code }
         return out
+    }
+
+    /// The candidate pairs of the sides' slots: blocking and hard
+    /// constraints first, in Swift; then the policy's score, in one hot loop
+    /// (the pins' pairs scored with them); then one direction of two records
+    /// admissible both ways. The reasons against the rest, per record.
+    private static func admissible(_ setup: PolicySetup, mentees: [Int], mentors: [Int],
+                                   pinOnly: (mentee: Set<Int>, mentor: Set<Int>), pins: [(Int, Int)]) throws(IHubError)
+        -> (candidates: [Candidate], pinScores: [Double], blockedWhy: [[String: Int]])
+    {
+        let records = setup.data.records, pinned = Set(setup.pins)
+        var blockedWhy = [[String: Int]](repeating: [:], count: records.count)
+        var ai: [Int32] = [], bi: [Int32] = [], slots: [(Int, Int)] = []
+        for (x, i) in mentees.enumerated() where !pinOnly.mentee.contains(i) {
+            for (y, j) in mentors.enumerated() where i != j && !pinOnly.mentor.contains(j) {
+                if pinned.contains(PolicySetup.Pair(mentee: records[i].code, mentor: records[j].code)) { continue }
+                if let why = setup.blocked(i, j) {
+                    blockedWhy[i][why, default: 0] += 1
+                    blockedWhy[j][why, default: 0] += 1
+                    continue
+                }
+                ai.append(Int32(i)); bi.append(Int32(j)); slots.append((x, y))
+            }
+        }
+        let scored = try setup.policy.score(mentees: ai + pins.map { Int32($0.0) }, mentors: bi + pins.map { Int32($0.1) })
+        let scores = scored.scores
+        var kept: [Int] = []
+        for (k, v) in scores.prefix(ai.count).enumerated() {
+            guard !v.isNaN else {
+                let w = Int(scored.why[k])
+                let why = w > 0 && w <= scored.reasons.count ? "excluded by the policy (\(scored.reasons[w - 1]))" : "excluded by the policy's score"
+                blockedWhy[Int(ai[k])][why, default: 0] += 1; blockedWhy[Int(bi[k])][why, default: 0] += 1
+                continue
+            }
+            kept.append(k)
+        }
+        // Two records admissible both ways would be free to mentor each
+        // other: only the better direction stays a candidate.
+        var scoreOf: [Int64: Double] = [:]
+        for k in kept { scoreOf[Int64(ai[k]) << 32 | Int64(bi[k])] = scores[k] }
+        var candidates: [Candidate] = []
+        for k in kept {
+            let i = Int(ai[k]), j = Int(bi[k])
+            if let back = scoreOf[Int64(j) << 32 | Int64(i)],
+               !keepsDirection(scores[k], over: back, mentee: records[i].code, mentor: records[j].code)
+            {
+                let why = "the reverse pair fits better (they cannot mentor each other)"
+                blockedWhy[i][why, default: 0] += 1; blockedWhy[j][why, default: 0] += 1
+                continue
+            }
+            candidates.append(Candidate(mentee: Int32(slots[k].0), mentor: Int32(slots[k].1), score: scores[k]))
+        }
+        return (candidates, Array(scores.suffix(pins.count)), blockedWhy)
     }
 
     /// "3 no shared language, 2 excluded by the policy (…)": the commonest
