@@ -103,7 +103,7 @@ enum PairingWorkflow {
             if role.mentor { mentors.append(i) } else if pinMentors.contains(records[i].code) { mentors.append(i); pinOnly.mentor.insert(i) }
         }
         let pinIdx = setup.pins.map { (setup.data.index[$0.mentee]!, setup.data.index[$0.mentor]!) }
-        let (candidates, pinScores, blockedWhy) = try admissible(setup, mentees: mentees, mentors: mentors, pinOnly: pinOnly, pins: pinIdx)
+        let (candidates, pinScores, against) = try admissible(setup, mentees: mentees, mentors: mentors, pinOnly: pinOnly, pins: pinIdx)
 
         var out = Outcome()
         var menteeMin = [Int](repeating: s.menteeMin, count: mentees.count)
@@ -132,7 +132,7 @@ enum PairingWorkflow {
 
         // Infeasibility, said with codes and reasons before the solver's counting.
         for (x, i) in mentees.enumerated() where menteeMin[x] > degree[x] {
-            throw IHubError(.constraint, "pairing.propose: infeasible: mentee '\(records[i].code)' must get \(s.menteeMin) mentor(s) (capacity.\(setup.level.rawValue).mentee_min) but has \(degree[x]) admissible: \(why(blockedWhy[i]))")
+            throw IHubError(.constraint, "pairing.propose: infeasible: mentee '\(records[i].code)' must get \(s.menteeMin) mentor(s) (capacity.\(setup.level.rawValue).mentee_min) but has \(degree[x]) admissible: \(why(against.asMentee[i]))")
         }
         let need = menteeMin.reduce(0, +), seats = mentorMax.reduce(0, +)
         if need > seats {
@@ -158,25 +158,50 @@ enum PairingWorkflow {
         out.total = out.pairs.reduce(0) { $0 + $1.score }
 
         // The unmatched, each with the reason.
-        for (i, role) in roles.enumerated() where role.role == nil && !mentees.contains(i) && !mentors.contains(i) {
+        for (i, role) in roles.enumerated() where role.role == nil && menteeSlot[i] == nil && mentorSlot[i] == nil {
             out.unmatched.append((records[i].code, "none", role.reason ?? "not eligible by the policy"))
         }
         // A record on both sides counts as matched when paired on either.
         func asMentor(_ i: Int) -> Bool { mentorSlot[i].map { load[$0] > 0 } ?? false }
         func asMentee(_ i: Int) -> Bool { menteeSlot[i].map { got[$0] > 0 } ?? false }
+        var listedAsMentee: [Int: Int] = [:]
         for (x, i) in mentees.enumerated() where got[x] == 0 && s.menteeMax > 0 && !asMentor(i) {
-            let reason = degree[x] == 0 ? "no admissible mentor: \(why(blockedWhy[i]))"
+            let reason = degree[x] == 0 ? "no admissible mentor: \(why(against.asMentee[i]))"
                 : "its \(degree[x]) admissible mentor(s) were at capacity or fitted others better (objective \(params.objective.rawValue))"
+            listedAsMentee[i] = out.unmatched.count
             out.unmatched.append((records[i].code, "mentee", reason))
         }
         for (y, j) in mentors.enumerated() where load[y] == 0 && !asMentee(j) {
-            let reason = mentorDegree[y] == 0 ? "no admissible mentee: \(why(blockedWhy[j]))"
+            let reason = mentorDegree[y] == 0 ? "no admissible mentee: \(why(against.asMentor[j]))"
                 : s.mentorMax == 0 ? "takes no mentees (mentor_max 0)"
                 : "its \(mentorDegree[y]) admissible mentee(s) were paired better elsewhere"
-            out.unmatched.append((records[j].code, "mentor", reason))
+            // A record on both sides, paired on neither, is listed once (a
+            // run lists each code once), under its mentee side with both reasons.
+            if let k = listedAsMentee[j] {
+                out.unmatched[k].reason += "; as a mentor: \(reason)"
+            } else {
+                out.unmatched.append((records[j].code, "mentor", reason))
+            }
         }
         out.unmatched.sort { $0.code < $1.code }
         return out
+    }
+
+    /// What ruled out each record's pairs, per side: a record on both sides
+    /// gets a mentee's reasons from its pairs as a mentee only.
+    struct Reasons {
+        var asMentee: [[String: Int]]
+        var asMentor: [[String: Int]]
+
+        init(count: Int) {
+            asMentee = .init(repeating: [:], count: count)
+            asMentor = .init(repeating: [:], count: count)
+        }
+
+        mutating func add(_ why: String, mentee i: Int, mentor j: Int) {
+            asMentee[i][why, default: 0] += 1
+            asMentor[j][why, default: 0] += 1
+        }
     }
 
     /// The candidate pairs of the sides' slots: blocking and hard
@@ -185,17 +210,16 @@ enum PairingWorkflow {
     /// admissible both ways. The reasons against the rest, per record.
     private static func admissible(_ setup: PolicySetup, mentees: [Int], mentors: [Int],
                                    pinOnly: (mentee: Set<Int>, mentor: Set<Int>), pins: [(Int, Int)]) throws(IHubError)
-        -> (candidates: [Candidate], pinScores: [Double], blockedWhy: [[String: Int]])
+        -> (candidates: [Candidate], pinScores: [Double], against: Reasons)
     {
         let records = setup.data.records, pinned = Set(setup.pins)
-        var blockedWhy = [[String: Int]](repeating: [:], count: records.count)
+        var blockedWhy = Reasons(count: records.count)
         var ai: [Int32] = [], bi: [Int32] = [], slots: [(Int, Int)] = []
         for (x, i) in mentees.enumerated() where !pinOnly.mentee.contains(i) {
             for (y, j) in mentors.enumerated() where i != j && !pinOnly.mentor.contains(j) {
                 if pinned.contains(PolicySetup.Pair(mentee: records[i].code, mentor: records[j].code)) { continue }
                 if let why = setup.blocked(i, j) {
-                    blockedWhy[i][why, default: 0] += 1
-                    blockedWhy[j][why, default: 0] += 1
+                    blockedWhy.add(why, mentee: i, mentor: j)
                     continue
                 }
                 ai.append(Int32(i)); bi.append(Int32(j)); slots.append((x, y))
@@ -208,7 +232,7 @@ enum PairingWorkflow {
             guard !v.isNaN else {
                 let w = Int(scored.why[k])
                 let why = w > 0 && w <= scored.reasons.count ? "excluded by the policy (\(scored.reasons[w - 1]))" : "excluded by the policy's score"
-                blockedWhy[Int(ai[k])][why, default: 0] += 1; blockedWhy[Int(bi[k])][why, default: 0] += 1
+                blockedWhy.add(why, mentee: Int(ai[k]), mentor: Int(bi[k]))
                 continue
             }
             kept.append(k)
@@ -224,7 +248,7 @@ enum PairingWorkflow {
                !keepsDirection(scores[k], over: back, mentee: records[i].code, mentor: records[j].code)
             {
                 let why = "the reverse pair fits better (they cannot mentor each other)"
-                blockedWhy[i][why, default: 0] += 1; blockedWhy[j][why, default: 0] += 1
+                blockedWhy.add(why, mentee: i, mentor: j)
                 continue
             }
             candidates.append(Candidate(mentee: Int32(slots[k].0), mentor: Int32(slots[k].1), score: scores[k]))

@@ -266,3 +266,17 @@ def test_a_bad_criterion_or_weight_is_named(h, source, place):
         propose(h)
     assert place in str(e.value), str(e.value)
     assert runs(h) == before
+
+
+def test_a_record_on_both_sides_paired_on_neither_is_listed_once(h):
+    # Teachers without a self-reflection, made "both" by the hub: unmatched on
+    # both sides, each is one entry with both reasons (a run lists a code once).
+    h.call("script.set", {"hub": HUB, "name": "pairing", "source": """
+        local base = eligible
+        function eligible(r, level) if r.maturity == nil then return "both" end return base(r, level) end
+    """})
+    run = propose(h, level="teacher")
+    codes = [u["code"] for u in run["unmatched"]]
+    assert len(codes) == len(set(codes))
+    both = [u for u in run["unmatched"] if "; as a mentor: " in u["reason"]]
+    assert both and all(u["side"] == "mentee" and "no maturity" in u["reason"] for u in both)
