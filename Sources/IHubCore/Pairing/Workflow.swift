@@ -272,11 +272,16 @@ enum PairingWorkflow {
         score != back ? score > back : mentor < mentee
     }
 
-    /// Pins that would make two records mentor each other: with another pin,
-    /// or with a pair confirmed in the round.
+    /// Pins given twice, and pins that would make two records mentor each
+    /// other: with another pin, or with a pair confirmed in the round.
     static func checkPins(_ setup: PolicySetup) throws(IHubError) {
         let pins = Set(setup.pins)
+        var first: [PolicySetup.Pair: Int] = [:]
         for (k, pin) in setup.pins.enumerated() {
+            if let at = first[pin] {
+                throw IHubError.invalid("params.pins[\(k)]: \(pin.mentee) with \(pin.mentor) is pinned already (params.pins[\(at)])")
+            }
+            first[pin] = k
             let reverse = PolicySetup.Pair(mentee: pin.mentor, mentor: pin.mentee)
             if pins.contains(reverse) {
                 throw IHubError.invalid("params.pins[\(k)]: \(pin.mentor) would mentor \(pin.mentee) and \(pin.mentee) would mentor \(pin.mentor) (both pinned); mutual mentoring is refused")

@@ -280,3 +280,8 @@ def test_a_record_on_both_sides_paired_on_neither_is_listed_once(h):
     assert len(codes) == len(set(codes))
     both = [u for u in run["unmatched"] if "; as a mentor: " in u["reason"]]
     assert both and all(u["side"] == "mentee" and "no maturity" in u["reason"] for u in both)
+
+
+def test_a_pin_given_twice_is_named_not_infeasible(h):
+    with pytest.raises(ihub.InvalidError, match=r"params\.pins\[1\]: %s with %s is pinned already \(params\.pins\[0\]\)" % (code(9), code(2))):
+        propose(h, pins=[pin(9, 2), pin(9, 2)])
