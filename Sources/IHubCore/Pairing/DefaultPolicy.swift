@@ -116,8 +116,9 @@ criteria = {
   end,
 }
 
--- A pair the policy rules out, with the reason (nil: allowed). A record made
--- eligible without a maturity (by a hub's eligible) cannot be compared.
+-- A pair the policy rules out, with the reason, a string (nil: allowed; true:
+-- ruled out without one). A record made eligible without a maturity (by a
+-- hub's eligible) cannot be compared.
 function exclude(mentee, mentor)
   for _, side in ipairs({"mentee", "mentor"}) do
     local r = side == "mentee" and mentee or mentor
