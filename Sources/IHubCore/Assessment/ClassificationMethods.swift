@@ -21,7 +21,7 @@ enum ClassificationMethods {
             let hubID = try Entity.hubID(db, code: hubCode, at: "params.hub")
             let round = try RoundRef.resolve(db, code: p["round"]!.string!, at: "params.round")
             guard round.hubID == hubID else {
-                throw IHubError.invalid("params.round: round '\(round.code)' belongs to hub \(round.hubCode), not \(hubCode)")
+                throw IHubError.invalid("params.round: round \(IHubError.quoted(round.code)) belongs to hub \(round.hubCode), not \(hubCode)")
             }
             let kind = Classification.Kind(rawValue: p["subject"]!.string!)!
             let digcompedu = kind == .teacher ? try Instrument.load(db, code: "digcompedu", at: "instrument") : nil
@@ -74,7 +74,7 @@ enum ClassificationMethods {
             let round = try RoundRef.resolve(engine.db, code: p["round"]!.string!, at: "params.round")
             if let hub = p["hub"]?.string, hub != round.hubCode {
                 _ = try Entity.hubID(engine.db, code: hub, at: "params.hub")
-                throw IHubError.invalid("params.hub: round '\(round.code)' belongs to hub \(round.hubCode), not \(hub)")
+                throw IHubError.invalid("params.hub: round \(IHubError.quoted(round.code)) belongs to hub \(round.hubCode), not \(hub)")
             }
             let s = try engine.db.statement("""
                 SELECT CASE WHEN c.school_id IS NOT NULL THEN 'school' ELSE 'teacher' END AS kind,
@@ -168,7 +168,7 @@ enum ClassificationScript {
         return try zip(c.subjects, verdicts).map { (subject, v) throws(IHubError) -> Classification.Verdict in
             let pair = v.array ?? []
             let cls = pair.first ?? .null, reasons = pair.count > 1 ? pair[1] : .null
-            let what = "\(chunkname): classify(\(c.kind.rawValue) '\(subject.code)')"
+            let what = "\(chunkname): classify(\(c.kind.rawValue) \(IHubError.quoted(subject.code)))"
             var sentences: [String] = []
             switch reasons {
             case .null: break
