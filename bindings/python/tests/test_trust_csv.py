@@ -320,7 +320,7 @@ def test_the_cli_prints_one_problem_per_line_and_writes_them_with_problems(tmp_p
     bad.write_text(BAD_PEOPLE, encoding="utf-8")
     out = tmp_path / "problems.csv"
     for dry in ([], ["--dry-run"]):
-        run = subprocess.run([ihub_cli, "import", str(bad), "--kind", "people", "--db", str(db), "--problems", str(out)] + dry,
+        run = subprocess.run([ihub_cli, "import", str(bad), "--kind", "people", "--db", str(db), "--problems", str(out), "--force"] + dry,
                              capture_output=True, text=True)
         assert run.returncode != 0
         lines = run.stderr.splitlines()
