@@ -33,24 +33,24 @@ enum Cells {
             guard let tag = Languages.normalized(text) else { return .failure(Reason(Languages.problem(text))) }
             return .success(.string(tag))
         case .integer:
-            guard let i = Int64(text) else { return .failure(Reason("expected a whole number, got \"\(text)\"")) }
+            guard let i = Int64(text) else { return .failure(Reason("expected a whole number, got \(IHubError.quoted(text, "\""))")) }
             return .success(.int(i))
         case .number:
             guard let d = number(text) else {
-                return .failure(Reason("expected a number, got \"\(text)\""))
+                return .failure(Reason("expected a number, got \(IHubError.quoted(text, "\""))"))
             }
             return .success(.double(d))
         case .boolean:
             switch text.lowercased() {
             case "true", "yes", "1": return .success(.bool(true))
             case "false", "no", "0": return .success(.bool(false))
-            default: return .failure(Reason("expected true or false, got \"\(text)\""))
+            default: return .failure(Reason("expected true or false, got \(IHubError.quoted(text, "\""))"))
             }
         case .date:
             return date(text, options.dateFormat).map { .string($0) }
         case .oneOf(let choices):
             guard choices.contains(text) else {
-                return .failure(Reason("\"\(text)\" is not one of \(choices.joined(separator: ", "))"))
+                return .failure(Reason("\(IHubError.quoted(text, "\"")) is not one of \(choices.joined(separator: ", "))"))
             }
             return .success(.string(text))
         case .array(let element):
@@ -93,9 +93,9 @@ enum Cells {
                 if text.contains(".") { hint = " (a day-first date? give date_format DD.MM.YYYY, --date-format on the command line)" }
                 if text.contains("/") { hint = " (a day-first date? give date_format DD/MM/YYYY, --date-format on the command line)" }
             }
-            return .failure(Reason("bad date: expected \(format.rawValue), got \"\(text)\"\(hint)"))
+            return .failure(Reason("bad date: expected \(format.rawValue), got \(IHubError.quoted(text, "\""))\(hint)"))
         }
-        guard Shape.isDate(iso) else { return .failure(Reason("no such date: \"\(text)\"")) }
+        guard Shape.isDate(iso) else { return .failure(Reason("no such date: \(IHubError.quoted(text, "\""))")) }
         return .success(iso)
     }
 

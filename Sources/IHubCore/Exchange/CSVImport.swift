@@ -151,7 +151,9 @@ struct Problems {
         count += 1
         guard items.count < Problems.kept else { return }
         if let last = items.last, (last.line, last.column ?? 0) > (line, column ?? 0) { sorted = false }
-        items.append(Problem(status: status, line: line, column: column, field: field, reason: reason, order: count))
+        // A header cell may be a megabyte: names are cut as every message cuts user input.
+        items.append(Problem(status: status, line: line, column: column, field: field.map { IHubError.excerpt($0) },
+                             reason: reason, order: count))
     }
 
     /// A problem whose text starts with its place ("line 4, column 3
@@ -341,7 +343,7 @@ struct ZeroHints {
     }
 
     static func text(_ padded: String) -> String {
-        "'\(padded)' exists: the file lost the code's leading zeros (spreadsheets read such codes as numbers: "
+        "\(IHubError.quoted(padded)) exists: the file lost the code's leading zeros (spreadsheets read such codes as numbers: "
             + "format the column as Text before saving)"
     }
 

@@ -36,7 +36,7 @@ struct CSVFailure: Error {
     static func place(line: Int, column: Int?, field: String?) -> String {
         var s = "line \(line)"
         if let column { s += ", column \(column)" }
-        if let field { s += " (\(field))" }
+        if let field { s += " (\(IHubError.excerpt(field)))" }
         return s
     }
 }

@@ -84,7 +84,7 @@ final class EntityImporter: RowImporter {
         let record = JSON.object(members)
         guard let code = record["code"]?.string else { return nil }
         if let first = seen[code] {
-            problems.add(.conflict, "\(row.place(codeColumn)): duplicate code '\(code)' (also on line \(first))")
+            problems.add(.conflict, "\(row.place(codeColumn)): duplicate code \(IHubError.quoted(code)) (also on line \(first))")
         } else {
             seen[code] = row.line
         }
@@ -95,12 +95,12 @@ final class EntityImporter: RowImporter {
         var unknown = false
         if let hubColumn, let hub = record["hub"]?.string, !known(hub, in: "hubs", cache: &knownHubs, row, &problems) {
             unknown = true
-            problems.add(.notFound, "\(row.place(hubColumn)): no hub with code '\(hub)'")
+            problems.add(.notFound, "\(row.place(hubColumn)): no hub with code \(IHubError.quoted(hub))")
         }
         if let schoolsColumn, let schools = record["schools"]?.array {
             for school in schools.compactMap(\.string) where !known(school, in: "schools", cache: &knownSchools, row, &problems) {
                 unknown = true
-                problems.add(.notFound, "\(row.place(schoolsColumn)): no school with code '\(school)'")
+                problems.add(.notFound, "\(row.place(schoolsColumn)): no school with code \(IHubError.quoted(school))")
             }
         }
         guard !unknown && problems.count == before else { return nil }
@@ -127,17 +127,17 @@ final class EntityImporter: RowImporter {
     private func newRecordProblems(_ row: CSVRow, _ code: String, _ missing: [Int], _ problems: inout Problems) throws(IHubError) -> Bool {
         var found = false
         if let padded = try zeros.padded(db, noun: entity.name, code: code) {
-            problems.add(.conflict, "\(row.place(codeColumn)): no \(entity.name) with code '\(code)', but \(ZeroHints.text(padded))")
+            problems.add(.conflict, "\(row.place(codeColumn)): no \(entity.name) with code \(IHubError.quoted(code)), but \(ZeroHints.text(padded))")
             found = true
         }
         for f in missing where row.columns.position[f] != nil {
-            problems.add(.invalid, "\(row.place(f)): missing value (\(fields[f].doc); '\(code)' is a new \(entity.name))")
+            problems.add(.invalid, "\(row.place(f)): missing value (\(fields[f].doc); \(IHubError.quoted(code)) is a new \(entity.name))")
             found = true
         }
         let absent = fields.indices.filter { fields[$0].required && row.columns.position[$0] == nil }
         if !absent.isEmpty {
             let names = absent.map { fields[$0].name }.joined(separator: ", ")
-            problems.add(.invalid, "line \(row.line): '\(code)' is a new \(entity.name): it needs \(names), which the file has no column for")
+            problems.add(.invalid, "line \(row.line): \(IHubError.quoted(code)) is a new \(entity.name): it needs \(names), which the file has no column for")
             found = true
         }
         return found

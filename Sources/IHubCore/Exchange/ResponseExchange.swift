@@ -99,7 +99,7 @@ final class ResponseImporter: RowImporter {
                     sd = d
                 }
                 guard let n = Int64(row.text(7)!) else {
-                    problems.add(.invalid, "\(row.place(7)): expected a whole number, got \"\(row.text(7)!)\"")
+                    problems.add(.invalid, "\(row.place(7)): expected a whole number, got \(IHubError.quoted(row.text(7)!, "\""))")
                     return nil
                 }
                 try store.report(school: row.text(2)!, group: row.text(3)!, area: row.text(4)!, mean: mean, sd: sd, n: n,
@@ -133,7 +133,7 @@ final class ResponseImporter: RowImporter {
     private func number(_ row: CSVRow, _ f: Int, _ problems: inout Problems) -> Double? {
         let text = row.text(f) ?? ""
         guard let d = Cells.number(text) else {
-            problems.add(.invalid, "\(row.place(f)): expected a number, got \"\(text)\"")
+            problems.add(.invalid, "\(row.place(f)): expected a number, got \(IHubError.quoted(text, "\""))")
             return nil
         }
         return d

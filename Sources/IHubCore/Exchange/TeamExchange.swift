@@ -60,7 +60,7 @@ struct CodeLookup {
             }
         }
         guard let id = ids[code]! else {
-            problems.add(.notFound, "\(place): no \(noun) with code '\(code)'")
+            problems.add(.notFound, "\(place): no \(noun) with code \(IHubError.quoted(code))")
             return nil
         }
         return id
@@ -90,7 +90,7 @@ final class TeamMemberImporter: RowImporter {
         }
         let key = "\(school)\u{1}\(person)\u{1}\(start ?? "")"
         if let first = seen[key] {
-            problems.add(.conflict, "\(row.place(1)): '\(personCode)' joins the team of '\(schoolCode)' on \(start ?? "an unknown day") twice (also on line \(first))")
+            problems.add(.conflict, "\(row.place(1)): \(IHubError.quoted(personCode)) joins the team of \(IHubError.quoted(schoolCode)) on \(start ?? "an unknown day") twice (also on line \(first))")
             return nil
         }
         seen[key] = row.line
@@ -110,7 +110,7 @@ final class TeamMemberImporter: RowImporter {
             if end == nil, let since = try db.scalarText("""
                 SELECT coalesce(start_date, 'an unknown day') FROM team_members WHERE school_id = ? AND person_id = ? AND end_date IS NULL
                 """, [.int(school), .int(person)]) {
-                problems.add(.conflict, "\(row.place(1)): '\(personCode)' is already on the team of '\(schoolCode)' (since \(since))")
+                problems.add(.conflict, "\(row.place(1)): \(IHubError.quoted(personCode)) is already on the team of \(IHubError.quoted(schoolCode)) (since \(since))")
                 return nil
             }
             try db.statement("INSERT INTO team_members(school_id, person_id, position, start_date, end_date) VALUES (?, ?, ?, ?, ?)")
@@ -146,7 +146,7 @@ final class EngagementImporter: RowImporter {
         let note = values[4]?.string
         let key = "\(stakeholder)\u{1}\(date)\u{1}\(kind)\u{1}\(school ?? 0)"
         if let first = seen[key] {
-            problems.add(.conflict, "\(row.place(1)): the same \(kind) of '\(code)' on \(date) twice (also on line \(first))")
+            problems.add(.conflict, "\(row.place(1)): the same \(kind) of \(IHubError.quoted(code)) on \(date) twice (also on line \(first))")
             return nil
         }
         seen[key] = row.line

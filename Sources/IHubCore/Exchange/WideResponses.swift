@@ -102,7 +102,7 @@ final class WideImporter: RowImporter {
         else { return nil }
         let code = row.text(2)!
         if let first = respondents[code] {
-            problems.add(.conflict, "\(row.place(2)): respondent '\(code)' is given twice (also on line \(first))")
+            problems.add(.conflict, "\(row.place(2)): respondent \(IHubError.quoted(code)) is given twice (also on line \(first))")
             return nil
         }
         respondents[code] = row.line
@@ -166,7 +166,7 @@ final class WideImporter: RowImporter {
             let guess = known.lazy.compactMap { CSVColumns.nearest(CSVColumns.fold(column.name), among: $0.areas.flatMap { $0.items.map(\.code) }) }.first
             let list = known.map { "\($0.code) has \($0.itemList)" }.joined(separator: "; ")
             problems.add(.invalid, line: 1, column: column.position + 1, field: column.name,
-                         "unknown item '\(column.name)' (\(guess.map { "did you mean '\($0)'? " } ?? "")\(list))")
+                         "unknown item \(IHubError.quoted(column.name)) (\(guess.map { "did you mean '\($0)'? " } ?? "")\(list))")
         }
     }
 }

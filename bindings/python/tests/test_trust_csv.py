@@ -102,6 +102,12 @@ def test_many_problems_are_all_counted(h):
     assert message.startswith("text: 300 problems: line 2, column 4 (size)")
 
 
+def test_problems_quote_user_input_cut_short(h):
+    long_name, long_value = "Märkused" * 1000, "suur" * 5000
+    problems, message = refused(h, "schools", f"hub,code,name,size,{long_name}\nEE-HUB,S1,Tõnu,{long_value},x\n")
+    assert len(message) < 2000 and len(problems[0]["field"]) < 100 and problems[1]["message"].endswith('…"')
+
+
 # --- headers ------------------------------------------------------------------------------
 
 def test_headers_match_whatever_their_case_and_accents(h):
