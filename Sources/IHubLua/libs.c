@@ -9,6 +9,7 @@
 ** running thread to the watchdog (budget.c). The `ihub` table bridges to
 ** the host's methods.
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +50,10 @@ static void wrap(lua_State *L, int t, const char *name, lua_CFunction f) {
 static void out_write(lua_State *L, ihl_state *S, const char *s, size_t n) {
     if (S->out_full) return;
     int full = n > OUTPUT_CAP - S->out_len;
-    if (full) n = OUTPUT_CAP - S->out_len;
+    if (full) {  /* cut before a character, not inside one */
+        n = OUTPUT_CAP - S->out_len;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    }
     size_t need = S->out_len + n + (full ? sizeof truncated : 0);
     if (need > S->out_cap) {
         size_t cap = S->out_cap ? S->out_cap : 256;
@@ -76,6 +80,14 @@ static int sb_print(lua_State *L) {
     for (int i = 1; i <= n; i++) {
         size_t len;
         const char *s = luaL_tolstring(L, i, &len);
+        /* the output reaches the caller as a JSON string: Unicode only */
+        size_t bad = ihl_utf8_invalid_at(s, len);
+        if (bad != len) {
+            char what[96];  /* lua_pushfstring has no %x */
+            snprintf(what, sizeof what, "argument %d is not valid UTF-8 text (byte %zu is "
+                     "0x%02x); the output is text", i, bad + 1, (unsigned)(unsigned char)s[bad]);
+            return luaL_error(L, "print: %s", what);
+        }
         if (i > 1) out_write(L, S, "\t", 1);
         out_write(L, S, s, len);
         lua_pop(L, 1);
@@ -320,6 +332,76 @@ int ihl_box_free(lua_State *L) {
     return 0;
 }
 
+/* ---- error values of ihub.* calls -------------------------------------
+** A failed host call raises a table {status = "IHUB_NOTFOUND", code = 3,
+** method = "school.get", message = "school.get: ..."} whose metatable is
+** per value and protected: it keeps the code and the one-line text (with
+** the script position) where scripts cannot change them, gives __tostring
+** and __concat, and has no __gc. An uncaught one tells ihl_run the status. */
+
+static const char error_code_key = 0;  /* metatable keys, never written by Lua */
+static const char error_text_key = 0;
+
+static int error_tostring(lua_State *L) {
+    if (lua_getmetatable(L, 1) && lua_rawgetp(L, -1, &error_text_key) == LUA_TSTRING)
+        return 1;
+    lua_pushliteral(L, "ihub error");
+    return 1;
+}
+
+static int error_concat(lua_State *L) {
+    luaL_tolstring(L, 1, NULL);
+    luaL_tolstring(L, 2, NULL);
+    lua_concat(L, 2);
+    return 1;
+}
+
+int ihl_error_status(lua_State *L, int idx) {
+    int code = 0;
+    if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx)) return 0;
+    if (lua_rawgetp(L, -1, &error_code_key) == LUA_TNUMBER && lua_isinteger(L, -1))
+        code = (int)lua_tointeger(L, -1);
+    lua_pop(L, 2);
+    return code > 0 ? code : 0;
+}
+
+/* Raises the error value of a failed host call: rc is its status, the
+** message its text (on top of the stack). */
+static int raise_host_error(lua_State *L, const char *method, int rc) {
+    ihl_state *S = ihl_from(L);
+    int msg = lua_gettop(L);
+    lua_createtable(L, 0, 4);
+    int e = lua_gettop(L);
+    if (rc > 0 && (size_t)rc < S->status_count && S->status_names[rc] != NULL)
+        lua_pushstring(L, S->status_names[rc]);
+    else
+        lua_pushfstring(L, "status %d", rc);
+    lua_setfield(L, e, "status");
+    lua_pushinteger(L, rc);
+    lua_setfield(L, e, "code");
+    lua_pushstring(L, method);
+    lua_setfield(L, e, "method");
+    lua_pushvalue(L, msg);
+    lua_setfield(L, e, "message");
+    lua_createtable(L, 0, 6);
+    lua_pushliteral(L, "ihub.error");
+    lua_setfield(L, -2, "__metatable");
+    lua_pushliteral(L, "ihub.error");
+    lua_setfield(L, -2, "__name");
+    lua_pushcfunction(L, error_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushcfunction(L, error_concat);
+    lua_setfield(L, -2, "__concat");
+    lua_pushinteger(L, rc);
+    lua_rawsetp(L, -2, &error_code_key);
+    luaL_where(L, 1);  /* the script line that called ihub.<method> */
+    lua_pushvalue(L, msg);
+    lua_concat(L, 2);
+    lua_rawsetp(L, -2, &error_text_key);
+    lua_setmetatable(L, e);
+    return lua_error(L);
+}
+
 /* ihub.<method>(params): params to JSON, the host call, its JSON back. */
 static int host_call(lua_State *L) {
     ihl_state *S = ihl_from(L);
@@ -331,9 +413,10 @@ static int host_call(lua_State *L) {
         return luaL_typeerror(L, 1, "table or nil");
     lua_settop(L, 1);
     if (t == LUA_TTABLE) {
+        const char *root = lua_pushfstring(L, "%s: params", method);
         ihl_jbuf b;
         ihl_jbuf_init(L, &b);
-        ihl_json_encode(&b, 1);
+        ihl_json_encode(&b, 1, root);
         ihl_jbuf_add(&b, "", 1);  /* NUL-terminated for the host */
         params = b.p;
         plen = b.n - 1;
@@ -358,10 +441,7 @@ static int host_call(lua_State *L) {
     else lua_pushfstring(L, "%s failed with status %d", method, rc);
     free(*slot);
     *slot = NULL;
-    luaL_where(L, 1);
-    lua_insert(L, -2);
-    lua_concat(L, 2);
-    return lua_error(L);
+    return raise_host_error(L, method, rc);
 }
 
 static int ihub_array(lua_State *L) {
@@ -447,6 +527,8 @@ void ihl_open_libs(lua_State *L) {
     /* For ihub's own Lua helpers, which run a hub's script in one. */
     lua_pushcfunction(L, sb_fresh_env);
     lua_setfield(L, G, "__ihub_fresh_env");
+    lua_pushcfunction(L, ihl_json_check);
+    lua_setfield(L, G, "__ihub_json_check");
     wrap(L, G, "setmetatable", sb_setmetatable);
     wrap(L, G, "collectgarbage", sb_collectgarbage);
     wrap(L, G, "xpcall", sb_xpcall);

@@ -25,6 +25,12 @@ struct ihl_state {
     size_t method_count;
     ihl_host_call host;
     void *host_ctx;
+    char **status_names;        /* by status code; for ihub error values */
+    size_t status_count;
+
+    /* The outcome of the current evaluation, set by the message handler. */
+    int host_status;            /* an uncaught ihub error value's status */
+    int internal_msg;           /* its position was in an internal chunk */
 
     /* Memory. Touched only by the thread running the state. */
     size_t used;
@@ -64,6 +70,9 @@ void ihl_wrap_coroutines(lua_State *L);   /* the coroutine table on top */
 int ihl_msgh(lua_State *L);               /* sandbox.c: the message handler */
 int ihl_box_free(lua_State *L);           /* libs.c: frees a host buffer */
 int ihl_handler_gate(lua_State *L);       /* libs.c: guards xpcall handlers */
+/* libs.c: the status code of the ihub error value at idx (raised by a failed
+** ihub.* call), or 0 when it is something else. Never raises. */
+int ihl_error_status(lua_State *L, int idx);
 
 /* libs.c: open the sandboxed standard library, and the `ihub` table
 ** (ihub.null, ihub.array, the configured methods). Both raise on failure:
@@ -83,10 +92,18 @@ typedef struct ihl_jbuf {
 void ihl_jbuf_init(lua_State *L, ihl_jbuf *b);  /* pushes the userdata */
 void ihl_jbuf_add(ihl_jbuf *b, const char *s, size_t n);
 
-/* Appends the value at idx as JSON. Raises on values it cannot encode. */
-void ihl_json_encode(ihl_jbuf *b, int idx);
-/* Appends s as a JSON string; invalid UTF-8 bytes become U+FFFD. */
+/* Appends the value at idx as JSON. Raises on values JSON cannot hold
+** exactly (functions, threads, userdata, NaN, infinities, invalid UTF-8,
+** keys that collide as strings, non-string keys), naming the place from
+** root: "params.schools[2].name is NaN; ...". */
+void ihl_json_encode(ihl_jbuf *b, int idx, const char *root);
+/* Appends s as a JSON string; raises on invalid UTF-8. */
 void ihl_json_encode_string(ihl_jbuf *b, const char *s, size_t n);
+/* Lua: __ihub_json_check(value [, root]) -> nil, or the message saying why
+** the value does not convert (memory and time errors propagate). */
+int ihl_json_check(lua_State *L);
+/* The byte offset of the first invalid UTF-8 sequence in s, or n. */
+size_t ihl_utf8_invalid_at(const char *s, size_t n);
 /* Pushes the value of the JSON text s. A top-level null pushes nil.
 ** Raises "JSON at line L column C: ..." on malformed input. */
 void ihl_json_decode(lua_State *L, const char *s, size_t n);
@@ -113,6 +130,7 @@ typedef struct {
     const char *out;         /* PH_DONE: the result text (in a userdata) */
     size_t out_len;
     void *extra;             /* what other runners (pairing.c) need */
+    const char *label;       /* the name messages use, when not `name` */
 } job;
 
 /* Runs f(J) under the budgets; *result as for ihl_eval. */
