@@ -118,6 +118,11 @@ static void push_path(lua_State *L, const jenc *e, const jpath *p) {
     for (int i = n - 1; i >= 0; i--) {
         const jpath *q = chain[i];
         char tmp[48];
+        if (n > 10 && i == n - 5) {  /* deep (a cycle?): the ends tell enough */
+            luaL_addstring(&B, "...");
+            i = 5;
+            continue;
+        }
         if (q->key == NULL) {
             snprintf(tmp, sizeof tmp, "[" LUA_INTEGER_FMT "]", (LUAI_UACINT)q->index);
             luaL_addstring(&B, tmp);

@@ -9,7 +9,8 @@ enum ClassificationMethods {
             subject = {kind, code, name, hub, ...} and assessments = the subject's scores in the round by instrument code \
             (schools: {groups = {leaders|teachers|students = {responses, overall, areas}}, staff = leaders and teachers}, \
             each figure {mean, sd, n}; teachers: their latest response's overall, level, areas and items) and returns a \
-            class and a list of reasons, or nil to leave the subject unclassified.
+            class and a list of reasons, or nil to leave the subject unclassified; anything else (a function, NaN, a \
+            non-string class...) is a script error naming the subject, and nothing is stored.
             """,
                writes: true,
                params: [.required("hub", .string, "code of the hub"),
