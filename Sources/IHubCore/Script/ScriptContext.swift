@@ -98,10 +98,12 @@ package final class ScriptContext {
 
     package var memoryUsed: Int { ihl_memory_used(state) }
 
-    /// An uncaught error value of an ihub.* call keeps the call's status
-    /// (IHUB_NOTFOUND stays NOTFOUND); everything else the script did is
-    /// IHUB_SCRIPT, a spent budget IHUB_LIMIT.
-    private func failure(_ outcome: Int32, _ message: String) -> IHubError {
+    /// The error for a failed evaluation of this state (outcome and message
+    /// from the shim): an uncaught error value of an ihub.* call keeps the
+    /// call's status (IHUB_NOTFOUND stays NOTFOUND); everything else the
+    /// script did is IHUB_SCRIPT, a spent budget IHUB_LIMIT. Runners of
+    /// their own (the pairing hot loop) use it too.
+    func failure(_ outcome: Int32, _ message: String) -> IHubError {
         switch outcome {
         case Int32(IHL_MEMORY), Int32(IHL_TIME): return IHubError(.limit, message)
         case Int32(IHL_HOST):

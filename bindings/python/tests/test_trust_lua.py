@@ -258,3 +258,14 @@ class _Sink:
 
     def write(self, s):
         self.text += s
+
+
+def test_the_readme_example_of_error_values_runs(h):
+    import pathlib
+    import re
+    readme = (pathlib.Path(__file__).parents[3] / "README.md").read_text()
+    section = readme[readme.index("## Lua"):]
+    (block,) = re.findall(r"```lua\n(.*?)```", section[:section.index("\n## ", 5)], re.S)
+    out = _Sink()
+    h.eval(block, output=out)
+    assert out.text == "no such school: school.get: school 'NOPE' not found\n"
