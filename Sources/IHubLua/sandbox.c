@@ -442,7 +442,7 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
 int ihl_eval(ihl_state *S, const char *chunkname, const char *src, size_t len,
              int flags, char **result) {
     job J = {chunkname != NULL ? chunkname : "script", src != NULL ? src : "",
-             src != NULL ? len : 0, flags, PH_START, LUA_OK, NULL, 0, NULL};
+             src != NULL ? len : 0, flags, PH_START, LUA_OK, NULL, 0, NULL, NULL};
     char *dummy;
     if (result == NULL) result = &dummy;
     if (S == NULL) { *result = NULL; return IHL_RUNTIME; }

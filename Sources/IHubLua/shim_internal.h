@@ -74,13 +74,16 @@ int ihl_handler_gate(lua_State *L);       /* libs.c: guards xpcall handlers */
 ** ihub.* call), or 0 when it is something else. Never raises. */
 int ihl_error_status(lua_State *L, int idx);
 
-/* libs.c: open the sandboxed standard library, and the `ihub` table
+/* libs.c: open the sandboxed standard library; host.c: the `ihub` table
 ** (ihub.null, ihub.array, the configured methods). Both raise on failure:
 ** run them protected. */
 void ihl_open_libs(lua_State *L);
 void ihl_open_ihub(lua_State *L);
 
-/* json.c. A growable byte buffer living in a userdata at stack index idx,
+/* How deep JSON may nest, both ways (a deeper Lua table is likely a cycle). */
+#define IHL_JSON_MAX_DEPTH 100
+
+/* json.c and encode.c. A growable byte buffer living in a userdata at stack index idx,
 ** so an error anywhere frees it with the rest of the stack. */
 typedef struct ihl_jbuf {
     lua_State *L;
@@ -104,6 +107,9 @@ void ihl_json_encode_string(ihl_jbuf *b, const char *s, size_t n);
 int ihl_json_check(lua_State *L);
 /* The byte offset of the first invalid UTF-8 sequence in s, or n. */
 size_t ihl_utf8_invalid_at(const char *s, size_t n);
+/* The length of the valid UTF-8 sequence at s (at most n bytes, code point
+** in *cp), or 0 when it is invalid (overlong, surrogate, past U+10FFFF). */
+size_t ihl_utf8_seq(const unsigned char *s, size_t n, unsigned long *cp);
 /* Pushes the value of the JSON text s. A top-level null pushes nil.
 ** Raises "JSON at line L column C: ..." on malformed input. */
 void ihl_json_decode(lua_State *L, const char *s, size_t n);
