@@ -35,9 +35,12 @@ enum InstrumentScript {
           local out = {}
           for i = 1, #answers do
             local s = score(answers[i], areas[i])
-            local bad = __ihub_json_check(s, "the score")
-            if not bad and s ~= nil and type(s) ~= "number" then bad = "the score is a " .. type(s) end
-            if bad then error(name .. ": score(" .. who[i] .. "): " .. bad .. "; expected a number or nil", 0) end
+            local bad
+            if type(s) == "string" then bad = string.format("a string (%q)", s:sub(1, 40))
+            elseif s ~= nil and type(s) ~= "number" then bad = "a " .. type(s)
+            elseif s ~= s then bad = "NaN"
+            elseif s == math.huge or s == -math.huge then bad = s > 0 and "inf" or "-inf" end
+            if bad then error(name .. ": score(" .. who[i] .. "): the score is " .. bad .. "; expected a number or nil", 0) end
             if s == nil then out[i] = ihub.null else out[i] = s end
           end
           return ihub.array(out)
@@ -104,7 +107,8 @@ enum InstrumentScript {
                     throw IHubError(.script, "\(instrument.code): score(\(subject)): the score is \(v.kindName); expected a number or nil")
                 }
                 guard range.contains(d) else {
-                    throw IHubError(.script, "\(instrument.code): score(\(subject)): the score \(Decimal2.text(d)) is outside \(Decimal2.text(range.lowerBound))..\(Decimal2.text(range.upperBound)), what a mean or a sum of its \(instrument.itemCount) answers on the scale \(instrument.scale.text) can be")
+                    func text(_ x: Double) -> String { x.rounded() == x && abs(x) < 9e15 ? String(Int64(x)) : Decimal2.text(x) }
+                    throw IHubError(.script, "\(instrument.code): score(\(subject)): the score \(text(d)) is outside \(text(range.lowerBound))..\(text(range.upperBound)), the lowest to the highest mean or sum of its \(instrument.itemCount) answers on the scale \(instrument.scale.text)")
                 }
                 out.append(d)
             }

@@ -83,9 +83,9 @@ BAD_SCORES = {
     "function": ("return print", "the score is a function"),
     "NaN": ("return 0/0", "the score is NaN"),
     "inf": ("return 1/0", "the score is inf"),
-    "string": ("return 'three'", "the score is a string"),
-    "above the scale": ("return 1e9", "the score 1000000000.00 is outside 0.00..3.00"),
-    "below the scale": ("return -1", "is outside 0.00..3.00"),
+    "string": ("return 'three'", 'the score is a string ("three")'),
+    "above the scale": ("return 1e9", "the score 1000000000 is outside 0..3, the lowest to the highest mean or sum"),
+    "below the scale": ("return -1", "the score -1 is outside 0..3"),
 }
 
 
