@@ -346,14 +346,14 @@ static int p_call(lua_State *L) {
 int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
     lua_State *L = S->L;
     char limit[96];
+    const char *label = J->label != NULL ? J->label : J->name;  /* for messages */
     *result = NULL;
     if (S->busy) {  /* a host callback calling back into its own state */
-        *result = one_line(J->label != NULL ? J->label : J->name, ": the state is busy with another "
-                           "evaluation", "");
+        *result = one_line(label, ": the state is busy with another evaluation", "");
         return IHL_RUNTIME;
     }
     if (S->time_ms > 0 && ihl_watchdog_start() != 0) {
-        *result = one_line(J->label != NULL ? J->label : J->name, ": cannot start the watchdog thread that "
+        *result = one_line(label, ": cannot start the watchdog thread that "
                            "enforces the time limit", "");
         return IHL_RUNTIME;
     }
@@ -389,7 +389,6 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
         ** `return pcall(loop)`) caught the error after the last Lua
         ** instruction. The limit still stands. */
         int lst = st != LUA_OK ? st : J->phase == PH_DONE ? LUA_ERRRUN : J->status;
-    const char *label = J->label != NULL ? J->label : J->name;
         const char *msg = J->phase != PH_DONE && lua_type(L, -1) == LUA_TSTRING
                               ? lua_tostring(L, -1) : "(no error message)";
         const char *prefix = "", *sep = "", *suffix = "";
