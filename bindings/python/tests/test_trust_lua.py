@@ -269,3 +269,29 @@ def test_the_readme_example_of_error_values_runs(h):
     out = _Sink()
     h.eval(block, output=out)
     assert out.text == "no such school: school.get: school 'NOPE' not found\n"
+
+
+def _cli():
+    """ihub-cli beside the library under test (both come from one build)."""
+    import os
+    lib = os.environ.get("IHUB_LIBRARY")
+    path = os.path.join(os.path.dirname(lib), "ihub-cli") if lib else None
+    if not path or not os.path.exists(path):
+        pytest.skip("no ihub-cli beside IHUB_LIBRARY")
+    return path
+
+
+def test_the_repl_reports_the_status_of_a_failing_call_and_reads_error_values():
+    import subprocess
+    chunks = "\n".join([
+        "ihub.school.get{code = 'NOPE'}",
+        "local ok, e = pcall(ihub.school.get, {code = 'NOPE'}) print(e.status .. ' / ' .. e)",
+        "0/0",
+    ]) + "\n"
+    run = subprocess.run([_cli(), "repl"], input=chunks, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1
+    errors = run.stderr.splitlines()
+    assert errors[0].startswith("IHUB_NOTFOUND: stdin:1: school.get: ")
+    assert errors[1].startswith("IHUB_SCRIPT: stdin: returned value 1 is NaN")
+    assert run.stdout.splitlines()[0].startswith("IHUB_NOTFOUND / school.get: ")
+    assert not any(name in run.stderr for name in INTERNAL)
