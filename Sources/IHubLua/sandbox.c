@@ -346,15 +346,20 @@ static int p_call(lua_State *L) {
 int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
     lua_State *L = S->L;
     char limit[96];
-    const char *label = J->label != NULL ? J->label : J->name;  /* for messages */
+    /* Who messages name. A helper's global name ("__ihub_...") means nothing
+    ** to users: without a label such messages name no one, and the caller
+    ** puts its script's name in front. */
+    const char *label = J->label != NULL ? J->label
+                        : strncmp(J->name, "__ihub", 6) == 0 ? "" : J->name;
+    const char *colon = label[0] != '\0' ? ": " : "";
     *result = NULL;
     if (S->busy) {  /* a host callback calling back into its own state */
-        *result = one_line(label, ": the state is busy with another evaluation", "");
+        *result = one_line(label, colon, "the state is busy with another evaluation");
         return IHL_RUNTIME;
     }
     if (S->time_ms > 0 && ihl_watchdog_start() != 0) {
-        *result = one_line(label, ": cannot start the watchdog thread that "
-                           "enforces the time limit", "");
+        *result = one_line(label, colon, "cannot start the watchdog thread that "
+                           "enforces the time limit");
         return IHL_RUNTIME;
     }
     /* A fresh evaluation: no refusal, no expiry, empty output. */
@@ -394,7 +399,7 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
         const char *prefix = "", *sep = "", *suffix = "";
         if ((st != LUA_OK && J->phase != PH_RUN) || S->internal_msg) {
             prefix = label;  /* outside the script: say whose it is */
-            sep = ": ";
+            sep = colon;
         }
         if (J->phase == PH_COMPILE && lst == LUA_ERRSYNTAX) {
             size_t n = strlen(msg);
@@ -405,14 +410,14 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
             if (lst == LUA_ERRERR || lst == LUA_ERRMEM || !strstr(msg, "time limit")) {
                 snprintf(limit, sizeof limit, "time limit of %lu ms exceeded",
                          S->time_ms);
-                prefix = label; sep = ": "; msg = limit; suffix = "";
+                prefix = label; sep = colon; msg = limit; suffix = "";
             }
         } else if (S->refusals > 0 || lst == LUA_ERRMEM) {
             outcome = IHL_MEMORY;
             if (strcmp(msg, "not enough memory") == 0) {  /* no place known */
                 snprintf(limit, sizeof limit, "not enough memory (limit of %zu "
                          "bytes)", S->limit);
-                prefix = label; sep = ": "; msg = limit;
+                prefix = label; sep = colon; msg = limit;
             }
         } else if (S->host_status > 0 && J->phase == PH_RUN && lst == LUA_ERRRUN) {
             outcome = IHL_HOST;  /* an ihub.* call failed and nobody caught it */
