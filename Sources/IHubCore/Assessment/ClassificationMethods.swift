@@ -22,7 +22,7 @@ enum ClassificationMethods {
             let hubID = try Entity.hubID(db, code: hubCode, at: "params.hub")
             let round = try RoundRef.resolve(db, code: p["round"]!.string!, at: "params.round")
             guard round.hubID == hubID else {
-                throw IHubError.invalid("params.round: round '\(round.code)' belongs to hub \(round.hubCode), not \(hubCode)")
+                throw IHubError.invalid("params.round: round \(IHubError.quoted(round.code)) belongs to hub \(round.hubCode), not \(hubCode)")
             }
             let kind = Classification.Kind(rawValue: p["subject"]!.string!)!
             let digcompedu = kind == .teacher ? try Instrument.load(db, code: "digcompedu", at: "instrument") : nil
@@ -75,7 +75,7 @@ enum ClassificationMethods {
             let round = try RoundRef.resolve(engine.db, code: p["round"]!.string!, at: "params.round")
             if let hub = p["hub"]?.string, hub != round.hubCode {
                 _ = try Entity.hubID(engine.db, code: hub, at: "params.hub")
-                throw IHubError.invalid("params.hub: round '\(round.code)' belongs to hub \(round.hubCode), not \(hub)")
+                throw IHubError.invalid("params.hub: round \(IHubError.quoted(round.code)) belongs to hub \(round.hubCode), not \(hub)")
             }
             let s = try engine.db.statement("""
                 SELECT CASE WHEN c.school_id IS NOT NULL THEN 'school' ELSE 'teacher' END AS kind,
@@ -142,7 +142,8 @@ enum ClassificationScript {
     /// it leaves nothing behind, and no other hub's `classify` is seen. It
     /// may define the global function `classify` or return one.
     private static let helper = """
-        function __ihub_classify(source, name, subjects, assessments)
+        -- who[i] names subject i in messages ("school 'S1'").
+        function __ihub_classify(source, name, subjects, assessments, who)
           local env = __ihub_fresh_env()
           local chunk, err = load(source, "=" .. name, "t", env)
           if not chunk then error(err, 0) end
@@ -158,7 +159,7 @@ enum ClassificationScript {
             -- What JSON cannot hold is refused here, where the subject is known.
             local bad = __ihub_json_check(class, "the class") or __ihub_json_check(reasons, "the reasons")
             if bad then
-              error(name .. ": classify(" .. subjects[i].kind .. " '" .. subjects[i].code .. "'): " .. bad, 0)
+              error(name .. ": classify(" .. who[i] .. "): " .. bad, 0)
             end
             out[i] = ihub.array({class == nil and ihub.null or class, reasons == nil and ihub.null or reasons})
           end
@@ -171,7 +172,8 @@ enum ClassificationScript {
         _ = try context.eval(helper, chunkname: "ihub-classify")
         let subjects = JSON.array(c.subjects.map(\.json))
         let assessments = JSON.array(c.subjects.map { .object($0.assessments) })
-        let result = try context.callGlobal("__ihub_classify", [.string(source), .string(chunkname), subjects, assessments],
+        let who = JSON.array(c.subjects.map { .string("\(c.kind.rawValue) \(IHubError.quoted($0.code))") })
+        let result = try context.callGlobal("__ihub_classify", [.string(source), .string(chunkname), subjects, assessments, who],
                                             label: chunkname)
         let verdicts = result.first?.array ?? []
         guard verdicts.count == c.subjects.count else {
@@ -180,7 +182,7 @@ enum ClassificationScript {
         return try zip(c.subjects, verdicts).map { (subject, v) throws(IHubError) -> Classification.Verdict in
             let pair = v.array ?? []
             let cls = pair.first ?? .null, reasons = pair.count > 1 ? pair[1] : .null
-            let what = "\(chunkname): classify(\(c.kind.rawValue) '\(subject.code)')"
+            let what = "\(chunkname): classify(\(c.kind.rawValue) \(IHubError.quoted(subject.code)))"
             var sentences: [String] = []
             switch reasons {
             case .null: break
