@@ -43,6 +43,8 @@ package final class Engine {
     let options: Options
     private var adminContext: ScriptContext?
     private var methodologyContext: ScriptContext?
+    /// pairing.explain's last setup, while the database is unchanged.
+    var explainCache: PairingWorkflow.ExplainCache?
 
     package init(path: String, options: Options = Options()) throws(IHubError) {
         try Engine.checkPath(path)
@@ -135,6 +137,7 @@ package final class Engine {
 
     /// Releases the Lua states before the database.
     package func close() {
+        explainCache = nil  // its policy lives in the methodology context
         adminContext = nil
         methodologyContext = nil
         db.close()

@@ -112,6 +112,12 @@ final class Database {
         }
     }
 
+    /// Rows changed by this connection and commits by others so far: an
+    /// equal stamp means unchanged data (what a cache keys on).
+    func changeStamp() throws(IHubError) -> [Int64] {
+        [sqlite3_total_changes64(db), try scalarInt("PRAGMA data_version") ?? 0]
+    }
+
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(db) }
     var changes: Int32 { sqlite3_changes(db) }
 

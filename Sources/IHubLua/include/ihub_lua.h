@@ -149,13 +149,16 @@ int ihl_call_keep(ihl_state *S, const char *name, const char *args_json,
                   size_t args_len, int keep, int *refs, char **result);
 
 /* For i in [0, n): out[i] = f(t[a[i] + 1], t[b[i] + 1]), where f (a
-** function) and t (a table) are kept references. A number result is stored;
-** nil or false stores NaN (the pair is excluded); any other result is an
-** error naming the pair. One evaluation, under the budgets; on IHL_OK
-** *result is an empty malloc'd string, otherwise the message. */
+** function) and t (a table) are kept references. A finite number within
+** +-1e15 is stored; nil or false stores NaN (the pair is excluded) and, when
+** why is not NULL, why[i] = the 1-based position of the second result (the
+** reason, a string) among the distinct reasons, 0 without one. Any other
+** result (a function, NaN, inf, 1e300, a reason that is not a string) is an
+** error naming the pair and the value. One evaluation, under the budgets; on
+** IHL_OK *result is the JSON array [reasons], otherwise the message. */
 int ihl_score_pairs(ihl_state *S, const char *name, int f, int t,
                     const int *a, const int *b, size_t n, double *out,
-                    char **result);
+                    int *why, char **result);
 
 /* Releases kept references (0 or negative entries are skipped). */
 void ihl_release(ihl_state *S, const int *refs, int n);
