@@ -285,3 +285,15 @@ def test_a_record_on_both_sides_paired_on_neither_is_listed_once(h):
 def test_a_pin_given_twice_is_named_not_infeasible(h):
     with pytest.raises(ihub.InvalidError, match=r"params\.pins\[1\]: %s with %s is pinned already \(params\.pins\[0\]\)" % (code(9), code(2))):
         propose(h, pins=[pin(9, 2), pin(9, 2)])
+
+
+def test_a_failing_call_inside_the_policy_keeps_its_status(h):
+    """A pairing hook whose ihub.* call fails reports that call's status and
+    names the hub's script, never the default policy's internal chunk."""
+    h.call("script.set", {"hub": HUB, "name": "pairing",
+                          "source": "function score(a, b) return ihub.school.get{code = 'NOPE'} end"})
+    with pytest.raises(ihub.NotFoundError) as e:
+        propose(h)
+    assert e.value.message.startswith("LT-CTA/pairing:1: school.get:")
+    assert "ihub/pairing" not in e.value.message and "ihub-" not in e.value.message
+    assert runs(h) == 0
