@@ -297,3 +297,17 @@ def test_a_failing_call_inside_the_policy_keeps_its_status(h):
     assert e.value.message.startswith("LT-CTA/pairing:1: school.get:")
     assert "ihub/pairing" not in e.value.message and "ihub-" not in e.value.message
     assert runs(h) == 0
+
+
+def test_unknown_codes_in_pins_and_explain_are_quoted_short(h):
+    near = "Z" * 60000
+    run = propose(h)
+    with pytest.raises(ihub.NotFoundError) as e:
+        propose(h, pins=[{"mentee": near, "mentor": code(2)}])
+    assert len(e.value.message) < 200 and "ZZZ…" in e.value.message
+    for side in ("mentee", "mentor"):
+        params = {"run": run["run"], "mentee": code(1), "mentor": code(2)}
+        params[side] = near
+        with pytest.raises(ihub.NotFoundError) as e:
+            h.call("pairing.explain", params)
+        assert len(e.value.message) < 200 and e.value.message.startswith(f"params.{side}: no school 'ZZZ")
