@@ -164,13 +164,28 @@ int ihub_call(ihub *h, const char *method, const char *params_json,
 **                releases with ihub_free():
 **                  {"values": [...the chunk's return values...],
 **                   "output": "...what the chunk printed..."}
-**                Values that JSON cannot hold (functions, userdata) appear
-**                as their tostring() text. Set to NULL on failure.
+**                A value JSON cannot hold exactly (a function, thread or
+**                userdata, NaN, an infinity, invalid UTF-8, a table with
+**                both the keys 1 and "1", a key that is not a string or an
+**                integer) is IHUB_SCRIPT naming it as a JSON path, e.g.
+**                "eval: returned value 1.x[0] is NaN; ..."; never null or
+**                U+FFFD. Set to NULL on failure.
 **
 ** The chunk runs in the handle's admin Lua state, which keeps its globals
 ** between calls (as a REPL does), under the admin time and memory budgets.
 ** A Lua error returns IHUB_SCRIPT, a spent budget IHUB_LIMIT; the message
 ** names the chunk and line, with a short traceback. The handle stays usable.
+**
+** A failing ihub.* call raises an error value in Lua: a table
+**   {status = "IHUB_NOTFOUND", code = 3, method = "school.get",
+**    message = "school.get: school 'NOPE' not found"}
+** with a protected metatable whose __tostring gives the script position and
+** the message on one line ("eval:1: school.get: ...") and whose __concat
+** joins that text, so print(err) and "failed: " .. err read well. pcall
+** returns it as it is; if the chunk lets it escape, ihub_eval returns that
+** status (IHUB_NOTFOUND here, not IHUB_SCRIPT) with the one-line message.
+** The same holds for script.eval and a hub's methodology scripts. Budgets
+** stay uncatchable: a spent budget is IHUB_LIMIT whatever the script does.
 ** Thread: any thread; calls on one handle are serialized.
 */
 int ihub_eval(ihub *h, const char *lua_source, char **result_json);

@@ -267,6 +267,24 @@ static void test_open_paths_and_files(void) {
     rmdir(dir);
 }
 
+/* Issue 7: what Lua hands back. An ihub.* error keeps its status for the
+** C caller of ihub_eval; a value JSON cannot hold is an error, not null. */
+static void test_lua_outputs(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(ihub_open(":memory:", NULL, &h) == IHUB_OK);
+    CHECK(ihub_eval(h, "return ihub.school.get{code = 'NOPE'}", &out) == IHUB_NOTFOUND && out == NULL);
+    CHECK(contains(ihub_errmsg(h), "eval:1: school.get: ") && !contains(ihub_errmsg(h), "__ihub"));
+    CHECK(ihub_eval(h, "local ok, e = pcall(ihub.school.get, {code = 'NOPE'})\n"
+                       "return e.status, e.code, tostring(e) == e.message", &out) == IHUB_OK);
+    CHECK(contains(out, "[\"IHUB_NOTFOUND\",3,true]"));
+    ihub_free(out);
+    CHECK(ihub_eval(h, "return 0/0", &out) == IHUB_SCRIPT && contains(ihub_errmsg(h), "is NaN"));
+    CHECK(ihub_eval(h, "return {[1] = 'a', ['1'] = 'b'}", &out) == IHUB_SCRIPT && contains(ihub_errmsg(h), "keys 1 and \"1\""));
+    CHECK(ihub_eval(h, "return 'caf\\233'", &out) == IHUB_SCRIPT && contains(ihub_errmsg(h), "not valid UTF-8"));
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
@@ -275,6 +293,7 @@ int main(void) {
     test_exchange_and_pairing();
     test_assessment();
     test_open_paths_and_files();
+    test_lua_outputs();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

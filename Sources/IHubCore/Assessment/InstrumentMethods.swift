@@ -26,7 +26,9 @@ enum InstrumentMethods {
         Method("instrument.define", """
             Declare (or redeclare) a hub-defined instrument in Lua: the source returns { code, name, subject, scale = {min, max, labels}, \
             levels?, groups?, areas = { {code, name, items = { {code, text}, ... }}, ... }, score = function(answers, areas) ... end? }. \
-            It runs in the methodology context (sandboxed, budgeted).
+            It runs in the methodology context (sandboxed, budgeted). The score function returns a number or nil per \
+            response, between the lowest and the highest mean or sum of the answers on the scale (e.g. 0..9 for nine \
+            0..1 items); anything else is a script error naming the response.
             """,
                writes: true,
                params: [.required("source", .longText, "the Lua declaration"),

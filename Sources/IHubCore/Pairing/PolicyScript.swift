@@ -36,7 +36,7 @@ final class PolicyScript {
     }
 
     let context: ScriptContext
-    let name: String          // "HUB/pairing" or "ihub/pairing"
+    let name: String          // "HUB/pairing", or "HUB: default pairing policy" without one
     let hash: String          // the policy version
     let hubSource: String?
     private(set) var roles: [Role] = []
@@ -56,7 +56,7 @@ final class PolicyScript {
         local shown = __ihub_shown
         function __ihub_pairing_env(default_source, hub_source, hub_name)
           local env = __ihub_fresh_env()
-          local chunk, err = load(default_source, "=ihub/pairing", "t", env)
+          local chunk, err = load(default_source, "=ihub-pairing-default", "t", env)
           if not chunk then error(err, 0) end
           chunk()
           if hub_source ~= nil then
@@ -159,7 +159,7 @@ final class PolicyScript {
         context = try engine.methodology()
         let stored = try HubScriptMethods.load(engine.db, hubID: hubID, name: "pairing")
         hubSource = stored?.source
-        name = stored == nil ? "ihub/pairing" : "\(hubCode)/pairing"
+        name = stored == nil ? "\(hubCode): default pairing policy" : "\(hubCode)/pairing"
         hash = PolicyScript.version(hubSource)
         _ = try context.eval(PolicyScript.helpers, chunkname: "ihub-pairing")
     }
@@ -186,7 +186,7 @@ final class PolicyScript {
         }
         defer { free(result) }
         let text = result.map { String(cString: $0) } ?? "out of memory"
-        guard outcome == Int32(IHL_OK) else { throw PolicyScript.failure(outcome, text, name) }
+        guard outcome == Int32(IHL_OK) else { throw failure(outcome, text) }
         let values: JSON
         do { values = try JSONParser.parse(text) } catch { throw IHubError(.script, "\(name): cannot read the policy's settings: \(error.message)") }
         let list = values.array ?? []
@@ -248,7 +248,7 @@ final class PolicyScript {
         }
         defer { free(result) }
         let text = result.map { String(cString: $0) } ?? "out of memory"
-        guard outcome == Int32(IHL_OK) else { throw PolicyScript.failure(outcome, text, name) }
+        guard outcome == Int32(IHL_OK) else { throw failure(outcome, text) }
         let values: JSON
         do { values = try JSONParser.parse(text) } catch { throw IHubError(.script, "\(name): cannot read the exclusion reasons: \(error.message)") }
         return (out, why, (values.array?.first?.array ?? []).map { $0.string ?? "" })
@@ -261,7 +261,7 @@ final class PolicyScript {
     /// One pair in detail: the total (nil when excluded), the exclusion
     /// reason and each criterion's value, weight and contribution.
     func explain(mentee: JSON, mentor: JSON) throws(IHubError) -> (total: Double?, excluded: String?, criteria: JSON) {
-        let values = try context.callGlobal("__ihub_pairing_explain", sourceArgs + [mentee, mentor])
+        let values = try context.callGlobal("__ihub_pairing_explain", sourceArgs + [mentee, mentor], label: name)
         return (values.first?.double, values.count > 1 ? values[1].string : nil, values.count > 2 ? values[2] : .array([]))
     }
 
@@ -270,11 +270,9 @@ final class PolicyScript {
         refs = [0, 0]
     }
 
-    static func failure(_ outcome: Int32, _ message: String, _ name: String) -> IHubError {
-        let text = message.hasPrefix(name) || message.hasPrefix("__ihub") ? message : "\(name): \(message)"
-        switch outcome {
-        case Int32(IHL_MEMORY), Int32(IHL_TIME): return IHubError(.limit, text)
-        default: return IHubError(.script, text)
-        }
+    /// The context's error (a failed ihub.* call keeps its status), named
+    /// after the policy.
+    func failure(_ outcome: Int32, _ message: String) -> IHubError {
+        context.failure(outcome, message.hasPrefix(name) || message.hasPrefix("__ihub") ? message : "\(name): \(message)")
     }
 }

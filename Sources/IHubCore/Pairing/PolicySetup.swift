@@ -51,7 +51,7 @@ struct PolicySetup {
         }
         for (i, pin) in pins.enumerated() {
             for (side, code) in [("mentee", pin.mentee), ("mentor", pin.mentor)] where data.index[code] == nil {
-                throw IHubError.notFound("params.pins[\(i)].\(side): no \(level.rawValue) '\(code)' in round \(round.code)")
+                throw IHubError.notFound("params.pins[\(i)].\(side): no \(level.rawValue) \(IHubError.quoted(code)) in round \(round.code)")
             }
             if pin.mentee == pin.mentor { throw IHubError.invalid("params.pins[\(i)]: a \(level.rawValue) cannot mentor itself") }
             if bans.contains(pin) { throw IHubError.invalid("params.pins[\(i)]: \(pin.mentee) with \(pin.mentor) is both pinned and banned") }

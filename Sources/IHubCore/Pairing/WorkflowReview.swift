@@ -37,8 +37,8 @@ extension PairingWorkflow {
         let run = try row(db, id: id, at: "params.run")
         let cached = try explainSetup(engine, run)
         let setup = cached.setup
-        guard let i = setup.data.index[mentee] else { throw IHubError.notFound("params.mentee: no \(run.level.rawValue) '\(mentee)' in round \(run.round)") }
-        guard let j = setup.data.index[mentor] else { throw IHubError.notFound("params.mentor: no \(run.level.rawValue) '\(mentor)' in round \(run.round)") }
+        guard let i = setup.data.index[mentee] else { throw IHubError.notFound("params.mentee: no \(run.level.rawValue) \(IHubError.quoted(mentee)) in round \(run.round)") }
+        guard let j = setup.data.index[mentor] else { throw IHubError.notFound("params.mentor: no \(run.level.rawValue) \(IHubError.quoted(mentor)) in round \(run.round)") }
         var notes: [JSON] = []
         if setup.policy.hash != run.policyHash {
             notes.append(.string("the policy changed since run #\(id) (\(run.policyHash) then, \(setup.policy.hash) now): figures are today's"))

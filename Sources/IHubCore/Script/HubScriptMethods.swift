@@ -84,7 +84,7 @@ enum HubScriptMethods {
               return false, err
             end
             """, chunkname: "ihub-compile")
-        let result = try context.callGlobal("__ihub_compiles", [.string(source), .string(chunkname)])
+        let result = try context.callGlobal("__ihub_compiles", [.string(source), .string(chunkname)], label: chunkname)
         if result.first == .bool(false) { throw IHubError(.script, result.dropFirst().first?.string ?? "\(chunkname): does not compile") }
     }
 

@@ -1,7 +1,7 @@
 /// Running hub scripts (the methodology context) through the method table.
 enum ScriptMethods {
     static let all: [Method] = [
-        Method("script.eval", "Run a methodology script (read-only, budgeted) and return its values and printed output.",
+        Method("script.eval", "Run a methodology script (read-only, budgeted) and return its values and printed output. Values must convert to JSON exactly (no functions, NaN, inf, invalid UTF-8, colliding keys); an uncaught error of an ihub.* call keeps its status.",
                params: [.required("source", .longText, "the Lua text"),
                         .optional("name", .string, "the script's name in messages (default \"script\")")]) { engine, p throws(IHubError) in
             let name = p["name"]?.string ?? "script"

@@ -41,7 +41,14 @@ enum {
     IHL_MEMORY = 3,      /* the memory budget was hit and the evaluation failed */
     IHL_TIME = 4,        /* the time budget ran out */
     IHL_INCOMPLETE = 5,  /* the chunk ends early (a REPL should read more lines) */
+    IHL_HOST = 6,        /* an ihub.* call failed and the script did not catch
+                            its error value: ihl_host_status() gives the status */
 };
+
+/* Chunks whose name starts with this are ihub's own helpers: their frames
+** are left out of tracebacks, and a message positioned in one names the
+** evaluation's label instead ("EE-ACC/classify: ..."). */
+#define IHL_INTERNAL_PREFIX "ihub-"
 
 /* The host side of ihub.<ns>.<op>(params).
 **
@@ -53,7 +60,12 @@ enum {
 **                JSON document, which the shim decodes into Lua values and
 **                frees; on failure (non-zero return, the host's status code)
 **                a malloc'd one-line message, which the shim raises as a
-**                Lua error after the host has returned, and frees.
+**                Lua error after the host has returned, and frees. The error
+**                is a table {status = <name>, code = <status>, method,
+**                message} with a protected metatable (__tostring gives the
+**                script position and message, __concat concatenates that);
+**                if the script does not catch it, the evaluation ends with
+**                IHL_HOST and ihl_host_status() returns the status.
 ** The callback must not call back into the same ihl_state.
 */
 typedef int (*ihl_host_call)(void *ctx, const char *method,
@@ -67,6 +79,9 @@ typedef struct ihl_config {
     size_t method_count;
     ihl_host_call host;           /* may be NULL when method_count is 0 */
     void *host_ctx;
+    const char *const *status_names;  /* by status code, e.g. [3] = "IHUB_NOTFOUND"
+                                         (copied); the `status` of error values */
+    size_t status_count;
 } ihl_config;
 
 /* A new sandboxed state. The configuration is copied (method names too).
@@ -91,7 +106,10 @@ void ihl_close(ihl_state *S);
 **   result     receives a malloc'd, NUL-terminated string, always (NULL
 **              only when even that allocation failed):
 **              on IHL_OK the JSON object {"values":[...],"output":"..."}
-**              with the chunk's return values and what it printed;
+**              with the chunk's return values and what it printed (a value
+**              JSON cannot hold exactly — a function, NaN, invalid UTF-8,
+**              keys 1 and "1" in one table — is an IHL_RUNTIME error naming
+**              it: "returned value 1.x[2] is NaN; ...");
 **              otherwise a one-line message naming the script and line,
 **              with a compact traceback: "s.lua:3: boom (traceback: s.lua:3
 **              in function 'f'; s.lua:7 in main chunk)".
@@ -106,6 +124,16 @@ int ihl_eval(ihl_state *S, const char *chunkname, const char *src, size_t len,
 ** message as for ihl_eval. A missing global is IHL_RUNTIME. */
 int ihl_call_global(ihl_state *S, const char *name, const char *args_json,
                     size_t args_len, char **result);
+
+/* ihl_call_global, with `label` (when not NULL) instead of `name` in the
+** messages that name the evaluation (time limit, bad results), for helpers
+** whose global name means nothing to users. */
+int ihl_call_global_as(ihl_state *S, const char *name, const char *label,
+                       const char *args_json, size_t args_len, char **result);
+
+/* The host status of the error value that ended the last evaluation with
+** IHL_HOST (0 after any other outcome). */
+int ihl_host_status(const ihl_state *S);
 
 /* ---- hot loops: values kept in the registry ---------------------------
 ** A pairing policy scores thousands to millions of candidate pairs. Each

@@ -285,3 +285,29 @@ def test_a_record_on_both_sides_paired_on_neither_is_listed_once(h):
 def test_a_pin_given_twice_is_named_not_infeasible(h):
     with pytest.raises(ihub.InvalidError, match=r"params\.pins\[1\]: %s with %s is pinned already \(params\.pins\[0\]\)" % (code(9), code(2))):
         propose(h, pins=[pin(9, 2), pin(9, 2)])
+
+
+def test_a_failing_call_inside_the_policy_keeps_its_status(h):
+    """A pairing hook whose ihub.* call fails reports that call's status and
+    names the hub's script, never the default policy's internal chunk."""
+    h.call("script.set", {"hub": HUB, "name": "pairing",
+                          "source": "function score(a, b) return ihub.school.get{code = 'NOPE'} end"})
+    with pytest.raises(ihub.NotFoundError) as e:
+        propose(h)
+    assert e.value.message.startswith("LT-CTA/pairing:1: school.get:")
+    assert "ihub/pairing" not in e.value.message and "ihub-" not in e.value.message
+    assert runs(h) == 0
+
+
+def test_unknown_codes_in_pins_and_explain_are_quoted_short(h):
+    near = "Z" * 60000
+    run = propose(h)
+    with pytest.raises(ihub.NotFoundError) as e:
+        propose(h, pins=[{"mentee": near, "mentor": code(2)}])
+    assert len(e.value.message) < 200 and "ZZZ…" in e.value.message
+    for side in ("mentee", "mentor"):
+        params = {"run": run["run"], "mentee": code(1), "mentor": code(2)}
+        params[side] = near
+        with pytest.raises(ihub.NotFoundError) as e:
+            h.call("pairing.explain", params)
+        assert len(e.value.message) < 200 and e.value.message.startswith(f"params.{side}: no school 'ZZZ")
