@@ -90,7 +90,7 @@ def test_problems_out_writes_them_all_as_csv(h, tmp_path):
 
 def test_problems_out_is_refused_to_lua(h, tmp_path):
     target = tmp_path / "problems.csv"
-    with pytest.raises(ihub.ScriptError, match=r"params.problems_out: Lua scripts may not read or write files"):
+    with pytest.raises(ihub.MisuseError, match=r"params.problems_out: Lua scripts may not read or write files"):
         h.eval(f"return ihub.import.csv{{kind = 'people', text = 'hub,code,name\\nXX,P1,A\\n', problems_out = '{target}'}}")
     assert not target.exists()
 
