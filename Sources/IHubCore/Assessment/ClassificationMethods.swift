@@ -195,6 +195,16 @@ enum ClassificationScript {
             case .object(let m) where m.isEmpty: break  // an empty Lua table
             default: throw IHubError(.script, "\(what): the reasons are \(reasons.kindName); expected a list of sentences")
             }
+            // Stored and printed: one line each, no control characters, as
+            // every text field.
+            for s in sentences {
+                if let problem = Shape.textProblem(s, multiline: false, maxBytes: Limits.text) {
+                    throw IHubError(.script, "\(what): the reason \(IHubError.quoted(s)): \(problem.reason)")
+                }
+            }
+            if let s = cls.string, s.utf8.count <= 64, let problem = Shape.textProblem(s, multiline: false, maxBytes: 64) {
+                throw IHubError(.script, "\(what): the class \(IHubError.quoted(s)): \(problem.reason)")
+            }
             switch cls {
             case .null:
                 return Classification.Verdict(cls: nil, reasons: sentences.isEmpty ? ["the classify script left it unclassified"] : sentences)

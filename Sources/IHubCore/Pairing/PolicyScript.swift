@@ -42,6 +42,8 @@ final class PolicyScript {
     private(set) var roles: [Role] = []
     private(set) var settings = Settings()
     private var refs: [Int32] = [0, 0]
+    /// The records' codes, for messages about a scored pair.
+    private var codes: [String] = []
 
     /// The helpers, defined in the methodology state before each use.
     static let helpers = #"""
@@ -194,6 +196,10 @@ final class PolicyScript {
             throw IHubError(.script, "\(name): the policy's eligibility answers do not match the \(records.count) records")
         }
         roles = roleList.map { Role(role: $0.array?.first?.string, reason: ($0.array?.count ?? 0) > 1 ? $0.array![1].string : nil) }
+        codes = records.map { $0["code"]?.string ?? "?" }
+        for (code, role) in zip(codes, roles) {
+            if let reason = role.reason { try checkReason(reason, "eligible(\(code))") }
+        }
         settings = try PolicyScript.read(list[1], name)
     }
 
@@ -251,7 +257,22 @@ final class PolicyScript {
         guard outcome == Int32(IHL_OK) else { throw failure(outcome, text) }
         let values: JSON
         do { values = try JSONParser.parse(text) } catch { throw IHubError(.script, "\(name): cannot read the exclusion reasons: \(error.message)") }
-        return (out, why, (values.array?.first?.array ?? []).map { $0.string ?? "" })
+        let reasons = (values.array?.first?.array ?? []).map { $0.string ?? "" }
+        for (k, reason) in reasons.enumerated() {
+            guard Shape.textProblem(reason, multiline: false, maxBytes: Limits.text) != nil else { continue }
+            func code(_ i: Int32) -> String { codes.indices.contains(Int(i)) ? codes[Int(i)] : "?" }
+            let pair = why.firstIndex(of: Int32(k + 1)).map { "score(\(code(mentees[$0])), \(code(mentors[$0])))" } ?? "score"
+            try checkReason(reason, pair)
+        }
+        return (out, why, reasons)
+    }
+
+    /// A reason the policy gave is stored with the run and printed: checked
+    /// as every text field is (one line, no control characters, bounded).
+    private func checkReason(_ reason: String, _ hook: String) throws(IHubError) {
+        if let problem = Shape.textProblem(reason, multiline: false, maxBytes: Limits.text) {
+            throw IHubError(.script, "\(name): \(hook) returned the reason \(IHubError.quoted(reason)): \(problem.reason)")
+        }
     }
 
     /// Frees the records' tables once no more scoring follows (explain keeps
@@ -262,7 +283,9 @@ final class PolicyScript {
     /// reason and each criterion's value, weight and contribution.
     func explain(mentee: JSON, mentor: JSON) throws(IHubError) -> (total: Double?, excluded: String?, criteria: JSON) {
         let values = try context.callGlobal("__ihub_pairing_explain", sourceArgs + [mentee, mentor], label: name)
-        return (values.first?.double, values.count > 1 ? values[1].string : nil, values.count > 2 ? values[2] : .array([]))
+        let excluded = values.count > 1 ? values[1].string : nil
+        if let excluded { try checkReason(excluded, "score(\(mentee["code"]?.string ?? "?"), \(mentor["code"]?.string ?? "?"))") }
+        return (values.first?.double, excluded, values.count > 2 ? values[2] : .array([]))
     }
 
     private func release() {

@@ -1,0 +1,69 @@
+"""Issue 7 review: what a hub's hooks return as text (a class, a reason) is
+stored with a classification or a run and printed, so it is checked as every
+text field is: no control characters, with the hook and the value named,
+and nothing stored."""
+import shutil
+
+import pytest
+
+import ihub
+
+ESC = "\\27[2J"  # Lua source for ESC [ 2 J, which clears a terminal
+
+
+@pytest.fixture
+def small():
+    with ihub.open(admin_time_ms=2000, script_time_ms=2000) as h:
+        h.hub.add(code="EE-ACC", name="Tallinn hub", country="EE")
+        h.school.add(hub="EE-ACC", code="S1", name="Tartu School")
+        h.round.add(hub="EE-ACC", code="R1", name="Round 1", start="2026-01-01")
+        yield h
+
+
+@pytest.mark.parametrize("body, words", [
+    ("return 'adv" + ESC + "'", "the class 'adv\\u{1B}[2J': contains the control character U+001B"),
+    ("return 'adv', {'fine', 'bad" + ESC + "'}", "the reason 'bad\\u{1B}[2J': contains the control character U+001B"),
+    ("return 'adv', 'two\\nlines'", "the reason 'two\\nlines': contains the control character U+000A"),
+])
+def test_classify_text_with_control_characters_is_refused(small, body, words):
+    small.script.set(hub="EE-ACC", name="classify", source=f"function classify(s, a) {body} end")
+    with pytest.raises(ihub.ScriptError) as e:
+        small.classification.run(hub="EE-ACC", round="R1", subject="school")
+    assert e.value.message.startswith("EE-ACC/classify: classify(school 'S1'): "), e.value.message
+    assert words in e.value.message
+    assert small.classification.list(round="R1") == []
+
+
+HUB, ROUND = "LT-CTA", "LT-CTA-R2"
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory):
+    path = str(tmp_path_factory.mktemp("region") / "region.db")
+    with ihub.open(path) as h:
+        h.call("demo.populate", {})
+    return path
+
+
+@pytest.fixture
+def demo(region, tmp_path):
+    path = str(tmp_path / "copy.db")
+    shutil.copy(region, path)
+    with ihub.open(path) as h:
+        yield h
+
+
+@pytest.mark.parametrize("source, hook", [
+    ("function eligible(r) return nil, 'bad" + ESC + "' end", "eligible(LT-CTA-S01)"),
+    ("function exclude(a, b) return 'bad" + ESC + "' end", "score(LT-CTA-S"),
+])
+def test_pairing_reasons_with_control_characters_are_refused(demo, source, hook):
+    demo.call("script.set", {"hub": HUB, "name": "pairing", "source": source})
+    before = len(demo.call("pairing.list", {"round": ROUND}))
+    with pytest.raises(ihub.ScriptError) as e:
+        demo.call("pairing.propose", {"hub": HUB, "round": ROUND, "level": "school"})
+    message = e.value.message
+    assert message.startswith("LT-CTA/pairing: " + hook), message
+    assert "the reason 'bad\\u{1B}[2J': contains the control character U+001B" in message
+    assert "\x1b" not in message
+    assert len(demo.call("pairing.list", {"round": ROUND})) == before
