@@ -257,3 +257,31 @@ func instance(_ n: Int, _ m: Int, _ rows: [(Int32, Int32, Double)], menteeMax: [
         #expect(message(instance(1, 1, [(0, 0, 2e15)])).hasPrefix("params.candidates[0][2]: score must be"))
     }
 }
+
+extension PairingExactTests {
+    /// Integer scores sized so the cost bound lands on either side of Int64's
+    /// budget, square and not, with and without minimums: the dense and flow
+    /// paths must neither trap nor disagree on any objective.
+    @Test func costsNearTheTypeBoundaryDoNotTrap() throws {
+        var rng = SplitMix(state: 62)
+        for exponent in stride(from: 36, through: 50, by: 2) {
+            for (n, m) in [(30, 30), (31, 27), (24, 33)] {
+                var cands: [Candidate] = []
+                let top = 1 << exponent
+                for a in 0..<n { for b in 0..<m where rng.chance(0.8) {
+                    cands.append(Candidate(mentee: Int32(a), mentor: Int32(b), score: Double(rng.int(-top...top) | 1)))
+                } }
+                let mins = (0..<n).map { _ in rng.chance(0.1) ? 1 : 0 }
+                for minimums in [false, true] {
+                    let p = PairingProblem(menteeCount: n, mentorCount: m, menteeMin: minimums ? mins : [], candidates: cands)
+                    for objective in Objective.allCases {
+                        let dense = try? PairingSolver.solve(p, objective: objective)
+                        let flow = try? PairingSolver.solve(p, objective: objective, flowOnly: true)
+                        #expect(dense?.totalScore == flow?.totalScore && dense?.chosen.count == flow?.chosen.count,
+                                "2^\(exponent) \(n)x\(m) minimums \(minimums) \(objective)")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -85,10 +85,13 @@ enum Costs {
                                             units: Int) -> Weights<C>
     {
         var largest: C = 0
+        // 2^k as a factor when it is a normal double (multiplying by it is
+        // then exact, the products being integers below 2^126); else per score.
+        let factor: Double? = (-1022...1023).contains(k) ? Double(sign: .plus, exponent: k, significand: 1) : nil
         let value = p.score.enumerated().map { i, x -> C in
             guard x != 0, allowed?[i] ?? true else { return 0 }
             // x · 2^k exactly: an integer by the choice of k, below 2^126 by the bound.
-            let scaled = Double(sign: x.sign, exponent: x.exponent + k, significand: x.significand)
+            let scaled = factor.map { x * $0 } ?? Double(sign: x.sign, exponent: x.exponent + k, significand: x.significand)
             let v = C(scaled) * a
             largest = max(largest, C(v.magnitude))
             return v
