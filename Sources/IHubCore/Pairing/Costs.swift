@@ -1,8 +1,12 @@
 /// The integer types the solvers compute in: Int64 when an instance's exact
 /// costs fit it (the fast path), Int128 when they need more bits.
-protocol CostInt: FixedWidthInteger, SignedInteger, Sendable {}
-extension Int64: CostInt {}
-extension Int128: CostInt {}
+protocol CostInt: FixedWidthInteger, SignedInteger, Sendable {
+    /// An integral double known to fit: the concrete conversion, not the
+    /// generic one (which goes bit by bit and would dominate building costs).
+    init(integral: Double)
+}
+extension Int64: CostInt { init(integral x: Double) { self.init(x) } }
+extension Int128: CostInt { init(integral x: Double) { self.init(x) } }
 
 /// Scores as exact integers, and the bonuses that make objectives lexicographic.
 ///
@@ -30,18 +34,22 @@ enum Costs {
     case narrow(Weights<Int64>)
     case wide(Weights<Int128>)
 
-    /// Bits every intermediate value of the solvers stays within: the path
-    /// and dual bound below times 16 must fit with a bit to spare.
+    /// The bound below must stay under 2^bits: a bit short of each type's width.
     static let narrowBits = 62, wideBits = 126
 
     init(_ p: PreparedProblem, coverage: Bool, allowed: [Bool]?) throws(IHubError) {
+        // One tight pass (a million scores on the dense path): the largest and
+        // smallest nonzero |score| and the lowest binary digit set in any.
         var maxAbs = 0.0, minAbs = Double.infinity
-        var lowest = Int.max   // the lowest binary digit set in any allowed score
-        for (i, s) in p.score.enumerated() where s != 0 && (allowed?[i] ?? true) {
-            let a = abs(s)
-            maxAbs = max(maxAbs, a)
-            minAbs = min(minAbs, a)
-            lowest = min(lowest, Costs.lowestBit(a))
+        var lowest = Int.max
+        p.score.withUnsafeBufferPointer { scores in
+            for i in scores.indices where allowed?[i] ?? true {
+                let a = abs(scores[i])
+                if a == 0 { continue }
+                maxAbs = max(maxAbs, a)
+                minAbs = min(minAbs, a)
+                lowest = min(lowest, Costs.lowestBit(a))
+            }
         }
         let k = maxAbs > 0 ? -lowest : 0
         // Bits of the largest scaled score (0 when every score is 0).
@@ -59,16 +67,17 @@ enum Costs {
         // within nodes · (largest edge cost), and the largest edge cost is
         // below s + pair + minimum; 16x leaves room for the sums of a few.
         let bound = 16 * Double(nodes) * (s + pair + minimum)
-        if bound < 0x1p62 {
+        func fits(_ bits: Int) -> Bool { bound < Double(sign: .plus, exponent: bits, significand: 1) }
+        if fits(Costs.narrowBits) {
             self = .narrow(Costs.weights(p, allowed: allowed, k: k, a: Int64(a), coverage: coverage, units: units))
-        } else if bound < 0x1p126 {
+        } else if fits(Costs.wideBits) {
             self = .wide(Costs.weights(p, allowed: allowed, k: k, a: Int128(a), coverage: coverage, units: units))
         } else {
             let bits = bound.isFinite ? Int(bound.exponent) + 1 : Int.max
             let need = bits == Int.max ? "over 1000" : "\(bits)"
             throw IHubError(.limit,
                 "pairing: scores from \(minAbs) to \(maxAbs) in magnitude (binary digits from 2^\(lowest) to 2^\(maxAbs.exponent)) "
-                + "with \(units) demand unit(s) need \(need) bits as exact integer costs, more than 126: "
+                + "with \(units) demand unit(s) need \(need) bits as exact integer costs, more than \(Costs.wideBits): "
                 + "use scores with fewer significant binary digits (integers or multiples of a power of 2) or a narrower range")
         }
     }
@@ -84,18 +93,31 @@ enum Costs {
     private static func weights<C: CostInt>(_ p: PreparedProblem, allowed: [Bool]?, k: Int, a: C, coverage: Bool,
                                             units: Int) -> Weights<C>
     {
-        var largest: C = 0
         // 2^k as a factor when it is a normal double (multiplying by it is
         // then exact, the products being integers below 2^126); else per score.
         let factor: Double? = (-1022...1023).contains(k) ? Double(sign: .plus, exponent: k, significand: 1) : nil
-        let value = p.score.enumerated().map { i, x -> C in
-            guard x != 0, allowed?[i] ?? true else { return 0 }
+        func scaled(_ x: Double) -> C {
             // x · 2^k exactly: an integer by the choice of k, below 2^126 by the bound.
-            let scaled = factor.map { x * $0 } ?? Double(sign: x.sign, exponent: x.exponent + k, significand: x.significand)
-            let v = C(scaled) * a
-            largest = max(largest, C(v.magnitude))
-            return v
+            C(integral: factor.map { x * $0 } ?? Double(sign: x.sign, exponent: x.exponent + k, significand: x.significand))
         }
+        var value = [C](repeating: 0, count: p.score.count)
+        var top = 0.0
+        p.score.withUnsafeBufferPointer { scores in
+            value.withUnsafeMutableBufferPointer { out in
+                if let f = factor, allowed == nil {
+                    for i in scores.indices {
+                        out[i] = C(integral: scores[i] * f) * a
+                        top = max(top, abs(scores[i]))
+                    }
+                } else {
+                    for i in scores.indices where scores[i] != 0 && (allowed?[i] ?? true) {
+                        out[i] = scaled(scores[i]) * a
+                        top = max(top, abs(scores[i]))
+                    }
+                }
+            }
+        }
+        let largest = top == 0 ? 0 : scaled(top) * a
         let u = C(units)
         let pair: C = coverage ? 2 * u * largest + 1 : 1
         let minimum: C = p.minOf.contains { $0 > 0 } ? u * pair + 2 * u * largest + 1 : 0
