@@ -15,6 +15,16 @@
 **     the caller's free(). Pointers passed in stay owned by the caller.
 **   - A handle may be used from any thread; calls on one handle are serialized
 **     inside the library. Several handles may open one database file.
+**   - Input is bounded and checked the same way from C, Python, Lua and CSV
+**     (see "Limits" below): text fields refuse control characters (C0, DEL,
+**     C1); fields that are multi-line by nature (notes, addresses, script
+**     source) allow tab, line feed and carriage return. A JSON object may not
+**     repeat a key ("params.schools[0]: duplicate key 'code' (JSON at line 1
+**     column 40)"). An integer parameter takes every way JSON writes an
+**     integer in the 64-bit range: 7, 7.0, 7e0, 1e18; 1.5 or 1e19 are refused.
+**   - A message quotes what it was given cut to IHUB_LIMIT_QUOTE_CHARS
+**     characters and "…", with control characters escaped (\u{1B}), and is
+**     never longer than IHUB_LIMIT_MESSAGE_BYTES.
 */
 #ifndef IHUB_H
 #define IHUB_H
@@ -38,13 +48,25 @@ extern "C" {
 #define IHUB_CONFLICT    4   /* the thing already exists (e.g. a duplicate code) */
 #define IHUB_CONSTRAINT  5   /* a rule of the data model would be broken */
 #define IHUB_SCRIPT      6   /* a Lua script raised an error */
-#define IHUB_LIMIT       7   /* a script ran past its time or memory budget */
+#define IHUB_LIMIT       7   /* a script ran past its time or memory budget, or
+                                 input past one of the limits below */
 #define IHUB_NOMEM       8   /* the library ran out of memory */
 #define IHUB_IO          9   /* the database file could not be read or written */
 #define IHUB_CORRUPT    10   /* the file is not an ihub database, or is damaged */
 #define IHUB_BUSY       11   /* the database stayed locked past the busy timeout */
 #define IHUB_MISUSE     12   /* the interface was used wrongly: NULL or closed handle */
 #define IHUB_VERSION    13   /* the file was written by a newer ihub */
+
+/* Limits on input, enforced with IHUB_LIMIT naming the field (JSON nesting:
+** IHUB_INVALID with line and column). ihub_call(h, "api.limits", ...) returns
+** the same values; api.describe gives each text field's max_bytes. */
+#define IHUB_LIMIT_TEXT_BYTES      65536      /* a one-line text field: name, code */
+#define IHUB_LIMIT_LONG_TEXT_BYTES 1048576    /* multi-line: note, script source */
+#define IHUB_LIMIT_DOCUMENT_BYTES  268435456  /* one JSON document (params_json) */
+#define IHUB_LIMIT_JSON_DEPTH      100        /* nesting of arrays and objects */
+#define IHUB_LIMIT_PATH_BYTES      4096       /* a database or file path */
+#define IHUB_LIMIT_QUOTE_CHARS     80         /* of an input a message quotes */
+#define IHUB_LIMIT_MESSAGE_BYTES   16384      /* of a message, at most */
 
 /* The opaque handle on one open database. */
 typedef struct ihub ihub;
@@ -71,10 +93,20 @@ const char *ihub_status_name(int status);
 /* ihub_open — open (or create) an ihub database.
 **
 **   path          the database file, UTF-8; ":memory:" for a private
-**                 in-memory database. Created if it does not exist.
+**                 in-memory database. Created if it does not exist (unless
+**                 "create" is false). NULL is IHUB_MISUSE; "" is IHUB_INVALID
+**                 (SQLite would open a temporary database that keeps
+**                 nothing). "file:" URIs are refused with IHUB_INVALID: their
+**                 parameters (mode=, immutable=, nolock=, vfs=) would bypass
+**                 what ihub promises (WAL, locking, migrations); say how to
+**                 open in options_json instead. A path is at most
+**                 IHUB_LIMIT_PATH_BYTES.
 **   options_json  NULL, or a JSON object of options:
-**                   "create"           false: fail with IHUB_NOTFOUND instead
-**                                      of creating a missing file (default true)
+**                   "create"           false: fail with IHUB_NOTFOUND (the
+**                                      message names the path) instead of
+**                                      creating a missing file (default true;
+**                                      the ihub CLI opens with false except
+**                                      for demo, import and --create)
 **                   "busy_timeout_ms"  how long to wait for a lock (5000)
 **                   "script_time_ms"   time budget of one methodology script
 **                                      evaluation (1000)
@@ -87,7 +119,9 @@ const char *ihub_status_name(int status);
 ** The file is brought up to the current schema (migrations are recorded in
 ** it). A file written by a newer ihub fails with IHUB_VERSION, a file that is
 ** not an SQLite database with IHUB_CORRUPT, an unreadable or unwritable path
-** with IHUB_IO. On failure ihub_last_error() holds the message.
+** with IHUB_IO. On failure ihub_last_error() holds the message, which names
+** the path and what failed ("cannot open '/x/hub.db': unable to open
+** database file (Permission denied)").
 ** The handle is released with ihub_close().
 ** Thread: any.
 */
@@ -113,6 +147,9 @@ void ihub_close(ihub *h);
 ** Write operations run in one transaction: they succeed whole or change
 ** nothing. Returns IHUB_OK or a status; ihub_errmsg(h) then names the cause
 ** and the place, e.g. "params.schools[3].code: expected a string".
+** params_json longer than IHUB_LIMIT_DOCUMENT_BYTES is IHUB_LIMIT. An
+** operation that writes a file (export.csv, export.json with "path") refuses
+** an existing file with IHUB_CONFLICT unless "overwrite": true is given.
 ** Thread: any thread; calls on one handle are serialized.
 */
 int ihub_call(ihub *h, const char *method, const char *params_json,
@@ -127,13 +164,28 @@ int ihub_call(ihub *h, const char *method, const char *params_json,
 **                releases with ihub_free():
 **                  {"values": [...the chunk's return values...],
 **                   "output": "...what the chunk printed..."}
-**                Values that JSON cannot hold (functions, userdata) appear
-**                as their tostring() text. Set to NULL on failure.
+**                A value JSON cannot hold exactly (a function, thread or
+**                userdata, NaN, an infinity, invalid UTF-8, a table with
+**                both the keys 1 and "1", a key that is not a string or an
+**                integer) is IHUB_SCRIPT naming it as a JSON path, e.g.
+**                "eval: returned value 1.x[0] is NaN; ..."; never null or
+**                U+FFFD. Set to NULL on failure.
 **
 ** The chunk runs in the handle's admin Lua state, which keeps its globals
 ** between calls (as a REPL does), under the admin time and memory budgets.
 ** A Lua error returns IHUB_SCRIPT, a spent budget IHUB_LIMIT; the message
 ** names the chunk and line, with a short traceback. The handle stays usable.
+**
+** A failing ihub.* call raises an error value in Lua: a table
+**   {status = "IHUB_NOTFOUND", code = 3, method = "school.get",
+**    message = "school.get: school 'NOPE' not found"}
+** with a protected metatable whose __tostring gives the script position and
+** the message on one line ("eval:1: school.get: ...") and whose __concat
+** joins that text, so print(err) and "failed: " .. err read well. pcall
+** returns it as it is; if the chunk lets it escape, ihub_eval returns that
+** status (IHUB_NOTFOUND here, not IHUB_SCRIPT) with the one-line message.
+** The same holds for script.eval and a hub's methodology scripts. Budgets
+** stay uncatchable: a spent budget is IHUB_LIMIT whatever the script does.
 ** Thread: any thread; calls on one handle are serialized.
 */
 int ihub_eval(ihub *h, const char *lua_source, char **result_json);

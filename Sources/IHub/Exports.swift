@@ -28,24 +28,18 @@ public func ihub_open(_ path: UnsafePointer<CChar>?, _ optionsJSON: UnsafePointe
 {
     guard let out else { return fail(IHUB_MISUSE, "ihub_open: out is NULL") }
     out.pointee = nil
-    do {
+    do throws(IHubError) {
         let path = try text(path, "path")
         var options = Engine.Options()
         if let optionsJSON {
             let source = try text(optionsJSON, "options_json")
-            do {
-                options = try Engine.Options(json: try JSONParser.parse(source))
-            } catch let error as JSONParser.Failure {
-                throw IHubError(.invalid, "options_json: \(error.message)")
-            }
+            options = try Engine.Options(json: try Engine.parse(source, at: "options_json"))
         }
         let engine = try Engine(path: path, options: options)
         out.pointee = register(Handle(engine: engine))
         return IHUB_OK
-    } catch let error as IHubError {
-        return fail(statusCode(error.status), error.message)
     } catch {
-        return fail(IHUB_ERROR, "\(error)")
+        return fail(statusCode(error.status), error.message)
     }
 }
 

@@ -1,12 +1,13 @@
 /*
-** json.c — Lua values <-> JSON text (RFC 8259), for results, host calls and
-** ihl_call_global arguments.
+** json.c — JSON text -> Lua values (RFC 8259), for host results and
+** ihl_call_global arguments; UTF-8 checks, ihub.null and the array
+** metatable. The other direction is encode.c.
 **
 ** Conventions: JSON null is the light userdata `ihub.null` inside arrays,
 ** absent in objects, nil at top level. Arrays decode to tables carrying a
 ** shared, protected metatable, so [] survives a round trip; a plain table
-** is an array when its keys are exactly 1..n (n >= 1). Strings are encoded
-** as UTF-8; invalid bytes become U+FFFD rather than failing the result.
+** is an array when its keys are exactly 1..n (n >= 1). Encoding is strict:
+** what JSON cannot hold exactly is an error naming its place (see below).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,6 @@
 
 #include "shim_internal.h"
 
-#define MAX_DEPTH 100
 
 /* Addresses used as unique keys; never written. */
 static const char null_tag = 0;
@@ -24,50 +24,11 @@ static const char array_mt_key = 0;
 
 void *ihl_json_null(void) { return (void *)&null_tag; }
 
-/* ---- the buffer ------------------------------------------------------- */
-
-void ihl_jbuf_init(lua_State *L, ihl_jbuf *b) {
-    b->L = L;
-    b->cap = 256;
-    b->n = 0;
-    b->p = lua_newuserdatauv(L, b->cap, 0);
-    b->idx = lua_gettop(L);
-}
-
-/* Grows by doubling into a new userdata that replaces the old one in its
-** stack slot; the old one is garbage. The allocator counts both. */
-static void jbuf_reserve(ihl_jbuf *b, size_t extra) {
-    if (b->cap - b->n >= extra) return;
-    size_t cap = b->cap;
-    while (cap - b->n < extra) {
-        if (cap > ((size_t)-1) / 2) luaL_error(b->L, "JSON text too large");
-        cap *= 2;
-    }
-    char *p = lua_newuserdatauv(b->L, cap, 0);
-    memcpy(p, b->p, b->n);
-    lua_replace(b->L, b->idx);
-    b->p = p;
-    b->cap = cap;
-}
-
-void ihl_jbuf_add(ihl_jbuf *b, const char *s, size_t n) {
-    jbuf_reserve(b, n);
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-}
-
-static void jbuf_char(ihl_jbuf *b, char c) {
-    jbuf_reserve(b, 1);
-    b->p[b->n++] = c;
-}
-
-#define jbuf_lit(b, s) ihl_jbuf_add((b), "" s, sizeof(s) - 1)
-
 /* ---- UTF-8 ------------------------------------------------------------ */
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when it is
 ** invalid: overlong forms, surrogates and code points past U+10FFFF too. */
-static size_t utf8_seq(const unsigned char *s, size_t n, unsigned long *cp) {
+size_t ihl_utf8_seq(const unsigned char *s, size_t n, unsigned long *cp) {
     unsigned c = s[0];
     size_t len;
     unsigned long v, min;
@@ -86,170 +47,18 @@ static size_t utf8_seq(const unsigned char *s, size_t n, unsigned long *cp) {
     return len;
 }
 
-/* ---- encoder ---------------------------------------------------------- */
-
-void ihl_json_encode_string(ihl_jbuf *b, const char *str, size_t n) {
-    static const char hex[] = "0123456789abcdef";
+/* The offset of the first invalid UTF-8 byte of s, or n when it is valid. */
+size_t ihl_utf8_invalid_at(const char *str, size_t n) {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
-    jbuf_char(b, '"');
+    unsigned long cp;
     while (i < n) {
-        size_t run = i;  /* copy plain ASCII in one go */
-        while (run < n && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' &&
-               s[run] != '\\')
-            run++;
-        if (run > i) { ihl_jbuf_add(b, str + i, run - i); i = run; continue; }
-        unsigned char c = s[i];
-        unsigned long cp;
-        size_t len;
-        switch (c) {
-        case '"': jbuf_lit(b, "\\\""); i++; continue;
-        case '\\': jbuf_lit(b, "\\\\"); i++; continue;
-        case '\b': jbuf_lit(b, "\\b"); i++; continue;
-        case '\f': jbuf_lit(b, "\\f"); i++; continue;
-        case '\n': jbuf_lit(b, "\\n"); i++; continue;
-        case '\r': jbuf_lit(b, "\\r"); i++; continue;
-        case '\t': jbuf_lit(b, "\\t"); i++; continue;
-        default: break;
-        }
-        if (c < 0x20) {
-            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            ihl_jbuf_add(b, esc, 6);
-            i++;
-        } else if ((len = utf8_seq(s + i, n - i, &cp)) > 0) {
-            ihl_jbuf_add(b, str + i, len);
-            i += len;
-        } else {
-            jbuf_lit(b, "\xEF\xBF\xBD");  /* U+FFFD for each invalid byte */
-            i++;
-        }
+        if (s[i] < 0x80) { i++; continue; }
+        size_t len = ihl_utf8_seq(s + i, n - i, &cp);
+        if (len == 0) return i;
+        i += len;
     }
-    jbuf_char(b, '"');
-}
-
-static void encode_number(ihl_jbuf *b, lua_State *L, int idx) {
-    char tmp[64];
-    int len;
-    if (lua_isinteger(L, idx)) {
-        len = snprintf(tmp, sizeof tmp, LUA_INTEGER_FMT,
-                       (LUAI_UACINT)lua_tointeger(L, idx));
-    } else {
-        lua_Number x = lua_tonumber(L, idx);
-        if (x != x || x - x != 0) { jbuf_lit(b, "null"); return; }  /* NaN, inf */
-        /* the shortest of %.15g..%.17g that reads back exactly */
-        for (int prec = 15; prec <= 17; prec++) {
-            len = snprintf(tmp, sizeof tmp, "%.*g", prec, (double)x);
-            if (strtod(tmp, NULL) == (double)x) break;
-        }
-        for (int i = 0; i < len; i++)  /* a locale with a decimal comma */
-            if (tmp[i] == ',') tmp[i] = '.';
-    }
-    ihl_jbuf_add(b, tmp, (size_t)len);
-}
-
-int ihl_json_is_array(lua_State *L, int idx) {
-    if (!lua_getmetatable(L, idx)) return 0;
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &array_mt_key);
-    int same = lua_rawequal(L, -1, -2);
-    lua_pop(L, 2);
-    return same;
-}
-
-/* 0 if the table at idx is not an array, else its length: keys exactly
-** the integers 1..n. */
-static lua_Integer array_length(lua_State *L, int idx) {
-    lua_Integer count = 0, max = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        lua_pop(L, 1);
-        if (!lua_isinteger(L, -1)) { lua_pop(L, 1); return 0; }
-        lua_Integer k = lua_tointeger(L, -1);
-        if (k < 1) { lua_pop(L, 1); return 0; }
-        if (k > max) max = k;
-        count++;
-    }
-    return count == max ? count : 0;
-}
-
-static void encode_value(ihl_jbuf *b, int idx, int depth);
-
-static void encode_table(ihl_jbuf *b, int idx, int depth) {
-    lua_State *L = b->L;
-    if (depth > MAX_DEPTH)
-        luaL_error(L, "cannot encode a table nested too deeply (more than %d "
-                   "levels, or a cycle)", MAX_DEPTH);
-    luaL_checkstack(L, 4, "cannot encode: nested too deeply");
-    lua_Integer n = 0;
-    int marked = ihl_json_is_array(L, idx);
-    if (marked) n = (lua_Integer)lua_rawlen(L, idx);
-    else n = array_length(L, idx);
-    if (marked || n > 0) {
-        jbuf_char(b, '[');
-        for (lua_Integer i = 1; i <= n; i++) {
-            if (i > 1) jbuf_char(b, ',');
-            lua_rawgeti(L, idx, i);
-            encode_value(b, lua_gettop(L), depth + 1);
-            lua_pop(L, 1);
-        }
-        jbuf_char(b, ']');
-        return;
-    }
-    int first = 1;
-    jbuf_char(b, '{');
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        if (!first) jbuf_char(b, ',');
-        first = 0;
-        if (lua_type(L, -2) == LUA_TSTRING) {
-            size_t len;
-            const char *k = lua_tolstring(L, -2, &len);
-            ihl_json_encode_string(b, k, len);
-        } else if (lua_isinteger(L, -2)) {
-            /* never lua_tolstring on the key: it would confuse lua_next */
-            char tmp[32];
-            int len = snprintf(tmp, sizeof tmp, "\"" LUA_INTEGER_FMT "\"",
-                               (LUAI_UACINT)lua_tointeger(L, -2));
-            ihl_jbuf_add(b, tmp, (size_t)len);
-        } else {
-            luaL_error(L, "cannot encode a table key of type %s",
-                       luaL_typename(L, -2));
-        }
-        jbuf_char(b, ':');
-        encode_value(b, lua_gettop(L), depth + 1);
-        lua_pop(L, 1);
-    }
-    jbuf_char(b, '}');
-}
-
-static void encode_value(ihl_jbuf *b, int idx, int depth) {
-    lua_State *L = b->L;
-    size_t len;
-    const char *s;
-    switch (lua_type(L, idx)) {
-    case LUA_TNIL: case LUA_TNONE: jbuf_lit(b, "null"); break;
-    case LUA_TBOOLEAN:
-        if (lua_toboolean(L, idx)) jbuf_lit(b, "true");
-        else jbuf_lit(b, "false");
-        break;
-    case LUA_TNUMBER: encode_number(b, L, idx); break;
-    case LUA_TSTRING:
-        s = lua_tolstring(L, idx, &len);
-        ihl_json_encode_string(b, s, len);
-        break;
-    case LUA_TTABLE: encode_table(b, idx, depth); break;
-    case LUA_TLIGHTUSERDATA:
-        if (lua_touserdata(L, idx) == ihl_json_null()) { jbuf_lit(b, "null"); break; }
-        /* FALLTHROUGH */
-    default:  /* functions, userdata, threads: their tostring text */
-        s = luaL_tolstring(L, idx, &len);
-        ihl_json_encode_string(b, s, len);
-        lua_pop(L, 1);
-        break;
-    }
-}
-
-void ihl_json_encode(ihl_jbuf *b, int idx) {
-    encode_value(b, lua_absindex(b->L, idx), 0);
+    return n;
 }
 
 /* ---- decoder ---------------------------------------------------------- */
@@ -331,7 +140,7 @@ static void dec_string(jdec *d) {
         if (c < 0x20) dec_fail(d, d->p, "control character in string");
         if (c >= 0x80) {
             unsigned long cp;
-            size_t len = utf8_seq((const unsigned char *)d->p,
+            size_t len = ihl_utf8_seq((const unsigned char *)d->p,
                                   (size_t)(d->end - d->p), &cp);
             if (len == 0) dec_fail(d, d->p, "invalid UTF-8 in string");
             luaL_addlstring(&B, d->p, len);
@@ -468,7 +277,7 @@ static void dec_value(jdec *d) {
     switch (*d->p) {
     case '{': case '[': {
         int arr = *d->p == '[';
-        if (++d->depth > MAX_DEPTH) dec_fail(d, d->p, "nested too deeply");
+        if (++d->depth > IHL_JSON_MAX_DEPTH) dec_fail(d, d->p, "nested too deeply");
         luaL_checkstack(d->L, 4, "JSON nested too deeply");
         d->p++;
         if (arr) dec_array(d); else dec_object(d);
@@ -493,6 +302,15 @@ void ihl_json_decode(lua_State *L, const char *s, size_t n) {
 }
 
 /* ---- the array metatable ---------------------------------------------- */
+
+int ihl_json_is_array(lua_State *L, int idx) {
+    if (!lua_getmetatable(L, idx)) return 0;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &array_mt_key);
+    int same = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    return same;
+}
+
 
 void ihl_json_open(lua_State *L) {
     lua_createtable(L, 0, 1);

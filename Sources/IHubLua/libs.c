@@ -6,9 +6,10 @@
 ** escape the budgets is wrapped: print writes into a per-evaluation buffer,
 ** load takes text only, setmetatable refuses finalizers, string.rep and
 ** table.move/sort are bounded, and coroutine.resume/wrap/close publish the
-** running thread to the watchdog (budget.c). The `ihub` table bridges to
-** the host's methods.
+** running thread to the watchdog (budget.c). The `ihub` table, which
+** bridges to the host's methods, is host.c.
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +50,10 @@ static void wrap(lua_State *L, int t, const char *name, lua_CFunction f) {
 static void out_write(lua_State *L, ihl_state *S, const char *s, size_t n) {
     if (S->out_full) return;
     int full = n > OUTPUT_CAP - S->out_len;
-    if (full) n = OUTPUT_CAP - S->out_len;
+    if (full) {  /* cut before a character, not inside one */
+        n = OUTPUT_CAP - S->out_len;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    }
     size_t need = S->out_len + n + (full ? sizeof truncated : 0);
     if (need > S->out_cap) {
         size_t cap = S->out_cap ? S->out_cap : 256;
@@ -76,6 +80,14 @@ static int sb_print(lua_State *L) {
     for (int i = 1; i <= n; i++) {
         size_t len;
         const char *s = luaL_tolstring(L, i, &len);
+        /* the output reaches the caller as a JSON string: Unicode only */
+        size_t bad = ihl_utf8_invalid_at(s, len);
+        if (bad != len) {
+            char what[96];  /* lua_pushfstring has no %x */
+            snprintf(what, sizeof what, "argument %d is not valid UTF-8 text (byte %zu is "
+                     "0x%02x); the output is text", i, bad + 1, (unsigned)(unsigned char)s[bad]);
+            return luaL_error(L, "print: %s", what);
+        }
         if (i > 1) out_write(L, S, "\t", 1);
         out_write(L, S, s, len);
         lua_pop(L, 1);
@@ -306,120 +318,6 @@ static int sb_sort(lua_State *L) {
     return call_original(L);
 }
 
-/* ---- the ihub table ------------------------------------------------- */
-
-static const char box_mt_key = 0;  /* registry key of the host-buffer box */
-
-/* Frees a host buffer: __close when the host call unwinds, __gc as backup. */
-int ihl_box_free(lua_State *L) {
-    char **slot = lua_touserdata(L, 1);
-    if (slot != NULL && *slot != NULL) {
-        free(*slot);
-        *slot = NULL;
-    }
-    return 0;
-}
-
-/* ihub.<method>(params): params to JSON, the host call, its JSON back. */
-static int host_call(lua_State *L) {
-    ihl_state *S = ihl_from(L);
-    const char *method = lua_tostring(L, lua_upvalueindex(1));
-    const char *params = "{}";
-    size_t plen = 2;
-    int t = lua_type(L, 1);
-    if (t != LUA_TNONE && t != LUA_TNIL && t != LUA_TTABLE)
-        return luaL_typeerror(L, 1, "table or nil");
-    lua_settop(L, 1);
-    if (t == LUA_TTABLE) {
-        ihl_jbuf b;
-        ihl_jbuf_init(L, &b);
-        ihl_json_encode(&b, 1);
-        ihl_jbuf_add(&b, "", 1);  /* NUL-terminated for the host */
-        params = b.p;
-        plen = b.n - 1;
-    }
-    if (S->host == NULL) return luaL_error(L, "ihub.%s: no host is configured", method);
-    /* The host's buffer goes into a to-be-closed box at once, so that an
-    ** error while decoding or raising it cannot leak it. */
-    char **slot = lua_newuserdatauv(L, sizeof *slot, 0);
-    *slot = NULL;
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &box_mt_key);
-    lua_setmetatable(L, -2);
-    lua_toclose(L, -1);
-    int rc = S->host(S->host_ctx, method, params, plen, slot);
-    if (rc == 0) {
-        if (*slot == NULL) return 0;
-        ihl_json_decode(L, *slot, strlen(*slot));
-        free(*slot);
-        *slot = NULL;
-        return 1;
-    }
-    if (*slot != NULL) lua_pushstring(L, *slot);
-    else lua_pushfstring(L, "%s failed with status %d", method, rc);
-    free(*slot);
-    *slot = NULL;
-    luaL_where(L, 1);
-    lua_insert(L, -2);
-    lua_concat(L, 2);
-    return lua_error(L);
-}
-
-static int ihub_array(lua_State *L) {
-    luaL_checktype(L, 1, LUA_TTABLE);
-    if (lua_getmetatable(L, 1) && !ihl_json_is_array(L, 1))
-        return luaL_argerror(L, 1, "the table already has a metatable");
-    ihl_json_mark_array(L, 1);
-    lua_settop(L, 1);
-    return 1;
-}
-
-/* ihub.a.b = closure for the method "a.b" (nesting as deep as the dots). */
-static void add_method(lua_State *L, int ihub, const char *name) {
-    const char *seg = name, *dot;
-    lua_pushvalue(L, ihub);
-    while ((dot = strchr(seg, '.')) != NULL) {
-        lua_pushlstring(L, seg, (size_t)(dot - seg));  /* t key */
-        lua_pushvalue(L, -1);
-        if (lua_rawget(L, -3) == LUA_TTABLE) {          /* t key sub */
-            lua_remove(L, -2);
-        } else {  /* absent, or a method "a" and now "a.b": the table wins */
-            lua_pop(L, 1);
-            lua_newtable(L);
-            lua_pushvalue(L, -1);
-            lua_insert(L, -3);                          /* t sub key sub */
-            lua_rawset(L, -4);
-        }
-        lua_remove(L, -2);                              /* sub */
-        seg = dot + 1;
-    }
-    if (lua_getfield(L, -1, seg) != LUA_TTABLE) {  /* "a.b" given: keep ihub.a */
-        lua_pushstring(L, name);
-        lua_pushcclosure(L, host_call, 1);
-        lua_setfield(L, -3, seg);
-    }
-    lua_pop(L, 2);
-}
-
-/* The ihub table: ihub.null, ihub.array and one function per method. */
-void ihl_open_ihub(lua_State *L) {
-    ihl_state *S = ihl_from(L);
-    lua_createtable(L, 0, 2);
-    lua_pushcfunction(L, ihl_box_free);
-    lua_setfield(L, -2, "__close");
-    lua_pushcfunction(L, ihl_box_free);
-    lua_setfield(L, -2, "__gc");
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &box_mt_key);
-
-    lua_newtable(L);
-    int ihub = lua_gettop(L);
-    for (size_t i = 0; i < S->method_count; i++) add_method(L, ihub, S->methods[i]);
-    lua_pushlightuserdata(L, ihl_json_null());
-    lua_setfield(L, ihub, "null");
-    lua_pushcfunction(L, ihub_array);
-    lua_setfield(L, ihub, "array");
-    lua_setglobal(L, "ihub");
-}
-
 /* ---- opening ---------------------------------------------------------- */
 
 void ihl_open_libs(lua_State *L) {
@@ -447,6 +345,8 @@ void ihl_open_libs(lua_State *L) {
     /* For ihub's own Lua helpers, which run a hub's script in one. */
     lua_pushcfunction(L, sb_fresh_env);
     lua_setfield(L, G, "__ihub_fresh_env");
+    lua_pushcfunction(L, ihl_json_check);
+    lua_setfield(L, G, "__ihub_json_check");
     wrap(L, G, "setmetatable", sb_setmetatable);
     wrap(L, G, "collectgarbage", sb_collectgarbage);
     wrap(L, G, "xpcall", sb_xpcall);

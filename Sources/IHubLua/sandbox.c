@@ -103,13 +103,37 @@ static void add_frame(luaL_Buffer *b, lua_Debug *ar, const char *sep) {
     luaL_addvalue(b);
 }
 
+/* Chunks of ihub's own helpers are named "ihub-..." (IHL_INTERNAL_PREFIX):
+** users never see their names, which say nothing about their script. */
+static int is_internal(const char *source) {
+    size_t n = sizeof IHL_INTERNAL_PREFIX - 1;
+    return source != NULL && (source[0] == '=' || source[0] == '@') &&
+           strncmp(source + 1, IHL_INTERNAL_PREFIX, n) == 0;
+}
+
+/* msg without a leading "ihub-x:12: " (a position in a helper); ihl_run
+** then names the job instead. */
+static const char *internal_position(ihl_state *S, const char *msg) {
+    size_t n = sizeof IHL_INTERNAL_PREFIX - 1;
+    if (msg == NULL || strncmp(msg, IHL_INTERNAL_PREFIX, n) != 0) return msg;
+    const char *p = strchr(msg, ':');
+    if (p == NULL || p[1] < '0' || p[1] > '9') return msg;
+    for (p++; *p >= '0' && *p <= '9'; p++) {}
+    if (p[0] != ':' || p[1] != ' ') return msg;
+    S->internal_msg = 1;
+    return p + 2;
+}
+
 /* The message handler: the message and a compact traceback of the Lua
-** frames, on one line. */
+** frames, on one line (frames of internal chunks left out). It also notes
+** an ihub error value, whose status the caller gets (IHL_HOST). */
 int ihl_msgh(lua_State *L) {
+    ihl_state *S = ihl_from(L);
     const char *msg;
     int t = lua_type(L, 1);
+    S->host_status = ihl_error_status(L, 1);
     if (t == LUA_TSTRING || t == LUA_TNUMBER)
-        msg = lua_tostring(L, 1);
+        msg = internal_position(S, lua_tostring(L, 1));
     else if (!atomic_load(&ihl_from(L)->expired) &&  /* __tostring can't run */
              luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
         msg = lua_tostring(L, -1);
@@ -122,10 +146,10 @@ int ihl_msgh(lua_State *L) {
     int frames = 0;
     for (int level = 1; lua_getstack(L, level, &ar); level++) {
         lua_getinfo(L, "Slnf", &ar);  /* pushes the function */
-        int c_frame = strcmp(ar.what, "C") == 0;
-        if (c_frame || frames == TRACE_FRAMES) {
+        int skip = strcmp(ar.what, "C") == 0 || is_internal(ar.source);
+        if (skip || frames == TRACE_FRAMES) {
             lua_pop(L, 1);
-            if (c_frame) continue;
+            if (skip) continue;
             luaL_addstring(&b, "; ...");
             break;
         }
@@ -167,6 +191,17 @@ ihl_state *ihl_open(const ihl_config *config) {
     atomic_init(&S->firing, 0);
     atomic_init(&S->running, NULL);
     if (config != NULL) {
+        if (config->status_count > 0 && config->status_names != NULL) {
+            S->status_names = calloc(config->status_count, sizeof *S->status_names);
+            if (S->status_names == NULL) goto fail;
+            S->status_count = config->status_count;
+            for (size_t i = 0; i < config->status_count; i++) {
+                if (config->status_names[i] == NULL) continue;
+                size_t n = strlen(config->status_names[i]) + 1;
+                if ((S->status_names[i] = malloc(n)) == NULL) goto fail;
+                memcpy(S->status_names[i], config->status_names[i], n);
+            }
+        }
         S->limit = config->memory_limit;
         S->time_ms = config->time_limit_ms;
         S->host = config->host;
@@ -201,6 +236,8 @@ void ihl_close(ihl_state *S) {
     if (S->L != NULL) lua_close(S->L);  /* S must outlive it: the allocator */
     for (size_t i = 0; i < S->method_count; i++) free(S->methods[i]);
     free(S->methods);
+    for (size_t i = 0; i < S->status_count; i++) free(S->status_names[i]);
+    free(S->status_names);
     free(S->out);
     free(S);
 }
@@ -220,7 +257,9 @@ int ihl_finish_values(lua_State *L, job *J, int from, int with_output) {
     ihl_jbuf_add(&b, "[", 1);
     for (int i = from; i <= top; i++) {
         if (i > from) ihl_jbuf_add(&b, ",", 1);
-        ihl_json_encode(&b, i);
+        char root[40];
+        snprintf(root, sizeof root, "returned value %d", i - from + 1);
+        ihl_json_encode(&b, i, root);
     }
     ihl_jbuf_add(&b, "]", 1);
     if (with_output) {
@@ -307,15 +346,20 @@ static int p_call(lua_State *L) {
 int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
     lua_State *L = S->L;
     char limit[96];
+    /* Who messages name. A helper's global name ("__ihub_...") means nothing
+    ** to users: without a label such messages name no one, and the caller
+    ** puts its script's name in front. */
+    const char *label = J->label != NULL ? J->label
+                        : strncmp(J->name, "__ihub", 6) == 0 ? "" : J->name;
+    const char *colon = label[0] != '\0' ? ": " : "";
     *result = NULL;
     if (S->busy) {  /* a host callback calling back into its own state */
-        *result = one_line(J->name, ": the state is busy with another "
-                           "evaluation", "");
+        *result = one_line(label, colon, "the state is busy with another evaluation");
         return IHL_RUNTIME;
     }
     if (S->time_ms > 0 && ihl_watchdog_start() != 0) {
-        *result = one_line(J->name, ": cannot start the watchdog thread that "
-                           "enforces the time limit", "");
+        *result = one_line(label, colon, "cannot start the watchdog thread that "
+                           "enforces the time limit");
         return IHL_RUNTIME;
     }
     /* A fresh evaluation: no refusal, no expiry, empty output. */
@@ -323,6 +367,8 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
     S->pending.valid = 0;
     S->out_len = 0;
     S->out_full = 0;
+    S->host_status = 0;
+    S->internal_msg = 0;
     atomic_store(&S->expired, false);
     atomic_store(&S->running, L);
     lua_settop(L, 0);
@@ -351,10 +397,9 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
         const char *msg = J->phase != PH_DONE && lua_type(L, -1) == LUA_TSTRING
                               ? lua_tostring(L, -1) : "(no error message)";
         const char *prefix = "", *sep = "", *suffix = "";
-        if (st != LUA_OK && J->phase != PH_RUN) {
-            prefix = J->name;  /* outside the script: say whose it is */
-            sep = ": ";
-            if (J->phase == PH_ENCODE) suffix = " (in the returned values)";
+        if ((st != LUA_OK && J->phase != PH_RUN) || S->internal_msg) {
+            prefix = label;  /* outside the script: say whose it is */
+            sep = colon;
         }
         if (J->phase == PH_COMPILE && lst == LUA_ERRSYNTAX) {
             size_t n = strlen(msg);
@@ -365,16 +410,19 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
             if (lst == LUA_ERRERR || lst == LUA_ERRMEM || !strstr(msg, "time limit")) {
                 snprintf(limit, sizeof limit, "time limit of %lu ms exceeded",
                          S->time_ms);
-                prefix = J->name; sep = ": "; msg = limit; suffix = "";
+                prefix = label; sep = colon; msg = limit; suffix = "";
             }
         } else if (S->refusals > 0 || lst == LUA_ERRMEM) {
             outcome = IHL_MEMORY;
             if (strcmp(msg, "not enough memory") == 0) {  /* no place known */
                 snprintf(limit, sizeof limit, "not enough memory (limit of %zu "
                          "bytes)", S->limit);
-                prefix = J->name; sep = ": "; msg = limit;
+                prefix = label; sep = colon; msg = limit;
             }
+        } else if (S->host_status > 0 && J->phase == PH_RUN && lst == LUA_ERRRUN) {
+            outcome = IHL_HOST;  /* an ihub.* call failed and nobody caught it */
         } else {
+            S->host_status = 0;
             outcome = IHL_RUNTIME;
         }
         char *head = one_line(prefix, sep, "");
@@ -398,7 +446,7 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
 int ihl_eval(ihl_state *S, const char *chunkname, const char *src, size_t len,
              int flags, char **result) {
     job J = {chunkname != NULL ? chunkname : "script", src != NULL ? src : "",
-             src != NULL ? len : 0, flags, PH_START, LUA_OK, NULL, 0, NULL};
+             src != NULL ? len : 0, flags, PH_START, LUA_OK, NULL, 0, NULL, NULL};
     char *dummy;
     if (result == NULL) result = &dummy;
     if (S == NULL) { *result = NULL; return IHL_RUNTIME; }
@@ -409,8 +457,13 @@ int ihl_eval(ihl_state *S, const char *chunkname, const char *src, size_t len,
 
 int ihl_call_global(ihl_state *S, const char *name, const char *args_json,
                     size_t args_len, char **result) {
+    return ihl_call_global_as(S, name, NULL, args_json, args_len, result);
+}
+
+int ihl_call_global_as(ihl_state *S, const char *name, const char *label,
+                       const char *args_json, size_t args_len, char **result) {
     job J = {name != NULL ? name : "?", args_json, args_json != NULL ? args_len : 0,
-             0, PH_START, LUA_OK, NULL, 0, NULL};
+             0, PH_START, LUA_OK, NULL, 0, NULL, label};
     char *dummy;
     if (result == NULL) result = &dummy;
     if (S == NULL) { *result = NULL; return IHL_RUNTIME; }
@@ -418,3 +471,5 @@ int ihl_call_global(ihl_state *S, const char *name, const char *args_json,
     if (result == &dummy) free(dummy);
     return r;
 }
+
+int ihl_host_status(const ihl_state *S) { return S != NULL ? S->host_status : 0; }

@@ -25,6 +25,12 @@ struct ihl_state {
     size_t method_count;
     ihl_host_call host;
     void *host_ctx;
+    char **status_names;        /* by status code; for ihub error values */
+    size_t status_count;
+
+    /* The outcome of the current evaluation, set by the message handler. */
+    int host_status;            /* an uncaught ihub error value's status */
+    int internal_msg;           /* its position was in an internal chunk */
 
     /* Memory. Touched only by the thread running the state. */
     size_t used;
@@ -64,14 +70,20 @@ void ihl_wrap_coroutines(lua_State *L);   /* the coroutine table on top */
 int ihl_msgh(lua_State *L);               /* sandbox.c: the message handler */
 int ihl_box_free(lua_State *L);           /* libs.c: frees a host buffer */
 int ihl_handler_gate(lua_State *L);       /* libs.c: guards xpcall handlers */
+/* libs.c: the status code of the ihub error value at idx (raised by a failed
+** ihub.* call), or 0 when it is something else. Never raises. */
+int ihl_error_status(lua_State *L, int idx);
 
-/* libs.c: open the sandboxed standard library, and the `ihub` table
+/* libs.c: open the sandboxed standard library; host.c: the `ihub` table
 ** (ihub.null, ihub.array, the configured methods). Both raise on failure:
 ** run them protected. */
 void ihl_open_libs(lua_State *L);
 void ihl_open_ihub(lua_State *L);
 
-/* json.c. A growable byte buffer living in a userdata at stack index idx,
+/* How deep JSON may nest, both ways (a deeper Lua table is likely a cycle). */
+#define IHL_JSON_MAX_DEPTH 100
+
+/* json.c and encode.c. A growable byte buffer living in a userdata at stack index idx,
 ** so an error anywhere frees it with the rest of the stack. */
 typedef struct ihl_jbuf {
     lua_State *L;
@@ -83,10 +95,21 @@ typedef struct ihl_jbuf {
 void ihl_jbuf_init(lua_State *L, ihl_jbuf *b);  /* pushes the userdata */
 void ihl_jbuf_add(ihl_jbuf *b, const char *s, size_t n);
 
-/* Appends the value at idx as JSON. Raises on values it cannot encode. */
-void ihl_json_encode(ihl_jbuf *b, int idx);
-/* Appends s as a JSON string; invalid UTF-8 bytes become U+FFFD. */
+/* Appends the value at idx as JSON. Raises on values JSON cannot hold
+** exactly (functions, threads, userdata, NaN, infinities, invalid UTF-8,
+** keys that collide as strings, non-string keys), naming the place from
+** root: "params.schools[2].name is NaN; ...". */
+void ihl_json_encode(ihl_jbuf *b, int idx, const char *root);
+/* Appends s as a JSON string; raises on invalid UTF-8. */
 void ihl_json_encode_string(ihl_jbuf *b, const char *s, size_t n);
+/* Lua: __ihub_json_check(value [, root]) -> nil, or the message saying why
+** the value does not convert (memory and time errors propagate). */
+int ihl_json_check(lua_State *L);
+/* The byte offset of the first invalid UTF-8 sequence in s, or n. */
+size_t ihl_utf8_invalid_at(const char *s, size_t n);
+/* The length of the valid UTF-8 sequence at s (at most n bytes, code point
+** in *cp), or 0 when it is invalid (overlong, surrogate, past U+10FFFF). */
+size_t ihl_utf8_seq(const unsigned char *s, size_t n, unsigned long *cp);
 /* Pushes the value of the JSON text s. A top-level null pushes nil.
 ** Raises "JSON at line L column C: ..." on malformed input. */
 void ihl_json_decode(lua_State *L, const char *s, size_t n);
@@ -113,6 +136,7 @@ typedef struct {
     const char *out;         /* PH_DONE: the result text (in a userdata) */
     size_t out_len;
     void *extra;             /* what other runners (pairing.c) need */
+    const char *label;       /* the name messages use, when not `name` */
 } job;
 
 /* Runs f(J) under the budgets; *result as for ihl_eval. */

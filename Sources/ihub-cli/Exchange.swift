@@ -33,7 +33,7 @@ struct Import: ParsableCommand {
 
     func run() throws {
         do throws(IHubError) {
-            let engine = try database.open(db)
+            let engine = try database.open(db, creates: true)
             var params: [JSON.Member] = [.init("kind", .string(kind)), .init("path", .string(file)),
                                          .init("dry_run", .bool(dryRun))]
             if let delimiter { params.append(.init("delimiter", .string(delimiter))) }
@@ -81,6 +81,9 @@ struct Export: ParsableCommand {
     @Option(name: .long, help: "Write to this file (default: standard output).")
     var out: String?
 
+    @Flag(name: .long, help: "Replace the --out file if it exists.")
+    var force = false
+
     @Option(name: .long, help: "The database file.")
     var db: String
 
@@ -96,7 +99,7 @@ struct Export: ParsableCommand {
             var params: [JSON.Member] = []
             if let kind { params.append(.init("kind", .string(kind))) }
             if let hub { params.append(.init("hub", .string(hub))) }
-            if let out { params.append(.init("path", .string(out))) }
+            if let out { params += [.init("path", .string(out)), .init("overwrite", .bool(force))] }
             let result = try engine.call(json ? "export.json" : "export.csv", .object(params))
             if let out {
                 let what = json ? "\(result["counts"]?.members?.reduce(0) { $0 + ($1.value.int ?? 0) } ?? 0) records"

@@ -21,10 +21,21 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "Time budget of one admin Lua evaluation, in milliseconds.")
     var adminTimeMs: Int?
 
-    func open(_ path: String) throws(IHubError) -> Engine {
-        var options = Engine.Options()
-        if let adminTimeMs { options = try Engine.Options(json: ["admin_time_ms": .int(Int64(adminTimeMs))]) }
-        return try Engine(path: path, options: options)
+    @Flag(name: .long, help: "Create the database file if it does not exist (demo and import always may).")
+    var create = false
+
+    /// Opens `path`; a missing file is IHUB_NOTFOUND unless the command
+    /// makes databases (`creates`: demo, import) or --create is given, so
+    /// a mistyped --db never leaves an empty database behind.
+    func open(_ path: String, creates: Bool = false) throws(IHubError) -> Engine {
+        var json: [JSON.Member] = [.init("create", .bool(creates || create))]
+        if let adminTimeMs { json.append(.init("admin_time_ms", .int(Int64(adminTimeMs)))) }
+        let options = try Engine.Options(json: .object(json))
+        do {
+            return try Engine(path: path, options: options)
+        } catch where error.status == .notFound {
+            throw IHubError(.notFound, "\(error.message); `ihub demo FILE`, `ihub import` or --create make one")
+        }
     }
 }
 
@@ -33,6 +44,7 @@ struct DatabaseOptions: ParsableArguments {
 enum Console {
     static func error(_ line: String) {
         var text = line.hasSuffix("\n") ? line : line + "\n"
+        if Terminal.errors { text = Terminal.safe(text) }
         text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
     }
 
@@ -72,12 +84,7 @@ struct Call: ParsableCommand {
             let engine = try database.open(db)
             var text = params ?? "{}"
             if text == "-" { text = readAll() }
-            let parsed: JSON
-            do {
-                parsed = try JSONParser.parse(text)
-            } catch {
-                throw IHubError(.invalid, "params: \(error.message)")
-            }
+            let parsed = try Engine.parse(text, at: "params")
             print(try engine.call(method, parsed).serialized(pretty: !compact))
         } catch {
             throw error.exit()

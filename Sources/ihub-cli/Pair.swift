@@ -44,9 +44,25 @@ struct Pair: ParsableCommand {
         }
     }
 
+    /// The run of explain and confirm: `--run N` as in every other command,
+    /// or the first argument (`ihub pair confirm 3`).
+    struct RunID: ParsableArguments {
+        @Option(name: .long, help: "The run.") var run: Int?
+
+        func resolve(_ positional: Int?) throws -> Int {
+            switch (run, positional) {
+            case let (r?, nil), let (nil, r?): return r
+            case let (r?, p?) where r == p: return r
+            case (_?, _?): throw ValidationError("give the run once: --run \(run!) or \(positional!), not both")
+            case (nil, nil): throw ValidationError("give the run: --run N")
+            }
+        }
+    }
+
     static func printExplanation(_ e: JSON) {
         let score = e["score"]?.double.map { Decimal2.text($0) } ?? "excluded"
-        print("\(e["mentee"]?.string ?? "") with \(e["mentor"]?.string ?? ""): \(e["paired"]?.bool == true ? "paired" : "not paired"), score \(score)")
+        let state = e["pinned"]?.bool == true ? "paired (pinned)" : e["paired"]?.bool == true ? "paired" : "not paired"
+        print("\(e["mentee"]?.string ?? "") with \(e["mentor"]?.string ?? ""): \(state), score \(score)")
         for c in e["criteria"]?.array ?? [] {
             print("  \((c["criterion"]?.string ?? "").padding(to: 16)) \(Decimal2.text(c["value"]?.double ?? 0)) x \(Decimal2.text(c["weight"]?.double ?? 0)) = \(Decimal2.text(c["contribution"]?.double ?? 0))")
         }
@@ -81,15 +97,21 @@ struct Pair: ParsableCommand {
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Each criterion's contribution to a pair, or why a pair is not in the run.",
-            discussion: "Example: ihub pair explain 3 LT-CTA-S04 LT-CTA-S01 --db region.db")
+            discussion: "Example: ihub pair explain --run 3 LT-CTA-S04 LT-CTA-S01 --db region.db (or: explain 3 LT-CTA-S04 LT-CTA-S01)")
         @OptionGroup var common: Common
-        @Argument(help: "The run.") var runID: Int
-        @Argument(help: "The mentee's code.") var mentee: String
-        @Argument(help: "The mentor's code.") var mentor: String
+        @OptionGroup var runID: RunID
+        @Argument(help: "[RUN] MENTEE MENTOR: the run (unless --run), the mentee's code, the mentor's code.") var codes: [String] = []
 
         func run() throws {
-            try common.run("pairing.explain", ["run": .int(Int64(runID)), "mentee": .string(mentee), "mentor": .string(mentor)],
-                           view: Pair.printExplanation)
+            guard codes.count == 2 || codes.count == 3 else { throw ValidationError("give the mentee and the mentor: explain --run N MENTEE MENTOR") }
+            var positional: Int?
+            if codes.count == 3 {
+                guard let n = Int(codes[0]) else { throw ValidationError("\(codes[0]): expected the run's id (a whole number)") }
+                positional = n
+            }
+            let id = try runID.resolve(positional)
+            try common.run("pairing.explain", ["run": .int(Int64(id)), "mentee": .string(codes[codes.count - 2]),
+                                               "mentor": .string(codes[codes.count - 1])], view: Pair.printExplanation)
         }
     }
 
@@ -111,13 +133,17 @@ struct Pair: ParsableCommand {
     }
 
     struct Confirm: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Apply a run: its pairs become mentorships, all or none.")
+        static let configuration = CommandConfiguration(
+            abstract: "Apply a run: its pairs become mentorships, all or none.",
+            discussion: "Example: ihub pair confirm --run 3 --db region.db (or: confirm 3)")
         @OptionGroup var common: Common
-        @Argument(help: "The run.") var runID: Int
+        @OptionGroup var runID: RunID
+        @Argument(help: "The run (unless --run).") var positional: Int?
 
         func run() throws {
-            try common.run("pairing.confirm", ["run": .int(Int64(runID))]) { r in
-                print("run #\(runID) confirmed: \(r["added"]?.int ?? 0) pairs added, \(r["already_confirmed"]?.int ?? 0) already confirmed")
+            let id = try runID.resolve(positional)
+            try common.run("pairing.confirm", ["run": .int(Int64(id))]) { r in
+                print("run #\(id) confirmed: \(r["added"]?.int ?? 0) pairs added, \(r["already_confirmed"]?.int ?? 0) already confirmed")
             }
         }
     }

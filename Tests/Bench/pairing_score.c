@@ -96,7 +96,7 @@ int main(int argc, char **argv) {
     double best_ihub = 1e30, best_limit = 1e30;
     for (int r = 0; r < reps; r++) {
         double t0 = now();
-        if (ihl_score_pairs(S, "ihub/pairing", refs[0], refs[1], a, b, n, out, &res) != IHL_OK) die("score: %s", res);
+        if (ihl_score_pairs(S, "ihub/pairing", refs[0], refs[1], a, b, n, out, NULL, &res) != IHL_OK) die("score: %s", res);
         free(res);
         double t1 = now();
         for (size_t k = 0; k < n; k++) {

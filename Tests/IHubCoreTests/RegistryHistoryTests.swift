@@ -74,7 +74,7 @@ import Testing
         #expect(failure { try e.call("hub.add", ["code": " ", "name": "x", "country": "EE"]) }?.message == "params.code: must not be empty")
         #expect(failure { try e.call("school.add", ["hub": "EE-ACC", "code": "S9", "name": ""]) }?.message == "params.name: must not be empty")
         #expect(failure { try e.call("school.add", ["hub": "EE-ACC", "code": "S9\u{0}x", "name": "n"]) }?.message
-                == "params.code: contains a NUL character")
+                == "params.code: contains the control character U+0000")
         let crossHub = failure {
             try e.call("person.add", ["hub": "FI-TRE", "code": "P1", "name": "p", "memberships": [["school": "S1"]]])
         }

@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func validInputPasses() {
-        #expect(message(#"{"schools":[{"code":"a","size":3.0,"opened":"2024-02-29","level":"vet","size":null}]}"#) == nil)
+        #expect(message(#"{"schools":[{"code":"a","size":3.0,"opened":"2024-02-29","level":"vet"},{"code":"b","size":null}]}"#) == nil)
     }
 
     @Test(arguments: ["2024-02-29", "2023-12-31", "1999-01-01"]) func datesAccepted(_ d: String) { #expect(Shape.isDate(d)) }

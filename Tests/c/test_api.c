@@ -213,6 +213,78 @@ static void test_exchange_and_pairing(void) {
     ihub_close(h);
 }
 
+/* Paths and files (issue 7): an empty path is an error, not SQLite's silent
+** temporary database; file: URIs are refused; create=false does not make a
+** missing file; an export does not overwrite unless asked. */
+static void test_open_paths_and_files(void) {
+    ihub *h = (ihub *)1;
+    char dir[] = "/tmp/ihub-c-XXXXXX", db[64], out[64];
+    CHECK(ihub_open("", NULL, &h) == IHUB_INVALID && h == NULL);
+    CHECK(contains(ihub_last_error(), "path: empty"));
+    CHECK(ihub_open("file::memory:", NULL, &h) == IHUB_INVALID && h == NULL);
+    CHECK(contains(ihub_last_error(), "URI"));
+    CHECK(ihub_open(NULL, NULL, &h) == IHUB_MISUSE && h == NULL);
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(db, sizeof db, "%s/typo.db", dir);
+    snprintf(out, sizeof out, "%s/hubs.csv", dir);
+    CHECK(ihub_open(db, "{\"create\": false}", &h) == IHUB_NOTFOUND && h == NULL);
+    CHECK(contains(ihub_last_error(), db) && access(db, F_OK) != 0);
+    CHECK(ihub_open(db, NULL, &h) == IHUB_OK);
+    char params[160];
+    snprintf(params, sizeof params, "{\"kind\":\"hubs\",\"path\":\"%s\"}", out);
+    CHECK(call(h, "export.csv", params) == IHUB_OK);
+    CHECK(call(h, "export.csv", params) == IHUB_CONFLICT && contains(ihub_errmsg(h), "exists already"));
+    snprintf(params, sizeof params, "{\"kind\":\"hubs\",\"path\":\"%s\",\"overwrite\":true}", out);
+    CHECK(call(h, "export.csv", params) == IHUB_OK);
+    CHECK(call(h, "school.list", "{\"limit\": 1e18}") == IHUB_OK);
+    {   /* The header's limits are the engine's. */
+        char *limits = NULL, expected[64];
+        CHECK(ihub_call(h, "api.limits", NULL, &limits) == IHUB_OK);
+        snprintf(expected, sizeof expected, "\"text_bytes\":%d,", IHUB_LIMIT_TEXT_BYTES);
+        CHECK(contains(limits, expected));
+        snprintf(expected, sizeof expected, "\"long_text_bytes\":%d,", IHUB_LIMIT_LONG_TEXT_BYTES);
+        CHECK(contains(limits, expected));
+        snprintf(expected, sizeof expected, "\"document_bytes\":%d,", IHUB_LIMIT_DOCUMENT_BYTES);
+        CHECK(contains(limits, expected));
+        snprintf(expected, sizeof expected, "\"json_depth\":%d,", IHUB_LIMIT_JSON_DEPTH);
+        CHECK(contains(limits, expected));
+        snprintf(expected, sizeof expected, "\"path_bytes\":%d,", IHUB_LIMIT_PATH_BYTES);
+        CHECK(contains(limits, expected));
+        snprintf(expected, sizeof expected, "\"quote_characters\":%d,", IHUB_LIMIT_QUOTE_CHARS);
+        CHECK(contains(limits, expected));
+        snprintf(expected, sizeof expected, "\"message_bytes\":%d}", IHUB_LIMIT_MESSAGE_BYTES);
+        CHECK(contains(limits, expected));
+        ihub_free(limits);
+    }
+    CHECK(call(h, "school.list", "{\"limit\": 1, \"limit\": 2}") == IHUB_INVALID && contains(ihub_errmsg(h), "duplicate key"));
+    ihub_close(h);
+    unlink(out);
+    snprintf(params, sizeof params, "%s-wal", db);
+    unlink(params);
+    snprintf(params, sizeof params, "%s-shm", db);
+    unlink(params);
+    unlink(db);
+    rmdir(dir);
+}
+
+/* Issue 7: what Lua hands back. An ihub.* error keeps its status for the
+** C caller of ihub_eval; a value JSON cannot hold is an error, not null. */
+static void test_lua_outputs(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(ihub_open(":memory:", NULL, &h) == IHUB_OK);
+    CHECK(ihub_eval(h, "return ihub.school.get{code = 'NOPE'}", &out) == IHUB_NOTFOUND && out == NULL);
+    CHECK(contains(ihub_errmsg(h), "eval:1: school.get: ") && !contains(ihub_errmsg(h), "__ihub"));
+    CHECK(ihub_eval(h, "local ok, e = pcall(ihub.school.get, {code = 'NOPE'})\n"
+                       "return e.status, e.code, tostring(e) == e.message", &out) == IHUB_OK);
+    CHECK(contains(out, "[\"IHUB_NOTFOUND\",3,true]"));
+    ihub_free(out);
+    CHECK(ihub_eval(h, "return 0/0", &out) == IHUB_SCRIPT && contains(ihub_errmsg(h), "is NaN"));
+    CHECK(ihub_eval(h, "return {[1] = 'a', ['1'] = 'b'}", &out) == IHUB_SCRIPT && contains(ihub_errmsg(h), "keys 1 and \"1\""));
+    CHECK(ihub_eval(h, "return 'caf\\233'", &out) == IHUB_SCRIPT && contains(ihub_errmsg(h), "not valid UTF-8"));
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
@@ -220,6 +292,8 @@ int main(void) {
     test_sandbox();
     test_exchange_and_pairing();
     test_assessment();
+    test_open_paths_and_files();
+    test_lua_outputs();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

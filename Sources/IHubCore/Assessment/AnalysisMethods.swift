@@ -19,7 +19,7 @@ enum AnalysisMethods {
             }
             if let person = p["person"]?.string {
                 guard let id = try engine.db.scalarInt("SELECT id FROM people WHERE code = ?", [.text(person)]) else {
-                    throw IHubError.notFound("params.person: no person with code '\(person)'")
+                    throw IHubError.notFound("params.person: no person with code \(IHubError.quoted(person))")
                 }
                 personID = id
             }

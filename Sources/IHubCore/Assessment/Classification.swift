@@ -160,8 +160,8 @@ extension Classification {
         var teacherDeveloping = "B1"
 
         static let fields: [Field] = [
-            .optional("advanced", .any, "lowest value of 'advanced': a selfie mean for schools (default 3.75), a digcompedu level for teachers (default \"B2\")"),
-            .optional("developing", .any, "lowest value of 'developing': a selfie mean for schools (default 2.75), a level for teachers (default \"B1\")"),
+            .optional("advanced", .any, "lowest value of 'advanced': a selfie mean on its scale 1..5 for schools (default 3.75), a digcompedu level for teachers (default \"B2\")"),
+            .optional("developing", .any, "lowest value of 'developing': a selfie mean on its scale 1..5 for schools (default 2.75), a level for teachers (default \"B1\")"),
         ]
     }
 

@@ -9,7 +9,8 @@ enum ClassificationMethods {
             subject = {kind, code, name, hub, ...} and assessments = the subject's scores in the round by instrument code \
             (schools: {groups = {leaders|teachers|students = {responses, overall, areas}}, staff = leaders and teachers}, \
             each figure {mean, sd, n}; teachers: their latest response's overall, level, areas and items) and returns a \
-            class and a list of reasons, or nil to leave the subject unclassified.
+            class and a list of reasons, or nil to leave the subject unclassified; anything else (a function, NaN, a \
+            non-string class...) is a script error naming the subject, and nothing is stored.
             """,
                writes: true,
                params: [.required("hub", .string, "code of the hub"),
@@ -21,11 +22,11 @@ enum ClassificationMethods {
             let hubID = try Entity.hubID(db, code: hubCode, at: "params.hub")
             let round = try RoundRef.resolve(db, code: p["round"]!.string!, at: "params.round")
             guard round.hubID == hubID else {
-                throw IHubError.invalid("params.round: round '\(round.code)' belongs to hub \(round.hubCode), not \(hubCode)")
+                throw IHubError.invalid("params.round: round \(IHubError.quoted(round.code)) belongs to hub \(round.hubCode), not \(hubCode)")
             }
             let kind = Classification.Kind(rawValue: p["subject"]!.string!)!
             let digcompedu = kind == .teacher ? try Instrument.load(db, code: "digcompedu", at: "instrument") : nil
-            let thresholds = try readThresholds(p["thresholds"], kind, digcompedu)
+            let thresholds = try readThresholds(db, p["thresholds"], kind, digcompedu)
             let c = try Classification.gather(engine, kind: kind, round: round)
 
             let verdicts: [Classification.Verdict]
@@ -74,7 +75,7 @@ enum ClassificationMethods {
             let round = try RoundRef.resolve(engine.db, code: p["round"]!.string!, at: "params.round")
             if let hub = p["hub"]?.string, hub != round.hubCode {
                 _ = try Entity.hubID(engine.db, code: hub, at: "params.hub")
-                throw IHubError.invalid("params.hub: round '\(round.code)' belongs to hub \(round.hubCode), not \(hub)")
+                throw IHubError.invalid("params.hub: round \(IHubError.quoted(round.code)) belongs to hub \(round.hubCode), not \(hub)")
             }
             let s = try engine.db.statement("""
                 SELECT CASE WHEN c.school_id IS NOT NULL THEN 'school' ELSE 'teacher' END AS kind,
@@ -95,15 +96,20 @@ enum ClassificationMethods {
         },
     ]
 
-    private static func readThresholds(_ json: JSON?, _ kind: Classification.Kind, _ digcompedu: Instrument?) throws(IHubError) -> Classification.Thresholds {
+    private static func readThresholds(_ db: Database, _ json: JSON?, _ kind: Classification.Kind, _ digcompedu: Instrument?) throws(IHubError) -> Classification.Thresholds {
         var t = Classification.Thresholds()
         guard let json, !json.isNull else { return t }
         switch kind {
         case .school:
+            let scale = try Instrument.load(db, code: "selfie", at: "instrument").scale
             for key in ["advanced", "developing"] {
                 guard let v = json[key], !v.isNull else { continue }
                 guard let d = v.double, d.isFinite else {
                     throw IHubError.invalid("params.thresholds.\(key): expected a selfie mean (a number) for schools, got \(v.kindName)")
+                }
+                // A cut-off off the scale would put every school in one class.
+                guard d >= Double(scale.min) && d <= Double(scale.max) else {
+                    throw IHubError.invalid("params.thresholds.\(key): \(Decimal2.text(d)) is outside the selfie scale \(scale.text)")
                 }
                 if key == "advanced" { t.schoolAdvanced = d } else { t.schoolDeveloping = d }
             }
@@ -136,7 +142,8 @@ enum ClassificationScript {
     /// it leaves nothing behind, and no other hub's `classify` is seen. It
     /// may define the global function `classify` or return one.
     private static let helper = """
-        function __ihub_classify(source, name, subjects, assessments)
+        -- who[i] names subject i in messages ("school 'S1'").
+        function __ihub_classify(source, name, subjects, assessments, who)
           local env = __ihub_fresh_env()
           local chunk, err = load(source, "=" .. name, "t", env)
           if not chunk then error(err, 0) end
@@ -149,6 +156,11 @@ enum ClassificationScript {
           local out = {}
           for i = 1, #subjects do
             local class, reasons = classify(subjects[i], assessments[i])
+            -- What JSON cannot hold is refused here, where the subject is known.
+            local bad = __ihub_json_check(class, "the class") or __ihub_json_check(reasons, "the reasons")
+            if bad then
+              error(name .. ": classify(" .. who[i] .. "): " .. bad, 0)
+            end
             out[i] = ihub.array({class == nil and ihub.null or class, reasons == nil and ihub.null or reasons})
           end
           return ihub.array(out)
@@ -160,7 +172,9 @@ enum ClassificationScript {
         _ = try context.eval(helper, chunkname: "ihub-classify")
         let subjects = JSON.array(c.subjects.map(\.json))
         let assessments = JSON.array(c.subjects.map { .object($0.assessments) })
-        let result = try context.callGlobal("__ihub_classify", [.string(source), .string(chunkname), subjects, assessments])
+        let who = JSON.array(c.subjects.map { .string("\(c.kind.rawValue) \(IHubError.quoted($0.code))") })
+        let result = try context.callGlobal("__ihub_classify", [.string(source), .string(chunkname), subjects, assessments, who],
+                                            label: chunkname)
         let verdicts = result.first?.array ?? []
         guard verdicts.count == c.subjects.count else {
             throw IHubError(.script, "\(chunkname): classify gave \(verdicts.count) verdicts for \(c.subjects.count) subjects")
@@ -168,7 +182,7 @@ enum ClassificationScript {
         return try zip(c.subjects, verdicts).map { (subject, v) throws(IHubError) -> Classification.Verdict in
             let pair = v.array ?? []
             let cls = pair.first ?? .null, reasons = pair.count > 1 ? pair[1] : .null
-            let what = "\(chunkname): classify(\(c.kind.rawValue) '\(subject.code)')"
+            let what = "\(chunkname): classify(\(c.kind.rawValue) \(IHubError.quoted(subject.code)))"
             var sentences: [String] = []
             switch reasons {
             case .null: break

@@ -168,7 +168,7 @@ extension Instrument {
             if let previous = levels.last, level.min <= previous.min {
                 throw fail(".levels[\(i)].min", "cut-offs must rise: \(level.min) is not above \(previous.min) of \(previous.code)")
             }
-            if levels.contains(where: { $0.code == level.code }) { throw fail(".levels[\(i)].code", "'\(level.code)' is used twice") }
+            if levels.contains(where: { $0.code == level.code }) { throw fail(".levels[\(i)].code", "\(IHubError.quoted(level.code)) is used twice") }
             levels.append(level)
         }
 
@@ -180,7 +180,7 @@ extension Instrument {
             let areaCode = area["code"]!.string!
             guard !areaCode.isEmpty else { throw fail(at + ".code", "must not be empty") }
             guard areaCode != "overall" else { throw fail(at + ".code", "'overall' is reserved for the overall score") }
-            guard areaIndex[areaCode] == nil else { throw fail(at + ".code", "area '\(areaCode)' is declared twice") }
+            guard areaIndex[areaCode] == nil else { throw fail(at + ".code", "area \(IHubError.quoted(areaCode)) is declared twice") }
             let areaGroups = try Instrument.mask(area["groups"], default: groups, within: groups, root + at + ".groups")
             var items: [Item] = []
             let declared = area["items"]!.array!
@@ -189,7 +189,7 @@ extension Instrument {
                 let itemCode = item["code"]!.string!
                 guard !itemCode.isEmpty else { throw fail(at + ".items[\(i)].code", "must not be empty") }
                 guard itemIndex[itemCode] == nil else {
-                    throw fail(at + ".items[\(i)].code", "item '\(itemCode)' is declared twice (item codes are unique in an instrument)")
+                    throw fail(at + ".items[\(i)].code", "item \(IHubError.quoted(itemCode)) is declared twice (item codes are unique in an instrument)")
                 }
                 let itemGroups = try Instrument.mask(item["groups"], default: areaGroups, within: areaGroups,
                                                      root + at + ".items[\(i)].groups")
@@ -226,7 +226,7 @@ extension Instrument {
             let group = RespondentGroup(rawValue: g.string!)!
             guard within & group.bit != 0 else {
                 let allowed = RespondentGroup.of(within).map(\.rawValue).joined(separator: ", ")
-                throw IHubError.invalid("\(path)[\(i)]: '\(group.rawValue)' is not among the enclosing groups (\(allowed))")
+                throw IHubError.invalid("\(path)[\(i)]: \(IHubError.quoted(group.rawValue)) is not among the enclosing groups (\(allowed))")
             }
             mask |= group.bit
         }

@@ -20,16 +20,18 @@ enum InstrumentMethods {
             let code = p["code"]!.string!
             let s = try engine.db.statement(select + " WHERE i.code = ?")
             try s.bind([.text(code)])
-            guard try s.step() else { throw IHubError.notFound("params.code: no instrument with code '\(code)'") }
+            guard try s.step() else { throw IHubError.notFound("params.code: no instrument with code \(IHubError.quoted(code))") }
             return full(s)
         },
         Method("instrument.define", """
             Declare (or redeclare) a hub-defined instrument in Lua: the source returns { code, name, subject, scale = {min, max, labels}, \
             levels?, groups?, areas = { {code, name, items = { {code, text}, ... }}, ... }, score = function(answers, areas) ... end? }. \
-            It runs in the methodology context (sandboxed, budgeted).
+            It runs in the methodology context (sandboxed, budgeted). The score function returns a number or nil per \
+            response, between the lowest and the highest mean or sum of the answers on the scale (e.g. 0..9 for nine \
+            0..1 items); anything else is a script error naming the response.
             """,
                writes: true,
-               params: [.required("source", .string, "the Lua declaration"),
+               params: [.required("source", .longText, "the Lua declaration"),
                         .optional("hub", .string, "the hub that owns it (default: shared by every hub)")]) { engine, p throws(IHubError) in
             try define(engine, source: p["source"]!.string!, hub: p["hub"]?.string)
         },
@@ -77,7 +79,7 @@ enum InstrumentMethods {
         }
         let instrument = try Instrument(definition: definition, hubID: hubID, source: source)
         if BuiltinInstruments.codes.contains(instrument.code) {
-            throw IHubError(.conflict, "instrument.code: '\(instrument.code)' is a built-in instrument; choose another code")
+            throw IHubError(.conflict, "instrument.code: \(IHubError.quoted(instrument.code)) is a built-in instrument; choose another code")
         }
 
         let existing = try db.statement("SELECT id, hub_id, subject FROM instruments WHERE code = ?")
@@ -85,7 +87,7 @@ enum InstrumentMethods {
         if try existing.step() {
             let id = existing.int(0), owner: Int64? = existing.isNull(1) ? nil : existing.int(1), subject = existing.text(2)
             guard owner == hubID else {
-                throw IHubError(.conflict, "instrument.code: '\(instrument.code)' is declared by another hub (or shared); choose another code")
+                throw IHubError(.conflict, "instrument.code: \(IHubError.quoted(instrument.code)) is declared by another hub (or shared); choose another code")
             }
             try checkRedeclaration(db, id: id, instrument, oldSubject: subject ?? "")
             try db.statement("""
@@ -110,14 +112,14 @@ enum InstrumentMethods {
         try used.bind([.int(id)])
         let responses = try used.step() ? used.int(0) : 0
         if responses > 0 && oldSubject != instrument.subject.rawValue {
-            throw IHubError(.conflict, "instrument.subject: '\(instrument.code)' has \(responses) stored responses about a \(oldSubject); keep the subject")
+            throw IHubError(.conflict, "instrument.subject: \(IHubError.quoted(instrument.code)) has \(responses) stored responses about a \(oldSubject); keep the subject")
         }
         let items = try db.statement("SELECT DISTINCT a.item FROM answers a JOIN responses r ON r.id = a.response_id WHERE r.instrument_id = ?")
         try items.bind([.int(id)])
         while try items.step() {
             let item = items.text(0) ?? ""
             if instrument.itemIndex[item] == nil {
-                throw IHubError(.conflict, "instrument.areas: item '\(item)' has stored answers; keep it in the declaration")
+                throw IHubError(.conflict, "instrument.areas: item \(IHubError.quoted(item)) has stored answers; keep it in the declaration")
             }
         }
         let areas = try db.statement("SELECT DISTINCT area FROM area_results WHERE instrument_id = ?")
@@ -125,7 +127,7 @@ enum InstrumentMethods {
         while try areas.step() {
             let area = areas.text(0) ?? ""
             if instrument.areaIndex[area] == nil {
-                throw IHubError(.conflict, "instrument.areas: area '\(area)' has stored reports; keep it in the declaration")
+                throw IHubError(.conflict, "instrument.areas: area \(IHubError.quoted(area)) has stored reports; keep it in the declaration")
             }
         }
     }

@@ -21,10 +21,13 @@ enum InstrumentScript {
           if type(def) ~= "table" then return ihub.null, name .. ": the declaration must return a table (the instrument), not " .. type(def) end
           local data = {}
           for k, v in pairs(def) do if k ~= "score" then data[k] = v end end
+          local bad = __ihub_json_check(data, name)
+          if bad then return ihub.null, bad end
           return data, ihub.null, type(def.score)
         end
 
-        function __ihub_score(source, name, answers, areas)
+        -- who[i] names the response's subject, for messages.
+        function __ihub_score(source, name, answers, areas, who)
           local def, err = declaration(source, name)
           if err ~= nil then error(err, 0) end
           local score = type(def) == "table" and def.score or nil
@@ -32,6 +35,12 @@ enum InstrumentScript {
           local out = {}
           for i = 1, #answers do
             local s = score(answers[i], areas[i])
+            local bad
+            if type(s) == "string" then bad = string.format("a string (%q)", s:sub(1, 40))
+            elseif s ~= nil and type(s) ~= "number" then bad = "a " .. type(s)
+            elseif s ~= s then bad = "NaN"
+            elseif s == math.huge or s == -math.huge then bad = s > 0 and "inf" or "-inf" end
+            if bad then error(name .. ": score(" .. who[i] .. "): the score is " .. bad .. "; expected a number or nil", 0) end
             if s == nil then out[i] = ihub.null else out[i] = s end
           end
           return ihub.array(out)
@@ -53,7 +62,7 @@ enum InstrumentScript {
     static func declare(_ engine: Engine, source: String) throws(IHubError) -> (data: JSON, scoreFunction: Bool) {
         let context = try engine.methodology()
         try install(context, for: "instrument")
-        let result = try context.callGlobal("__ihub_declare", [.string(source), "instrument"])
+        let result = try context.callGlobal("__ihub_declare", [.string(source), "instrument"], label: "instrument")
         if let message = result.dropFirst().first?.string { throw IHubError(.script, message) }
         let data = result.first ?? .null
         let scoreType = result.count > 2 ? result[2].string ?? "nil" : "nil"
@@ -69,11 +78,15 @@ enum InstrumentScript {
 
     /// The overall scores of the instrument's score function for each
     /// response: `answers[i]` maps item codes to scores or "na"/"pnts",
-    /// `areas[i]` maps area codes to area means.
-    static func overall(_ engine: Engine, _ instrument: Instrument, answers: [JSON], areas: [JSON]) throws(IHubError) -> [Double?] {
+    /// `areas[i]` maps area codes to area means, `who[i]` names the
+    /// response's subject ("school 'S1', respondent 'L1'") for messages.
+    /// A score must lie within what a mean or a sum of the answers can be.
+    static func overall(_ engine: Engine, _ instrument: Instrument, answers: [JSON], areas: [JSON],
+                        who: [String]) throws(IHubError) -> [Double?] {
         guard let source = instrument.source else { return Array(repeating: nil, count: answers.count) }
         let context = try engine.methodology()
         try install(context, for: instrument.code)
+        let range = scoreRange(instrument)
         var out: [Double?] = []
         out.reserveCapacity(answers.count)
         var start = 0
@@ -81,20 +94,33 @@ enum InstrumentScript {
             let end = min(start + batch, answers.count)
             let result = try context.callGlobal("__ihub_score", [
                 .string(source), .string(instrument.code), .array(Array(answers[start..<end])), .array(Array(areas[start..<end])),
-            ])
+                .array(who[start..<end].map { .string($0) }),
+            ], label: instrument.code)
             let values = result.first?.array ?? []
             guard values.count == end - start else {
                 throw IHubError(.script, "\(instrument.code): the score function returned \(values.count) scores for \(end - start) responses")
             }
             for (i, v) in values.enumerated() {
                 if v.isNull { out.append(nil); continue }
+                let subject = who[start + i]
                 guard let d = v.double, d.isFinite else {
-                    throw IHubError(.script, "\(instrument.code): the score function returned \(v.kindName) for response \(start + i + 1); expected a number or nil")
+                    throw IHubError(.script, "\(instrument.code): score(\(subject)): the score is \(v.kindName); expected a number or nil")
+                }
+                guard range.contains(d) else {
+                    func text(_ x: Double) -> String { x.rounded() == x && abs(x) < 9e15 ? String(Int64(x)) : Decimal2.text(x) }
+                    throw IHubError(.script, "\(instrument.code): score(\(subject)): the score \(text(d)) is outside \(text(range.lowerBound))..\(text(range.upperBound)), the lowest to the highest mean or sum of its \(instrument.itemCount) answers on the scale \(instrument.scale.text)")
                 }
                 out.append(d)
             }
             start = end
         }
         return out
+    }
+
+    /// The scores a score function may give: from the lowest mean or sum of
+    /// the answers to the highest (a count of "yes" answers is a sum).
+    static func scoreRange(_ instrument: Instrument) -> ClosedRange<Double> {
+        let n = Double(instrument.itemCount), lo = Double(instrument.scale.min), hi = Double(instrument.scale.max)
+        return min(lo, n * lo)...max(hi, n * hi)
     }
 }

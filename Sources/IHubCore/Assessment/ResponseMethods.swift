@@ -37,7 +37,7 @@ enum ResponseMethods {
                 func at(_ field: String) -> String { "params.responses[\(i)].\(field)" }
                 let code = r["respondent"]!.string!
                 if let earlier = first[code] {
-                    throw IHubError.invalid("\(at("respondent")): '\(code)' is given twice (also at params.responses[\(earlier)])")
+                    throw IHubError.invalid("\(at("respondent")): \(IHubError.quoted(code)) is given twice (also at params.responses[\(earlier)])")
                 }
                 first[code] = i
                 let handle = try store.respondent(code, school: r["school"]!.string!, person: r["person"]?.string,

@@ -90,8 +90,10 @@ final class ResponseStore {
             return known
         }
         guard !code.isEmpty else { throw IHubError.invalid("\(place("respondent")): must not be empty") }
+        // The one free text a response stores; CSV rows reach here unchecked.
+        if let problem = Shape.textProblem(code, multiline: false, maxBytes: Limits.text) { throw problem.error(place("respondent")) }
         guard let g = RespondentGroup(rawValue: group) else {
-            throw IHubError.invalid("\(place("group")): expected one of \(RespondentGroup.names.joined(separator: ", ")), got \"\(group)\"")
+            throw IHubError.invalid("\(place("group")): expected one of \(RespondentGroup.names.joined(separator: ", ")), got \(IHubError.quoted(group, "\""))")
         }
         guard instrument.groups & g.bit != 0 else {
             let asked = RespondentGroup.of(instrument.groups).map(\.rawValue).joined(separator: ", ")
@@ -134,13 +136,13 @@ final class ResponseStore {
 
     private func same(_ r: Respondent, school: String, person: String?, group: String, at place: (String) -> String) throws(IHubError) {
         if r.school != school {
-            throw IHubError.invalid("\(place("school")): respondent '\(r.code)' is given with school '\(r.school)' before, '\(school)' here")
+            throw IHubError.invalid("\(place("school")): respondent \(IHubError.quoted(r.code)) is given with school \(IHubError.quoted(r.school)) before, \(IHubError.quoted(school)) here")
         }
         if r.group.rawValue != group {
-            throw IHubError.invalid("\(place("group")): respondent '\(r.code)' is given in group \(r.group.rawValue) before, \(group) here")
+            throw IHubError.invalid("\(place("group")): respondent \(IHubError.quoted(r.code)) is given in group \(r.group.rawValue) before, \(group) here")
         }
         if r.person != person {
-            throw IHubError.invalid("\(place("person")): respondent '\(r.code)' is given with person '\(r.person ?? "none")' before, '\(person ?? "none")' here")
+            throw IHubError.invalid("\(place("person")): respondent \(IHubError.quoted(r.code)) is given with person \(IHubError.quoted(r.person ?? "none")) before, \(IHubError.quoted(person ?? "none")) here")
         }
     }
 
@@ -148,7 +150,7 @@ final class ResponseStore {
     /// e.g. "params.responses[3].answers.B2".
     func answer(_ handle: Handle, item: String, _ value: Answer, at place: @autoclosure () -> String) throws(IHubError) {
         guard let ref = instrument.itemIndex[item] else {
-            throw IHubError.invalid("\(place()): unknown item '\(item)' (\(instrument.code) has \(instrument.itemList))")
+            throw IHubError.invalid("\(place()): unknown item \(IHubError.quoted(item)) (\(instrument.code) has \(instrument.itemList))")
         }
         let r = respondents[handle]
         guard instrument.areas[ref.area].items[ref.item].groups & r.group.bit != 0 else {
@@ -178,7 +180,7 @@ final class ResponseStore {
         do throws(IHubError) {
             try insertAnswer.step()
         } catch where error.status == .conflict {
-            throw IHubError(.conflict, "\(place()): item \(item) is answered twice by respondent '\(r.code)'")
+            throw IHubError(.conflict, "\(place()): item \(item) is answered twice by respondent \(IHubError.quoted(r.code))")
         }
         sqlite3_reset(raw)
         answers += 1
@@ -205,7 +207,7 @@ final class ResponseStore {
         case "pnts": return .preferNotToSay
         default:
             guard let d = Double(text) else {
-                throw IHubError.invalid("\(place()): expected a score \(scale.text), \"na\" or \"pnts\", got \"\(text)\"")
+                throw IHubError.invalid("\(place()): expected a score \(scale.text), \"na\" or \"pnts\", got \(IHubError.quoted(text, "\""))")
             }
             return .score(d)
         }
@@ -221,11 +223,11 @@ final class ResponseStore {
     {
         let schoolID = try resolveSchool(school, at: place("school"))
         guard let g = RespondentGroup(rawValue: group) else {
-            throw IHubError.invalid("\(place("group")): expected one of \(RespondentGroup.names.joined(separator: ", ")), got \"\(group)\"")
+            throw IHubError.invalid("\(place("group")): expected one of \(RespondentGroup.names.joined(separator: ", ")), got \(IHubError.quoted(group, "\""))")
         }
         guard let a = instrument.areaIndex[area] else {
             let known = instrument.areas.map(\.code).joined(separator: ", ")
-            throw IHubError.invalid("\(place("area")): unknown area '\(area)' (\(instrument.code) has \(known))")
+            throw IHubError.invalid("\(place("area")): unknown area \(IHubError.quoted(area)) (\(instrument.code) has \(known))")
         }
         guard instrument.areas[a].groups & g.bit != 0 else {
             throw IHubError.invalid("\(place("group")): area \(area) of \(instrument.code) is not asked of \(group)")
@@ -239,7 +241,7 @@ final class ResponseStore {
         }
         let key = "\(schoolID)\u{1}\(group)\u{1}\(area)"
         guard reported.insert(key).inserted else {
-            throw IHubError.invalid("\(place("area")): school '\(school)', group \(group), area \(area) is reported twice")
+            throw IHubError.invalid("\(place("area")): school \(IHubError.quoted(school)), group \(group), area \(area) is reported twice")
         }
         try db.statement("""
             INSERT OR REPLACE INTO area_results(round_id, instrument_id, school_id, grp, area, mean, sd, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -253,9 +255,9 @@ final class ResponseStore {
         if let id = schools[code] { return id }
         let s = try db.statement("SELECT s.id, s.hub_id, h.code FROM schools s JOIN hubs h ON h.id = s.hub_id WHERE s.code = ?")
         try s.bind([.text(code)])
-        guard try s.step() else { throw IHubError.notFound("\(place()): no school with code '\(code)'") }
+        guard try s.step() else { throw IHubError.notFound("\(place()): no school with code \(IHubError.quoted(code))") }
         guard s.int(1) == round.hubID else {
-            throw IHubError.invalid("\(place()): school '\(code)' is in hub \(s.text(2) ?? "?"), round '\(round.code)' in hub \(round.hubCode)")
+            throw IHubError.invalid("\(place()): school \(IHubError.quoted(code)) is in hub \(s.text(2) ?? "?"), round \(IHubError.quoted(round.code)) in hub \(round.hubCode)")
         }
         schools[code] = s.int(0)
         return s.int(0)
@@ -264,7 +266,7 @@ final class ResponseStore {
     private func resolvePerson(_ code: String, at place: @autoclosure () -> String) throws(IHubError) -> Int64 {
         if let id = people[code] { return id }
         guard let id = try db.scalarInt("SELECT id FROM people WHERE code = ?", [.text(code)]) else {
-            throw IHubError.notFound("\(place()): no person with code '\(code)'")
+            throw IHubError.notFound("\(place()): no person with code \(IHubError.quoted(code))")
         }
         people[code] = id
         return id
@@ -284,7 +286,7 @@ final class ResponseStore {
             """)
         try s.bind([.int(person), .int(school), SQLValue(round.start), SQLValue(round.end)])
         guard try s.step() else {
-            throw IHubError.invalid("\(place()): person '\(personCode)' does not belong to school '\(schoolCode)' during round '\(round.code)'")
+            throw IHubError.invalid("\(place()): person \(IHubError.quoted(personCode)) does not belong to school \(IHubError.quoted(schoolCode)) during round \(IHubError.quoted(round.code))")
         }
         members.insert(pair)
     }

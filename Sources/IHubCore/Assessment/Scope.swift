@@ -16,7 +16,7 @@ struct RoundRef {
             FROM rounds r JOIN hubs h ON h.id = r.hub_id WHERE r.code = ?
             """)
         try s.bind([.text(code)])
-        guard try s.step() else { throw IHubError.notFound("\(path()): no round with code '\(code)'") }
+        guard try s.step() else { throw IHubError.notFound("\(path()): no round with code \(IHubError.quoted(code))") }
         return RoundRef(id: s.int(0), code: s.text(1) ?? code, name: s.text(2) ?? "", hubID: s.int(3), hubCode: s.text(4) ?? "",
                         start: s.isNull(5) ? nil : s.text(5), end: s.isNull(6) ? nil : s.text(6), k: Int(s.int(7)))
     }
@@ -34,24 +34,24 @@ struct AssessmentScope {
         let hub = p["hub"]?.string, school = p["school"]?.string
         if hub != nil && school != nil { throw IHubError.invalid("params: give hub or school, not both") }
         for (round, field) in rounds where round.hubID != rounds[0].0.hubID {
-            throw IHubError.invalid("params.\(field): round '\(round.code)' belongs to hub \(round.hubCode), "
+            throw IHubError.invalid("params.\(field): round \(IHubError.quoted(round.code)) belongs to hub \(round.hubCode), "
                                     + "'\(rounds[0].0.code)' to hub \(rounds[0].0.hubCode): compare rounds of one hub")
         }
         let round = rounds[0].0
         if let school {
             let s = try db.statement("SELECT s.id, h.code FROM schools s JOIN hubs h ON h.id = s.hub_id WHERE s.code = ?")
             try s.bind([.text(school)])
-            guard try s.step() else { throw IHubError.notFound("params.school: no school with code '\(school)'") }
+            guard try s.step() else { throw IHubError.notFound("params.school: no school with code \(IHubError.quoted(school))") }
             let id = s.int(0), hubCode = s.text(1) ?? ""
             guard hubCode == round.hubCode else {
-                throw IHubError.invalid("params.school: school '\(school)' is in hub \(hubCode), round '\(round.code)' in hub \(round.hubCode)")
+                throw IHubError.invalid("params.school: school \(IHubError.quoted(school)) is in hub \(hubCode), round \(IHubError.quoted(round.code)) in hub \(round.hubCode)")
             }
             schoolID = id
             json = ["hub": .string(round.hubCode), "school": .string(school)]
         } else {
             if let hub, hub != round.hubCode {
                 _ = try Entity.hubID(db, code: hub, at: "params.hub")
-                throw IHubError.invalid("params.hub: round '\(round.code)' belongs to hub \(round.hubCode), not \(hub)")
+                throw IHubError.invalid("params.hub: round \(IHubError.quoted(round.code)) belongs to hub \(round.hubCode), not \(hub)")
             }
             schoolID = nil
             json = ["hub": .string(round.hubCode)]
@@ -64,7 +64,7 @@ extension Instrument {
     static func load(_ db: Database, code: String, at path: @autoclosure () -> String) throws(IHubError) -> Instrument {
         let s = try db.statement("SELECT id, definition, hub_id, source FROM instruments WHERE code = ?")
         try s.bind([.text(code)])
-        guard try s.step() else { throw IHubError.notFound("\(path()): no instrument with code '\(code)' (instrument.list lists them)") }
+        guard try s.step() else { throw IHubError.notFound("\(path()): no instrument with code \(IHubError.quoted(code)) (instrument.list lists them)") }
         return try stored(s)
     }
 
@@ -90,7 +90,7 @@ extension Instrument {
     /// Instruments of a hub may only be used in that hub's rounds.
     func check(usableIn round: RoundRef, at path: @autoclosure () -> String) throws(IHubError) {
         guard let hubID, hubID != round.hubID else { return }
-        throw IHubError.invalid("\(path()): instrument '\(code)' belongs to another hub than \(round.hubCode) of round '\(round.code)'")
+        throw IHubError.invalid("\(path()): instrument \(IHubError.quoted(code)) belongs to another hub than \(round.hubCode) of round \(IHubError.quoted(round.code))")
     }
 
     /// The respondent group parameter, which the instrument must ask.

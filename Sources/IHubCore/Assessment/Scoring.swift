@@ -77,7 +77,10 @@ enum Scoring {
         if instrument.scoreFunction {
             let answers = out.map { answersJSON($0, instrument) }
             let areas = out.map { r in JSON.object(zip(instrument.areas, r.areas).compactMap { a, s in s.mean.map { JSON.Member(a.code, .double($0)) } }) }
-            let overall = try InstrumentScript.overall(engine, instrument, answers: answers, areas: areas)
+            let who = out.map { r in
+                (r.person.map { "person \(IHubError.quoted($0))" } ?? "school \(IHubError.quoted(r.school))") + ", respondent \(IHubError.quoted(r.respondent))"
+            }
+            let overall = try InstrumentScript.overall(engine, instrument, answers: answers, areas: areas, who: who)
             for i in out.indices { out[i].overall = overall[i] }
         } else {
             for i in out.indices { out[i].overall = meanOfAreaMeans(out[i].areas) }

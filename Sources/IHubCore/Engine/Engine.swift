@@ -43,13 +43,32 @@ package final class Engine {
     let options: Options
     private var adminContext: ScriptContext?
     private var methodologyContext: ScriptContext?
+    /// pairing.explain's last setup, while the database is unchanged.
+    var explainCache: PairingWorkflow.ExplainCache?
 
     package init(path: String, options: Options = Options()) throws(IHubError) {
-        guard !path.utf8.contains(0) else { throw IHubError.invalid("path: contains a NUL byte") }
+        try Engine.checkPath(path)
         self.options = options
         db = try Database(path: path, create: options.create, busyTimeoutMs: options.busyTimeoutMs)
         try Migrations.migrate(db)
         try InstrumentStore.installBuiltins(db)
+    }
+
+    /// What `ihub_open` takes as a path: a file name or ":memory:". An
+    /// empty path would be SQLite's private temporary database, which
+    /// silently keeps nothing; `file:` URIs are refused because their
+    /// query parameters (mode=, immutable=, nolock=, vfs=) would bypass
+    /// what the engine promises (WAL, locking, migrations, `create`):
+    /// how to open is said in the options, which are checked and documented.
+    static func checkPath(_ path: String) throws(IHubError) {
+        if path.isEmpty {
+            throw IHubError.invalid("path: empty; give a database file, or \":memory:\" for a private in-memory database")
+        }
+        if path.utf8.contains(0) { throw IHubError.invalid("path: contains a NUL byte") }
+        if path.utf8.count > Limits.path { throw IHubError(.limit, "path: \(path.utf8.count) bytes is over the limit of \(Limits.path) bytes") }
+        if path.prefix(5).lowercased() == "file:" {
+            throw IHubError.invalid("path: \(IHubError.quoted(path)) is a URI; ihub takes a plain file path (say how to open it in the options, e.g. {\"create\": false})")
+        }
     }
 
     package var schemaVersion: Int64 { Migrations.latest }
@@ -70,13 +89,29 @@ package final class Engine {
     package func call(_ name: String, paramsText: UnsafeBufferPointer<UInt8>?) throws(IHubError) -> String {
         var params = JSON.object([])
         if let paramsText {
-            do {
-                params = try JSONParser.parse(paramsText)
-            } catch {
-                throw IHubError.invalid("params: \(error.message)")
-            }
+            params = try Engine.parse(paramsText, at: "params")
         }
         return try call(name, params).serialized()
+    }
+
+    /// A JSON document given by a caller, within `Limits.document`; the
+    /// error names `root` ("params", "options").
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>, at root: String) throws(IHubError) -> JSON {
+        guard bytes.count <= Limits.document else {
+            throw IHubError(.limit, "\(root): the JSON document is \(bytes.count) bytes, over the limit of \(Limits.document) bytes")
+        }
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            throw IHubError.invalid(error.message(at: root))
+        }
+    }
+
+    package static func parse(_ text: String, at root: String) throws(IHubError) -> JSON {
+        var copy = text
+        var result: Result<JSON, IHubError> = .success(.null)
+        copy.withUTF8 { bytes in result = Result { () throws(IHubError) in try parse(bytes, at: root) } }
+        return try result.get()
     }
 
     // MARK: Lua
@@ -102,6 +137,7 @@ package final class Engine {
 
     /// Releases the Lua states before the database.
     package func close() {
+        explainCache = nil  // its policy lives in the methodology context
         adminContext = nil
         methodologyContext = nil
         db.close()

@@ -44,12 +44,100 @@ package struct IHubError: Error, Equatable, CustomStringConvertible {
 
     package init(_ status: Status, _ message: String) {
         self.status = status
-        // Messages become exception texts and log lines: keep them on one line.
-        self.message = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+        // Messages become exception texts, log lines and terminal output:
+        // one line, bounded, without control characters.
+        self.message = IHubError.bounded(message)
     }
 
     package var description: String { message }
 
     static func invalid(_ message: String) -> IHubError { IHubError(.invalid, message) }
     static func notFound(_ message: String) -> IHubError { IHubError(.notFound, message) }
+}
+
+/// The documented bounds on input (include/ihub.h, api.describe's
+/// `api.limits`). Input past them is refused with IHUB_LIMIT naming the
+/// field, so no value can make the engine hold or echo unbounded text.
+package enum Limits {
+    /// UTF-8 bytes of a one-line text field: names, codes, addresses.
+    static let text = 64 << 10
+    /// UTF-8 bytes of a multi-line text field: notes, script source.
+    static let longText = 1 << 20
+    /// UTF-8 bytes of one JSON document (the parameters of one call).
+    package static let document = 256 << 20
+    /// Nesting levels of arrays and objects in a JSON document: the same
+    /// bound as the Lua → JSON encoder's (IHubLua/json.c MAX_DEPTH), so
+    /// what a script may return, a caller may send.
+    static let depth = 100
+    /// Characters of user input an error message quotes.
+    static let quote = 80
+    /// UTF-8 bytes of a database or file path.
+    static let path = 4096
+    /// UTF-8 bytes of an error message; longer ones are cut (a safety net
+    /// behind `IHubError.quoted`).
+    static let message = 16 << 10
+
+    static var described: JSON {
+        ["text_bytes": .int(Int64(text)), "long_text_bytes": .int(Int64(longText)),
+         "document_bytes": .int(Int64(document)), "json_depth": .int(Int64(depth)),
+         "path_bytes": .int(Int64(path)), "quote_characters": .int(Int64(quote)), "message_bytes": .int(Int64(message))]
+    }
+}
+
+extension IHubError {
+    /// User input as every message quotes it: between `mark`s, control
+    /// characters escaped (\n, \t, \u{1B}), cut to `Limits.quote`
+    /// characters and "…". The one way a message shows what it was given,
+    /// so a 10 MB value never comes back as a 10 MB message.
+    package static func quoted(_ text: some StringProtocol, _ mark: String = "'", limit: Int = Limits.quote) -> String {
+        mark + excerpt(text, limit: limit) + mark
+    }
+
+    /// `quoted` without the marks.
+    package static func excerpt(_ text: some StringProtocol, limit: Int = Limits.quote) -> String {
+        var out = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count == limit {
+                out += "…"
+                break
+            }
+            out += escaped(scalar)
+            count += 1
+        }
+        return out
+    }
+
+    /// A control character (C0, DEL, C1) as text that prints harmlessly.
+    static func escaped(_ scalar: Unicode.Scalar) -> String {
+        switch scalar.value {
+        case 0x0A: return "\\n"
+        case 0x0D: return "\\r"
+        case 0x09: return "\\t"
+        case 0..<0x20, 0x7F...0x9F: return "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        default: return String(scalar)
+        }
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// The message made safe to print and to store: one line, no control
+    /// characters, at most `Limits.message` bytes.
+    fileprivate static func bounded(_ message: String) -> String {
+        let oneLine = message.split(whereSeparator: \.isNewline).joined(separator: " ")
+        guard oneLine.utf8.count > Limits.message || oneLine.unicodeScalars.contains(where: { isControl($0) && $0 != "\t" }) else {
+            return oneLine
+        }
+        var out = ""
+        for scalar in oneLine.unicodeScalars {
+            if out.utf8.count >= Limits.message {
+                out += "…"
+                break
+            }
+            out += scalar == "\t" ? "\t" : escaped(scalar)
+        }
+        return out
+    }
 }

@@ -7,8 +7,12 @@ enum Cells {
     /// `;` come from spreadsheets that write decimals that way).
     static func parse(_ text: String, _ shape: Shape, decimalComma: Bool) -> Result<JSON, Reason> {
         switch shape {
-        case .string, .any:
+        case .string, .text, .any:
+            if let reason = shape.cellProblem(text) { return .failure(Reason(reason)) }
             return .success(.string(text))
+        case .language:
+            guard let tag = Languages.normalized(text) else { return .failure(Reason(Languages.problem(text))) }
+            return .success(.string(tag))
         case .integer:
             guard let i = Int64(text) else { return .failure(Reason("expected a whole number, got \"\(text)\"")) }
             return .success(.int(i))

@@ -19,7 +19,7 @@ struct ExchangeKind: Sendable {
 
     static func named(_ name: String, at path: String) throws(IHubError) -> ExchangeKind {
         guard let kind = all.first(where: { $0.name == name }) else {
-            throw IHubError.invalid("\(path): unknown kind '\(name)' (known: \(names.joined(separator: ", ")))")
+            throw IHubError.invalid("\(path): unknown kind \(IHubError.quoted(name)) (known: \(names.joined(separator: ", ")))")
         }
         return kind
     }

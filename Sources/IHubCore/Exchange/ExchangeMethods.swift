@@ -13,7 +13,7 @@ enum ExchangeMethods {
             """, writes: true, files: true, params: [
                 kindField,
                 .optional("path", .string, "the file to read (not from hub scripts)"),
-                .optional("text", .string, "the CSV text itself, instead of a path"),
+                .optional("text", .document, "the CSV text itself, instead of a path"),
                 .optional("dry_run", .boolean, "check and count what would change, change nothing (default false)"),
                 .optional("delimiter", .oneOf([",", ";"]), "the separator (default: found from the header line)"),
             ]) { engine, p throws(IHubError) in
@@ -36,11 +36,12 @@ enum ExchangeMethods {
                 kindField,
                 .optional("hub", .string, "only this hub's records (hub code)"),
                 .optional("path", .string, "write the file here instead of returning the text (not from hub scripts)"),
+                Output.overwriteField,
             ]) { engine, p throws(IHubError) in
             let kind = try ExchangeKind.named(p["kind"]!.string!, at: "params.kind")
             let hub = p["hub"]?.string
             let path = p["path"]?.string
-            let output = try Output(path: path)
+            let output = try Output(path: path, overwrite: p["overwrite"]?.bool == true)
             var writer = CSVWriter(output)
             try engine.db.snapshot { () throws(IHubError) in
                 _ = try engine.db.hubFilter(hub, at: "params.hub")
@@ -62,9 +63,10 @@ enum ExchangeMethods {
             """, files: true, params: [
                 .optional("hub", .string, "only this hub's data (hub code; shared instruments included)"),
                 .optional("path", .string, "write the document here instead of returning it (not from hub scripts)"),
+                Output.overwriteField,
             ]) { engine, p throws(IHubError) in
             let path = p["path"]?.string
-            let output = try path.map { path throws(IHubError) in try Output(path: path) }
+            let output = try path.map { path throws(IHubError) in try Output(path: path, overwrite: p["overwrite"]?.bool == true) }
             var result: (document: JSON?, counts: JSON) = (nil, .null)
             try engine.db.snapshot { () throws(IHubError) in
                 result = try JSONExport.run(engine.db, hub: p["hub"]?.string, output: output)

@@ -6,28 +6,37 @@ import Musl
 
 /// Where an export goes: into memory (returned in the result) or into a
 /// file. A file is written beside its final name and renamed into place
-/// when complete, so a failed export never leaves half a file behind.
+/// when complete, so a failed export never leaves half a file behind. An
+/// existing file is replaced only when the caller says so (`overwrite`):
+/// a typo in a path must not destroy yesterday's export or a database.
 final class Output {
+    /// The parameter of every operation that writes a file.
+    static let overwriteField = Field.optional("overwrite", .boolean, "replace the file at `path` if it exists (default false: refused with IHUB_CONFLICT)")
+
     private(set) var bytes: [UInt8] = []
     private(set) var written = 0
     private let path: String?
     private let partial: String?
+    private let overwrite: Bool
     private var fd: Int32 = -1
 
     /// Bytes held in memory before a file output writes them out.
     private static let flushAt = 1 << 20
 
-    init(path: String?) throws(IHubError) {
+    init(path: String?, overwrite: Bool = false) throws(IHubError) {
         self.path = path
+        self.overwrite = overwrite
         guard let path else {
             partial = nil
             return
         }
         guard !path.isEmpty, !path.utf8.contains(0) else { throw IHubError.invalid("params.path: expected a file name") }
+        guard path.utf8.count <= Limits.path else { throw IHubError(.limit, "params.path: \(path.utf8.count) bytes is over the limit of \(Limits.path) bytes") }
+        if !overwrite && Output.exists(path) { throw Output.exists(path: path) }
         let partial = path + ".partial"
         self.partial = partial
         fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Output.failure("cannot write '\(path)'") }
+        guard fd >= 0 else { throw Output.failure("cannot create \(Output.quoted(partial))") }
         bytes.reserveCapacity(Output.flushAt + (1 << 16))
     }
 
@@ -54,7 +63,7 @@ final class Output {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw Output.failure("cannot write '\(path ?? "")'")
+                throw Output.failure("cannot write \(Output.quoted(partial ?? ""))")
             }
             offset += n
         }
@@ -70,15 +79,34 @@ final class Output {
             return String(decoding: bytes, as: UTF8.self)
         }
         try flush()
-        let rc = close(fd)
-        fd = -1
-        guard rc == 0, rename(partial, path) == 0 else {
-            let e = Output.failure("cannot write '\(path)'")
+        guard close(fd) == 0 else {
+            fd = -1
+            let e = Output.failure("cannot write \(Output.quoted(partial))")
             unlink(partial)
             throw e
         }
+        fd = -1
+        // Without overwrite, link() puts the file in place only if the name
+        // is still free (a file may have appeared meanwhile); rename() replaces.
+        if overwrite ? rename(partial, path) != 0 : link(partial, path) != 0 {
+            let e = errno == EEXIST ? Output.exists(path: path) : Output.failure("cannot move the file into place at \(Output.quoted(path))")
+            unlink(partial)
+            throw e
+        }
+        if !overwrite { unlink(partial) }
         return nil
     }
+
+    private static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    private static func exists(path: String) -> IHubError {
+        IHubError(.conflict, "params.path: \(quoted(path)) exists already; give overwrite: true (CLI: --force) to replace it")
+    }
+
+    private static func quoted(_ path: String) -> String { IHubError.quoted(path, limit: Limits.path) }
 
     private static func failure(_ what: String) -> IHubError {
         IHubError(.io, "params.path: \(what): \(String(cString: strerror(errno)))")

@@ -31,12 +31,14 @@ package enum JSON: Equatable, Sendable {
     package var members: [Member]? { if case .object(let m) = self { return m } else { return nil } }
     package var isNull: Bool { self == .null }
 
-    /// An integer, also from a double with an integral value (Lua and
-    /// JavaScript callers do not always tell 3 from 3.0).
+    /// An integer, also from a double with an integral value in the Int64
+    /// range: JSON writes 3, 3.0 and 3e0 for one number, and Lua and
+    /// JavaScript callers do not always tell them apart (1e18 is a float
+    /// in Lua). The parser keeps integers past 2^53 exact (see JSONParser).
     package var int: Int64? {
         switch self {
         case .int(let i): return i
-        case .double(let d) where d.rounded() == d && abs(d) < 9.0e15: return Int64(d)
+        case .double(let d) where d.rounded() == d && d >= -0x1p63 && d < 0x1p63: return Int64(d)
         default: return nil
         }
     }

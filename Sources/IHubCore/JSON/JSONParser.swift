@@ -6,11 +6,38 @@ package struct JSONParser {
         package let line: Int
         package let column: Int
         package let reason: String
+        /// Where in the document, for problems of a value rather than of
+        /// the text (a duplicate key): ".schools[0]"; nil otherwise.
+        package var path: String? = nil
         package var message: String { "JSON at line \(line) column \(column): \(reason)" }
+
+        /// The message for a document called `root` ("params"): names the
+        /// field path when there is one, the line and column always.
+        package func message(at root: String) -> String {
+            guard let path else { return "\(root): \(message)" }
+            return "\(root)\(path): \(reason) (JSON at line \(line) column \(column))"
+        }
     }
 
     /// Nesting deeper than this is refused rather than risking the stack.
-    static let maxDepth = 256
+    static let maxDepth = Limits.depth
+
+    /// The member names and element indices leading to the value being
+    /// parsed: spelled out only when a problem names them.
+    private enum Step {
+        case key(String)
+        case index(Int)
+    }
+    private var steps: [Step] = []
+
+    private var pathText: String {
+        steps.map { step in
+            switch step {
+            case .key(let k): return "." + IHubError.excerpt(k)
+            case .index(let i): return "[\(i)]"
+            }
+        }.joined()
+    }
 
     package static func parse(_ text: String) throws(Failure) -> JSON {
         var copy = text
@@ -91,6 +118,7 @@ package struct JSONParser {
         if depth > Self.maxDepth { throw fail("nested more than \(Self.maxDepth) levels deep") }
         pos += 1
         var members: [JSON.Member] = []
+        var seen: Set<String>? = nil
         skipSpace()
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") {
             pos += 1
@@ -100,12 +128,20 @@ package struct JSONParser {
             skipSpace()
             guard pos < bytes.count else { throw fail("unexpected end of input in an object") }
             guard bytes[pos] == UInt8(ascii: "\"") else { throw fail("expected a member name in double quotes") }
+            let keyStart = pos
             let key = try parseString()
+            if members.count < 8 ? members.contains(where: { $0.key == key }) : !seenKeys(&seen, members, key) {
+                var failure = fail("duplicate key \(IHubError.quoted(key))", at: keyStart)
+                failure.path = pathText
+                throw failure
+            }
             skipSpace()
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw fail("expected ':' after a member name") }
             pos += 1
             skipSpace()
+            steps.append(.key(key))
             members.append(JSON.Member(key, try parseValue(depth: depth)))
+            steps.removeLast()
             skipSpace()
             guard pos < bytes.count else { throw fail("unexpected end of input in an object") }
             if bytes[pos] == UInt8(ascii: ",") {
@@ -128,8 +164,11 @@ package struct JSONParser {
             pos += 1
             return .array(elements)
         }
+        steps.append(.index(0))
+        defer { steps.removeLast() }
         while true {
             skipSpace()
+            steps[steps.count - 1] = .index(elements.count)
             elements.append(try parseValue(depth: depth))
             skipSpace()
             guard pos < bytes.count else { throw fail("unexpected end of input in an array") }
@@ -171,7 +210,54 @@ package struct JSONParser {
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
         if isInteger, let i = Int64(text) { return .int(i) }
         guard let d = Double(text), d.isFinite else { throw fail("number out of range", at: start) }
+        // Past 2^53 a double no longer holds every integer: 1.5e18 or
+        // 9007199254740993.0 stay exact as integers when they are ones.
+        if !isInteger, d.rounded() == d, abs(d) >= 0x1p53, abs(d) <= 0x1p63, let i = JSONParser.exactInteger(text) { return .int(i) }
         return .double(d)
+    }
+
+    /// The integer a number written with a fraction or an exponent stands
+    /// for, when it is one and fits Int64.
+    static func exactInteger(_ text: String) -> Int64? {
+        var digits: [UInt8] = [], fractionDigits = 0, exponent = 0, negative = false, inFraction = false
+        var utf8 = text.utf8.makeIterator()
+        while let b = utf8.next() {
+            switch b {
+            case UInt8(ascii: "-"): negative = true
+            case UInt8(ascii: "."): inFraction = true
+            case UInt8(ascii: "e"), UInt8(ascii: "E"):
+                var sign = 1, value = 0
+                while let e = utf8.next() {
+                    if e == UInt8(ascii: "-") { sign = -1 } else if e >= 0x30 && e <= 0x39 { value = min(value * 10 + Int(e - 0x30), 10_000) }
+                }
+                exponent = sign * value
+            default:
+                digits.append(b - 0x30)
+                if inFraction { fractionDigits += 1 }
+            }
+        }
+        exponent -= fractionDigits
+        while let last = digits.last, last == 0, exponent < 0 {
+            digits.removeLast()
+            exponent += 1
+        }
+        guard exponent >= 0, exponent <= 19 else { return nil }
+        var magnitude: UInt64 = 0
+        for d in digits + Array(repeating: 0, count: exponent) {
+            let (m, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(d))
+            guard !o1, !o2 else { return nil }
+            magnitude = a
+        }
+        if negative { return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil }
+        return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
+    }
+
+    /// Records `key` in the set of an object with many members (built on
+    /// the first use); false when it was there already.
+    private func seenKeys(_ seen: inout Set<String>?, _ members: [JSON.Member], _ key: String) -> Bool {
+        if seen == nil { seen = Set(members.map(\.key)) }
+        return seen!.insert(key).inserted
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }

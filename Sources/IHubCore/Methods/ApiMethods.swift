@@ -6,6 +6,14 @@ enum ApiMethods {
             if let name = p["method"]?.string { return try MethodTable.find(name).described }
             return .array(MethodTable.all.map(\.described))
         },
+        Method("api.limits", """
+            The bounds on input (include/ihub.h lists them too): bytes of a one-line text field (names, codes) and of \
+            a multi-line one (notes, script source), of a JSON document and of a path, nesting levels of JSON, how \
+            many characters of an input a message quotes, and the longest message. Past a bound: IHUB_LIMIT naming \
+            the field (JSON nesting: IHUB_INVALID).
+            """) { _, _ throws(IHubError) in
+            Limits.described
+        },
         Method("api.version", "Library version, interface version and database schema version.") { engine, _ throws(IHubError) in
             ["version": .string(IHubInfo.version), "abi": .int(Int64(IHubInfo.abiVersion)),
              "schema": .int(engine.schemaVersion), "database": .string(engine.db.path)]

@@ -50,7 +50,7 @@ enum MethodTable {
             let namespace = name.split(separator: ".").first.map(String.init) ?? name
             let near = all.filter { $0.name.hasPrefix(namespace + ".") }.map(\.name)
             let hint = near.isEmpty ? "api.describe lists them" : "did you mean one of \(near.joined(separator: ", "))?"
-            throw IHubError(.notFound, "unknown method '\(name)' (\(hint))")
+            throw IHubError(.notFound, "unknown method \(IHubError.quoted(name)) (\(hint))")
         }
         return m
     }
@@ -74,7 +74,7 @@ struct RecordKey {
         }
     }
 
-    var text: String { code.map { "'\($0)'" } ?? "#\(id!)" }
+    var text: String { code.map { IHubError.quoted($0) } ?? "#\(id ?? 0)" }
 
     /// The row id, or a not-found error naming the record.
     func resolve(_ db: Database, table: String, entity: String) throws(IHubError) -> Int64 {

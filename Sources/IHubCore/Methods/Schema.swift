@@ -2,7 +2,15 @@
 /// validation (errors name the field path), `api.describe`, and the help of
 /// the CLI and the REPL.
 indirect enum Shape: Sendable {
+    /// One line of text: no control characters, at most `Limits.text` bytes.
     case string
+    /// Text that may span lines (notes, script source): tab, line feed and
+    /// carriage return allowed besides, up to `maxBytes` UTF-8 bytes.
+    /// `perCell`: a CSV document, whose cells are checked as they are read
+    /// (so a problem is named by line and column), not here.
+    case text(maxBytes: Int, perCell: Bool = false)
+    /// A language tag (BCP 47 language[-Script][-REGION]), stored normalised.
+    case language
     case integer
     case number
     case boolean
@@ -15,6 +23,8 @@ indirect enum Shape: Sendable {
     var typeName: String {
         switch self {
         case .string: return "string"
+        case .text: return "text"
+        case .language: return "language"
         case .integer: return "integer"
         case .number: return "number"
         case .boolean: return "boolean"
@@ -43,6 +53,12 @@ struct Field: Sendable {
 }
 
 extension Shape {
+    /// Multi-line text up to `Limits.longText` bytes: notes, script source.
+    static let longText = Shape.text(maxBytes: Limits.longText)
+    /// A whole document given as text (a CSV file): any size the JSON
+    /// document limit allows; its cells are checked as they are read.
+    static let document = Shape.text(maxBytes: Limits.document, perCell: true)
+
     /// Checks `value` against the shape; the error names `path`. The path is
     /// only spelled out when something is wrong: a batch of 100,000 records
     /// should not build 600,000 strings to say nothing.
@@ -52,21 +68,36 @@ extension Shape {
             return
         case .string:
             guard let s = value.string else { throw mismatch(value, "a string", path()) }
-            // C hosts and SQLite's text functions would cut the string there.
-            if s.utf8.contains(0) { throw IHubError.invalid("\(path()): contains a NUL character") }
+            if let problem = Shape.textProblem(s, multiline: false, maxBytes: Limits.text) { throw problem.error(path()) }
+        case .text(let maxBytes, let perCell):
+            guard let s = value.string else { throw mismatch(value, "a string", path()) }
+            if perCell {
+                if s.utf8.count > maxBytes { throw IHubError(.limit, "\(path()): \(s.utf8.count) bytes is over the limit of \(maxBytes) bytes") }
+            } else if let problem = Shape.textProblem(s, multiline: true, maxBytes: maxBytes) {
+                throw problem.error(path())
+            }
+        case .language:
+            guard let s = value.string else { throw mismatch(value, "a language code such as \"et\"", path()) }
+            if Languages.normalized(s) == nil { throw IHubError.invalid("\(path()): \(Languages.problem(s))") }
         case .integer:
-            guard value.int != nil else { throw mismatch(value, "an integer", path()) }
+            guard value.int != nil else {
+                if let d = value.double {
+                    let why = d.rounded() == d ? "outside the 64-bit integer range" : "not a whole number"
+                    throw IHubError.invalid("\(path()): expected an integer, got \(d) (\(why))")
+                }
+                throw mismatch(value, "an integer", path())
+            }
         case .number:
             guard value.double != nil else { throw mismatch(value, "a number", path()) }
         case .boolean:
             guard value.bool != nil else { throw mismatch(value, "a boolean", path()) }
         case .date:
             guard let s = value.string else { throw mismatch(value, "a date (YYYY-MM-DD)", path()) }
-            guard Shape.isDate(s) else { throw IHubError.invalid("\(path()): expected a date (YYYY-MM-DD), got \"\(s)\"") }
+            guard Shape.isDate(s) else { throw IHubError.invalid("\(path()): expected a date (YYYY-MM-DD), got \(IHubError.quoted(s, "\""))") }
         case .oneOf(let choices):
             guard let s = value.string else { throw mismatch(value, "one of \(choices.joined(separator: ", "))", path()) }
             guard choices.contains(s) else {
-                throw IHubError.invalid("\(path()): \"\(s)\" is not one of \(choices.joined(separator: ", "))")
+                throw IHubError.invalid("\(path()): \(IHubError.quoted(s, "\"")) is not one of \(choices.joined(separator: ", "))")
             }
         case .array(let element):
             guard let elements = value.array else { throw mismatch(value, "an array", path()) }
@@ -76,7 +107,7 @@ extension Shape {
             for m in members {
                 guard let field = fields.first(where: { $0.name == m.key }) else {
                     let known = fields.map(\.name).joined(separator: ", ")
-                    throw IHubError.invalid("\(path()).\(m.key): unknown field (known: \(known.isEmpty ? "none" : known))")
+                    throw IHubError.invalid("\(path()).\(IHubError.excerpt(m.key)): unknown field (known: \(known.isEmpty ? "none" : known))")
                 }
                 if m.value.isNull && !field.required { continue }
                 try field.shape.validate(m.value, at: "\(path()).\(m.key)")
@@ -85,6 +116,44 @@ extension Shape {
                 throw IHubError.invalid("\(path()).\(field.name): missing (\(field.doc))")
             }
         }
+    }
+
+    /// Why a text value is refused, or nil: the one check of every text
+    /// field, whether it came as JSON, from Lua or from a CSV cell.
+    /// Control characters would reach terminals and other programs
+    /// (escape sequences, a NUL that C hosts and SQLite cut text at).
+    static func textProblem(_ s: String, multiline: Bool, maxBytes: Int) -> TextProblem? {
+        let bytes = s.utf8.count
+        if bytes > maxBytes { return TextProblem(status: .limit, reason: "\(bytes) bytes is over the limit of \(maxBytes) bytes") }
+        var previous: UInt8 = 0
+        // C0 and DEL are single bytes; C1 (U+0080–U+009F) is 0xC2 0x80–0x9F.
+        for b in s.utf8 {
+            let control = b < 0x20 || b == 0x7F || (previous == 0xC2 && b >= 0x80 && b <= 0x9F)
+            previous = b
+            guard control else { continue }
+            if multiline && (b == 0x09 || b == 0x0A || b == 0x0D) { continue }
+            let scalar = s.unicodeScalars.first { IHubError.isControl($0) && !(multiline && ($0 == "\t" || $0 == "\n" || $0 == "\r")) }
+            let hex = scalar.map { String($0.value, radix: 16, uppercase: true) } ?? "?"
+            let name = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            let note = multiline ? " (only tab and line breaks are allowed)" : (b == 0x0A || b == 0x0D || b == 0x09 ? " (a one-line field)" : "")
+            return TextProblem(status: .invalid, reason: "contains the control character \(name)\(note)")
+        }
+        return nil
+    }
+
+    /// Why a CSV cell's text does not fit a text shape, or nil.
+    func cellProblem(_ text: String) -> String? {
+        switch self {
+        case .string: return Shape.textProblem(text, multiline: false, maxBytes: Limits.text)?.reason
+        case .text(let maxBytes, _): return Shape.textProblem(text, multiline: true, maxBytes: maxBytes)?.reason
+        default: return nil
+        }
+    }
+
+    struct TextProblem {
+        let status: Status
+        let reason: String
+        func error(_ path: String) -> IHubError { IHubError(status, "\(path): \(reason)") }
     }
 
     private func mismatch(_ value: JSON, _ expected: String, _ path: String) -> IHubError {
@@ -116,6 +185,8 @@ extension Shape {
     var described: JSON {
         switch self {
         case .oneOf(let choices): return ["type": "enum", "values": .array(choices.map { .string($0) })]
+        case .string: return ["type": "string", "max_bytes": .int(Int64(Limits.text))]
+        case .text(let maxBytes, _): return ["type": "text", "max_bytes": .int(Int64(maxBytes))]
         case .array(let element): return ["type": "array", "items": element.described]
         case .object(let fields): return ["type": "object", "fields": .array(fields.map(\.described))]
         default: return ["type": .string(typeName)]

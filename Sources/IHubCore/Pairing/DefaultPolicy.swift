@@ -12,7 +12,9 @@ enum DefaultPolicy {
 --   languages, subjects (teachers), school and schools (teachers), roles,
 --   class (the round's maturity class, if classified), maturity (overall
 --   0..1 on the instrument's scale), areas (area code -> 0..1) and
---   area_codes (the instrument's area codes, in order).
+--   area_codes (the instrument's area codes, in order). A record without an
+--   assessment in the round has no maturity, areas {} and area_codes {}:
+--   every rule below reads such a record without error.
 
 -- Which candidate pairs are considered at all (checked by the engine).
 blocking = {
@@ -77,7 +79,7 @@ criteria = {
   -- The mentor is strong where the mentee is weak, area by area.
   complementarity = function(mentee, mentor)
     local sum, n = 0, 0
-    local codes, weakest, strongest = mentee.area_codes, mentee.areas, mentor.areas
+    local codes, weakest, strongest = mentee.area_codes or {}, mentee.areas or {}, mentor.areas or {}
     for i = 1, #codes do
       local weak, strong = weakest[codes[i]], strongest[codes[i]]
       if weak and strong then
@@ -90,6 +92,7 @@ criteria = {
   end,
   -- Ahead enough to help, not so far ahead that the mentee cannot follow.
   maturity_gap = function(mentee, mentor)
+    if mentee.maturity == nil or mentor.maturity == nil then return 0 end
     local d = mentor.maturity - mentee.maturity
     if d <= gap.min or d >= gap.max then return 0 end
     if d < gap.best_low then return (d - gap.min) / (gap.best_low - gap.min) end
@@ -113,8 +116,16 @@ criteria = {
   end,
 }
 
--- A pair the policy rules out, with the reason (nil: allowed).
+-- A pair the policy rules out, with the reason, a string (nil: allowed; true:
+-- ruled out without one). A record made eligible without a maturity (by a
+-- hub's eligible) cannot be compared.
 function exclude(mentee, mentor)
+  for _, side in ipairs({"mentee", "mentor"}) do
+    local r = side == "mentee" and mentee or mentor
+    if r.maturity == nil then
+      return "no maturity: the " .. side .. " has no assessment in round " .. tostring(r.round)
+    end
+  end
   if mentor.maturity <= mentee.maturity then return "the mentor is not ahead of the mentee" end
   return nil
 end
@@ -126,7 +137,12 @@ function criteria_of(kind)
   local list = used[kind]
   if list == nil then
     list = {}
+    if type(weights[kind]) ~= "table" then error("weights." .. kind .. " is a " .. type(weights[kind]) .. "; expected a table of weights", 0) end
     for name, w in pairs(weights[kind]) do
+      if type(w) ~= "number" or w ~= w or w == math.huge or w == -math.huge then
+        error("weights." .. kind .. "." .. tostring(name) .. " is " .. (type(w) == "number" and tostring(w) or "a " .. type(w))
+          .. "; expected a finite number", 0)
+      end
       if w ~= 0 then
         if type(criteria[name]) ~= "function" then error("weights." .. kind .. "." .. name .. ": no criterion of that name", 0) end
         list[#list + 1] = name
@@ -142,11 +158,23 @@ end
 -- reason when the pair is excluded. Called for every candidate pair.
 function score(mentee, mentor)
   local why = exclude(mentee, mentor)
-  if why then return nil, why end
+  if why == true then return nil end
+  if why then
+    if type(why) ~= "string" then
+      error(string.format("exclude(%s, %s) returned %s; expected a reason (a string) or nil", tostring(mentee.code),
+        tostring(mentor.code), type(why) == "number" and tostring(why) or "a " .. type(why)), 0)
+    end
+    return nil, why
+  end
   local names, w, total = criteria_of(mentee.kind), weights[mentee.kind], 0
   for i = 1, #names do
     local name = names[i]
-    total = total + w[name] * criteria[name](mentee, mentor)
+    local v = criteria[name](mentee, mentor)
+    if type(v) ~= "number" or v ~= v or v == math.huge or v == -math.huge then
+      error(string.format("criteria.%s(%s, %s) returned %s; expected a finite number", name, tostring(mentee.code),
+        tostring(mentor.code), type(v) == "number" and tostring(v) or "a " .. type(v)), 0)
+    end
+    total = total + w[name] * v
   end
   return total
 end

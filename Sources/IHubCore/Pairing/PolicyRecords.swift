@@ -70,7 +70,7 @@ struct PairingRecords {
     }
 
     private func schoolRecord(_ db: Database, _ id: Int64, _ round: RoundRef, _ m: inout [JSON.Member]) throws(IHubError) -> Record {
-        let s = try db.statement("SELECT code, level, size, latitude, longitude, languages FROM schools WHERE id = ?")
+        let s = try db.statement("SELECT t.code, t.level, t.size, t.latitude, t.longitude, \(Registry.effectiveLanguagesSQL) FROM schools t JOIN hubs h ON h.id = t.hub_id WHERE t.id = ?")
         try s.bind([.int(id)])
         _ = try s.step()
         let languages = PairingRecords.strings(s.text(5))
@@ -96,8 +96,9 @@ struct PairingRecords {
               .init("subjects", .array(subjects.map(JSON.string)))]
         var lat: Double?, lon: Double?
         if let first = schools.first {
-            // A teacher is placed at their (first) school: its level, size and place.
-            let s = try db.statement("SELECT level, size, latitude, longitude, languages FROM schools WHERE code = ?")
+            // A teacher is placed at their (first) school: its level, size and place,
+            // and speaks its languages (or its hub's) when they list none.
+            let s = try db.statement("SELECT t.level, t.size, t.latitude, t.longitude, \(Registry.effectiveLanguagesSQL) FROM schools t JOIN hubs h ON h.id = t.hub_id WHERE t.code = ?")
             try s.bind([.text(first)])
             if try s.step() {
                 m += [.init("school", .string(first)), .init("level", s.json(0)), .init("size", s.json(1)),

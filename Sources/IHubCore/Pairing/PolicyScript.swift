@@ -36,7 +36,7 @@ final class PolicyScript {
     }
 
     let context: ScriptContext
-    let name: String          // "HUB/pairing" or "ihub/pairing"
+    let name: String          // "HUB/pairing", or "HUB: default pairing policy" without one
     let hash: String          // the policy version
     let hubSource: String?
     private(set) var roles: [Role] = []
@@ -45,9 +45,18 @@ final class PolicyScript {
 
     /// The helpers, defined in the methodology state before each use.
     static let helpers = #"""
+        -- A value as a message shows it: numbers by value (nan, inf, 1e+300),
+        -- text quoted and cut, anything else by its type.
+        function __ihub_shown(v)
+          local t = type(v)
+          if t == "number" or t == "boolean" or t == "nil" then return tostring(v) end
+          if t == "string" then return string.format("%q", #v > 80 and v:sub(1, 80) .. "..." or v) end
+          return "a " .. t
+        end
+        local shown = __ihub_shown
         function __ihub_pairing_env(default_source, hub_source, hub_name)
           local env = __ihub_fresh_env()
-          local chunk, err = load(default_source, "=ihub/pairing", "t", env)
+          local chunk, err = load(default_source, "=ihub-pairing-default", "t", env)
           if not chunk then error(err, 0) end
           chunk()
           if hub_source ~= nil then
@@ -62,31 +71,68 @@ final class PolicyScript {
           end
           return env
         end
+        -- The policy's settings, checked before they leave Lua: a function,
+        -- NaN or 1e300 is named with its place, not converted.
+        local function table_at(hub_name, where, v)
+          if v == nil then return {} end
+          if type(v) ~= "table" then error(hub_name .. ": " .. where .. " is " .. shown(v) .. "; expected a table", 0) end
+          return v
+        end
+        local function count(hub_name, where, v, default)
+          if v == nil then return default end
+          if math.type(v) == nil or v ~= math.floor(v) or v < 0 or v > 1000000 then
+            error(hub_name .. ": " .. where .. " is " .. shown(v) .. "; expected a whole number from 0 to 1000000", 0)
+          end
+          return math.tointeger(v)
+        end
+        function __ihub_pairing_settings(env, hub_name, level)
+          local b = table_at(hub_name, "blocking", rawget(env, "blocking"))
+          local c = table_at(hub_name, "capacity." .. level, table_at(hub_name, "capacity", rawget(env, "capacity"))[level])
+          local km = b.max_km
+          if km ~= nil and (math.type(km) == nil or km ~= km or km < 0 or km == math.huge) then
+            error(hub_name .. ": blocking.max_km is " .. shown(km) .. "; expected a number of km (0 or more) or nil", 0)
+          end
+          if b.cross_school ~= nil and type(b.cross_school) ~= "string" then
+            error(hub_name .. ": blocking.cross_school is " .. shown(b.cross_school) .. "; expected \"paired\", \"any\" or \"none\"", 0)
+          end
+          local where = "capacity." .. level .. "."
+          return {
+            same_hub = b.same_hub ~= false, same_language = b.same_language ~= false,
+            max_km = km == nil and ihub.null or km, cross_school = b.cross_school or "paired",
+            mentor_max = count(hub_name, where .. "mentor_max", c.mentor_max, 1),
+            mentee_min = count(hub_name, where .. "mentee_min", c.mentee_min, 0),
+            mentee_max = count(hub_name, where .. "mentee_max", c.mentee_max, 1),
+            no_repeat = rawget(env, "no_repeat") ~= false,
+          }
+        end
         function __ihub_pairing_prepare(default_source, hub_source, hub_name, level, records)
           local env = __ihub_pairing_env(default_source, hub_source, hub_name)
           local roles = {}
           for i = 1, #records do
             local role, why = env.eligible(records[i], level)
             if role ~= nil and role ~= "mentor" and role ~= "mentee" and role ~= "both" then
-              error(hub_name .. ": eligible(" .. records[i].code .. ") returned " .. tostring(role)
+              error(hub_name .. ": eligible(" .. records[i].code .. ") returned " .. shown(role)
                 .. "; expected \"mentor\", \"mentee\", \"both\" or nil", 0)
             end
+            if why ~= nil and type(why) ~= "string" then
+              error(hub_name .. ": eligible(" .. records[i].code .. ") returned " .. shown(why)
+                .. " as the reason; expected a string or nil", 0)
+            end
             if role == nil and why == nil then why = "not eligible by the policy" end
-            roles[i] = ihub.array({role == nil and ihub.null or role, why == nil and ihub.null or tostring(why)})
+            roles[i] = ihub.array({role == nil and ihub.null or role, why == nil and ihub.null or why})
           end
-          local b = rawget(env, "blocking") or {}
-          local c = (rawget(env, "capacity") or {})[level] or {}
-          local settings = {
-            same_hub = b.same_hub ~= false, same_language = b.same_language ~= false,
-            max_km = b.max_km == nil and ihub.null or b.max_km, cross_school = b.cross_school or "paired",
-            mentor_max = c.mentor_max or 1, mentee_min = c.mentee_min or 0, mentee_max = c.mentee_max or 1,
-            no_repeat = rawget(env, "no_repeat") ~= false,
-          }
-          return env.score, records, ihub.array(roles), settings
+          return env.score, records, ihub.array(roles), __ihub_pairing_settings(env, hub_name, level)
         end
         function __ihub_pairing_explain(default_source, hub_source, hub_name, mentee, mentor)
           local env = __ihub_pairing_env(default_source, hub_source, hub_name)
           local total, why = env.score(mentee, mentor)
+          local pair = "(" .. tostring(mentee.code) .. ", " .. tostring(mentor.code) .. ") returned "
+          if total ~= nil and total ~= false and (math.type(total) == nil or total ~= total or math.abs(total) > 1e15) then
+            error(hub_name .. ": score" .. pair .. shown(total) .. "; expected a finite number from -1e15 to 1e15, or nil", 0)
+          end
+          if why ~= nil and type(why) ~= "string" then
+            error(hub_name .. ": score" .. pair .. "nil and " .. shown(why) .. " as the reason; expected a string", 0)
+          end
           local names = {}
           local weights = (rawget(env, "weights") or {})[mentee.kind] or {}
           if type(env.criteria_of) == "function" then
@@ -99,10 +145,13 @@ final class PolicyScript {
           for _, name in ipairs(names) do
             local f = (rawget(env, "criteria") or {})[name]
             local v = type(f) == "function" and f(mentee, mentor) or 0
+            if math.type(v) == nil or v ~= v or math.abs(v) == math.huge then
+              error(hub_name .. ": criteria." .. name .. pair .. shown(v) .. "; expected a finite number", 0)
+            end
             local w = weights[name] or 0
             parts[#parts + 1] = {criterion = name, value = v, weight = w, contribution = w * v}
           end
-          return type(total) == "number" and total or ihub.null, why == nil and ihub.null or tostring(why), ihub.array(parts)
+          return type(total) == "number" and total or ihub.null, why == nil and ihub.null or why, ihub.array(parts)
         end
         """#
 
@@ -110,7 +159,7 @@ final class PolicyScript {
         context = try engine.methodology()
         let stored = try HubScriptMethods.load(engine.db, hubID: hubID, name: "pairing")
         hubSource = stored?.source
-        name = stored == nil ? "ihub/pairing" : "\(hubCode)/pairing"
+        name = stored == nil ? "\(hubCode): default pairing policy" : "\(hubCode)/pairing"
         hash = PolicyScript.version(hubSource)
         _ = try context.eval(PolicyScript.helpers, chunkname: "ihub-pairing")
     }
@@ -137,7 +186,7 @@ final class PolicyScript {
         }
         defer { free(result) }
         let text = result.map { String(cString: $0) } ?? "out of memory"
-        guard outcome == Int32(IHL_OK) else { throw PolicyScript.failure(outcome, text, name) }
+        guard outcome == Int32(IHL_OK) else { throw failure(outcome, text) }
         let values: JSON
         do { values = try JSONParser.parse(text) } catch { throw IHubError(.script, "\(name): cannot read the policy's settings: \(error.message)") }
         let list = values.array ?? []
@@ -178,31 +227,41 @@ final class PolicyScript {
     }
 
     /// score(records[mentee[i]], records[mentor[i]]) for every i; NaN where
-    /// the policy excludes the pair. One evaluation under the budgets.
-    func score(mentees: [Int32], mentors: [Int32]) throws(IHubError) -> [Double] {
+    /// the policy excludes the pair, with the index of its reason in
+    /// `reasons` (nil: none given). One evaluation under the budgets; a value
+    /// the solvers cannot take is an error naming the pair (pairing.c).
+    func score(mentees: [Int32], mentors: [Int32]) throws(IHubError) -> (scores: [Double], why: [Int32], reasons: [String]) {
         precondition(mentees.count == mentors.count)
         var out = [Double](repeating: .nan, count: mentees.count)
-        guard !out.isEmpty else { return out }
+        var why = [Int32](repeating: 0, count: mentees.count)
+        guard !out.isEmpty else { return (out, why, []) }
         var result: UnsafeMutablePointer<CChar>?
         let outcome = mentees.withUnsafeBufferPointer { a in
             mentors.withUnsafeBufferPointer { b in
                 out.withUnsafeMutableBufferPointer { o in
-                    ihl_score_pairs(context.state, name, refs[0], refs[1], a.baseAddress, b.baseAddress, a.count, o.baseAddress, &result)
+                    why.withUnsafeMutableBufferPointer { w in
+                        ihl_score_pairs(context.state, name, refs[0], refs[1], a.baseAddress, b.baseAddress, a.count, o.baseAddress,
+                                        w.baseAddress, &result)
+                    }
                 }
             }
         }
         defer { free(result) }
-        guard outcome == Int32(IHL_OK) else { throw PolicyScript.failure(outcome, result.map { String(cString: $0) } ?? "out of memory", name) }
-        for (i, v) in out.enumerated() where v.isInfinite {
-            throw IHubError(.script, "\(name): score of pair \(i + 1) is \(v); expected a finite number or nil")
-        }
-        return out
+        let text = result.map { String(cString: $0) } ?? "out of memory"
+        guard outcome == Int32(IHL_OK) else { throw failure(outcome, text) }
+        let values: JSON
+        do { values = try JSONParser.parse(text) } catch { throw IHubError(.script, "\(name): cannot read the exclusion reasons: \(error.message)") }
+        return (out, why, (values.array?.first?.array ?? []).map { $0.string ?? "" })
     }
+
+    /// Frees the records' tables once no more scoring follows (explain keeps
+    /// the setup, not the tables).
+    func releaseRecords() { release() }
 
     /// One pair in detail: the total (nil when excluded), the exclusion
     /// reason and each criterion's value, weight and contribution.
     func explain(mentee: JSON, mentor: JSON) throws(IHubError) -> (total: Double?, excluded: String?, criteria: JSON) {
-        let values = try context.callGlobal("__ihub_pairing_explain", sourceArgs + [mentee, mentor])
+        let values = try context.callGlobal("__ihub_pairing_explain", sourceArgs + [mentee, mentor], label: name)
         return (values.first?.double, values.count > 1 ? values[1].string : nil, values.count > 2 ? values[2] : .array([]))
     }
 
@@ -211,11 +270,9 @@ final class PolicyScript {
         refs = [0, 0]
     }
 
-    static func failure(_ outcome: Int32, _ message: String, _ name: String) -> IHubError {
-        let text = message.hasPrefix(name) || message.hasPrefix("__ihub") ? message : "\(name): \(message)"
-        switch outcome {
-        case Int32(IHL_MEMORY), Int32(IHL_TIME): return IHubError(.limit, text)
-        default: return IHubError(.script, text)
-        }
+    /// The context's error (a failed ihub.* call keeps its status), named
+    /// after the policy.
+    func failure(_ outcome: Int32, _ message: String) -> IHubError {
+        context.failure(outcome, message.hasPrefix(name) || message.hasPrefix("__ihub") ? message : "\(name): \(message)")
     }
 }

@@ -20,11 +20,14 @@ struct PolicySetup {
     let past: [Pair: String]
     /// Schools paired by a confirmed school-level pair (both directions).
     let pairedSchools: Set<Pair>
+    /// Open pairs confirmed in the run's round at its level (one direction):
+    /// their reverse would be mutual mentoring.
+    let confirmedHere: Set<Pair>
 
     var settings: PolicyScript.Settings { policy.settings }
 
     init(_ engine: Engine, hubCode: String, round roundCode: String, level: PairingRecords.Level,
-         otherRounds: [String], pins: [Pair], bans: [Pair]) throws(IHubError)
+         otherRounds: [String], pins: [Pair], bans: [Pair], excludingRun: Int64? = nil) throws(IHubError)
     {
         let db = engine.db
         let hubID = try Entity.hubID(db, code: hubCode, at: "params.hub")
@@ -48,7 +51,7 @@ struct PolicySetup {
         }
         for (i, pin) in pins.enumerated() {
             for (side, code) in [("mentee", pin.mentee), ("mentor", pin.mentor)] where data.index[code] == nil {
-                throw IHubError.notFound("params.pins[\(i)].\(side): no \(level.rawValue) '\(code)' in round \(round.code)")
+                throw IHubError.notFound("params.pins[\(i)].\(side): no \(level.rawValue) \(IHubError.quoted(code)) in round \(round.code)")
             }
             if pin.mentee == pin.mentor { throw IHubError.invalid("params.pins[\(i)]: a \(level.rawValue) cannot mentor itself") }
             if bans.contains(pin) { throw IHubError.invalid("params.pins[\(i)]: \(pin.mentee) with \(pin.mentor) is both pinned and banned") }
@@ -56,17 +59,25 @@ struct PolicySetup {
         self.pins = pins
         self.bans = Set(bans)
 
-        var past: [Pair: String] = [:], paired: Set<Pair> = []
+        // Other rounds' pairs are history; this round's open ones (but those
+        // the explained run confirmed itself: it was proposed before them)
+        // forbid their reverse.
+        var past: [Pair: String] = [:], paired: Set<Pair> = [], here: Set<Pair> = []
         let side = level == .school ? "school" : "person"
         let table = level == .school ? "schools" : "people"
         let s = try db.statement("""
-            SELECT a.code, b.code, r.code FROM mentorships m JOIN \(table) a ON a.id = m.mentee_\(side)_id
+            SELECT a.code, b.code, r.code, m.round_id = ?2, m.end_date IS NULL AND coalesce(m.run_id = ?3, 0) = 0
+            FROM mentorships m JOIN \(table) a ON a.id = m.mentee_\(side)_id
               JOIN \(table) b ON b.id = m.mentor_\(side)_id JOIN rounds r ON r.id = m.round_id
-            WHERE m.level = ? AND m.round_id != ? ORDER BY m.id
+            WHERE m.level = ?1 ORDER BY m.id
             """)
-        try s.bind([.text(level.rawValue), .int(round.id)])
+        try s.bind([.text(level.rawValue), .int(round.id), SQLValue(excludingRun)])
         while try s.step() {
             let a = s.text(0) ?? "", b = s.text(1) ?? "", r = s.text(2) ?? ""
+            if s.int(3) != 0 {
+                if s.int(4) != 0 { here.insert(Pair(mentee: a, mentor: b)) }
+                continue
+            }
             past[Pair(mentee: a, mentor: b)] = r
             past[Pair(mentee: b, mentor: a)] = r
         }
@@ -80,6 +91,7 @@ struct PolicySetup {
         }
         self.past = past
         pairedSchools = paired
+        confirmedHere = here
     }
 
     /// Why the pair of records (mentee i, mentor j) is not a candidate: a
@@ -88,6 +100,10 @@ struct PolicySetup {
         let a = data.records[i], b = data.records[j]
         let pair = Pair(mentee: a.code, mentor: b.code)
         if bans.contains(pair) { return "banned" }
+        // Mutual mentoring: never the reverse of a pin or of a confirmed pair.
+        let reverse = Pair(mentee: b.code, mentor: a.code)
+        if pins.contains(reverse) { return "the reverse pair is pinned (they cannot mentor each other)" }
+        if confirmedHere.contains(reverse) { return "the reverse pair is confirmed in round \(round.code) (they cannot mentor each other)" }
         let s = settings
         if s.noRepeat, let r = past[pair] { return "already paired in round \(r)" }
         if s.sameHub && a.hubID != b.hubID { return "in different hubs" }
@@ -112,6 +128,7 @@ struct PolicySetup {
         var text = "\(level.rawValue)|\(objective)|\(mode)|"
         for r in data.records { text += r.json.serialized() + "\n" }
         for p in pins { text += "pin \(p.mentee) \(p.mentor)\n" }
+        for p in confirmedHere.sorted(by: { ($0.mentee, $0.mentor) < ($1.mentee, $1.mentor) }) { text += "here \(p.mentee) \(p.mentor)\n" }
         for p in bans.sorted(by: { ($0.mentee, $0.mentor) < ($1.mentee, $1.mentor) }) { text += "ban \(p.mentee) \(p.mentor)\n" }
         for (p, r) in past.sorted(by: { ($0.key.mentee, $0.key.mentor) < ($1.key.mentee, $1.key.mentor) }) {
             text += "past \(p.mentee) \(p.mentor) \(r)\n"

@@ -93,29 +93,17 @@ enum PairingWorkflow {
 
     static func solve(_ setup: PolicySetup, _ params: Params) throws(IHubError) -> Outcome {
         let records = setup.data.records, roles = setup.policy.roles, s = setup.settings
-        let pinned = Set(setup.pins)
-        var mentees: [Int] = [], mentors: [Int] = []
+        try checkPins(setup)
+        // A pin seats its own pair and nothing else: a record the policy does
+        // not make a mentee (mentor) joins that side for its pin only.
+        let pinMentees = Set(setup.pins.map(\.mentee)), pinMentors = Set(setup.pins.map(\.mentor))
+        var mentees: [Int] = [], mentors: [Int] = [], pinOnly = (mentee: Set<Int>(), mentor: Set<Int>())
         for (i, role) in roles.enumerated() {
-            if role.mentee || setup.pins.contains(where: { $0.mentee == records[i].code }) { mentees.append(i) }
-            if role.mentor || setup.pins.contains(where: { $0.mentor == records[i].code }) { mentors.append(i) }
-        }
-        // Blocking and hard constraints first, in Swift; the policy scores
-        // what is left, in one hot loop.
-        var blockedWhy = [[String: Int]](repeating: [:], count: records.count)
-        var ai: [Int32] = [], bi: [Int32] = [], slots: [(Int, Int)] = []
-        for (x, i) in mentees.enumerated() {
-            for (y, j) in mentors.enumerated() where i != j {
-                if pinned.contains(PolicySetup.Pair(mentee: records[i].code, mentor: records[j].code)) { continue }
-                if let why = setup.blocked(i, j) {
-                    blockedWhy[i][why, default: 0] += 1
-                    blockedWhy[j][why, default: 0] += 1
-                    continue
-                }
-                ai.append(Int32(i)); bi.append(Int32(j)); slots.append((x, y))
-            }
+            if role.mentee { mentees.append(i) } else if pinMentees.contains(records[i].code) { mentees.append(i); pinOnly.mentee.insert(i) }
+            if role.mentor { mentors.append(i) } else if pinMentors.contains(records[i].code) { mentors.append(i); pinOnly.mentor.insert(i) }
         }
         let pinIdx = setup.pins.map { (setup.data.index[$0.mentee]!, setup.data.index[$0.mentor]!) }
-        let scores = try setup.policy.score(mentees: ai + pinIdx.map { Int32($0.0) }, mentors: bi + pinIdx.map { Int32($0.1) })
+        let (candidates, pinScores, against) = try admissible(setup, mentees: mentees, mentors: mentors, pinOnly: pinOnly, pins: pinIdx)
 
         var out = Outcome()
         var menteeMin = [Int](repeating: s.menteeMin, count: mentees.count)
@@ -133,24 +121,18 @@ enum PairingWorkflow {
                 throw IHubError(.constraint, "params.pins[\(k)]: infeasible: mentee '\(records[i].code)' would get more than its maximum of \(s.menteeMax) mentor(s)")
             }
             mentorMax[y] -= 1; menteeMax[x] -= 1; menteeMin[x] = max(0, menteeMin[x] - 1)
-            let v = scores[ai.count + k]
+            let v = pinScores[k]
             out.pairs.append((records[i].code, records[j].code, v.isNaN ? 0 : v, true))
         }
-        var candidates: [Candidate] = [], excluded = [Int](repeating: 0, count: records.count)
-        for (k, v) in scores.prefix(ai.count).enumerated() {
-            guard !v.isNaN else {
-                excluded[Int(ai[k])] += 1; excluded[Int(bi[k])] += 1
-                continue
-            }
-            candidates.append(Candidate(mentee: Int32(slots[k].0), mentor: Int32(slots[k].1), score: v))
-        }
+        for (x, i) in mentees.enumerated() where pinOnly.mentee.contains(i) { menteeMin[x] = 0; menteeMax[x] = 0 }
+        for (y, j) in mentors.enumerated() where pinOnly.mentor.contains(j) { mentorMax[y] = 0 }
         out.candidates = candidates.count
         var degree = [Int](repeating: 0, count: mentees.count), mentorDegree = [Int](repeating: 0, count: mentors.count)
         for c in candidates { degree[Int(c.mentee)] += 1; mentorDegree[Int(c.mentor)] += 1 }
 
         // Infeasibility, said with codes and reasons before the solver's counting.
         for (x, i) in mentees.enumerated() where menteeMin[x] > degree[x] {
-            throw IHubError(.constraint, "pairing.propose: infeasible: mentee '\(records[i].code)' must get \(s.menteeMin) mentor(s) (capacity.\(setup.level.rawValue).mentee_min) but has \(degree[x]) admissible: \(why(blockedWhy[i], excluded[i]))")
+            throw IHubError(.constraint, "pairing.propose: infeasible: mentee '\(records[i].code)' must get \(s.menteeMin) mentor(s) (capacity.\(setup.level.rawValue).mentee_min) but has \(degree[x]) admissible: \(why(against.asMentee[i]))")
         }
         let need = menteeMin.reduce(0, +), seats = mentorMax.reduce(0, +)
         if need > seats {
@@ -176,33 +158,138 @@ enum PairingWorkflow {
         out.total = out.pairs.reduce(0) { $0 + $1.score }
 
         // The unmatched, each with the reason.
-        for (i, role) in roles.enumerated() where role.role == nil && !mentees.contains(i) && !mentors.contains(i) {
+        for (i, role) in roles.enumerated() where role.role == nil && menteeSlot[i] == nil && mentorSlot[i] == nil {
             out.unmatched.append((records[i].code, "none", role.reason ?? "not eligible by the policy"))
         }
         // A record on both sides counts as matched when paired on either.
         func asMentor(_ i: Int) -> Bool { mentorSlot[i].map { load[$0] > 0 } ?? false }
         func asMentee(_ i: Int) -> Bool { menteeSlot[i].map { got[$0] > 0 } ?? false }
+        var listedAsMentee: [Int: Int] = [:]
         for (x, i) in mentees.enumerated() where got[x] == 0 && s.menteeMax > 0 && !asMentor(i) {
-            let reason = degree[x] == 0 ? "no admissible mentor: \(why(blockedWhy[i], excluded[i]))"
+            let reason = degree[x] == 0 ? "no admissible mentor: \(why(against.asMentee[i]))"
                 : "its \(degree[x]) admissible mentor(s) were at capacity or fitted others better (objective \(params.objective.rawValue))"
+            listedAsMentee[i] = out.unmatched.count
             out.unmatched.append((records[i].code, "mentee", reason))
         }
         for (y, j) in mentors.enumerated() where load[y] == 0 && !asMentee(j) {
-            let reason = mentorDegree[y] == 0 ? "no admissible mentee: \(why(blockedWhy[j], excluded[j]))"
+            let reason = mentorDegree[y] == 0 ? "no admissible mentee: \(why(against.asMentor[j]))"
                 : s.mentorMax == 0 ? "takes no mentees (mentor_max 0)"
                 : "its \(mentorDegree[y]) admissible mentee(s) were paired better elsewhere"
-            out.unmatched.append((records[j].code, "mentor", reason))
+            // A record on both sides, paired on neither, is listed once (a
+            // run lists each code once), under its mentee side with both reasons.
+            if let k = listedAsMentee[j] {
+                out.unmatched[k].reason += "; as a mentor: \(reason)"
+            } else {
+                out.unmatched.append((records[j].code, "mentor", reason))
+            }
         }
         out.unmatched.sort { $0.code < $1.code }
         return out
     }
 
-    /// "3 no shared language, 2 excluded by the policy": the commonest first.
-    static func why(_ counts: [String: Int], _ excluded: Int) -> String {
-        var all = counts
-        if excluded > 0 { all["excluded by the policy's score", default: 0] += excluded }
-        if all.isEmpty { return "nobody on the other side" }
-        return all.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+    /// What ruled out each record's pairs, per side: a record on both sides
+    /// gets a mentee's reasons from its pairs as a mentee only.
+    struct Reasons {
+        var asMentee: [[String: Int]]
+        var asMentor: [[String: Int]]
+
+        init(count: Int) {
+            asMentee = .init(repeating: [:], count: count)
+            asMentor = .init(repeating: [:], count: count)
+        }
+
+        mutating func add(_ why: String, mentee i: Int, mentor j: Int) {
+            asMentee[i][why, default: 0] += 1
+            asMentor[j][why, default: 0] += 1
+        }
+    }
+
+    /// The candidate pairs of the sides' slots: blocking and hard
+    /// constraints first, in Swift; then the policy's score, in one hot loop
+    /// (the pins' pairs scored with them); then one direction of two records
+    /// admissible both ways. The reasons against the rest, per record.
+    private static func admissible(_ setup: PolicySetup, mentees: [Int], mentors: [Int],
+                                   pinOnly: (mentee: Set<Int>, mentor: Set<Int>), pins: [(Int, Int)]) throws(IHubError)
+        -> (candidates: [Candidate], pinScores: [Double], against: Reasons)
+    {
+        let records = setup.data.records, pinned = Set(setup.pins)
+        var blockedWhy = Reasons(count: records.count)
+        var ai: [Int32] = [], bi: [Int32] = [], slots: [(Int, Int)] = []
+        for (x, i) in mentees.enumerated() where !pinOnly.mentee.contains(i) {
+            for (y, j) in mentors.enumerated() where i != j && !pinOnly.mentor.contains(j) {
+                if pinned.contains(PolicySetup.Pair(mentee: records[i].code, mentor: records[j].code)) { continue }
+                if let why = setup.blocked(i, j) {
+                    blockedWhy.add(why, mentee: i, mentor: j)
+                    continue
+                }
+                ai.append(Int32(i)); bi.append(Int32(j)); slots.append((x, y))
+            }
+        }
+        let scored = try setup.policy.score(mentees: ai + pins.map { Int32($0.0) }, mentors: bi + pins.map { Int32($0.1) })
+        let scores = scored.scores
+        var kept: [Int] = []
+        for (k, v) in scores.prefix(ai.count).enumerated() {
+            guard !v.isNaN else {
+                let w = Int(scored.why[k])
+                let why = w > 0 && w <= scored.reasons.count ? "excluded by the policy (\(scored.reasons[w - 1]))" : "excluded by the policy's score"
+                blockedWhy.add(why, mentee: Int(ai[k]), mentor: Int(bi[k]))
+                continue
+            }
+            kept.append(k)
+        }
+        // Two records admissible both ways would be free to mentor each
+        // other: only the better direction stays a candidate.
+        var scoreOf: [Int64: Double] = [:]
+        for k in kept { scoreOf[Int64(ai[k]) << 32 | Int64(bi[k])] = scores[k] }
+        var candidates: [Candidate] = []
+        for k in kept {
+            let i = Int(ai[k]), j = Int(bi[k])
+            if let back = scoreOf[Int64(j) << 32 | Int64(i)],
+               !keepsDirection(scores[k], over: back, mentee: records[i].code, mentor: records[j].code)
+            {
+                let why = "the reverse pair fits better (they cannot mentor each other)"
+                blockedWhy.add(why, mentee: i, mentor: j)
+                continue
+            }
+            candidates.append(Candidate(mentee: Int32(slots[k].0), mentor: Int32(slots[k].1), score: scores[k]))
+        }
+        return (candidates, Array(scores.suffix(pins.count)), blockedWhy)
+    }
+
+    /// "3 no shared language, 2 excluded by the policy (…)": the commonest
+    /// first, at most four kinds.
+    static func why(_ counts: [String: Int]) -> String {
+        if counts.isEmpty { return "nobody on the other side" }
+        let all = counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.value) \($0.key)" }
+        return all.prefix(4).joined(separator: ", ") + (all.count > 4 ? ", and \(all.count - 4) other reasons" : "")
+    }
+
+    /// Of a pair and its reverse, both admissible: whether mentee ← mentor
+    /// (scoring `score`) stays over the reverse (scoring `back`). The higher
+    /// score, at a tie the mentor whose code sorts first: one rule for
+    /// propose and explain.
+    static func keepsDirection(_ score: Double, over back: Double, mentee: String, mentor: String) -> Bool {
+        score != back ? score > back : mentor < mentee
+    }
+
+    /// Pins given twice, and pins that would make two records mentor each
+    /// other: with another pin, or with a pair confirmed in the round.
+    static func checkPins(_ setup: PolicySetup) throws(IHubError) {
+        let pins = Set(setup.pins)
+        var first: [PolicySetup.Pair: Int] = [:]
+        for (k, pin) in setup.pins.enumerated() {
+            if let at = first[pin] {
+                throw IHubError.invalid("params.pins[\(k)]: \(pin.mentee) with \(pin.mentor) is pinned already (params.pins[\(at)])")
+            }
+            first[pin] = k
+            let reverse = PolicySetup.Pair(mentee: pin.mentor, mentor: pin.mentee)
+            if pins.contains(reverse) {
+                throw IHubError.invalid("params.pins[\(k)]: \(pin.mentor) would mentor \(pin.mentee) and \(pin.mentee) would mentor \(pin.mentor) (both pinned); mutual mentoring is refused")
+            }
+            if setup.confirmedHere.contains(reverse) {
+                throw IHubError(.constraint, "params.pins[\(k)]: \(pin.mentor) would mentor \(pin.mentee), but \(pin.mentee) already mentors \(pin.mentor) in round \(setup.round.code) (confirmed); mutual mentoring is refused")
+            }
+        }
     }
 
     // MARK: reading runs

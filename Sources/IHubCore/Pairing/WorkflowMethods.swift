@@ -8,8 +8,10 @@ enum PairingMethods {
             Propose who mentors whom in a hub's round, at the school or teacher level, with the hub's pairing policy (the \
             default, or its "pairing" script): blocking, hard constraints (eligibility, bans, pins, no repeat), capacities and \
             a score of named, weighted criteria; solved exactly for the objective. Stores the run (inputs' hash, policy \
-            version, pairs, unmatched with reasons) without changing anyone's pairs. An infeasible instance, or a policy \
-            that errors or runs out of budget, stores nothing.
+            version, pairs, unmatched with reasons) without changing anyone's pairs. Two records never mentor each other in \
+            a round: not the reverse of a pin or of a pair confirmed in the round, and of two records admissible both ways \
+            only the better-scoring direction is a candidate. An infeasible instance, or a policy that errors, runs out of \
+            budget or returns what is not a finite score within ±1e15 (or nil and a reason), stores nothing.
             """,
                writes: true,
                params: [.optional("hub", .string, "code of the hub (not with rerun)"),
@@ -19,7 +21,7 @@ enum PairingMethods {
                                   "total_fit (default: maximum total score), coverage (most people paired first) or fairness (max-min)"),
                         .optional("mode", .oneOf(["optimal", "stable"]), "optimal (default) or stable (mentees propose, mentor capacities)"),
                         .optional("rounds", .array(.string), "other hubs' rounds whose schools or teachers join (policy blocking.same_hub = false)"),
-                        .optional("pins", .array(pair), "pairs that must be in the run"),
+                        .optional("pins", .array(pair), "pairs that must be in the run: each makes its own pair admissible and chosen, nothing else (its mentor gains no other mentees, its mentee no other mentors, unless the policy makes them so)"),
                         .optional("bans", .array(pair), "pairs that must not be"),
                         .optional("rerun", .integer, "re-run this earlier run with its parameters, adding these pins and bans")]) { engine, p throws(IHubError) in
             try PairingWorkflow.propose(engine, p)
@@ -47,8 +49,10 @@ enum PairingMethods {
             return .array(out)
         },
         Method("pairing.explain", """
-            Explain a pair of a run: each criterion's value, weight and contribution; for a pair not in the run, what it \
-            would have scored and the constraint (eligibility, ban, history, blocking, policy) or better alternative that ruled it out.
+            Explain a pair of a run: each criterion's value, weight and contribution; `pinned` for a pair the coordinator \
+            pinned; for a pair not in the run, what it would have scored and the constraint (pin, eligibility, ban, history, \
+            mutual, blocking, policy) or better alternative that ruled it out (`ruled_out_by`). The run's setup is built once \
+            and reused while the database is unchanged, so explaining every pair of a run costs one setup.
             """,
                params: [.required("run", .integer, "the run's id"),
                         .required("mentee", .string, "code of the mentee"),
@@ -61,8 +65,9 @@ enum PairingMethods {
             try PairingWorkflow.diff(engine.db, p["from"]!.int!, p["to"]!.int!)
         },
         Method("pairing.confirm", """
-            Apply a run: its pairs become mentorships of its round, all or none; mentor and mentee loads are checked inside \
-            the transaction against what is confirmed by then.
+            Apply a run: its pairs become mentorships of its round, all or none; mentor and mentee loads, and mutual \
+            mentoring (a pair whose reverse is confirmed in the round), are checked inside the transaction against what is \
+            confirmed by then.
             """,
                writes: true,
                params: [.required("run", .integer, "the run's id")]) { engine, p throws(IHubError) in

@@ -1,68 +1,119 @@
 /// pairing.explain, pairing.diff and pairing.confirm: reading a stored run
 /// and applying it.
 extension PairingWorkflow {
+    /// A run's setup as explain rebuilds it, kept on the engine while the
+    /// database is unchanged: explaining every pair of a run builds it once
+    /// instead of once per pair.
+    final class ExplainCache {
+        let run: Int64
+        let stamp: [Int64]
+        let setup: PolicySetup
+        let params: Params
+        let inputsHash: String
+
+        init(run: Int64, stamp: [Int64], setup: PolicySetup, params: Params) {
+            self.run = run; self.stamp = stamp; self.setup = setup; self.params = params
+            inputsHash = setup.inputsHash(objective: params.objective.rawValue, mode: params.mode)
+        }
+    }
+
+    private static func explainSetup(_ engine: Engine, _ run: RunRow) throws(IHubError) -> ExplainCache {
+        let stamp = try engine.db.changeStamp()
+        if let c = engine.explainCache, c.run == run.id, c.stamp == stamp { return c }
+        engine.explainCache = nil  // the old setup's memory first
+        let params = try Params(engine.db, run.params)
+        let setup = try PolicySetup(engine, hubCode: run.hub, round: run.round, level: run.level, otherRounds: params.rounds,
+                                    pins: params.pins, bans: params.bans, excludingRun: run.id)
+        setup.policy.releaseRecords()  // explain scores pair by pair; the tables would only hold memory
+        let c = ExplainCache(run: run.id, stamp: stamp, setup: setup, params: params)
+        engine.explainCache = c
+        return c
+    }
+
     /// A pair's criteria, or why it is not in the run: what it would have
     /// scored and the constraint or better alternative that ruled it out.
     static func explain(_ engine: Engine, run id: Int64, mentee: String, mentor: String) throws(IHubError) -> JSON {
         let db = engine.db
         let run = try row(db, id: id, at: "params.run")
-        let params = try Params(db, run.params)
-        let setup = try PolicySetup(engine, hubCode: run.hub, round: run.round, level: run.level, otherRounds: params.rounds,
-                                    pins: params.pins, bans: params.bans)
-        guard let i = setup.data.index[mentee] else { throw IHubError.notFound("params.mentee: no \(run.level.rawValue) '\(mentee)' in round \(run.round)") }
-        guard let j = setup.data.index[mentor] else { throw IHubError.notFound("params.mentor: no \(run.level.rawValue) '\(mentor)' in round \(run.round)") }
+        let cached = try explainSetup(engine, run)
+        let setup = cached.setup
+        guard let i = setup.data.index[mentee] else { throw IHubError.notFound("params.mentee: no \(run.level.rawValue) \(IHubError.quoted(mentee)) in round \(run.round)") }
+        guard let j = setup.data.index[mentor] else { throw IHubError.notFound("params.mentor: no \(run.level.rawValue) \(IHubError.quoted(mentor)) in round \(run.round)") }
         var notes: [JSON] = []
         if setup.policy.hash != run.policyHash {
             notes.append(.string("the policy changed since run #\(id) (\(run.policyHash) then, \(setup.policy.hash) now): figures are today's"))
         }
-        if setup.inputsHash(objective: params.objective.rawValue, mode: params.mode) != run.inputsHash {
+        if cached.inputsHash != run.inputsHash {
             notes.append(.string("the records or constraints changed since run #\(id): figures are today's"))
         }
-        let detail = try setup.policy.explain(mentee: setup.data.records[i].json, mentor: setup.data.records[j].json)
+        let records = setup.data.records
+        let detail = try setup.policy.explain(mentee: records[i].json, mentor: records[j].json)
         let pairs = try self.pairs(db, run: id)
         let inRun = pairs.first { $0.mentee == mentee && $0.mentor == mentor }
         func list(_ rows: [(mentee: String, mentor: String, score: Double, pinned: Bool)]) -> JSON {
             .array(rows.map { ["mentee": .string($0.mentee), "mentor": .string($0.mentor), "score": .double($0.score)] })
         }
         let menteePairs = pairs.filter { $0.mentee == mentee }, mentorPairs = pairs.filter { $0.mentor == mentor }
+        // A pinned pair is in the run by the coordinator's word, at the score
+        // the run stored (0 when the policy alone would exclude it).
+        let pinned = inRun?.pinned == true
         var doc: [JSON.Member] = [.init("run", .int(id)), .init("mentee", .string(mentee)), .init("mentor", .string(mentor)),
-                                  .init("paired", .bool(inRun != nil)), .init("score", detail.total.map(JSON.double) ?? .null),
+                                  .init("paired", .bool(inRun != nil)), .init("pinned", .bool(pinned)),
+                                  .init("score", pinned ? .double(inRun!.score) : detail.total.map(JSON.double) ?? .null),
                                   .init("criteria", detail.criteria)]
-        let reason: (kind: String, text: String)?
-        if let inRun {
-            reason = inRun.pinned ? ("pin", "pinned by the coordinator") : nil
-        } else {
-            let roles = setup.policy.roles
-            let capacity = run.capacity["mentor_max"]?.int ?? 1
-            if setup.pins.contains(where: { $0.mentee == mentee }) && !setup.pins.contains(PolicySetup.Pair(mentee: mentee, mentor: mentor)) && menteePairs.count >= Int(run.capacity["mentee_max"]?.int ?? 1) {
-                reason = ("pin", "\(mentee) is pinned to \(menteePairs.map(\.mentor).joined(separator: ", "))")
-            } else if !roles[i].mentee && !setup.pins.contains(where: { $0.mentee == mentee }) {
-                reason = ("eligibility", "\(mentee) is not a mentee: \(roles[i].role.map { "the policy makes it a \($0)" } ?? roles[i].reason ?? "not eligible")")
-            } else if !roles[j].mentor && !setup.pins.contains(where: { $0.mentor == mentor }) {
-                reason = ("eligibility", "\(mentor) is not a mentor: \(roles[j].role.map { "the policy makes it a \($0)" } ?? roles[j].reason ?? "not eligible")")
-            } else if i == j {
-                reason = ("blocking", "a \(run.level.rawValue) cannot mentor itself")
-            } else if let why = setup.blocked(i, j) {
-                reason = (why == "banned" ? "ban" : why.hasPrefix("already paired") ? "history" : "blocking", why)
-            } else if detail.total == nil {
-                reason = ("policy", "excluded by the policy: \(detail.excluded ?? "score returned nil")")
-            } else {
-                let score = detail.total!
-                var parts: [String] = []
-                if let best = menteePairs.first {
-                    parts.append("\(mentee) was paired with \(best.mentor) (score \(Decimal2.text(best.score)) against \(Decimal2.text(score)))")
-                }
-                if mentorPairs.count >= capacity {
-                    let who = mentorPairs.map { "\($0.mentee) (\(Decimal2.text($0.score)))" }.joined(separator: ", ")
-                    parts.append("\(mentor) was at its capacity of \(capacity) with \(who)")
-                }
-                if parts.isEmpty { parts.append("the chosen pairs give a better \(run.objective) objective than any set including this pair") }
-                reason = ("alternative", parts.joined(separator: "; "))
-            }
+        if pinned {
+            notes.insert(.string("pinned by the coordinator" + (detail.total == nil ? "; the policy alone would exclude it: \(detail.excluded ?? "score returned nil")" : "")), at: 0)
+        } else if inRun == nil {
+            let reason = try ruledOut(setup, run, i, j, detail: detail, menteePairs: menteePairs, mentorPairs: mentorPairs,
+                                      reverseInRun: pairs.contains { $0.mentee == mentor && $0.mentor == mentee })
+            doc.append(.init("ruled_out_by", ["kind": .string(reason.kind), "reason": .string(reason.text)]))
         }
-        if let reason { doc.append(.init("ruled_out_by", ["kind": .string(reason.kind), "reason": .string(reason.text)])) }
         doc += [.init("mentee_pairs", list(menteePairs)), .init("mentor_pairs", list(mentorPairs)), .init("notes", .array(notes))]
         return .object(doc)
+    }
+
+    /// Why mentee i with mentor j is not in the run, in the order the run
+    /// applied its rules.
+    private static func ruledOut(_ setup: PolicySetup, _ run: RunRow, _ i: Int, _ j: Int,
+                                 detail: (total: Double?, excluded: String?, criteria: JSON),
+                                 menteePairs: [(mentee: String, mentor: String, score: Double, pinned: Bool)],
+                                 mentorPairs: [(mentee: String, mentor: String, score: Double, pinned: Bool)],
+                                 reverseInRun: Bool) throws(IHubError) -> (kind: String, text: String) {
+        let roles = setup.policy.roles, records = setup.data.records
+        let mentee = records[i].code, mentor = records[j].code
+        let capacity = run.capacity["mentor_max"]?.int ?? 1
+        if setup.pins.contains(where: { $0.mentee == mentee }) && menteePairs.count >= Int(run.capacity["mentee_max"]?.int ?? 1) {
+            return ("pin", "\(mentee) is pinned to \(menteePairs.map(\.mentor).joined(separator: ", "))")
+        }
+        if !roles[i].mentee {
+            return ("eligibility", "\(mentee) is not a mentee: \(roles[i].role.map { "the policy makes it a \($0)" } ?? roles[i].reason ?? "not eligible")")
+        }
+        if !roles[j].mentor {
+            return ("eligibility", "\(mentor) is not a mentor: \(roles[j].role.map { "the policy makes it a \($0)" } ?? roles[j].reason ?? "not eligible")")
+        }
+        if i == j { return ("blocking", "a \(run.level.rawValue) cannot mentor itself") }
+        if let why = setup.blocked(i, j) {
+            let kind = why == "banned" ? "ban" : why.hasPrefix("already paired") ? "history" : why.hasPrefix("the reverse pair") ? "mutual" : "blocking"
+            return (kind, why)
+        }
+        guard let score = detail.total else { return ("policy", "excluded by the policy: \(detail.excluded ?? "score returned nil")") }
+        if reverseInRun { return ("mutual", "\(mentee) mentors \(mentor) in this run; they cannot mentor each other") }
+        if roles[j].mentee && roles[i].mentor && setup.blocked(j, i) == nil,
+           let back = try setup.policy.explain(mentee: records[j].json, mentor: records[i].json).total,
+           !keepsDirection(score, over: back, mentee: mentee, mentor: mentor)
+        {
+            return ("mutual", "the reverse pair (\(mentee) mentoring \(mentor)) fits better, \(Decimal2.text(back)) against \(Decimal2.text(score)); they cannot mentor each other")
+        }
+        var parts: [String] = []
+        if let best = menteePairs.first {
+            parts.append("\(mentee) was paired with \(best.mentor) (score \(Decimal2.text(best.score)) against \(Decimal2.text(score)))")
+        }
+        if mentorPairs.count >= capacity {
+            let who = mentorPairs.map { "\($0.mentee) (\(Decimal2.text($0.score)))" }.joined(separator: ", ")
+            parts.append("\(mentor) was at its capacity of \(capacity) with \(who)")
+        }
+        if parts.isEmpty { parts.append("the chosen pairs give a better \(run.objective) objective than any set including this pair") }
+        return ("alternative", parts.joined(separator: "; "))
     }
 
     /// What changed from run a to run b: pairs added, removed, rescored;
@@ -120,6 +171,12 @@ extension PairingWorkflow {
             let mentor = try idOf(db, table, p.mentor)
             try exists.bind([.int(roundID), .text(run.level.rawValue), .int(mentee), .int(mentor)])
             if try exists.step() { kept += 1; continue }
+            // Mutual mentoring: the reverse pair confirmed by now (by another
+            // run, or earlier in this one).
+            try exists.bind([.int(roundID), .text(run.level.rawValue), .int(mentor), .int(mentee)])
+            if try exists.step() {
+                throw IHubError(.constraint, "pairing.confirm: '\(p.mentor)' would mentor '\(p.mentee)', but '\(p.mentee)' already mentors '\(p.mentor)' in round \(run.round); mutual mentoring is refused: nothing was applied")
+            }
             // The count sees this run's pairs inserted so far and any other
             // confirmation committed before our write lock (BEGIN IMMEDIATE).
             try loadOf.bind([.int(roundID), .text(run.level.rawValue), .int(mentor)])

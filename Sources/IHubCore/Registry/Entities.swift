@@ -10,17 +10,17 @@ enum Registry {
             .init(.required("country", .string, "ISO 3166-1 alpha-2 country code, e.g. \"EE\""), .text, check: { v in
                 let s = v.string ?? ""
                 let ok = s.utf8.count == 2 && s.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
-                return ok ? nil : "expected an ISO 3166-1 alpha-2 code such as \"EE\", got \"\(s)\""
+                return ok ? nil : "expected an ISO 3166-1 alpha-2 code such as \"EE\", got \(IHubError.quoted(s, "\""))"
             }),
             .init(.optional("region", .string, "the region it serves"), .text),
-            .init(.optional("languages", .array(.string), "ISO 639-1 codes of its working languages"), .list),
+            .init(.optional("languages", .array(.language), "its working languages: language tags such as \"et\", \"ru\", \"pt-BR\" (case-insensitive, stored normalised)"), .list),
             .init(.optional("target_schools", .integer, "how many schools it aims to reach"), .integer, check: Checks.atLeast(0)),
             .init(.optional("target_teachers", .integer, "how many teachers it aims to reach"), .integer, check: Checks.atLeast(0)),
             .init(.optional("min_group_size", .integer, "k of small-group suppression: fewer respondents give no figure (default 5)"),
                   .integer, check: Checks.atLeast(1)),
         ],
-        computed: [("schools", "SELECT count(*) FROM schools WHERE hub_id = t.id"),
-                   ("people", "SELECT count(*) FROM people WHERE hub_id = t.id")])
+        computed: [.init(name: "schools", sql: "SELECT count(*) FROM schools WHERE hub_id = t.id"),
+                   .init(name: "people", sql: "SELECT count(*) FROM people WHERE hub_id = t.id")])
 
     static let school = Entity(
         name: "school", plural: "schools", table: "schools", summary: "A school of a hub.", inHub: true,
@@ -31,9 +31,14 @@ enum Registry {
             .init(.optional("municipality", .string, "municipality"), .text),
             .init(.optional("latitude", .number, "latitude in degrees (WGS 84)"), .real, check: Checks.within(-90...90)),
             .init(.optional("longitude", .number, "longitude in degrees (WGS 84)"), .real, check: Checks.within(-180...180)),
-            .init(.optional("languages", .array(.string), "ISO 639-1 codes of the languages of instruction"), .list),
+            .init(.optional("languages", .array(.language), "language tags of the languages of instruction; none: the hub's languages apply (effective_languages)"), .list),
         ],
+        // A school without languages of its own teaches in its hub's.
+        computed: [.init(name: "effective_languages", sql: Registry.effectiveLanguagesSQL, list: true)],
         filters: [(.optional("level", .oneOf(levels), "only schools of this level"), "t.level = ?")])
+
+    /// The languages a school (`t`, hub `h`) works in: its own, or its hub's when it lists none.
+    static let effectiveLanguagesSQL = "CASE WHEN t.languages = '[]' THEN h.languages ELSE t.languages END"
 
     static let person = Entity(
         name: "person", plural: "people", table: "people", summary: "A teacher, leader, mentor, coordinator or researcher.",
@@ -42,7 +47,7 @@ enum Registry {
             .init(.required("name", .string, "the person's name"), .text),
             .init(.optional("email", .string, "e-mail address"), .text),
             .init(.optional("subjects", .array(.string), "subjects taught"), .list),
-            .init(.optional("languages", .array(.string), "ISO 639-1 codes of the languages spoken"), .list),
+            .init(.optional("languages", .array(.language), "language tags of the languages spoken; none: the school's apply in pairing"), .list),
         ],
         extensionFields: People.extensionFields,
         filters: [
@@ -66,7 +71,8 @@ enum Registry {
         columns: [
             .init(.required("name", .string, "the stakeholder's name"), .text),
             .init(.required("kind", .oneOf(stakeholderKinds), "what kind of organisation it is"), .text),
-            .init(.optional("contact", .string, "contact person or address"), .text),
+            // A postal address takes several lines.
+            .init(.optional("contact", .text(maxBytes: Limits.text), "contact person or address (may span lines)"), .text),
         ],
         filters: [(.optional("kind", .oneOf(stakeholderKinds), "only stakeholders of this kind"), "t.kind = ?")])
 

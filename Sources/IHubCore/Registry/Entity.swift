@@ -45,7 +45,15 @@ struct Entity: Sendable {
     let columns: [Column]
     var extensionFields: Extension? = nil
     /// Extra read-only values of get/list (e.g. a hub's number of schools).
-    var computed: [(name: String, sql: String)] = []
+    var computed: [Computed] = []
+
+    /// A read-only value computed from the row (`t`) and its hub (`h`).
+    struct Computed: Sendable {
+        let name: String
+        let sql: String
+        /// Whether the SQL yields a JSON array stored as text.
+        var list = false
+    }
     /// Filters of `list` besides `hub`: parameter → SQL condition on `t`.
     var filters: [(field: Field, sql: String)] = []
 
@@ -83,7 +91,7 @@ struct Entity: Sendable {
             if let school = schools[code] { return school }
             let s = try db.statement("SELECT id, hub_id FROM schools WHERE code = ?")
             try s.bind([.text(code)])
-            guard try s.step() else { throw IHubError.notFound("\(path()): no school with code '\(code)'") }
+            guard try s.step() else { throw IHubError.notFound("\(path()): no school with code \(IHubError.quoted(code))") }
             let school = (id: s.int(0), hub: s.int(1))
             schools[code] = school
             return school
@@ -105,7 +113,7 @@ struct Entity: Sendable {
         if inHub, let hub = record["hub"]?.string {
             let current = try db.scalarText("SELECT h.code FROM \(table) t JOIN hubs h ON h.id = t.hub_id WHERE t.id = ?", [.int(existing)])
             if current != hub {
-                throw IHubError(.constraint, "\(path()).hub: \(name) '\(code)' belongs to hub '\(current ?? "?")', not '\(hub)'")
+                throw IHubError(.constraint, "\(path()).hub: \(name) \(IHubError.quoted(code)) belongs to hub \(IHubError.quoted(current ?? "?")), not \(IHubError.quoted(hub))")
             }
         }
         let before = try get(db, id: existing)
@@ -132,7 +140,7 @@ struct Entity: Sendable {
         do throws(IHubError) {
             try db.statement("INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(marks))").run(values)
         } catch where error.status == .conflict {
-            throw IHubError(.conflict, "\(path()).code: a \(name) with code '\(record["code"]!.string!)' already exists")
+            throw IHubError(.conflict, "\(path()).code: a \(name) with code \(IHubError.quoted(record["code"]?.string ?? "")) already exists")
         } catch {
             throw explained(error, at: path())
         }
@@ -184,7 +192,7 @@ struct Entity: Sendable {
 
     static func hubID(_ db: Database, code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
         guard let id = try db.scalarInt("SELECT id FROM hubs WHERE code = ?", [.text(code)]) else {
-            throw IHubError.notFound("\(path()): no hub with code '\(code)'")
+            throw IHubError.notFound("\(path()): no hub with code \(IHubError.quoted(code))")
         }
         return id
     }
@@ -192,7 +200,7 @@ struct Entity: Sendable {
     /// The row id of `code`; the error names `path`.
     func id(_ db: Database, code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
         guard let id = try db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code)]) else {
-            throw IHubError.notFound("\(path()): no \(name) with code '\(code)'")
+            throw IHubError.notFound("\(path()): no \(name) with code \(IHubError.quoted(code))")
         }
         return id
     }
@@ -247,7 +255,7 @@ struct Entity: Sendable {
             i += 1
         }
         for c in computed {
-            members.append(JSON.Member(c.name, s.json(i)))
+            members.append(JSON.Member(c.name, c.list ? ((try? JSONParser.parse(s.text(i) ?? "[]")) ?? .array([])) : s.json(i)))
             i += 1
         }
         if let ext = extensionFields { members += try ext.read(db, s.int(0)) }
@@ -296,7 +304,9 @@ struct Entity: Sendable {
 extension Entity.Column {
     func sqlValue(_ value: JSON) -> SQLValue {
         switch (storage, value) {
-        case (.list, _): return .text(value.serialized())
+        case (.list, _):
+            if case .array(.language) = field.shape { return .text(Languages.normalized(list: value).serialized()) }
+            return .text(value.serialized())
         case (.integer, _): return SQLValue(value.int)
         case (.real, _): return SQLValue(value.double)
         case (.text, .string(let s)): return .text(s)

@@ -83,10 +83,10 @@ enum People {
             let code = m["school"]!.string!
             let (school, schoolHub) = try codes.school(db, code, at: "\(path())[\(i)].school")
             guard schoolHub == hub else {
-                throw IHubError(.constraint, "\(path())[\(i)].school: '\(code)' is a school of another hub")
+                throw IHubError(.constraint, "\(path())[\(i)].school: \(IHubError.quoted(code)) is a school of another hub")
             }
             guard !wanted.contains(where: { $0.school == school }) else {
-                throw IHubError.invalid("\(path())[\(i)].school: '\(code)' is listed twice")
+                throw IHubError.invalid("\(path())[\(i)].school: \(IHubError.quoted(code)) is listed twice")
             }
             let start = m["start"]?.string, end = m["end"]?.string
             if let start, let end, end < start { throw IHubError.invalid("\(path())[\(i)].end: \(end) is before the start \(start)") }

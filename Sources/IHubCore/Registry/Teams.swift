@@ -14,11 +14,11 @@ enum Teams {
             let person = try Registry.person.id(db, code: p["person"]!.string!, at: "params.person")
             if try db.scalarInt("SELECT 1 FROM schools s JOIN people p ON p.hub_id = s.hub_id WHERE s.id = ? AND p.id = ?",
                                 [.int(school), .int(person)]) == nil {
-                throw IHubError(.constraint, "params.person: '\(p["person"]!.string!)' belongs to another hub than '\(p["school"]!.string!)'")
+                throw IHubError(.constraint, "params.person: \(IHubError.quoted(p["person"]?.string ?? "")) belongs to another hub than \(IHubError.quoted(p["school"]?.string ?? ""))")
             }
             if try db.scalarInt("SELECT id FROM team_members WHERE school_id = ? AND person_id = ? AND end_date IS NULL",
                                 [.int(school), .int(person)]) != nil {
-                throw IHubError(.conflict, "params.person: '\(p["person"]!.string!)' is already on the team of '\(p["school"]!.string!)'")
+                throw IHubError(.conflict, "params.person: \(IHubError.quoted(p["person"]?.string ?? "")) is already on the team of \(IHubError.quoted(p["school"]?.string ?? ""))")
             }
             try db.statement("INSERT INTO team_members(school_id, person_id, position, start_date) VALUES (?, ?, ?, ?)")
                 .run([.int(school), .int(person), .text(p["position"]?.string ?? "member"), SQLValue(p["start"]?.string)])
@@ -35,7 +35,7 @@ enum Teams {
             try db.statement("UPDATE team_members SET end_date = coalesce(?, date('now')) WHERE school_id = ? AND person_id = ? AND end_date IS NULL")
                 .run([SQLValue(p["end"]?.string), .int(school), .int(person)])
             guard db.changes > 0 else {
-                throw IHubError.notFound("params.person: '\(p["person"]!.string!)' is not on the team of '\(p["school"]!.string!)'")
+                throw IHubError.notFound("params.person: \(IHubError.quoted(p["person"]?.string ?? "")) is not on the team of \(IHubError.quoted(p["school"]?.string ?? ""))")
             }
             return try list(db, school: school, all: false)
         },
@@ -70,7 +70,7 @@ enum Engagements {
         .required("date", .date, "when it happened"),
         .required("kind", .oneOf(kinds), "what it was"),
         .optional("school", .string, "the school it concerned (code)"),
-        .optional("note", .string, "what was agreed or said"),
+        .optional("note", .longText, "what was agreed or said"),
     ]
 
     static let methods: [Method] = [

@@ -7,7 +7,7 @@ enum HubScriptMethods {
                writes: true,
                params: [.required("hub", .string, "code of the hub"),
                         .required("name", .string, "the script's name, e.g. \"classify\""),
-                        .required("source", .string, "the Lua text")]) { engine, p throws(IHubError) in
+                        .required("source", .longText, "the Lua text")]) { engine, p throws(IHubError) in
             let hubID = try Entity.hubID(engine.db, code: p["hub"]!.string!, at: "params.hub")
             let name = try checkName(p["name"]!.string!)
             let source = p["source"]!.string!
@@ -25,7 +25,7 @@ enum HubScriptMethods {
             let hubID = try Entity.hubID(engine.db, code: p["hub"]!.string!, at: "params.hub")
             let name = p["name"]!.string!
             guard let script = try get(engine.db, hubID: hubID, name: name, withSource: true) else {
-                throw IHubError.notFound("params.name: hub \(p["hub"]!.string!) has no script '\(name)'")
+                throw IHubError.notFound("params.name: hub \(IHubError.excerpt(p["hub"]?.string ?? "")) has no script \(IHubError.quoted(name))")
             }
             return script
         },
@@ -46,7 +46,7 @@ enum HubScriptMethods {
             let hubID = try Entity.hubID(engine.db, code: p["hub"]!.string!, at: "params.hub")
             let name = p["name"]!.string!
             try engine.db.statement("DELETE FROM hub_scripts WHERE hub_id = ? AND name = ?").run([.int(hubID), .text(name)])
-            guard engine.db.changes > 0 else { throw IHubError.notFound("params.name: hub \(p["hub"]!.string!) has no script '\(name)'") }
+            guard engine.db.changes > 0 else { throw IHubError.notFound("params.name: hub \(IHubError.excerpt(p["hub"]?.string ?? "")) has no script \(IHubError.quoted(name))") }
             return ["removed": .string(name)]
         },
     ]
@@ -69,7 +69,7 @@ enum HubScriptMethods {
         let ok = !name.isEmpty && name.utf8.count <= 64 && name.utf8.allSatisfy {
             ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E
         }
-        guard ok else { throw IHubError.invalid("params.name: use 1 to 64 of a-z, 0-9, '_', '-' and '.', got \"\(name)\"") }
+        guard ok else { throw IHubError.invalid("params.name: use 1 to 64 of a-z, 0-9, '_', '-' and '.', got \(IHubError.quoted(name, "\""))") }
         return name
     }
 
@@ -84,7 +84,7 @@ enum HubScriptMethods {
               return false, err
             end
             """, chunkname: "ihub-compile")
-        let result = try context.callGlobal("__ihub_compiles", [.string(source), .string(chunkname)])
+        let result = try context.callGlobal("__ihub_compiles", [.string(source), .string(chunkname)], label: chunkname)
         if result.first == .bool(false) { throw IHubError(.script, result.dropFirst().first?.string ?? "\(chunkname): does not compile") }
     }
 

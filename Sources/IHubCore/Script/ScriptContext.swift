@@ -30,16 +30,22 @@ package final class ScriptContext {
         // would re-enter its own state.
         let exposed = MethodTable.all.filter { writes || !$0.name.hasPrefix("script.") }.map(\.name)
         let names = exposed.map { strdup($0) }
-        defer { names.forEach { free($0) } }
+        // By code, for the `status` field of the error values of ihub.* calls.
+        let statusNames = (0...(Status.allCases.map(\.rawValue).max() ?? 0)).map { strdup(Status(rawValue: $0)?.name ?? "") }
+        defer { (names + statusNames).forEach { free($0) } }
         let opened: OpaquePointer? = names.map { UnsafePointer($0) }.withUnsafeBufferPointer { buffer in
-            var config = ihl_config()
-            config.memory_limit = memoryMB << 20
-            config.time_limit_ms = UInt(timeMs)
-            config.methods = buffer.baseAddress
-            config.method_count = buffer.count
-            config.host = hostCall
-            config.host_ctx = Unmanaged.passUnretained(self).toOpaque()
-            return ihl_open(&config)
+            statusNames.map { UnsafePointer($0) }.withUnsafeBufferPointer { statuses in
+                var config = ihl_config()
+                config.memory_limit = memoryMB << 20
+                config.time_limit_ms = UInt(timeMs)
+                config.methods = buffer.baseAddress
+                config.method_count = buffer.count
+                config.host = hostCall
+                config.host_ctx = Unmanaged.passUnretained(self).toOpaque()
+                config.status_names = statuses.baseAddress
+                config.status_count = statuses.count
+                return ihl_open(&config)
+            }
         }
         guard let opened else { throw IHubError(.noMemory, "cannot create a Lua state: out of memory") }
         state = opened
@@ -69,30 +75,40 @@ package final class ScriptContext {
             }
             return .done(values: doc["values"]?.array ?? [], output: doc["output"]?.string ?? "")
         case Int(IHL_INCOMPLETE): return .incomplete(reply)
-        default: throw ScriptContext.failure(outcome, reply)
+        default: throw failure(outcome, reply)
         }
     }
 
     /// Calls a global Lua function with JSON arguments; returns its results.
-    func callGlobal(_ name: String, _ args: [JSON]) throws(IHubError) -> [JSON] {
+    /// `label` names the call in messages (a helper's global name means
+    /// nothing to users: "EE-ACC/classify" does).
+    func callGlobal(_ name: String, _ args: [JSON], label: String? = nil) throws(IHubError) -> [JSON] {
         var result: UnsafeMutablePointer<CChar>?
         let argsText = JSON.array(args).serialized()
-        let outcome = ihl_call_global(state, name, argsText, argsText.utf8.count, &result)
+        let outcome = ihl_call_global_as(state, name, label, argsText, argsText.utf8.count, &result)
         defer { free(result) }
         let text = result.map { String(cString: $0) } ?? "out of memory"
-        guard Int(outcome) == Int(IHL_OK) else { throw ScriptContext.failure(outcome, text) }
+        guard Int(outcome) == Int(IHL_OK) else { throw failure(outcome, text) }
         do {
             return try JSONParser.parse(text).array ?? []
         } catch {
-            throw IHubError(.error, "\(name): cannot read the function's result: \(error.message)")
+            throw IHubError(.error, "\(label ?? name): cannot read the function's result: \(error.message)")
         }
     }
 
     package var memoryUsed: Int { ihl_memory_used(state) }
 
-    private static func failure(_ outcome: Int32, _ message: String) -> IHubError {
+    /// The error for a failed evaluation of this state (outcome and message
+    /// from the shim): an uncaught error value of an ihub.* call keeps the
+    /// call's status (IHUB_NOTFOUND stays NOTFOUND); everything else the
+    /// script did is IHUB_SCRIPT, a spent budget IHUB_LIMIT. Runners of
+    /// their own (the pairing hot loop) use it too.
+    func failure(_ outcome: Int32, _ message: String) -> IHubError {
         switch outcome {
         case Int32(IHL_MEMORY), Int32(IHL_TIME): return IHubError(.limit, message)
+        case Int32(IHL_HOST):
+            let status = Status(rawValue: ihl_host_status(state)) ?? .script
+            return IHubError(status == .ok ? .script : status, message)
         default: return IHubError(.script, message)
         }
     }

@@ -1,8 +1,8 @@
 /// Running hub scripts (the methodology context) through the method table.
 enum ScriptMethods {
     static let all: [Method] = [
-        Method("script.eval", "Run a methodology script (read-only, budgeted) and return its values and printed output.",
-               params: [.required("source", .string, "the Lua text"),
+        Method("script.eval", "Run a methodology script (read-only, budgeted) and return its values and printed output. Values must convert to JSON exactly (no functions, NaN, inf, invalid UTF-8, colliding keys); an uncaught error of an ihub.* call keeps its status.",
+               params: [.required("source", .longText, "the Lua text"),
                         .optional("name", .string, "the script's name in messages (default \"script\")")]) { engine, p throws(IHubError) in
             let name = p["name"]?.string ?? "script"
             // Isolated: one hub's script must not leave globals for the next.

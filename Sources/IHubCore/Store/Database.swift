@@ -1,5 +1,11 @@
 import CSQLite
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// SQLITE_TRANSIENT is a macro Swift cannot import: SQLite copies the bytes.
 private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 /// Extended result codes, macros Swift cannot import either.
@@ -17,17 +23,18 @@ final class Database {
 
     init(path: String, create: Bool, busyTimeoutMs: Int32) throws(IHubError) {
         self.path = path
-        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        // No SQLITE_OPEN_URI: a path is a file name (Engine.checkPath says why).
+        var flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
         if create { flags |= SQLITE_OPEN_CREATE }
         var handle: OpaquePointer?
         let rc = sqlite3_open_v2(path, &handle, flags, nil)
         if rc != SQLITE_OK {
-            let detail = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            let detail = handle.map { String(cString: sqlite3_errmsg($0)) + Database.osReason(sqlite3_system_errno($0)) } ?? "out of memory"
             sqlite3_close_v2(handle)
-            if rc == SQLITE_CANTOPEN && !create {
-                throw IHubError(.notFound, "cannot open '\(path)': no such database (and create is false)")
+            if rc == SQLITE_CANTOPEN && !create && access(path, F_OK) != 0 {
+                throw IHubError(.notFound, "cannot open \(IHubError.quoted(path, limit: Limits.path)): no such database file (and create is false)")
             }
-            throw IHubError(Database.status(rc), "cannot open '\(path)': \(detail)")
+            throw IHubError(Database.status(rc), "cannot open \(IHubError.quoted(path, limit: Limits.path)): \(detail)")
         }
         db = handle
         sqlite3_extended_result_codes(handle, 1)
@@ -41,7 +48,7 @@ final class Database {
             try execute("PRAGMA synchronous = NORMAL")
         } catch {
             close()
-            throw IHubError(error.status, "cannot open '\(path)': \(error.message)")
+            throw IHubError(error.status, "cannot open \(IHubError.quoted(path, limit: Limits.path)): \(error.message)")
         }
     }
 
@@ -105,6 +112,12 @@ final class Database {
         }
     }
 
+    /// Rows changed by this connection and commits by others so far: an
+    /// equal stamp means unchanged data (what a cache keys on).
+    func changeStamp() throws(IHubError) -> [Int64] {
+        [sqlite3_total_changes64(db), try scalarInt("PRAGMA data_version") ?? 0]
+    }
+
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(db) }
     var changes: Int32 { sqlite3_changes(db) }
 
@@ -139,6 +152,12 @@ final class Database {
     func error(_ rc: Int32) -> IHubError {
         let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
         return IHubError(Database.status(rc), message)
+    }
+
+    /// The operating system's reason for the last failure, when it has one
+    /// (SQLite's "unable to open database file" does not say why).
+    static func osReason(_ e: Int32) -> String {
+        e == 0 ? "" : " (\(String(cString: strerror(e))))"
     }
 
     static func status(_ rc: Int32) -> Status {

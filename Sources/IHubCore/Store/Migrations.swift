@@ -271,11 +271,11 @@ enum Migrations {
         if appID != applicationID {
             let tables = try db.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
             if appID != 0 || tables > 0 {
-                throw IHubError(.corrupt, "'\(db.path)' is an SQLite database but not an ihub database")
+                throw IHubError(.corrupt, "\(IHubError.quoted(db.path, limit: Limits.path)) is an SQLite database but not an ihub database")
             }
         }
         if version > latest {
-            throw IHubError(.version, "'\(db.path)' has schema version \(version), newer than this ihub knows (\(latest)): upgrade ihub to open it")
+            throw IHubError(.version, "\(IHubError.quoted(db.path, limit: Limits.path)) has schema version \(version), newer than this ihub knows (\(latest)): upgrade ihub to open it")
         }
         guard version < latest else { return }
         for number in (version + 1)...latest {

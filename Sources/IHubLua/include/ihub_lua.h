@@ -41,7 +41,14 @@ enum {
     IHL_MEMORY = 3,      /* the memory budget was hit and the evaluation failed */
     IHL_TIME = 4,        /* the time budget ran out */
     IHL_INCOMPLETE = 5,  /* the chunk ends early (a REPL should read more lines) */
+    IHL_HOST = 6,        /* an ihub.* call failed and the script did not catch
+                            its error value: ihl_host_status() gives the status */
 };
+
+/* Chunks whose name starts with this are ihub's own helpers: their frames
+** are left out of tracebacks, and a message positioned in one names the
+** evaluation's label instead ("EE-ACC/classify: ..."). */
+#define IHL_INTERNAL_PREFIX "ihub-"
 
 /* The host side of ihub.<ns>.<op>(params).
 **
@@ -53,7 +60,12 @@ enum {
 **                JSON document, which the shim decodes into Lua values and
 **                frees; on failure (non-zero return, the host's status code)
 **                a malloc'd one-line message, which the shim raises as a
-**                Lua error after the host has returned, and frees.
+**                Lua error after the host has returned, and frees. The error
+**                is a table {status = <name>, code = <status>, method,
+**                message} with a protected metatable (__tostring gives the
+**                script position and message, __concat concatenates that);
+**                if the script does not catch it, the evaluation ends with
+**                IHL_HOST and ihl_host_status() returns the status.
 ** The callback must not call back into the same ihl_state.
 */
 typedef int (*ihl_host_call)(void *ctx, const char *method,
@@ -67,6 +79,9 @@ typedef struct ihl_config {
     size_t method_count;
     ihl_host_call host;           /* may be NULL when method_count is 0 */
     void *host_ctx;
+    const char *const *status_names;  /* by status code, e.g. [3] = "IHUB_NOTFOUND"
+                                         (copied); the `status` of error values */
+    size_t status_count;
 } ihl_config;
 
 /* A new sandboxed state. The configuration is copied (method names too).
@@ -91,7 +106,10 @@ void ihl_close(ihl_state *S);
 **   result     receives a malloc'd, NUL-terminated string, always (NULL
 **              only when even that allocation failed):
 **              on IHL_OK the JSON object {"values":[...],"output":"..."}
-**              with the chunk's return values and what it printed;
+**              with the chunk's return values and what it printed (a value
+**              JSON cannot hold exactly — a function, NaN, invalid UTF-8,
+**              keys 1 and "1" in one table — is an IHL_RUNTIME error naming
+**              it: "returned value 1.x[2] is NaN; ...");
 **              otherwise a one-line message naming the script and line,
 **              with a compact traceback: "s.lua:3: boom (traceback: s.lua:3
 **              in function 'f'; s.lua:7 in main chunk)".
@@ -107,6 +125,16 @@ int ihl_eval(ihl_state *S, const char *chunkname, const char *src, size_t len,
 int ihl_call_global(ihl_state *S, const char *name, const char *args_json,
                     size_t args_len, char **result);
 
+/* ihl_call_global, with `label` (when not NULL) instead of `name` in the
+** messages that name the evaluation (time limit, bad results), for helpers
+** whose global name means nothing to users. */
+int ihl_call_global_as(ihl_state *S, const char *name, const char *label,
+                       const char *args_json, size_t args_len, char **result);
+
+/* The host status of the error value that ended the last evaluation with
+** IHL_HOST (0 after any other outcome). */
+int ihl_host_status(const ihl_state *S);
+
 /* ---- hot loops: values kept in the registry ---------------------------
 ** A pairing policy scores thousands to millions of candidate pairs. Each
 ** record's table is built once (by a Lua function returning them), kept in
@@ -121,13 +149,16 @@ int ihl_call_keep(ihl_state *S, const char *name, const char *args_json,
                   size_t args_len, int keep, int *refs, char **result);
 
 /* For i in [0, n): out[i] = f(t[a[i] + 1], t[b[i] + 1]), where f (a
-** function) and t (a table) are kept references. A number result is stored;
-** nil or false stores NaN (the pair is excluded); any other result is an
-** error naming the pair. One evaluation, under the budgets; on IHL_OK
-** *result is an empty malloc'd string, otherwise the message. */
+** function) and t (a table) are kept references. A finite number within
+** +-1e15 is stored; nil or false stores NaN (the pair is excluded) and, when
+** why is not NULL, why[i] = the 1-based position of the second result (the
+** reason, a string) among the distinct reasons, 0 without one. Any other
+** result (a function, NaN, inf, 1e300, a reason that is not a string) is an
+** error naming the pair and the value. One evaluation, under the budgets; on
+** IHL_OK *result is the JSON array [reasons], otherwise the message. */
 int ihl_score_pairs(ihl_state *S, const char *name, int f, int t,
                     const int *a, const int *b, size_t n, double *out,
-                    char **result);
+                    int *why, char **result);
 
 /* Releases kept references (0 or negative entries are skipped). */
 void ihl_release(ihl_state *S, const int *refs, int n);

@@ -94,9 +94,9 @@ def test_a_one_gigabyte_line_is_refused_with_bounded_memory(h, tmp_path):
 
 def test_lua_may_not_name_files(h, tmp_path):
     target = tmp_path / "out.csv"
-    with pytest.raises(ihub.ScriptError, match="may not read or write files"):
+    with pytest.raises(ihub.MisuseError, match="may not read or write files"):
         h.eval(f"return ihub.export.csv{{kind = 'schools', path = '{target}'}}")
     assert not target.exists()
-    with pytest.raises(ihub.ScriptError, match="may not read or write files"):
+    with pytest.raises(ihub.MisuseError, match="may not read or write files"):
         h.eval("return ihub.import.csv{kind = 'schools', path = '/etc/passwd'}")
     assert h.eval("return ihub.import.csv{kind = 'schools', text = 'hub,code,name\\nEE-ACC,S3,Keila\\n'}.inserted") == 1
