@@ -15,6 +15,7 @@ struct BruteForce {
     var bestTotal = -Double.infinity
     var bestCoverage = (pairs: -1, total: -Double.infinity)
     var all: [(pairs: Int, total: Double, worst: Double)] = []
+    var sets: [[Int]] = []   // the candidates of all[i]
 
     init(_ p: PairingProblem) {
         let byMentee = (0..<p.menteeCount).map { a in p.candidates.indices.filter { Int(p.candidates[$0].mentee) == a } }
@@ -25,6 +26,7 @@ struct BruteForce {
                 let total = chosen.reduce(0.0) { $0 + p.candidates[$1].score }
                 let worst = chosen.map { p.candidates[$0].score }.min() ?? .infinity
                 all.append((chosen.count, total, worst))
+                sets.append(chosen)
                 return
             }
             let options = byMentee[a]
@@ -159,12 +161,13 @@ func checkFeasible(_ p: PairingProblem, _ s: PairingSolution) {
             } }
             let mins = (0..<n).map { _ in rng.chance(0.1) ? 1 : 0 }
             let p = try PreparedProblem(PairingProblem(menteeCount: n, mentorCount: m, menteeMin: mins, candidates: cands))
-            guard DenseAssignment.applies(p) else { continue }
+            guard DenseAssignment.applies(p, cellBytes: 8) else { continue }
             for coverage in [false, true] {
-                let units = p.maxOf.reduce(0, +)
-                let w = try Weights(p, units: units, coverage: coverage, minimums: mins.contains(1), allowed: nil)
+                guard case .narrow(let w) = try Costs(p, coverage: coverage, allowed: nil) else {
+                    Issue.record("integer scores need no wide costs"); continue
+                }
                 let dense = DenseAssignment.pair(p, weights: w, coverage: coverage)
-                let flow = MinCostFlow(p: p, cost: w.scaled.map { -$0 }, allowed: nil, unmatchedCost: w.pairBonus,
+                let flow = MinCostFlow(p: p, cost: w.value.map { -$0 }, allowed: nil, unmatchedCost: w.pairBonus,
                                        shortCost: w.minimumBonus).solve()
                 #expect(dense.short.count == flow.short.count, "round \(round)")
                 if dense.short.isEmpty {

@@ -4,26 +4,27 @@
 ///
 /// Pairing instances are mapped onto a *complete* rectangular matrix, so no
 /// infinite costs are needed: a forbidden pair is worth 0, a real pair its
-/// score plus the lexicographic bonuses (a met minimum, a pair for coverage);
-/// for total fit a pair is worth max(score, 0). With rows <= cols every
+/// weighted score plus the lexicographic bonuses (`Weights`); for total fit a
+/// pair is worth at least 0 (a negative one is dropped). With rows <= cols every
 /// partial pairing extends to a full assignment of at least its value, so the
 /// best full assignment, with forbidden (and, for total fit, negative) pairs
 /// dropped, is the best pairing.
 enum DenseAssignment {
     /// Whether the dense path serves this instance: every load is 0 or 1 and
-    /// the candidate graph fills at least a quarter of a matrix of at most 16M cells.
-    static func applies(_ p: PreparedProblem) -> Bool {
+    /// the candidate graph fills at least a quarter of a matrix of at most
+    /// 128 MB (16M cells of Int64 costs, 8M of Int128).
+    static func applies(_ p: PreparedProblem, cellBytes: Int) -> Bool {
         guard p.edgeCount > 0, !p.cap.contains(where: { $0 > 1 }), !p.maxOf.contains(where: { $0 > 1 }) else {
             return false
         }
         let rows = p.maxOf.lazy.filter { $0 > 0 }.count
         let cols = p.cap.lazy.filter { $0 > 0 }.count
         let cells = rows * cols
-        return cells > 0 && cells <= 16_000_000 && p.edgeCount * 4 >= cells
+        return cells > 0 && cells <= 128_000_000 / cellBytes && p.edgeCount * 4 >= cells
     }
 
     /// Flags by flat edge, and the mentees left below their minimum.
-    static func pair(_ p: PreparedProblem, weights: Weights, coverage: Bool) -> (taken: [Bool], short: [Int]) {
+    static func pair<C: CostInt>(_ p: PreparedProblem, weights: Weights<C>, coverage: Bool) -> (taken: [Bool], short: [Int]) {
         var rowOf = [Int](repeating: -1, count: p.n)
         var colOf = [Int](repeating: -1, count: p.m)
         var menteeAt: [Int] = [], mentorAt: [Int] = []
@@ -32,7 +33,7 @@ enum DenseAssignment {
         let transpose = menteeAt.count > mentorAt.count
         let rows = transpose ? mentorAt.count : menteeAt.count
         let cols = transpose ? menteeAt.count : mentorAt.count
-        let cost = UnsafeMutablePointer<Int64>.allocate(capacity: rows * cols)
+        let cost = UnsafeMutablePointer<C>.allocate(capacity: rows * cols)
         defer { cost.deallocate() }
         cost.initialize(repeating: 0, count: rows * cols)
         var taken = [Bool](repeating: false, count: p.edgeCount)
@@ -41,10 +42,9 @@ enum DenseAssignment {
             for i in p.start[a]..<p.start[a + 1] {
                 let col = colOf[Int(p.mentorOf[i])]
                 if col < 0 { continue }
-                let s = weights.scaled[i]
-                var value = (required || coverage) ? s : max(s, 0)
-                if coverage { value += weights.pairBonus }
-                if required { value += weights.minimumBonus }
+                // Total fit: a negative pair is worth no more than a forbidden one.
+                var value = weights.value[i] + weights.pairBonus
+                if required { value += weights.minimumBonus } else if !coverage { value = max(value, 0) }
                 let r = rowOf[a]
                 cost[transpose ? col * cols + r : r * cols + col] = -value
             }
@@ -57,7 +57,7 @@ enum DenseAssignment {
             let a = transpose ? menteeAt[c] : menteeAt[r]
             let b = transpose ? mentorAt[r] : mentorAt[c]
             for i in p.start[a]..<p.start[a + 1] where Int(p.mentorOf[i]) == b {
-                if coverage || p.minOf[a] > 0 || weights.scaled[i] >= 0 { taken[i] = true }
+                if coverage || p.minOf[a] > 0 || weights.value[i] >= 0 { taken[i] = true }
             }
         }
         for a in 0..<p.n where p.minOf[a] > 0 {
@@ -68,11 +68,11 @@ enum DenseAssignment {
 
     /// The column of each row in a minimum-cost assignment of every row
     /// (rows <= cols), `cost` row-major.
-    static func solve(rows: Int, cols: Int, cost: UnsafePointer<Int64>) -> [Int32] {
+    static func solve<C: CostInt>(rows: Int, cols: Int, cost: UnsafePointer<C>) -> [Int32] {
         precondition(rows <= cols)
-        let u = UnsafeMutablePointer<Int64>.allocate(capacity: rows)
-        let v = UnsafeMutablePointer<Int64>.allocate(capacity: cols)
-        let spc = UnsafeMutablePointer<Int64>.allocate(capacity: cols)
+        let u = UnsafeMutablePointer<C>.allocate(capacity: rows)
+        let v = UnsafeMutablePointer<C>.allocate(capacity: cols)
+        let spc = UnsafeMutablePointer<C>.allocate(capacity: cols)
         let path = UnsafeMutablePointer<Int32>.allocate(capacity: cols)
         let col4row = UnsafeMutablePointer<Int32>.allocate(capacity: rows)
         let row4col = UnsafeMutablePointer<Int32>.allocate(capacity: cols)
@@ -87,7 +87,7 @@ enum DenseAssignment {
         v.initialize(repeating: 0, count: cols)
         col4row.initialize(repeating: -1, count: rows)
         row4col.initialize(repeating: -1, count: cols)
-        let inf = Int64.max
+        let inf = C.max
 
         var pending: [Int] = []
         if rows == cols && rows > 1 {
@@ -126,7 +126,7 @@ enum DenseAssignment {
             }
             var free = cols
             var nRows = 0, nCols = 0
-            var minVal: Int64 = 0
+            var minVal: C = 0
             var i = current
             var sink = -1
             while sink < 0 {
@@ -177,7 +177,7 @@ enum DenseAssignment {
     /// reduction (Jonker & Volgenant 1987) on a square matrix. Leaves column
     /// duals in `v`, a partial assignment in which every assigned row sits at
     /// its minimum reduced cost, and returns the rows still free.
-    private static func reduce(n: Int, cost: UnsafePointer<Int64>, v: UnsafeMutablePointer<Int64>,
+    private static func reduce<C: CostInt>(n: Int, cost: UnsafePointer<C>, v: UnsafeMutablePointer<C>,
                                col4row: UnsafeMutablePointer<Int32>, row4col: UnsafeMutablePointer<Int32>) -> [Int]
     {
         for j in 0..<n { v[j] = cost[j]; row4col[j] = 0 }
@@ -195,7 +195,7 @@ enum DenseAssignment {
             if col4row[i] < 0 { free.append(i); continue }
             guard unique[i] else { continue }
             let j = Int(col4row[i]), row = cost + i * n
-            var low = Int64.max
+            var low = C.max
             for k in 0..<n where k != j { low = min(low, row[k] - v[k]) }
             v[j] -= low
         }
@@ -208,7 +208,7 @@ enum DenseAssignment {
                 current += 1
                 let row = cost + i * n
                 var j1 = 0, j2 = -1
-                var v1 = row[0] - v[0], v2 = Int64.max
+                var v1 = row[0] - v[0], v2 = C.max
                 for j in 1..<n {
                     let c = row[j] - v[j]
                     if c < v2 {

@@ -10,13 +10,13 @@
 /// unpaired. Every supply is always routable, so after each unit the flow is a
 /// min-cost flow for the supplies added so far (reduced costs stay >= 0), and
 /// the final flow is optimal for the whole instance. Costs are exact integers.
-struct MinCostFlow {
+struct MinCostFlow<C: CostInt> {
     let p: PreparedProblem
     /// Cost of each flat edge (lower is better); edges with `allowed[i] == false` are absent.
-    let cost: [Int64]
+    let cost: [C]
     let allowed: [Bool]?
-    let unmatchedCost: Int64
-    let shortCost: Int64
+    let unmatchedCost: C
+    let shortCost: C
 
     /// Flags by flat edge position, and the mentees left below their minimum.
     func solve() -> (taken: [Bool], short: [Int]) {
@@ -34,11 +34,11 @@ struct MinCostFlow {
         var slotStart = [Int](repeating: 0, count: m + 1)
         for b in 0..<m { slotStart[b + 1] = slotStart[b] + min(p.cap[b], degree[b]) }
 
-        let w = Workspace(nodes: nodes, edges: e, slots: slotStart[m])
+        let w = Workspace<C>(nodes: nodes, edges: e, slots: slotStart[m])
         defer { w.release() }
         let pot = w.pot, dist = w.dist, prev = w.prev, stamp = w.stamp, settledAt = w.settled
         let load = w.load, dummy = w.dummy, slots = w.slots, menteeOf = w.menteeOf
-        let heap = Heap(capacity: e + nodes)
+        let heap = Heap<C>(capacity: e + nodes)
         defer { heap.release() }
 
         for a in 0..<n { for i in p.start[a]..<p.start[a + 1] { menteeOf[i] = Int32(a) } }
@@ -64,7 +64,7 @@ struct MinCostFlow {
                 heap.clear()
                 dist[source] = 0; stamp[source] = iteration; prev[source] = -1
                 heap.push(0, Int32(source))
-                var reached: Int64 = -1
+                var reached: C = -1
                 while let (d, v32) = heap.pop() {
                     // The sink is pushed as -1: it wins ties, so a search stops
                     // as soon as a path as short as any other is known.
@@ -73,7 +73,7 @@ struct MinCostFlow {
                     if v == sink { reached = d; break }
                     settledAt[v] = iteration
                     settledList.append(v32)
-                    @inline(__always) func relax(_ to: Int, _ nd: Int64, _ how: Int) {
+                    @inline(__always) func relax(_ to: Int, _ nd: C, _ how: Int) {
                         if stamp[to] != iteration || nd < dist[to] {
                             stamp[to] = iteration; dist[to] = nd; prev[to] = how
                             heap.push(nd, to == sink ? -1 : Int32(to))
@@ -150,9 +150,9 @@ struct MinCostFlow {
 
 /// The solver's scratch memory, unchecked: the inner loop runs billions of
 /// times on large instances, and every index is proven in range by construction.
-private final class Workspace {
-    let pot: UnsafeMutablePointer<Int64>
-    let dist: UnsafeMutablePointer<Int64>
+private final class Workspace<C: CostInt> {
+    let pot: UnsafeMutablePointer<C>
+    let dist: UnsafeMutablePointer<C>
     let prev: UnsafeMutablePointer<Int>
     let stamp: UnsafeMutablePointer<Int32>
     let settled: UnsafeMutablePointer<Int32>
@@ -182,8 +182,8 @@ private final class Workspace {
 
 /// A binary min-heap of (key, node) in flat arrays, lazy deletion. Ties pop
 /// the lower node first, so equal-cost paths are chosen the same way every run.
-final class Heap {
-    private var keys: UnsafeMutablePointer<Int64>
+final class Heap<C: CostInt> {
+    private var keys: UnsafeMutablePointer<C>
     private var vals: UnsafeMutablePointer<Int32>
     private var capacity: Int
     private(set) var count = 0
@@ -202,7 +202,7 @@ final class Heap {
         keys[i] < keys[j] || (keys[i] == keys[j] && vals[i] < vals[j])
     }
 
-    func push(_ key: Int64, _ val: Int32) {
+    func push(_ key: C, _ val: Int32) {
         if count == capacity { grow() }
         var i = count
         count += 1
@@ -215,7 +215,7 @@ final class Heap {
         keys[i] = key; vals[i] = val
     }
 
-    func pop() -> (Int64, Int32)? {
+    func pop() -> (C, Int32)? {
         if count == 0 { return nil }
         let top = (keys[0], vals[0])
         count -= 1
@@ -237,7 +237,7 @@ final class Heap {
 
     private func grow() {
         let bigger = capacity * 2
-        let k = UnsafeMutablePointer<Int64>.allocate(capacity: bigger)
+        let k = UnsafeMutablePointer<C>.allocate(capacity: bigger)
         let v = UnsafeMutablePointer<Int32>.allocate(capacity: bigger)
         k.update(from: keys, count: count); v.update(from: vals, count: count)
         keys.deallocate(); vals.deallocate()

@@ -21,6 +21,8 @@ struct PairingProblem: Sendable {
     var menteeMax: [Int]   // mentors each mentee may get (usually 1)
     var mentorMax: [Int]   // mentor capacity (load)
     var candidates: [Candidate]   // only these pairs are allowed
+    /// Where the caller's values came from, for messages about them.
+    var paths = FieldPaths()
 
     init(menteeCount: Int, mentorCount: Int, menteeMin: [Int] = [], menteeMax: [Int] = [], mentorMax: [Int] = [],
          candidates: [Candidate])
@@ -32,6 +34,16 @@ struct PairingProblem: Sendable {
         self.mentorMax = mentorMax
         self.candidates = candidates
     }
+}
+
+/// The names messages give a problem's fields: by default the parameters of
+/// `pairing.solve` (`params.mentor_max[3]`, `params.candidates[7][2]`).
+struct FieldPaths: Sendable {
+    var counts = "params.mentees/mentors"
+    var menteeMin = "params.mentee_min"
+    var menteeMax = "params.mentee_max"
+    var mentorMax = "params.mentor_max"
+    var candidates = "params.candidates"
 }
 
 /// What the solvers optimise.
@@ -70,29 +82,30 @@ struct PreparedProblem {
     let identity: Bool
 
     init(_ p: PairingProblem) throws(IHubError) {
+        let paths = p.paths
         guard p.menteeCount >= 0, p.mentorCount >= 0 else {
-            throw IHubError.invalid("pairing: mentee and mentor counts must be 0 or more")
+            throw IHubError.invalid("\(paths.counts): must be 0 or more")
         }
         n = p.menteeCount
         m = p.mentorCount
-        guard n < Int(Int32.max), m < Int(Int32.max) else { throw IHubError.invalid("pairing: too many people") }
+        guard n < Int(Int32.max), m < Int(Int32.max) else { throw IHubError.invalid("\(paths.counts): too many people") }
         func sized(_ a: [Int], _ count: Int, _ def: Int, _ name: String) throws(IHubError) -> [Int] {
             if a.isEmpty { return [Int](repeating: def, count: count) }
             guard a.count == count else {
-                throw IHubError.invalid("pairing.\(name): \(a.count) values for \(count) people")
+                throw IHubError.invalid("\(name): \(a.count) values for \(count) people")
             }
             if let i = a.firstIndex(where: { $0 < 0 }) {
-                throw IHubError.invalid("pairing.\(name)[\(i)]: must be 0 or more, got \(a[i])")
+                throw IHubError.invalid("\(name)[\(i)]: must be 0 or more, got \(a[i])")
             }
             return a
         }
-        let mins = try sized(p.menteeMin, n, 0, "menteeMin")
-        var maxs = try sized(p.menteeMax, n, 1, "menteeMax")
+        let mins = try sized(p.menteeMin, n, 0, paths.menteeMin)
+        var maxs = try sized(p.menteeMax, n, 1, paths.menteeMax)
         // No load can exceed the number of candidates: clamping keeps sums of
         // capacities far from overflow whatever a caller asks for.
-        cap = try sized(p.mentorMax, m, 1, "mentorMax").map { min($0, p.candidates.count) }
+        cap = try sized(p.mentorMax, m, 1, paths.mentorMax).map { min($0, p.candidates.count) }
         for a in 0..<n where mins[a] > maxs[a] {
-            throw IHubError.invalid("pairing.menteeMin[\(a)]: \(mins[a]) is above the mentee's maximum \(maxs[a])")
+            throw IHubError.invalid("\(paths.menteeMin)[\(a)]: \(mins[a]) is above the mentee's maximum \(maxs[a]) (\(paths.menteeMax)[\(a)])")
         }
         maxs = maxs.map { min($0, max(1, p.candidates.count)) }  // 0 stays 0: "wants no mentor"
 
@@ -103,13 +116,13 @@ struct PreparedProblem {
         var last = (Int32(-1), Int32(-1))
         for (k, c) in cs.enumerated() {
             guard c.mentee >= 0, Int(c.mentee) < n else {
-                throw IHubError.invalid("pairing.candidates[\(k)]: mentee \(c.mentee) out of range 0..<\(n)")
+                throw IHubError.invalid("\(paths.candidates)[\(k)][0]: mentee \(c.mentee) out of range 0..<\(n)")
             }
             guard c.mentor >= 0, Int(c.mentor) < m else {
-                throw IHubError.invalid("pairing.candidates[\(k)]: mentor \(c.mentor) out of range 0..<\(m)")
+                throw IHubError.invalid("\(paths.candidates)[\(k)][1]: mentor \(c.mentor) out of range 0..<\(m)")
             }
             guard c.score.isFinite, abs(c.score) <= 1e15 else {
-                throw IHubError.invalid("pairing.candidates[\(k)]: score must be a finite number within ±10^15, got \(c.score)")
+                throw IHubError.invalid("\(paths.candidates)[\(k)][2]: score must be a finite number within ±10^15, got \(c.score)")
             }
             count[Int(c.mentee) + 1] += 1
             if sorted {
@@ -156,7 +169,7 @@ struct PreparedProblem {
         for a in 0..<n where count[a + 1] - count[a] > 1 {
             for i in (count[a] + 1)..<count[a + 1] where mentorOf[i] == mentorOf[i - 1] {
                 throw IHubError.invalid(
-                    "pairing.candidates[\(order[i])]: duplicate of candidates[\(order[i - 1])] (mentee \(a), mentor \(mentorOf[i]))")
+                    "\(paths.candidates)[\(order[i])]: duplicate of \(paths.candidates)[\(order[i - 1])] (mentee \(a), mentor \(mentorOf[i]))")
             }
         }
         self.order = order

@@ -5,8 +5,10 @@ enum SolverMethods {
     static let all: [Method] = [
         Method("pairing.solve", """
             Solve a pairing instance given inline: candidates [[mentee, mentor, score], ...] (0-based indices), \
-            loads and an objective (total_fit, coverage: most pairs then best total, fairness: most pairs, then the best \
-            worst pair, then the best total; stable: mentee-proposing deferred acceptance). Exact and deterministic.
+            loads and an objective (total_fit: best total, then most pairs among equal totals; coverage: most pairs, then \
+            best total; fairness: most pairs, then the best worst pair, then the best total; stable: mentee-proposing \
+            deferred acceptance). Exact and deterministic: scores (finite, within ±10^15) are compared exactly; an \
+            instance whose scores span too many binary digits for exact 126-bit costs is refused with IHUB_LIMIT.
             """,
                params: [.required("mentees", .integer, "number of mentees (indices 0..mentees-1)"),
                         .required("mentors", .integer, "number of mentors (indices 0..mentors-1)"),
@@ -15,7 +17,7 @@ enum SolverMethods {
                         .optional("mentor_max", .array(.integer), "mentees each mentor may take (default 1)"),
                         // Read directly below, not through a per-row schema: a million rows must stay fast.
                         .required("candidates", .any, "[[mentee, mentor, score], ...]: the allowed pairs"),
-                        .optional("objective", .oneOf(PairingSolver.methods), "default total_fit")]) { _, p throws(IHubError) in
+                        .optional("objective", .oneOf(PairingSolver.methods), "default total_fit (best total, then most pairs)")]) { _, p throws(IHubError) in
             let problem = try problem(p)
             let method = p["objective"]?.string ?? Objective.totalFit.rawValue
             let clock = ContinuousClock()
