@@ -115,10 +115,10 @@ enum PairingWorkflow {
         for (k, (i, j)) in pinIdx.enumerated() {
             let x = menteeSlot[i]!, y = mentorSlot[j]!
             guard mentorMax[y] > 0 else {
-                throw IHubError(.constraint, "params.pins[\(k)]: infeasible: mentor '\(records[j].code)' would take more than its maximum of \(s.mentorMax) (capacity.\(setup.level.rawValue).mentor_max)")
+                throw IHubError(.constraint, "params.pins[\(k)]: infeasible: mentor \(IHubError.quoted(records[j].code)) would take more than its maximum of \(s.mentorMax) (capacity.\(setup.level.rawValue).mentor_max)")
             }
             guard menteeMax[x] > 0 else {
-                throw IHubError(.constraint, "params.pins[\(k)]: infeasible: mentee '\(records[i].code)' would get more than its maximum of \(s.menteeMax) mentor(s)")
+                throw IHubError(.constraint, "params.pins[\(k)]: infeasible: mentee \(IHubError.quoted(records[i].code)) would get more than its maximum of \(s.menteeMax) mentor(s)")
             }
             mentorMax[y] -= 1; menteeMax[x] -= 1; menteeMin[x] = max(0, menteeMin[x] - 1)
             let v = pinScores[k]
@@ -132,7 +132,7 @@ enum PairingWorkflow {
 
         // Infeasibility, said with codes and reasons before the solver's counting.
         for (x, i) in mentees.enumerated() where menteeMin[x] > degree[x] {
-            throw IHubError(.constraint, "pairing.propose: infeasible: mentee '\(records[i].code)' must get \(s.menteeMin) mentor(s) (capacity.\(setup.level.rawValue).mentee_min) but has \(degree[x]) admissible: \(why(against.asMentee[i]))")
+            throw IHubError(.constraint, "pairing.propose: infeasible: mentee \(IHubError.quoted(records[i].code)) must get \(s.menteeMin) mentor(s) (capacity.\(setup.level.rawValue).mentee_min) but has \(degree[x]) admissible: \(why(against.asMentee[i]))")
         }
         let need = menteeMin.reduce(0, +), seats = mentorMax.reduce(0, +)
         if need > seats {
@@ -276,18 +276,19 @@ enum PairingWorkflow {
     /// other: with another pin, or with a pair confirmed in the round.
     static func checkPins(_ setup: PolicySetup) throws(IHubError) {
         let pins = Set(setup.pins)
+        func cut(_ code: String) -> String { IHubError.excerpt(code) }
         var first: [PolicySetup.Pair: Int] = [:]
         for (k, pin) in setup.pins.enumerated() {
             if let at = first[pin] {
-                throw IHubError.invalid("params.pins[\(k)]: \(pin.mentee) with \(pin.mentor) is pinned already (params.pins[\(at)])")
+                throw IHubError.invalid("params.pins[\(k)]: \(cut(pin.mentee)) with \(cut(pin.mentor)) is pinned already (params.pins[\(at)])")
             }
             first[pin] = k
             let reverse = PolicySetup.Pair(mentee: pin.mentor, mentor: pin.mentee)
             if pins.contains(reverse) {
-                throw IHubError.invalid("params.pins[\(k)]: \(pin.mentor) would mentor \(pin.mentee) and \(pin.mentee) would mentor \(pin.mentor) (both pinned); mutual mentoring is refused")
+                throw IHubError.invalid("params.pins[\(k)]: \(cut(pin.mentor)) would mentor \(cut(pin.mentee)) and \(cut(pin.mentee)) would mentor \(cut(pin.mentor)) (both pinned); mutual mentoring is refused")
             }
             if setup.confirmedHere.contains(reverse) {
-                throw IHubError(.constraint, "params.pins[\(k)]: \(pin.mentor) would mentor \(pin.mentee), but \(pin.mentee) already mentors \(pin.mentor) in round \(setup.round.code) (confirmed); mutual mentoring is refused")
+                throw IHubError(.constraint, "params.pins[\(k)]: \(cut(pin.mentor)) would mentor \(cut(pin.mentee)), but \(cut(pin.mentee)) already mentors \(cut(pin.mentor)) in round \(cut(setup.round.code)) (confirmed); mutual mentoring is refused")
             }
         }
     }

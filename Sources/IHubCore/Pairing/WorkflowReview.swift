@@ -175,7 +175,7 @@ extension PairingWorkflow {
             // run, or earlier in this one).
             try exists.bind([.int(roundID), .text(run.level.rawValue), .int(mentor), .int(mentee)])
             if try exists.step() {
-                throw IHubError(.constraint, "pairing.confirm: '\(p.mentor)' would mentor '\(p.mentee)', but '\(p.mentee)' already mentors '\(p.mentor)' in round \(run.round); mutual mentoring is refused: nothing was applied")
+                throw IHubError(.constraint, "pairing.confirm: \(IHubError.quoted(p.mentor)) would mentor \(IHubError.quoted(p.mentee)), but \(IHubError.quoted(p.mentee)) already mentors \(IHubError.quoted(p.mentor)) in round \(IHubError.excerpt(run.round)); mutual mentoring is refused: nothing was applied")
             }
             // The count sees this run's pairs inserted so far and any other
             // confirmation committed before our write lock (BEGIN IMMEDIATE).
@@ -183,13 +183,13 @@ extension PairingWorkflow {
             _ = try loadOf.step()
             let load = Int(loadOf.int(0))
             if load + 1 > mentorMax {
-                throw IHubError(.constraint, "pairing.confirm: mentor '\(p.mentor)' would have \(load + 1) mentees in round \(run.round), over its maximum of \(mentorMax): nothing was applied")
+                throw IHubError(.constraint, "pairing.confirm: mentor \(IHubError.quoted(p.mentor)) would have \(load + 1) mentees in round \(IHubError.excerpt(run.round)), over its maximum of \(mentorMax): nothing was applied")
             }
             try mentorsOf.bind([.int(roundID), .text(run.level.rawValue), .int(mentee)])
             _ = try mentorsOf.step()
             let got = Int(mentorsOf.int(0))
             if got + 1 > menteeMax {
-                throw IHubError(.constraint, "pairing.confirm: mentee '\(p.mentee)' would have \(got + 1) mentors in round \(run.round), over its maximum of \(menteeMax): nothing was applied")
+                throw IHubError(.constraint, "pairing.confirm: mentee \(IHubError.quoted(p.mentee)) would have \(got + 1) mentors in round \(IHubError.excerpt(run.round)), over its maximum of \(menteeMax): nothing was applied")
             }
             try insert.run([.int(hubID), .int(roundID), .text(run.level.rawValue), .int(mentee), .int(mentor), .int(id), .double(p.score)])
             added += 1
@@ -201,7 +201,7 @@ extension PairingWorkflow {
 
     private static func idOf(_ db: Database, _ table: String, _ code: String) throws(IHubError) -> Int64 {
         guard let id = try db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code)]) else {
-            throw IHubError.notFound("pairing.confirm: '\(code)' no longer exists in \(table)")
+            throw IHubError.notFound("pairing.confirm: \(IHubError.quoted(code)) no longer exists in \(table)")
         }
         return id
     }

@@ -67,3 +67,18 @@ def test_pairing_reasons_with_control_characters_are_refused(demo, source, hook)
     assert "the reason 'bad\\u{1B}[2J': contains the control character U+001B" in message
     assert "\x1b" not in message
     assert len(demo.call("pairing.list", {"round": ROUND})) == before
+
+
+# Every error message quotes user input cut short: a 20,000-character code
+# came back whole from the pin checks (cut only by the 16 KiB safety net).
+
+def test_pin_and_confirm_messages_cut_a_long_code_short(demo):
+    long = "L" * 20000
+    demo.school.add(hub=HUB, code=long, name="Long")
+    params = {"hub": HUB, "round": ROUND, "level": "school"}
+    for pins in ([{"mentee": long, "mentor": "LT-CTA-S01"}, {"mentee": "LT-CTA-S01", "mentor": long}],
+                 [{"mentee": long, "mentor": "LT-CTA-S01"}, {"mentee": long, "mentor": "LT-CTA-S01"}]):
+        with pytest.raises(ihub.InvalidError) as e:
+            demo.call("pairing.propose", dict(params, pins=pins))
+        assert e.value.message.startswith("params.pins["), e.value.message[:200]
+        assert "L" * 80 + "…" in e.value.message and len(e.value.message) < 600, len(e.value.message)
