@@ -1,3 +1,5 @@
+import IHubCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -18,21 +20,19 @@ enum Terminal {
     static func safe(_ text: String) -> String {
         let scalars = Array(text.unicodeScalars)
         func harmless(_ i: Int) -> Bool {
-            let v = scalars[i].value
-            if v == 0x09 || v == 0x0A { return true }
-            if v == 0x0D { return i + 1 < scalars.count && scalars[i + 1].value == 0x0A }
-            return !(v < 0x20 || (0x7F...0x9F).contains(v))
-        }
-        guard scalars.indices.contains(where: { !harmless($0) }) else { return text }
-        var out = String.UnicodeScalarView()
-        for i in scalars.indices {
-            if harmless(i) {
-                out.append(scalars[i])
-            } else {
-                out.append(contentsOf: "\\u{\(String(scalars[i].value, radix: 16, uppercase: true))}".unicodeScalars)
+            switch scalars[i] {
+            case "\t", "\n": return true
+            case "\r": return i + 1 < scalars.count && scalars[i + 1] == "\n"
+            default: return !IHubError.isControl(scalars[i])
             }
         }
-        return String(out)
+        guard scalars.indices.contains(where: { !harmless($0) }) else { return text }
+        var out = ""
+        for i in scalars.indices {
+            // The same spelling as messages use for control characters.
+            if harmless(i) { out.unicodeScalars.append(scalars[i]) } else { out += IHubError.escaped(scalars[i]) }
+        }
+        return out
     }
 }
 

@@ -112,7 +112,7 @@ extension IHubError {
     }
 
     /// A control character (C0, DEL, C1) as text that prints harmlessly.
-    static func escaped(_ scalar: Unicode.Scalar) -> String {
+    package static func escaped(_ scalar: Unicode.Scalar) -> String {
         switch scalar.value {
         case 0x0A: return "\\n"
         case 0x0D: return "\\r"
@@ -122,7 +122,7 @@ extension IHubError {
         }
     }
 
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
