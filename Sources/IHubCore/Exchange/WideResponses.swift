@@ -78,6 +78,9 @@ final class WideImporter: RowImporter {
     /// one of its items).
     private var itemsOf: [String: [String?]] = [:]
     private var respondents: [String: Int] = [:]
+    /// Extra columns naming an item an earlier column names already (A1 and
+    /// a1): the position of that earlier column. Told once, at the header.
+    private var twice: [Int: Int] = [:]
 
     init(_ db: Database, _ file: CSVColumns, instrument: String?) throws(IHubError) {
         if file.position[1] == nil && instrument == nil {
@@ -119,7 +122,7 @@ final class WideImporter: RowImporter {
                 }
                 guard let item = items[k] else {
                     // Not an item of this row's instrument (another row's, or none: told at the header).
-                    if itemsOf.count > 1 { problems.add(.invalid, "\(place()): not an item of \(instrumentCode)") }
+                    if itemsOf.count > 1 && twice[k] == nil { problems.add(.invalid, "\(place()): not an item of \(instrumentCode)") }
                     continue
                 }
                 do throws(IHubError) {
@@ -150,8 +153,18 @@ final class WideImporter: RowImporter {
     private func itemColumns(_ instrument: Instrument) -> [String?] {
         var folded: [String: String] = [:]
         for area in instrument.areas { for item in area.items { folded[CSVColumns.fold(item.code)] = item.code } }
-        let items = columns.extra.map { column in
+        var items = columns.extra.map { column in
             instrument.itemIndex[column.name] != nil ? column.name : folded[CSVColumns.fold(column.name)]
+        }
+        var first: [String: Int] = [:]
+        for (k, item) in items.enumerated() {
+            guard let item else { continue }
+            if let earlier = first[item] {
+                twice[k] = columns.extra[earlier].position
+                items[k] = nil
+            } else {
+                first[item] = k
+            }
         }
         itemsOf[instrument.code] = items
         return items
@@ -161,7 +174,13 @@ final class WideImporter: RowImporter {
     func finish(problems: inout Problems) {
         guard !itemsOf.isEmpty else { return }
         let codes = itemsOf.keys.sorted()
-        for (k, column) in columns.extra.enumerated() where itemsOf.values.allSatisfy({ $0[k] == nil }) {
+        for (k, column) in columns.extra.enumerated() {
+            if let earlier = twice[k] {
+                problems.add(.invalid, line: 1, column: column.position + 1, field: column.name,
+                             "column given twice (also column \(earlier + 1))")
+                continue
+            }
+            guard itemsOf.values.allSatisfy({ $0[k] == nil }) else { continue }
             let known = codes.compactMap { responses.instrument(code: $0) }
             let guess = known.lazy.compactMap { CSVColumns.nearest(CSVColumns.fold(column.name), among: $0.areas.flatMap { $0.items.map(\.code) }) }.first
             let list = known.map { "\($0.code) has \($0.itemList)" }.joined(separator: "; ")

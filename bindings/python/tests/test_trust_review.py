@@ -82,3 +82,20 @@ def test_pin_and_confirm_messages_cut_a_long_code_short(demo):
             demo.call("pairing.propose", dict(params, pins=pins))
         assert e.value.message.startswith("params.pins["), e.value.message[:200]
         assert "L" * 80 + "…" in e.value.message and len(e.value.message) < 600, len(e.value.message)
+
+
+# A wide file naming one item in two columns (A1 and a1) is a problem of its
+# header, told once like any column given twice; it was a CONFLICT on every
+# row ("item A1 is answered twice by respondent …").
+
+def test_a_wide_header_with_an_item_twice_is_one_header_problem():
+    import test_trust_csv as csvtests
+    with ihub.open() as h:
+        csvtests.region(h)
+        text = ("round,respondent,school,group,A1,A2,a1\n"
+                "R1,T1,0042,teachers,1,2,3\n"
+                "R1,T2,0042,teachers,1,2,3\n")
+        report = h.call("import.csv", {"kind": "responses_wide", "text": text, "instrument": "selfie", "dry_run": True})
+        assert report["valid"] is False
+        assert [(p["line"], p["column"], p["field"], p["status"], p["message"]) for p in report["problems"]] == [
+            (1, 7, "a1", "IHUB_INVALID", "column given twice (also column 5)")]
