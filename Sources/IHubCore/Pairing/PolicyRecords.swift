@@ -37,15 +37,20 @@ struct PairingRecords {
         let c = try Classification.gather(engine, kind: kind, round: round)
         let preferred = level == .school ? "selfie" : "digcompedu"
         let classes = try PairingRecords.classes(db, round: round, level: level)
+        var instruments: [String: Instrument] = [:]
         for subject in c.subjects {
             guard index[subject.code] == nil else { continue }  // in two rounds: the first wins
             var m: [JSON.Member] = [.init("kind", .string(level.rawValue)), .init("code", .string(subject.code)),
                                     .init("name", subject.json["name"] ?? .null), .init("hub", .string(round.hubCode)),
                                     .init("round", .string(round.code))]
             let instrumentCode = subject.assessments.first { $0.key == preferred }?.key ?? subject.assessments.first?.key
-            if let code = instrumentCode, let instrument = try? Instrument.load(db, code: code, at: "instrument"),
-               let doc = subject.assessments.first(where: { $0.key == code })?.value
-            {
+            if let code = instrumentCode, let doc = subject.assessments.first(where: { $0.key == code })?.value {
+                // Loaded once per instrument; a failure to read it is the caller's error, not "no maturity".
+                let instrument: Instrument
+                if let known = instruments[code] { instrument = known } else {
+                    instrument = try Instrument.load(db, code: code, at: "instrument")
+                    instruments[code] = instrument
+                }
                 let lo = Double(instrument.scale.min), span = Double(max(1, instrument.scale.max - instrument.scale.min))
                 func unit(_ v: Double?) -> JSON { v.map { .double(min(1, max(0, ($0 - lo) / span))) } ?? .null }
                 let figures = level == .school ? (doc["staff"] ?? doc["groups"]?.members?.first?.value) : doc
