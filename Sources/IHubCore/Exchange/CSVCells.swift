@@ -33,7 +33,7 @@ enum Cells {
             guard let tag = Languages.normalized(text) else { return .failure(Reason(Languages.problem(text))) }
             return .success(.string(tag))
         case .integer:
-            guard let i = Int64(text) else { return .failure(Reason("expected a whole number, got \(IHubError.quoted(text, "\""))")) }
+            guard let i = integer(text) else { return .failure(Reason("expected a whole number, got \(IHubError.quoted(text, "\""))")) }
             return .success(.int(i))
         case .number:
             guard let d = number(text) else {
@@ -115,6 +115,17 @@ enum Cells {
 
     /// Digits, sign, point and exponent only: Double() alone would also take
     /// "nan", "inf" and hexadecimal.
+    /// A whole number written as JSON would write it (`7`, `7.0`, `1e18`),
+    /// or with a decimal comma (`7,0`): the integers a parameter accepts.
+    static func integer(_ text: String) -> Int64? {
+        if let i = Int64(text) { return i }
+        guard let d = number(text), d.rounded() == d, abs(d) <= 0x1p63 else { return nil }
+        if abs(d) < 0x1p53 { return Int64(d) }
+        // exactInteger reads JSON's spelling: no leading "+", a decimal point.
+        let json = text.replacingOccurrences(of: ",", with: ".")
+        return JSONParser.exactInteger(json.hasPrefix("+") ? String(json.dropFirst()) : json)
+    }
+
     static func number(_ text: String) -> Double? {
         var text = text
         if !text.contains(".") {

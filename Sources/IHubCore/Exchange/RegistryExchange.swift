@@ -61,7 +61,11 @@ final class EntityImporter: RowImporter {
         members.reserveCapacity(fields.count)
         var missing: [Int] = []
         for f in fields.indices {
-            if f != codeColumn && row.isClear(f) {
+            if row.isClear(f) {
+                if f == codeColumn {
+                    problems.add(.invalid, "\(row.place(f)): '-' empties a field, and a record's code cannot be emptied")
+                    return nil
+                }
                 if f == hubColumn {
                     problems.add(.invalid, "\(row.place(f)): a record's hub cannot be emptied (a blank cell keeps it)")
                     continue

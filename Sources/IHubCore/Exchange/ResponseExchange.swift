@@ -98,7 +98,7 @@ final class ResponseImporter: RowImporter {
                     guard let d = number(row, 6, &problems) else { return nil }
                     sd = d
                 }
-                guard let n = Int64(row.text(7)!) else {
+                guard let n = Cells.integer(row.text(7)!) else {
                     problems.add(.invalid, "\(row.place(7)): expected a whole number, got \(IHubError.quoted(row.text(7)!, "\""))")
                     return nil
                 }

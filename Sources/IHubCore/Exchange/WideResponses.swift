@@ -110,6 +110,9 @@ final class WideImporter: RowImporter {
         }
         respondents[code] = row.line
         let items = itemsOf[instrumentCode] ?? itemColumns(store.instrument)
+        // A respondent who answered nothing has no response, as in the long format.
+        let answered = columns.extra.indices.contains { items[$0] != nil && !row.record.bytes(columns.extra[$0].position).isEmpty }
+        guard answered else { return .unchanged }
         do throws(IHubError) {
             let handle = try store.respondent(code, school: row.text(3)!, person: row.text(4), group: row.text(5)!,
                                               at: { row.place(named: $0) ?? "line \(row.line)" })

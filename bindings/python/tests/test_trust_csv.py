@@ -351,3 +351,32 @@ def test_the_cli_prints_one_problem_per_line_and_writes_them_with_problems(tmp_p
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert excel.read_bytes().startswith(b"\xef\xbb\xbfhub;code;name")
+
+
+# --- follow-ups of the review --------------------------------------------------------------
+
+@pytest.mark.parametrize("cell,size", [("7", 7), ("7.0", 7), ("\"7,0\"", 7), ("1e18", 10**18), ("+1e3", 1000),
+                                       ("9007199254740993.0", 9007199254740993)])
+def test_a_whole_number_cell_reads_as_json_would(h, cell, size):
+    """CSV cells take the integers a JSON parameter takes (issue 7: integers, consistently)."""
+    h.call("import.csv", {"kind": "schools", "text": f"code,size\n0042,{cell}\n"})
+    assert h.call("school.get", {"code": "0042"})["size"] == size
+
+
+@pytest.mark.parametrize("cell", ["1.5", "1e19", "1e-3", "+"])
+def test_a_cell_that_is_no_whole_number_is_refused(h, cell):
+    problems, _ = refused(h, "schools", f"code,size\n0042,{cell}\n")
+    assert places(problems) == [(2, 2, "size")] and "expected a whole number" in problems[0]["message"]
+
+
+def test_the_clear_marker_cannot_empty_a_code(h):
+    problems, _ = refused(h, "schools", "hub,code,name\nEE-HUB,-,Kool\n")
+    assert places(problems) == [(2, 2, "code")] and "code cannot be emptied" in problems[0]["message"]
+
+
+def test_a_wide_row_with_no_answer_stores_no_response(h):
+    items = selfie_items(h)[:2]
+    text = "round,respondent,school,group," + ",".join(items) + "\nR1,T1,0042,teachers,3,4\nR1,T2,0042,teachers,,\n"
+    report = h.call("import.csv", {"kind": "responses_wide", "text": text, "instrument": "selfie"})
+    assert (report["responses"], report["answers"]) == (1, 2)
+    assert [line.split(",")[2] for line in h.call("export.csv", {"kind": "responses"})["csv"].splitlines()[1:]] == ["T1", "T1"]
