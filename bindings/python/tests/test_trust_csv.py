@@ -67,7 +67,7 @@ BAD_PEOPLE = (
 
 
 def test_a_rejected_file_reports_every_problem_sorted_with_its_column(h):
-    problems, message = refused(h, "people", BAD_PEOPLE, error=ihub.Error)
+    problems, message = refused(h, "people", BAD_PEOPLE, error=ihub.NotFoundError)
     assert places(problems) == [
         (3, 4, "schools"), (4, 1, "hub"), (5, 2, "code"), (5, 5, "roles"), (6, 4, "schools"), (7, 1, "hub"),
     ]
@@ -80,7 +80,7 @@ def test_a_rejected_file_reports_every_problem_sorted_with_its_column(h):
 
 def test_problems_out_writes_them_all_as_csv(h, tmp_path):
     out = tmp_path / "problems.csv"
-    with pytest.raises(ihub.Error):
+    with pytest.raises(ihub.NotFoundError):
         h.call("import.csv", {"kind": "people", "text": BAD_PEOPLE, "problems_out": str(out)})
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert rows[0] == ["line", "column", "field", "message"]
@@ -246,7 +246,7 @@ def test_a_code_of_another_hub_says_so(h):
         h.call("school.add", {"hub": "LT-HUB", "code": "0042", "name": "Žemaitė Šiaulių"})
     assert e.value.message == ("params.code: code '0042' is already used by school 'Tõravere Kool' of hub 'EE-HUB'; "
                                "codes are unique in a database")
-    problems, _ = refused(h, "schools", "hub,code,name\nLT-HUB,0042,Žemaitė Šiaulių\n", error=ihub.Error)
+    problems, _ = refused(h, "schools", "hub,code,name\nLT-HUB,0042,Žemaitė Šiaulių\n", error=ihub.ConstraintError)
     assert places(problems) == [(2, 2, "code")]
     assert problems[0]["message"] == ("code '0042' is already used by school 'Tõravere Kool' of hub 'EE-HUB'; "
                                       "codes are unique in a database")
@@ -282,7 +282,7 @@ def test_a_bad_wide_file_reports_every_problem_and_stores_nothing(h):
             "R1,T2,NOPE,teachers,1,2,3,,\n"            # unknown school
             "R1,T1,0042,teachers,1,,,,\n"              # the same respondent twice
             "R1,T3,0042,teachers,x,2,3,,\n")           # not an answer
-    problems, message = refused(h, "responses_wide", text, error=ihub.Error, instrument="selfie")
+    problems, message = refused(h, "responses_wide", text, error=ihub.InvalidError, instrument="selfie")
     assert places(problems) == [(1, 8, "A9"), (1, 9, "Märkused"), (2, 7, items[2]), (3, 3, "school"),
                                 (4, 2, "respondent"), (5, 5, items[0])]
     assert problems[0]["message"].startswith("unknown item 'A9' (did you mean 'A1'?")
@@ -296,7 +296,7 @@ def test_a_bad_long_file_names_the_item_column_and_every_unknown_round(h):
             "R9,selfie,T2,0042,,teachers,A1,3\r\n"       # unknown round
             "R9,selfie,T2,0042,,teachers,A2,3\r\n"       # and again
             "R1,selfie,T3,42,,teachers,A1,3\r\n")        # a school code that lost its zeros
-    problems, _ = refused(h, "responses", text, error=ihub.Error)
+    problems, _ = refused(h, "responses", text, error=ihub.InvalidError)
     assert places(problems) == [(3, 7, "item"), (4, 1, "round"), (5, 1, "round"), (6, 4, "school")]
     assert problems[0]["message"].startswith("unknown item 'Z9'")
     assert "'0042' exists" in problems[3]["message"]

@@ -54,9 +54,9 @@ def test_control_characters_are_refused_in_batches_lua_notes_and_csv(h):
                                                {"hub": "EE-ACC", "code": "B", "name": "b\x1b]0;owned\x07"}]})
     with pytest.raises(ihub.InvalidError, match=r"params\.note: contains the control character U\+001B"):
         h.call("engagement.add", {"stakeholder": "TARTU", "date": "2026-01-05", "kind": "meeting", "note": "ok\x1b[2J"})
-    with pytest.raises(ihub.Error, match=r"params\.name: contains the control character U\+001B"):
+    with pytest.raises(ihub.InvalidError, match=r"params\.name: contains the control character U\+001B"):
         h.eval("return ihub.school.add{hub = 'EE-ACC', code = 'L1', name = 'x\\27[31m'}")
-    with pytest.raises(ihub.Error, match=r"line 2.*contains the control character U\+0008"):
+    with pytest.raises(ihub.InvalidError, match=r"line 2.*contains the control character U\+0008"):
         h.call("import.csv", {"kind": "schools", "text": "hub,code,name\nEE-ACC,C1,Bad\x08name\n"})
     assert h.call("school.list") == []
 
@@ -73,11 +73,13 @@ def test_tab_and_line_breaks_are_kept_in_multi_line_fields(h):
 
 def test_a_10_mb_value_gives_a_short_message(h):
     huge = "x" * (10 << 20)
-    for method, params in [("school.get", {"code": huge}), ("school.add", {"hub": "EE-ACC", "code": huge, "name": "n"}),
-                           ("hub.add", {"code": "H", "name": "n", "country": huge}),
-                           ("school.add", {"hub": "EE-ACC", "code": "S", "name": "n", "level": huge}),
-                           ("round.add", {"hub": "EE-ACC", "code": "R", "name": "n", "start": huge})]:
-        with pytest.raises(ihub.Error) as e:
+    for method, params, error in [
+            ("school.get", {"code": huge}, ihub.LimitError),
+            ("school.add", {"hub": "EE-ACC", "code": huge, "name": "n"}, ihub.LimitError),
+            ("hub.add", {"code": "H", "name": "n", "country": huge}, ihub.LimitError),
+            ("school.add", {"hub": "EE-ACC", "code": "S", "name": "n", "level": huge}, ihub.InvalidError),
+            ("round.add", {"hub": "EE-ACC", "code": "R", "name": "n", "start": huge}, ihub.InvalidError)]:
+        with pytest.raises(error) as e:
             h.call(method, params)
         assert len(e.value.message) < 300, (method, e.value.message[:200])
     # Below the limit, a not-found code is quoted as a short prefix.
@@ -147,7 +149,7 @@ def test_integers_as_json_writes_them(h):
         h.call("hub.update", '{"code": "EE-ACC", "target_schools": 1e19}')
     # Lua's 1e18 is a float: the same rule.
     assert h.eval("return #ihub.school.list{limit = 1e18}") == 0
-    with pytest.raises(ihub.Error, match=r"params\.limit: expected an integer, got 2\.5"):
+    with pytest.raises(ihub.InvalidError, match=r"params\.limit: expected an integer, got 2\.5"):
         h.eval("return ihub.school.list{limit = 2.5}")
 
 
@@ -244,7 +246,7 @@ def test_language_codes_are_validated_and_normalised(h):
             h.call("school.add", {"hub": "EE-ACC", "code": "S1", "name": "n", "languages": ["et", bad]})
     h.call("import.csv", {"kind": "schools", "text": "hub,code,name,languages\nEE-ACC,C1,Kool,ET | Ru\n"})
     assert h.call("school.get", {"code": "C1"})["languages"] == ["et", "ru"]
-    with pytest.raises(ihub.Error, match=r"line 2.*languages.*\"zz\" is not a language code"):
+    with pytest.raises(ihub.InvalidError, match=r"line 2.*languages.*\"zz\" is not a language code"):
         h.call("import.csv", {"kind": "schools", "text": "hub,code,name,languages\nEE-ACC,C2,Kool,zz\n"})
 
 
