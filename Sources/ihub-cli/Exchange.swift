@@ -1,6 +1,12 @@
 import ArgumentParser
 import IHubCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// `ihub import`: one CSV file of one kind, all of it or none of it.
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,7 +56,10 @@ struct Import: ParsableCommand {
 
     func run() throws {
         do throws(IHubError) {
-            let engine = try database.open(db, creates: true)
+            // An import creates its database, but neither a dry run nor a file
+            // that cannot be read leaves a new one behind: the engine then names
+            // the file's problem from a database in memory.
+            let engine = try database.open(access(file, R_OK) == 0 ? db : ":memory:", creates: !dryRun)
             var params: [JSON.Member] = [.init("kind", .string(kind)), .init("path", .string(file)),
                                          .init("dry_run", .bool(dryRun))]
             if let delimiter { params.append(.init("delimiter", .string(delimiter == "tab" ? "\t" : delimiter))) }
@@ -62,8 +71,9 @@ struct Import: ParsableCommand {
             if report["valid"] == false {
                 // A dry run of a rejected file: the same report as an import.
                 let list = report["problems"]?.array ?? []
+                let count = report["problem_count"]?.int ?? 0
                 var error = IHubError(Status(name: list.first?["status"]?.string) ?? .invalid,
-                                      "\(file): \(report["problem_count"]?.int ?? 0) problems (dry run: nothing was changed)")
+                                      "\(file): \(count == 1 ? "1 problem" : "\(count) problems") (dry run: nothing was changed)")
                 error.details = report["problems"]
                 throw error
             }

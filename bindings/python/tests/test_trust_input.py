@@ -197,6 +197,18 @@ def test_cli_read_on_a_missing_database_is_notfound_and_creates_nothing(tmp_path
     assert json.loads(listed.stdout)[0]["code"] == "H"
 
 
+def test_cli_import_creates_its_database_only_when_it_imports(tmp_path):
+    db, hubs = tmp_path / "new.db", tmp_path / "hubs.csv"
+    hubs.write_text("code,name,country\nEE,Eesti,EE\n", encoding="utf-8")
+    for args, status, said in [(["import", str(tmp_path / "missing.csv")], 3, "cannot open"),
+                               (["import", str(hubs), "--dry-run"], 3, str(db))]:
+        run = subprocess.run([cli(), *args, "--kind", "hubs", "--db", str(db)], capture_output=True, text=True, timeout=60)
+        assert run.returncode == status and said in run.stderr, (args, run.stderr)
+        assert sorted(os.listdir(tmp_path)) == ["hubs.csv"], args
+    run = subprocess.run([cli(), "import", str(hubs), "--kind", "hubs", "--db", str(db)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and db.exists(), run.stderr
+
+
 def test_cli_export_force(tmp_path):
     db = tmp_path / "r.db"
     subprocess.run([cli(), "call", "hub.add", '{"code":"H","name":"h","country":"EE"}', "--db", str(db), "--create"],
