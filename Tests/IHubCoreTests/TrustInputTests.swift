@@ -57,5 +57,9 @@ import Testing
         #expect(Shape.textProblem("c1 \u{85}", multiline: true, maxBytes: 100)?.reason.contains("U+0085") == true)
         #expect(Shape.textProblem("Tõravere Kool, ვაკე", multiline: false, maxBytes: 100) == nil)
         #expect(Shape.textProblem("abc", multiline: false, maxBytes: 2)?.status == .limit)
+        // U+00A0 (0xC2 0xA0) and U+00C0 (0xC3 0x80) are not C1 controls; U+009F (0xC2 0x9F) and DEL are.
+        #expect(Shape.textProblem("no\u{A0}break \u{C0}", multiline: false, maxBytes: 100) == nil)
+        #expect(Shape.textProblem("c1 \u{9F}", multiline: false, maxBytes: 100)?.reason.contains("U+009F") == true)
+        #expect(Shape.textProblem("del\u{7F}", multiline: true, maxBytes: 100)?.reason.contains("U+007F") == true)
     }
 }

@@ -125,6 +125,10 @@ extension Shape {
     static func textProblem(_ s: String, multiline: Bool, maxBytes: Int) -> TextProblem? {
         let bytes = s.utf8.count
         if bytes > maxBytes { return TextProblem(status: .limit, reason: "\(bytes) bytes is over the limit of \(maxBytes) bytes") }
+        // The common case, text without a control character, over the
+        // bytes in place (every cell of an import comes here); the loop
+        // below, which says what is wrong, only runs when something is.
+        if s.utf8.withContiguousStorageIfAvailable({ Shape.isClean($0, multiline: multiline) }) == true { return nil }
         var previous: UInt8 = 0
         // C0 and DEL are single bytes; C1 (U+0080–U+009F) is 0xC2 0x80–0x9F.
         for b in s.utf8 {
@@ -139,6 +143,25 @@ extension Shape {
             return TextProblem(status: .invalid, reason: "contains the control character \(name)\(note)")
         }
         return nil
+    }
+
+    /// Whether `bytes` hold no control character that `textProblem`
+    /// refuses: the same test as its loop.
+    private static func isClean(_ bytes: UnsafeBufferPointer<UInt8>, multiline: Bool) -> Bool {
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            i += 1
+            if b >= 0x20 && b < 0x7F { continue }
+            if b < 0x20 {
+                if !(multiline && (b == 0x09 || b == 0x0A || b == 0x0D)) { return false }
+            } else if b == 0x7F {
+                return false
+            } else if b == 0xC2, i < bytes.count, bytes[i] >= 0x80 && bytes[i] <= 0x9F {
+                return false
+            }
+        }
+        return true
     }
 
     /// Why a CSV cell's text does not fit a text shape, or nil.
