@@ -18,6 +18,7 @@ import argparse
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -48,10 +49,11 @@ class Sizes:
     dense: tuple  # pairing dense n x n sizes
     loads: tuple  # pairing loads: mentees, mentors, candidates per mentee
     pair_reps: int
+    pg_reps: int  # PostgreSQL rows and the concurrent row (slower per round)
 
 
-FULL = Sizes(100_000, 100_000, 100_000, 5, 100_000, 1_000_000, 100_000, 2, 1000, (1000, 2000), (20000, 4000, 50), 2)
-QUICK = Sizes(5_000, 5_000, 5_000, 2, 5_000, 50_000, 2_000, 1, 200, (200, 400), (2000, 400, 50), 1)
+FULL = Sizes(100_000, 100_000, 100_000, 5, 100_000, 1_000_000, 100_000, 2, 1000, (1000, 2000), (20000, 4000, 50), 2, 2)
+QUICK = Sizes(5_000, 5_000, 5_000, 2, 5_000, 50_000, 2_000, 1, 200, (200, 400), (2000, 400, 50), 1, 1)
 
 
 @dataclass(frozen=True)
@@ -105,13 +107,14 @@ def rows(z):
 def notes(z):
     w = z.people // WRITERS
     return f"""\
-bulk people: {z.people} people over {SCHOOLS} schools in one person.add_many call (JSON text ready), best of {z.reps};
+bulk people: {z.people} people over {SCHOOLS} schools in one person.add_many call (JSON text ready), best of {z.reps}
+  on SQLite, {z.pg_reps} on PostgreSQL;
   limit: C prepared statements in one transaction (SQLite), C libpq COPY and ids read back (PostgreSQL);
   peers: Python reading the people CSV (csv module) and storing it with sqlite3 / psycopg executemany, psycopg copy.
   PostgreSQL: a throwaway server with fsync on, on a Unix socket; each side in a fresh schema.
 {WRITERS} processes: each adds its own {w} people in one person.add_many call after a common start, to one SQLite
   file (WAL) or one PostgreSQL schema; people/s over the whole span; every row present (count = {WRITERS} x {w})
-  and the same on both; best of {z.csv_reps}.
+  and the same on both; best of {z.pg_reps}.
 round trips: a hub of {FIXTURE[0]} people in {FIXTURE[1]} schools; {z.calls} C and {z.py_calls} Python calls, best of {z.reps}.
 CSV import: {z.csv_people} people (one role, one school each) and {z.csv_answers} selfie answers (34 per respondent)
   from a file over {SCHOOLS} schools; ihub: one import.csv call (reads, checks, stores); peer: Python's csv
@@ -352,7 +355,7 @@ class Bench:
     # the limit's and peers' schemas (tables, hub, schools), untimed.
     def people_pg(self):
         z, n = self.z, self.z.people
-        say(f"bulk people, PostgreSQL: {n} people over {SCHOOLS} schools, best of {z.reps}...")
+        say(f"bulk people, PostgreSQL: {n} people over {SCHOOLS} schools, best of {z.pg_reps}...")
         csv = self.csv("people", n)
         sides = ("ihub", "limit", "executemany", "copy")
         stores = {side: self.pg(f"bench_people_{side}") for side in sides}
@@ -372,8 +375,8 @@ class Bench:
             store = made_by_ihub(how)
             return n / figure(python("people_python.py", how, store.uri, store.schema, csv), "seconds")
 
-        best = best_of(z.reps, HIGHER, {"ihub": ihub, "limit": limit,
-                                        "executemany": lambda: peer("executemany"), "copy": lambda: peer("copy")})
+        best = best_of(z.pg_reps, HIGHER, {"ihub": ihub, "limit": limit,
+                                           "executemany": lambda: peer("executemany"), "copy": lambda: peer("copy")})
         return checked(best, "people", people_expected(n), stores)
 
     # WRITERS processes, each its own people (codes apart), one add_many call
@@ -382,7 +385,7 @@ class Bench:
         z = self.z
         per = z.people // WRITERS
         total = per * WRITERS
-        say(f"{WRITERS} processes adding {per} people each, SQLite file and PostgreSQL, best of {z.csv_reps}...")
+        say(f"{WRITERS} processes adding {per} people each, SQLite file and PostgreSQL, best of {z.pg_reps}...")
         stores = {"sqlite": SQLiteStore(self.work / "writers.db"), "postgresql": None}
         try:
             stores["postgresql"] = self.pg("bench_writers")
@@ -424,7 +427,7 @@ class Bench:
             end = max(figure(s, "end") for s in spans)
             return total / (end - start)
 
-        best = best_of(z.csv_reps, HIGHER, {side: (lambda side=side: writers_on(side)) for side in stores})
+        best = best_of(z.pg_reps, HIGHER, {side: (lambda side=side: writers_on(side)) for side in stores})
         return checked(best, "people", people_expected(total),
                        {side: store for side, store in stores.items() if store is not None})
 
@@ -595,6 +598,7 @@ def main():
     parser = argparse.ArgumentParser(prog="scripts/bench", description="ihub beside the limit and its peers, in one run")
     parser.add_argument("--quick", action="store_true", help="small N, a smoke run")
     z = QUICK if parser.parse_args().quick else FULL
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server on the way out
 
     work = Path(tempfile.mkdtemp(prefix="ihub-bench."))
     pg_dir = Path(tempfile.mkdtemp(prefix="ihub-bench-pg."))  # its own: the server runs as another user
