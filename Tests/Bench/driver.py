@@ -191,8 +191,8 @@ class SQLiteStore:
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         return self
 
-    def ihub_args(self):  # how people_ihub opens it
-        return [self.path]
+    def ihub_args(self, **options):  # how people_ihub opens it
+        return (["--options", json_text(options)] if options else []) + [self.path]
 
     def rows(self, sql):
         import sqlite3
@@ -399,7 +399,7 @@ class Bench:
             if store is None:
                 raise Failed(PG_FAILURE[0])
             store.fresh()
-            opened = store.ihub_args(**wait) if side == "postgresql" else ["--options", json_text(wait), store.path]
+            opened = store.ihub_args(**wait)
             run(self.exe("people_ihub"), *opened, 0, SCHOOLS)
             procs = [subprocess.Popen([str(a) for a in (self.exe("people_ihub"), "--first", k * per, "--no-setup",
                                                          "--wait", *opened, per, SCHOOLS)],
