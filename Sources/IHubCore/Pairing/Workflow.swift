@@ -27,10 +27,7 @@ enum PairingWorkflow {
                 (p[key]?.array ?? []).map { PolicySetup.Pair(mentee: $0["mentee"]?.string ?? "", mentor: $0["mentor"]?.string ?? "") }
             }
             if let id = p["rerun"]?.int {
-                guard let text = try db.scalarText("SELECT params FROM pairing_runs WHERE id = ?", [.int(id)]) else {
-                    throw IHubError.notFound("params.rerun: no pairing run #\(id)")
-                }
-                let old = (try? JSONParser.parse(text)) ?? .object([])
+                guard let old = try db.pairing.runParams(id: id) else { throw IHubError.notFound("params.rerun: no pairing run #\(id)") }
                 self = try Params(db, old)
                 for key in ["hub", "round", "level"] {
                     if let v = p[key]?.string, v != old[key]?.string {
@@ -62,8 +59,8 @@ enum PairingWorkflow {
 
     /// One run's outcome before it is stored.
     struct Outcome {
-        var pairs: [(mentee: String, mentor: String, score: Double, pinned: Bool)] = []
-        var unmatched: [(code: String, side: String, reason: String)] = []
+        var pairs: [RunPair] = []
+        var unmatched: [RunUnmatched] = []
         var total = 0.0
         var candidates = 0
     }
@@ -76,18 +73,11 @@ enum PairingWorkflow {
         // Everything is known before anything is written: a failing policy
         // or an infeasible instance stores nothing.
         let db = engine.db
-        try db.statement("""
-            INSERT INTO pairing_runs(hub_id, round_id, level, objective, mode, inputs_hash, policy_hash, params, capacity, total, candidates)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).run([.int(setup.round.hubID), .int(setup.round.id), .text(params.level.rawValue), .text(params.objective.rawValue),
-                      .text(params.mode), .text(setup.inputsHash(objective: params.objective.rawValue, mode: params.mode)),
-                      .text(setup.policy.hash), .text(params.json.serialized()), .text(setup.settings.capacityJSON.serialized()),
-                      .double(outcome.total), .int(Int64(outcome.candidates))])
-        let id = db.lastInsertRowID
-        let pair = try db.statement("INSERT INTO run_pairs(run_id, mentee, mentor, score, pinned) VALUES (?, ?, ?, ?, ?)")
-        for x in outcome.pairs { try pair.run([.int(id), .text(x.mentee), .text(x.mentor), .double(x.score), .int(x.pinned ? 1 : 0)]) }
-        let un = try db.statement("INSERT INTO run_unmatched(run_id, code, side, reason) VALUES (?, ?, ?, ?)")
-        for u in outcome.unmatched { try un.run([.int(id), .text(u.code), .text(u.side), .text(u.reason)]) }
+        let run = NewPairingRun(hubID: setup.round.hubID, roundID: setup.round.id, level: params.level, objective: params.objective.rawValue,
+                                mode: params.mode, inputsHash: setup.inputsHash(objective: params.objective.rawValue, mode: params.mode),
+                                policyHash: setup.policy.hash, params: params.json, capacity: setup.settings.capacityJSON,
+                                total: outcome.total, candidates: outcome.candidates)
+        let id = try db.pairing.addRun(run, pairs: outcome.pairs, unmatched: outcome.unmatched)
         return try get(db, id: id)
     }
 
@@ -122,7 +112,7 @@ enum PairingWorkflow {
             }
             mentorMax[y] -= 1; menteeMax[x] -= 1; menteeMin[x] = max(0, menteeMin[x] - 1)
             let v = pinScores[k]
-            out.pairs.append((records[i].code, records[j].code, v.isNaN ? 0 : v, true))
+            out.pairs.append(RunPair(mentee: records[i].code, mentor: records[j].code, score: v.isNaN ? 0 : v, pinned: true))
         }
         for (x, i) in mentees.enumerated() where pinOnly.mentee.contains(i) { menteeMin[x] = 0; menteeMax[x] = 0 }
         for (y, j) in mentors.enumerated() where pinOnly.mentor.contains(j) { mentorMax[y] = 0 }
@@ -149,7 +139,8 @@ enum PairingWorkflow {
         var load = [Int](repeating: 0, count: mentors.count), got = [Int](repeating: 0, count: mentees.count)
         for k in solution.chosen {
             let c = candidates[k]
-            out.pairs.append((records[mentees[Int(c.mentee)]].code, records[mentors[Int(c.mentor)]].code, c.score, false))
+            out.pairs.append(RunPair(mentee: records[mentees[Int(c.mentee)]].code, mentor: records[mentors[Int(c.mentor)]].code,
+                                     score: c.score, pinned: false))
             load[Int(c.mentor)] += 1; got[Int(c.mentee)] += 1
         }
         for (i, _) in pinIdx { got[menteeSlot[i]!] += 1 }
@@ -159,7 +150,7 @@ enum PairingWorkflow {
 
         // The unmatched, each with the reason.
         for (i, role) in roles.enumerated() where role.role == nil && menteeSlot[i] == nil && mentorSlot[i] == nil {
-            out.unmatched.append((records[i].code, "none", role.reason ?? "not eligible by the policy"))
+            out.unmatched.append(RunUnmatched(code: records[i].code, side: "none", reason: role.reason ?? "not eligible by the policy"))
         }
         // A record on both sides counts as matched when paired on either.
         func asMentor(_ i: Int) -> Bool { mentorSlot[i].map { load[$0] > 0 } ?? false }
@@ -169,7 +160,7 @@ enum PairingWorkflow {
             let reason = degree[x] == 0 ? "no admissible mentor: \(why(against.asMentee[i]))"
                 : "its \(degree[x]) admissible mentor(s) were at capacity or fitted others better (objective \(params.objective.rawValue))"
             listedAsMentee[i] = out.unmatched.count
-            out.unmatched.append((records[i].code, "mentee", reason))
+            out.unmatched.append(RunUnmatched(code: records[i].code, side: "mentee", reason: reason))
         }
         for (y, j) in mentors.enumerated() where load[y] == 0 && !asMentee(j) {
             let reason = mentorDegree[y] == 0 ? "no admissible mentee: \(why(against.asMentor[j]))"
@@ -180,7 +171,7 @@ enum PairingWorkflow {
             if let k = listedAsMentee[j] {
                 out.unmatched[k].reason += "; as a mentor: \(reason)"
             } else {
-                out.unmatched.append((records[j].code, "mentor", reason))
+                out.unmatched.append(RunUnmatched(code: records[j].code, side: "mentor", reason: reason))
             }
         }
         out.unmatched.sort { $0.code < $1.code }
@@ -295,70 +286,27 @@ enum PairingWorkflow {
 
     // MARK: reading runs
 
-    struct RunRow {
-        let id: Int64
-        let hub: String
-        let round: String
-        let level: PairingRecords.Level
-        let objective: String
-        let params: JSON
-        let capacity: JSON
-        let policyHash: String
-        let inputsHash: String
-        let confirmedAt: String?
-    }
-
-    static func row(_ db: Database, id: Int64, at path: String) throws(IHubError) -> RunRow {
-        let s = try db.statement("""
-            SELECT x.id, h.code, r.code, x.level, x.objective, x.params, x.capacity, x.policy_hash, x.inputs_hash, x.confirmed_at
-            FROM pairing_runs x JOIN hubs h ON h.id = x.hub_id JOIN rounds r ON r.id = x.round_id WHERE x.id = ?
-            """)
-        try s.bind([.int(id)])
-        guard try s.step() else { throw IHubError.notFound("\(path): no pairing run #\(id)") }
-        return RunRow(id: s.int(0), hub: s.text(1) ?? "", round: s.text(2) ?? "", level: PairingRecords.Level(rawValue: s.text(3) ?? "") ?? .school,
-                      objective: s.text(4) ?? "", params: (try? JSONParser.parse(s.text(5) ?? "{}")) ?? .object([]),
-                      capacity: (try? JSONParser.parse(s.text(6) ?? "{}")) ?? .object([]), policyHash: s.text(7) ?? "",
-                      inputsHash: s.text(8) ?? "", confirmedAt: s.isNull(9) ? nil : s.text(9))
-    }
-
-    static func pairs(_ db: Database, run: Int64) throws(IHubError) -> [(mentee: String, mentor: String, score: Double, pinned: Bool)] {
-        let s = try db.statement("SELECT mentee, mentor, score, pinned FROM run_pairs WHERE run_id = ? ORDER BY mentee, mentor")
-        try s.bind([.int(run)])
-        var out: [(String, String, Double, Bool)] = []
-        while try s.step() { out.append((s.text(0) ?? "", s.text(1) ?? "", s.double(2), s.int(3) != 0)) }
-        return out
-    }
-
-    static func unmatched(_ db: Database, run: Int64) throws(IHubError) -> [(code: String, side: String, reason: String)] {
-        let s = try db.statement("SELECT code, side, reason FROM run_unmatched WHERE run_id = ? ORDER BY code")
-        try s.bind([.int(run)])
-        var out: [(String, String, String)] = []
-        while try s.step() { out.append((s.text(0) ?? "", s.text(1) ?? "", s.text(2) ?? "")) }
-        return out
+    static func row(_ db: Database, id: Int64, at path: String) throws(IHubError) -> PairingRunRow {
+        guard let row = try db.pairing.runRow(id: id) else { throw IHubError.notFound("\(path): no pairing run #\(id)") }
+        return row
     }
 
     static func get(_ db: Database, id: Int64) throws(IHubError) -> JSON {
-        let s = try db.statement("""
-            SELECT x.id, h.code, r.code, x.level, x.objective, x.mode, x.inputs_hash, x.policy_hash, x.params, x.capacity,
-                   x.total, x.candidates, x.created_at, x.confirmed_at
-            FROM pairing_runs x JOIN hubs h ON h.id = x.hub_id JOIN rounds r ON r.id = x.round_id WHERE x.id = ?
-            """)
-        try s.bind([.int(id)])
-        guard try s.step() else { throw IHubError.notFound("params.run: no pairing run #\(id)") }
-        let params = (try? JSONParser.parse(s.text(8) ?? "{}")) ?? .object([])
-        var doc: [JSON.Member] = [
-            .init("run", s.json(0)), .init("hub", s.json(1)), .init("round", s.json(2)), .init("level", s.json(3)),
-            .init("objective", s.json(4)), .init("mode", s.json(5)), .init("inputs_hash", s.json(6)), .init("policy_hash", s.json(7)),
-            .init("pins", params["pins"] ?? .array([])), .init("bans", params["bans"] ?? .array([])), .init("rerun", params["rerun"] ?? .null),
-            .init("capacity", (try? JSONParser.parse(s.text(9) ?? "{}")) ?? .object([])),
-            .init("total", s.json(10)), .init("candidates", s.json(11)), .init("created_at", s.json(12)), .init("confirmed_at", s.json(13)),
+        let run = try row(db, id: id, at: "params.run")
+        return [
+            "run": .int(run.id), "hub": .string(run.hub), "round": .string(run.round), "level": .string(run.level.rawValue),
+            "objective": .string(run.objective), "mode": .string(run.mode), "inputs_hash": .string(run.inputsHash),
+            "policy_hash": .string(run.policyHash),
+            "pins": run.params["pins"] ?? .array([]), "bans": run.params["bans"] ?? .array([]), "rerun": run.params["rerun"] ?? .null,
+            "capacity": run.capacity,
+            "total": .double(run.total), "candidates": .int(run.candidates), "created_at": .string(run.createdAt),
+            "confirmed_at": run.confirmedAt.map(JSON.string) ?? .null,
+            "pairs": .array(try db.pairing.runPairs(run: id).map {
+                ["mentee": .string($0.mentee), "mentor": .string($0.mentor), "score": .double($0.score), "pinned": .bool($0.pinned)]
+            }),
+            "unmatched": .array(try db.pairing.runUnmatched(run: id).map {
+                ["code": .string($0.code), "side": .string($0.side), "reason": .string($0.reason)]
+            }),
         ]
-        doc.append(.init("pairs", .array(try pairs(db, run: id).map {
-            ["mentee": .string($0.mentee), "mentor": .string($0.mentor), "score": .double($0.score), "pinned": .bool($0.pinned)]
-        })))
-        doc.append(.init("unmatched", .array(try unmatched(db, run: id).map {
-            ["code": .string($0.code), "side": .string($0.side), "reason": .string($0.reason)]
-        })))
-        return .object(doc)
     }
 }
