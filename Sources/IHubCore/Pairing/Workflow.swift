@@ -81,100 +81,170 @@ enum PairingWorkflow {
         return try get(db, id: id)
     }
 
+    /// Solves a run's instance: pins checked, the sides and their candidates,
+    /// the pins seated, feasibility said with codes, the solver's choice for
+    /// the rest, and the unmatched with their reasons.
     static func solve(_ setup: PolicySetup, _ params: Params) throws(IHubError) -> Outcome {
-        let records = setup.data.records, roles = setup.policy.roles, s = setup.settings
         try checkPins(setup)
-        // A pin seats its own pair and nothing else: a record the policy does
-        // not make a mentee (mentor) joins that side for its pin only.
-        let pinMentees = Set(setup.pins.map(\.mentee)), pinMentors = Set(setup.pins.map(\.mentor))
-        var mentees: [Int] = [], mentors: [Int] = [], pinOnly = (mentee: Set<Int>(), mentor: Set<Int>())
-        for (i, role) in roles.enumerated() {
-            if role.mentee { mentees.append(i) } else if pinMentees.contains(records[i].code) { mentees.append(i); pinOnly.mentee.insert(i) }
-            if role.mentor { mentors.append(i) } else if pinMentors.contains(records[i].code) { mentors.append(i); pinOnly.mentor.insert(i) }
-        }
-        let pinIdx = setup.pins.map { (setup.data.index[$0.mentee]!, setup.data.index[$0.mentor]!) }
-        let (candidates, pinScores, against) = try admissible(setup, mentees: mentees, mentors: mentors, pinOnly: pinOnly, pins: pinIdx)
-
+        let sides = Sides(setup)
+        let (candidates, pinScores, against) = try admissible(setup, mentees: sides.mentees, mentors: sides.mentors,
+                                                              pinOnly: sides.pinOnly, pins: sides.pins)
+        let (seats, pinned) = try seatPins(setup, sides, scores: pinScores)
+        let degrees = Degrees(candidates, sides)
+        try checkFeasible(setup, sides, seats, degrees, against)
+        let chosen = try choose(setup, params, sides, seats, candidates)
+        let records = setup.data.records
         var out = Outcome()
-        var menteeMin = [Int](repeating: s.menteeMin, count: mentees.count)
-        var menteeMax = [Int](repeating: s.menteeMax, count: mentees.count)
-        var mentorMax = [Int](repeating: s.mentorMax, count: mentors.count)
-        let menteeSlot = Dictionary(uniqueKeysWithValues: mentees.enumerated().map { ($1, $0) })
-        let mentorSlot = Dictionary(uniqueKeysWithValues: mentors.enumerated().map { ($1, $0) })
-        // Pins take their seats before the solver sees the rest.
-        for (k, (i, j)) in pinIdx.enumerated() {
-            let x = menteeSlot[i]!, y = mentorSlot[j]!
-            guard mentorMax[y] > 0 else {
+        out.pairs = pinned + chosen.map {
+            RunPair(mentee: records[sides.mentees[Int($0.mentee)]].code, mentor: records[sides.mentors[Int($0.mentor)]].code,
+                    score: $0.score, pinned: false)
+        }
+        out.pairs.sort { ($0.mentee, $0.mentor) < ($1.mentee, $1.mentor) }
+        out.total = out.pairs.reduce(0) { $0 + $1.score }
+        out.candidates = candidates.count
+        out.unmatched = unmatched(setup, params, sides, chosen: chosen, degrees, against)
+        return out
+    }
+
+    /// The run's two sides, as indices into the records, and each record's
+    /// slot on them. A pin seats its own pair and nothing else: a record the
+    /// policy does not make a mentee (mentor) joins that side for its pin only.
+    struct Sides {
+        var mentees: [Int] = []
+        var mentors: [Int] = []
+        var pinOnly = (mentee: Set<Int>(), mentor: Set<Int>())
+        /// The pins as (mentee, mentor) record indices.
+        let pins: [(Int, Int)]
+        let menteeSlot: [Int: Int]
+        let mentorSlot: [Int: Int]
+
+        init(_ setup: PolicySetup) {
+            let records = setup.data.records
+            let pinMentees = Set(setup.pins.map(\.mentee)), pinMentors = Set(setup.pins.map(\.mentor))
+            for (i, role) in setup.policy.roles.enumerated() {
+                if role.mentee { mentees.append(i) } else if pinMentees.contains(records[i].code) { mentees.append(i); pinOnly.mentee.insert(i) }
+                if role.mentor { mentors.append(i) } else if pinMentors.contains(records[i].code) { mentors.append(i); pinOnly.mentor.insert(i) }
+            }
+            pins = setup.pins.map { (setup.data.index[$0.mentee]!, setup.data.index[$0.mentor]!) }
+            menteeSlot = Dictionary(uniqueKeysWithValues: mentees.enumerated().map { ($1, $0) })
+            mentorSlot = Dictionary(uniqueKeysWithValues: mentors.enumerated().map { ($1, $0) })
+        }
+    }
+
+    /// What each slot may still take: a mentee's minimum and maximum of
+    /// mentors, a mentor's maximum of mentees.
+    struct Seats {
+        var menteeMin: [Int]
+        var menteeMax: [Int]
+        var mentorMax: [Int]
+    }
+
+    /// Pins take their seats before the solver sees the rest: the seats left
+    /// and the pinned pairs (at the policy's score, 0 where it excludes them).
+    /// A record on a side for its pin only has no seat left there.
+    private static func seatPins(_ setup: PolicySetup, _ sides: Sides, scores: [Double]) throws(IHubError)
+        -> (seats: Seats, pinned: [RunPair])
+    {
+        let records = setup.data.records, s = setup.settings
+        var seats = Seats(menteeMin: .init(repeating: s.menteeMin, count: sides.mentees.count),
+                          menteeMax: .init(repeating: s.menteeMax, count: sides.mentees.count),
+                          mentorMax: .init(repeating: s.mentorMax, count: sides.mentors.count))
+        var pinned: [RunPair] = []
+        for (k, (i, j)) in sides.pins.enumerated() {
+            let x = sides.menteeSlot[i]!, y = sides.mentorSlot[j]!
+            guard seats.mentorMax[y] > 0 else {
                 throw IHubError(.constraint, "params.pins[\(k)]: infeasible: mentor \(IHubError.quoted(records[j].code)) would take more than its maximum of \(s.mentorMax) (capacity.\(setup.level.rawValue).mentor_max)")
             }
-            guard menteeMax[x] > 0 else {
+            guard seats.menteeMax[x] > 0 else {
                 throw IHubError(.constraint, "params.pins[\(k)]: infeasible: mentee \(IHubError.quoted(records[i].code)) would get more than its maximum of \(s.menteeMax) mentor(s)")
             }
-            mentorMax[y] -= 1; menteeMax[x] -= 1; menteeMin[x] = max(0, menteeMin[x] - 1)
-            let v = pinScores[k]
-            out.pairs.append(RunPair(mentee: records[i].code, mentor: records[j].code, score: v.isNaN ? 0 : v, pinned: true))
+            seats.mentorMax[y] -= 1; seats.menteeMax[x] -= 1; seats.menteeMin[x] = max(0, seats.menteeMin[x] - 1)
+            let v = scores[k]
+            pinned.append(RunPair(mentee: records[i].code, mentor: records[j].code, score: v.isNaN ? 0 : v, pinned: true))
         }
-        for (x, i) in mentees.enumerated() where pinOnly.mentee.contains(i) { menteeMin[x] = 0; menteeMax[x] = 0 }
-        for (y, j) in mentors.enumerated() where pinOnly.mentor.contains(j) { mentorMax[y] = 0 }
-        out.candidates = candidates.count
-        var degree = [Int](repeating: 0, count: mentees.count), mentorDegree = [Int](repeating: 0, count: mentors.count)
-        for c in candidates { degree[Int(c.mentee)] += 1; mentorDegree[Int(c.mentor)] += 1 }
+        for (x, i) in sides.mentees.enumerated() where sides.pinOnly.mentee.contains(i) { seats.menteeMin[x] = 0; seats.menteeMax[x] = 0 }
+        for (y, j) in sides.mentors.enumerated() where sides.pinOnly.mentor.contains(j) { seats.mentorMax[y] = 0 }
+        return (seats, pinned)
+    }
 
-        // Infeasibility, said with codes and reasons before the solver's counting.
-        for (x, i) in mentees.enumerated() where menteeMin[x] > degree[x] {
-            throw IHubError(.constraint, "pairing.propose: infeasible: mentee \(IHubError.quoted(records[i].code)) must get \(s.menteeMin) mentor(s) (capacity.\(setup.level.rawValue).mentee_min) but has \(degree[x]) admissible: \(why(against.asMentee[i]))")
+    /// How many candidates each mentee slot and each mentor slot has.
+    struct Degrees {
+        var mentee: [Int]
+        var mentor: [Int]
+
+        init(_ candidates: [Candidate], _ sides: Sides) {
+            mentee = .init(repeating: 0, count: sides.mentees.count)
+            mentor = .init(repeating: 0, count: sides.mentors.count)
+            for c in candidates { mentee[Int(c.mentee)] += 1; mentor[Int(c.mentor)] += 1 }
         }
-        let need = menteeMin.reduce(0, +), seats = mentorMax.reduce(0, +)
-        if need > seats {
-            throw IHubError(.constraint, "pairing.propose: infeasible: mentees must get \(need) pairs (mentee_min \(s.menteeMin)) but \(mentors.count) mentors offer \(seats) seats (mentor_max \(s.mentorMax))")
+    }
+
+    /// Infeasibility, said with codes and reasons before the solver's counting.
+    private static func checkFeasible(_ setup: PolicySetup, _ sides: Sides, _ seats: Seats, _ degrees: Degrees,
+                                      _ against: Reasons) throws(IHubError)
+    {
+        let records = setup.data.records, s = setup.settings
+        for (x, i) in sides.mentees.enumerated() where seats.menteeMin[x] > degrees.mentee[x] {
+            throw IHubError(.constraint, "pairing.propose: infeasible: mentee \(IHubError.quoted(records[i].code)) must get \(s.menteeMin) mentor(s) (capacity.\(setup.level.rawValue).mentee_min) but has \(degrees.mentee[x]) admissible: \(why(against.asMentee[i]))")
         }
-        let problem = PairingProblem(menteeCount: mentees.count, mentorCount: mentors.count, menteeMin: menteeMin,
-                                     menteeMax: menteeMax, mentorMax: mentorMax, candidates: candidates)
+        let need = seats.menteeMin.reduce(0, +), offered = seats.mentorMax.reduce(0, +)
+        if need > offered {
+            throw IHubError(.constraint, "pairing.propose: infeasible: mentees must get \(need) pairs (mentee_min \(s.menteeMin)) but \(sides.mentors.count) mentors offer \(offered) seats (mentor_max \(s.mentorMax))")
+        }
+    }
+
+    /// The solver's choice among the candidates for the seats the pins left
+    /// (by the objective, or stable); an infeasible instance says its size.
+    private static func choose(_ setup: PolicySetup, _ params: Params, _ sides: Sides, _ seats: Seats,
+                               _ candidates: [Candidate]) throws(IHubError) -> [Candidate]
+    {
+        let problem = PairingProblem(menteeCount: sides.mentees.count, mentorCount: sides.mentors.count, menteeMin: seats.menteeMin,
+                                     menteeMax: seats.menteeMax, mentorMax: seats.mentorMax, candidates: candidates)
         let solution: PairingSolution
         do throws(IHubError) {
             solution = params.mode == "stable" ? try PairingSolver.stable(problem) : try PairingSolver.solve(problem, objective: params.objective)
         } catch where error.status == .constraint {
-            throw IHubError(.constraint, "pairing.propose: infeasible (\(setup.level.rawValue) level, \(mentees.count) mentees, \(mentors.count) mentors; indices as listed by the run): \(error.message)")
+            throw IHubError(.constraint, "pairing.propose: infeasible (\(setup.level.rawValue) level, \(sides.mentees.count) mentees, \(sides.mentors.count) mentors; indices as listed by the run): \(error.message)")
         }
-        var load = [Int](repeating: 0, count: mentors.count), got = [Int](repeating: 0, count: mentees.count)
-        for k in solution.chosen {
-            let c = candidates[k]
-            out.pairs.append(RunPair(mentee: records[mentees[Int(c.mentee)]].code, mentor: records[mentors[Int(c.mentor)]].code,
-                                     score: c.score, pinned: false))
-            load[Int(c.mentor)] += 1; got[Int(c.mentee)] += 1
-        }
-        for (i, _) in pinIdx { got[menteeSlot[i]!] += 1 }
-        for (_, j) in pinIdx { load[mentorSlot[j]!] += 1 }
-        out.pairs.sort { ($0.mentee, $0.mentor) < ($1.mentee, $1.mentor) }
-        out.total = out.pairs.reduce(0) { $0 + $1.score }
+        return solution.chosen.map { candidates[$0] }
+    }
 
-        // The unmatched, each with the reason.
-        for (i, role) in roles.enumerated() where role.role == nil && menteeSlot[i] == nil && mentorSlot[i] == nil {
-            out.unmatched.append(RunUnmatched(code: records[i].code, side: "none", reason: role.reason ?? "not eligible by the policy"))
+    /// The unmatched, each with the reason, by code: those the policy put on
+    /// neither side, then mentees and mentors paired on neither side.
+    private static func unmatched(_ setup: PolicySetup, _ params: Params, _ sides: Sides, chosen: [Candidate],
+                                  _ degrees: Degrees, _ against: Reasons) -> [RunUnmatched]
+    {
+        let records = setup.data.records, s = setup.settings
+        var load = [Int](repeating: 0, count: sides.mentors.count), got = [Int](repeating: 0, count: sides.mentees.count)
+        for c in chosen { load[Int(c.mentor)] += 1; got[Int(c.mentee)] += 1 }
+        for (i, j) in sides.pins { got[sides.menteeSlot[i]!] += 1; load[sides.mentorSlot[j]!] += 1 }
+        var out: [RunUnmatched] = []
+        for (i, role) in setup.policy.roles.enumerated() where role.role == nil && sides.menteeSlot[i] == nil && sides.mentorSlot[i] == nil {
+            out.append(RunUnmatched(code: records[i].code, side: "none", reason: role.reason ?? "not eligible by the policy"))
         }
         // A record on both sides counts as matched when paired on either.
-        func asMentor(_ i: Int) -> Bool { mentorSlot[i].map { load[$0] > 0 } ?? false }
-        func asMentee(_ i: Int) -> Bool { menteeSlot[i].map { got[$0] > 0 } ?? false }
+        func asMentor(_ i: Int) -> Bool { sides.mentorSlot[i].map { load[$0] > 0 } ?? false }
+        func asMentee(_ i: Int) -> Bool { sides.menteeSlot[i].map { got[$0] > 0 } ?? false }
         var listedAsMentee: [Int: Int] = [:]
-        for (x, i) in mentees.enumerated() where got[x] == 0 && s.menteeMax > 0 && !asMentor(i) {
-            let reason = degree[x] == 0 ? "no admissible mentor: \(why(against.asMentee[i]))"
-                : "its \(degree[x]) admissible mentor(s) were at capacity or fitted others better (objective \(params.objective.rawValue))"
-            listedAsMentee[i] = out.unmatched.count
-            out.unmatched.append(RunUnmatched(code: records[i].code, side: "mentee", reason: reason))
+        for (x, i) in sides.mentees.enumerated() where got[x] == 0 && s.menteeMax > 0 && !asMentor(i) {
+            let reason = degrees.mentee[x] == 0 ? "no admissible mentor: \(why(against.asMentee[i]))"
+                : "its \(degrees.mentee[x]) admissible mentor(s) were at capacity or fitted others better (objective \(params.objective.rawValue))"
+            listedAsMentee[i] = out.count
+            out.append(RunUnmatched(code: records[i].code, side: "mentee", reason: reason))
         }
-        for (y, j) in mentors.enumerated() where load[y] == 0 && !asMentee(j) {
-            let reason = mentorDegree[y] == 0 ? "no admissible mentee: \(why(against.asMentor[j]))"
+        for (y, j) in sides.mentors.enumerated() where load[y] == 0 && !asMentee(j) {
+            let reason = degrees.mentor[y] == 0 ? "no admissible mentee: \(why(against.asMentor[j]))"
                 : s.mentorMax == 0 ? "takes no mentees (mentor_max 0)"
-                : "its \(mentorDegree[y]) admissible mentee(s) were paired better elsewhere"
+                : "its \(degrees.mentor[y]) admissible mentee(s) were paired better elsewhere"
             // A record on both sides, paired on neither, is listed once (a
             // run lists each code once), under its mentee side with both reasons.
             if let k = listedAsMentee[j] {
-                out.unmatched[k].reason += "; as a mentor: \(reason)"
+                out[k].reason += "; as a mentor: \(reason)"
             } else {
-                out.unmatched.append(RunUnmatched(code: records[j].code, side: "mentor", reason: reason))
+                out.append(RunUnmatched(code: records[j].code, side: "mentor", reason: reason))
             }
         }
-        out.unmatched.sort { $0.code < $1.code }
+        out.sort { $0.code < $1.code }
         return out
     }
 
