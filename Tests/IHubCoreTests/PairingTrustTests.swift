@@ -58,6 +58,35 @@ private func pairs(_ run: JSON) -> Set<String> {
         e.close()
     }
 
+    @Test func corruptStoredJSONIsCorruptNamingItsColumn() throws {
+        // Stored JSON that does not parse was read as {} or as no languages
+        // (try?); it is IHUB_CORRUPT naming the table and column.
+        let e = try bothWaysHub(fit: "AB = 9")
+        let run = try e.call("pairing.propose", ["hub": "H", "round": "R1"])
+        try e.db.execute("UPDATE pairing_runs SET capacity = '{\"mentor_max\": ' WHERE id = \(run["run"]!.int!)")
+        let got = failure { try e.call("pairing.get", ["run": run["run"]!]) }
+        #expect(got?.status == .corrupt && got?.message.contains("pairing_runs.capacity") == true, "\(String(describing: got))")
+        try e.db.execute("UPDATE schools SET languages = '[\"et\"' WHERE code = 'B'")
+        let proposed = failure { try e.call("pairing.propose", ["hub": "H", "round": "R1"]) }
+        #expect(proposed?.status == .corrupt && proposed?.message.contains("schools.languages") == true, "\(String(describing: proposed))")
+    }
+
+    @Test func confirmAndListBindTimestampsAndFilterByLevel() throws {
+        let e = try bothWaysHub(fit: "AB = 9, CB = 3")
+        let run = try e.call("pairing.propose", ["hub": "H", "round": "R1"])
+        let done = try e.call("pairing.confirm", ["run": run["run"]!])
+        #expect(done["added"]?.int == Int64(run["pairs"]?.array?.count ?? -1))
+        let again = failure { try e.call("pairing.confirm", ["run": run["run"]!]) }
+        #expect(again?.status == .conflict && again?.message.contains("confirmed already") == true)
+        let confirmed = try e.call("pairing.get", ["run": run["run"]!])
+        #expect(confirmed["confirmed_at"]?.string?.hasSuffix("Z") == true)
+        let listed = try e.call("pairing.mentorships", ["hub": "H"])
+        #expect(listed.array?.count == run["pairs"]?.array?.count && listed.array?.first?["start"]?.string?.count == 10)
+        let runs = try e.call("pairing.list", ["round": "R1", "level": "school"])
+        #expect(runs.array?.count == 1 && runs.array?.first?["created_at"]?.string?.hasSuffix("Z") == true)
+        #expect(try e.call("pairing.list", ["round": "R1", "level": "teacher"]).array?.isEmpty == true)
+    }
+
     @Test func anUnmatchedReasonListsAtMostFourKinds() {
         let counts = ["a": 5, "b": 4, "c": 3, "d": 2, "e": 1, "f": 1]
         #expect(PairingWorkflow.why(counts) == "5 a, 4 b, 3 c, 2 d, and 2 other reasons")
