@@ -75,7 +75,7 @@ struct PairingRecords {
     }
 
     private func schoolRecord(_ db: Database, _ id: Int64, _ round: RoundRef, _ m: inout [JSON.Member]) throws(IHubError) -> Record {
-        guard let s = try db.pairing.schoolFacts(id: id) else { throw RecordKind.school.notFound(id: id, at: "pairing") }
+        guard let s = try db.pairing.schoolFacts(id: id) else { throw RecordKind.school.notFound(id: id, at: "pairing records") }
         m += [.init("level", s.level.map(JSON.string) ?? .null), .init("size", s.size.map(JSON.int) ?? .null),
               .init("lat", s.lat.map(JSON.double) ?? .null), .init("lon", s.lon.map(JSON.double) ?? .null),
               .init("languages", .array(s.languages.map(JSON.string))), .init("school", .string(s.code))]
@@ -86,7 +86,7 @@ struct PairingRecords {
     private func teacherRecord(_ db: Database, _ id: Int64, _ subject: JSON, _ round: RoundRef,
                                _ m: inout [JSON.Member]) throws(IHubError) -> Record
     {
-        guard let p = try db.pairing.personFacts(id: id) else { throw RecordKind.person.notFound(id: id, at: "pairing") }
+        guard let p = try db.pairing.personFacts(id: id) else { throw RecordKind.person.notFound(id: id, at: "pairing records") }
         var languages = p.languages
         let schools = (subject["schools"]?.array ?? []).compactMap(\.string)
         m += [.init("roles", subject["roles"] ?? .array([])), .init("schools", .array(schools.map(JSON.string))),
