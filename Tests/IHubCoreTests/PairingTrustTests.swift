@@ -7,8 +7,8 @@ import Glibc
 
 /// Issue 7 at the engine level: records admissible both ways, the explain
 /// cache against another connection's writes, the unmatched reason's length.
-private func bothWaysHub(path: String = ":memory:", fit: String) throws -> Engine {
-    let e = try Engine(path: path)
+private func bothWaysHub(store: (location: String, options: Engine.Options)? = nil, fit: String) throws -> Engine {
+    let e = try store.map { try Engine(path: $0.location, options: $0.options) } ?? freshEngine()
     _ = try e.call("hub.add", ["code": "H", "name": "Hub", "country": "EE"])
     _ = try e.call("round.add", ["hub": "H", "code": "R1", "name": "round 1"])
     for code in ["A", "B", "C"] { _ = try e.call("school.add", ["hub": "H", "code": .string(code), "name": .string(code)]) }
@@ -43,13 +43,12 @@ private func pairs(_ run: JSON) -> Set<String> {
     }
 
     @Test func explainSeesAnotherConnectionsWrite() throws {
-        let path = "/tmp/ihub-pairing-trust-\(getpid()).db"
-        defer { for s in ["", "-wal", "-shm"] { unlink(path + s) } }
-        let e = try bothWaysHub(path: path, fit: "AB = 9, CB = 3")
+        let store = reopenableStore()
+        let e = try bothWaysHub(store: store, fit: "AB = 9, CB = 3")
         let run = try e.call("pairing.propose", ["hub": "H", "round": "R1"])
         let first = try e.call("pairing.explain", ["run": run["run"]!, "mentee": "A", "mentor": "B"])
         #expect(first["notes"]?.array?.isEmpty == true)
-        let other = try Engine(path: path)
+        let other = try Engine(path: store.location, options: store.options)
         _ = try other.call("school.update", ["code": "B", "languages": ["ka"]])
         _ = try other.call("school.update", ["code": "A", "languages": ["et"]])
         other.close()

@@ -9,14 +9,6 @@ extension Database {
     var pairing: PairingStore { PairingStore(db: self) }
 }
 
-// TO BE REPLACED by the store maintainer's lockForUpdate in Store/ (on
-// PostgreSQL a row lock, SELECT ... FOR UPDATE, that serializes confirmations
-// of one hub; on SQLite, BEGIN IMMEDIATE already serializes writers). Until
-// then a no-op, so that pairing.confirm already calls it where it belongs.
-extension Database {
-    func lockForUpdate(_ kind: RecordKind, id: Int64) throws(IHubError) {}
-}
-
 // MARK: rows
 
 /// A stored pairing run, without its pairs.
@@ -139,6 +131,7 @@ extension PairingStore {
         let s = try db.statement(PairingStore.runColumns + " WHERE x.id = ?")
         try s.bind([.int(id)])
         guard try s.step() else { return nil }
+        defer { s.reset() }
         guard let level = PairingRecords.Level(rawValue: s.text(5) ?? "") else {
             throw IHubError(.corrupt, "pairing_runs.level: run #\(id) has level \(IHubError.quoted(s.text(5) ?? ""))")
         }
@@ -161,6 +154,7 @@ extension PairingStore {
         let s = try db.statement("SELECT params FROM pairing_runs WHERE id = ?")
         try s.bind([.int(id)])
         guard try s.step() else { return nil }
+        defer { s.reset() }
         return try storedJSON(s.text(0), at: "pairing_runs.params")
     }
 
@@ -195,7 +189,7 @@ extension PairingStore {
                     .double(run.total), .int(Int64(run.candidates)), .text(Timestamp.now())])
         guard try s.step() else { throw IHubError(.error, "pairing_runs: the insert returned no id") }
         let id = s.int(0)
-        while try s.step() {}
+        s.reset()
         let pair = try db.statement("INSERT INTO run_pairs(run_id, mentee, mentor, score, pinned) VALUES (?, ?, ?, ?, ?)")
         for x in pairs { try pair.run([.int(id), .text(x.mentee), .text(x.mentor), .double(x.score), .int(x.pinned ? 1 : 0)]) }
         let un = try db.statement("INSERT INTO run_unmatched(run_id, code, side, reason) VALUES (?, ?, ?, ?)")
@@ -359,14 +353,12 @@ extension PairingStore {
             """ + " " + filter)
         try s.bind([value])
         guard try s.step() else { return nil }
+        defer { s.reset() }
         // A school without languages of its own teaches in its hub's.
         var languages = try storedStrings(s.text(5), at: "schools.languages")
         if languages.isEmpty { languages = try storedStrings(s.text(6), at: "hubs.languages") }
-        let facts = PairingSchoolFacts(code: s.text(0) ?? "", level: s.isNull(1) ? nil : s.text(1), size: s.isNull(2) ? nil : s.int(2),
-                                       lat: s.isNull(3) ? nil : s.double(3), lon: s.isNull(4) ? nil : s.double(4),
-                                       languages: languages)
-        while try s.step() {}
-        return facts
+        return PairingSchoolFacts(code: s.text(0) ?? "", level: s.isNull(1) ? nil : s.text(1), size: s.isNull(2) ? nil : s.int(2),
+                                  lat: s.isNull(3) ? nil : s.double(3), lon: s.isNull(4) ? nil : s.double(4), languages: languages)
     }
 
     /// The person with row id `id`, or nil.
@@ -374,10 +366,9 @@ extension PairingStore {
         let s = try db.statement("SELECT code, subjects, languages FROM people WHERE id = ?")
         try s.bind([.int(id)])
         guard try s.step() else { return nil }
-        let facts = PairingPersonFacts(code: s.text(0) ?? "", subjects: try storedStrings(s.text(1), at: "people.subjects"),
-                                       languages: try storedStrings(s.text(2), at: "people.languages"))
-        while try s.step() {}
-        return facts
+        defer { s.reset() }
+        return PairingPersonFacts(code: s.text(0) ?? "", subjects: try storedStrings(s.text(1), at: "people.subjects"),
+                                  languages: try storedStrings(s.text(2), at: "people.languages"))
     }
 }
 
