@@ -18,6 +18,8 @@ protocol StoreBackend: AnyObject {
     /// Opens the outermost transaction: one writer at a time on SQLite,
     /// serializable on PostgreSQL.
     func begin() throws(IHubError)
+    /// Opens a read-only transaction on one consistent snapshot.
+    func beginRead() throws(IHubError)
     func commit() throws(IHubError)
     func rollback()
     /// Whether the last failure was one a retry of the whole transaction
@@ -39,8 +41,21 @@ protocol StoreBackend: AnyObject {
     func lockForUpdate(table: String, id: Int64) throws(IHubError)
     /// After rows were written with explicit ids: new rows get ids above them.
     func resetIdentity(table: String) throws(IHubError)
+    /// The tables of the database (ihub's schema), by name, with their
+    /// columns in declaration order, primary key and references.
+    func tables() throws(IHubError) -> [TableInfo]
 
     func close()
+}
+
+/// A table as the engine's catalog describes it.
+struct TableInfo: Sendable {
+    let name: String
+    var columns: [String] = []
+    /// The primary key's columns, in key order.
+    var primaryKey: [String] = []
+    /// Column → the table it references.
+    var references: [String: String] = [:]
 }
 
 enum StoreEngine: String, Sendable {

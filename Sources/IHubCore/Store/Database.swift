@@ -98,6 +98,9 @@ final class Database {
     /// After rows were written with explicit ids (a copy): new ids follow them.
     func resetIdentity(table: String) throws(IHubError) { try backend.resetIdentity(table: table) }
 
+    /// ihub's tables, by name, as the engine's catalog describes them.
+    func tables() throws(IHubError) -> [TableInfo] { try backend.tables() }
+
     func schemaVersion() throws(IHubError) -> Int64 { try backend.schemaVersion() }
     func recordSchemaVersion(_ version: Int64) throws(IHubError) { try backend.recordSchemaVersion(version) }
 
@@ -122,6 +125,26 @@ final class Database {
                 Database.pause(attempt: attempt)
                 attempt += 1
             }
+        }
+    }
+
+    /// Runs `body` on one consistent snapshot of the database: a read-only
+    /// transaction, or the open transaction when there is one.
+    func snapshot<T>(_ body: () throws(IHubError) -> T) throws(IHubError) -> T {
+        if transactionDepth > 0 { return try body() }
+        finishStatements()
+        try backend.beginRead()
+        transactionDepth = 1
+        defer { transactionDepth = 0 }
+        do {
+            let result = try body()
+            finishStatements()
+            try backend.commit()
+            return result
+        } catch {
+            finishStatements()
+            backend.rollback()
+            throw error
         }
     }
 
