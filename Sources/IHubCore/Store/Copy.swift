@@ -58,34 +58,16 @@ enum StoreCopy {
         return result
     }
 
-    /// Rows a multi-row INSERT carries: fewer round trips to a server,
-    /// under both engines' parameter limits (SQLite 32766, PostgreSQL 65535).
-    static let rowsPerInsert = 256
-
     private static func copy(_ t: TableInfo, from source: Database, to target: Database) throws(IHubError) -> Int64 {
         let columns = t.columns.map { "\"\($0)\"" }.joined(separator: ", ")
         let order = (t.columns.contains("id") ? ["id"] : t.primaryKey).map { "\"\($0)\"" }.joined(separator: ", ")
         let read = try source.statement("SELECT \(columns) FROM \"\(t.name)\" ORDER BY \(order)")
         try read.bind([])
+        let write = BulkInsert(target, table: t.name, columns: t.columns)
         let width = Int32(t.columns.count)
-        var batch: [SQLValue] = []
-        batch.reserveCapacity(rowsPerInsert * Int(width))
-        var rows: Int64 = 0
-        func flush() throws(IHubError) {
-            guard !batch.isEmpty else { return }
-            let n = batch.count / Int(width)
-            let row = "(" + Array(repeating: "?", count: Int(width)).joined(separator: ", ") + ")"
-            let values = Array(repeating: row, count: n).joined(separator: ", ")
-            try target.statement("INSERT INTO \"\(t.name)\"(\(columns)) VALUES \(values)").run(batch)
-            batch.removeAll(keepingCapacity: true)
-        }
-        while try read.step() {
-            for c in 0..<width { batch.append(value(read, c)) }
-            rows += 1
-            if batch.count == rowsPerInsert * Int(width) { try flush() }
-        }
-        try flush()
-        return rows
+        while try read.step() { try write.add((0..<width).map { value(read, $0) }) }
+        try write.flush()
+        return write.rows
     }
 
     /// A column's value as stored, type kept.

@@ -114,3 +114,16 @@ def test_ihub_copy_on_the_command_line(region, tmp_path):
         assert h.call("export.json", {}) == original
     again = subprocess.run(args, capture_output=True, text=True)
     assert again.returncode == 4 and "IHUB_CONFLICT: store.copy: the target is not empty" in again.stderr
+
+
+def test_every_status_of_the_header_has_its_name_and_its_exception():
+    header = (os.path.dirname(__file__) + "/../../../include/ihub.h")
+    import re
+    statuses = {m.group(1): int(m.group(2)) for m in re.finditer(r"^#define (IHUB_[A-Z]+)\s+(\d+)\s", open(header).read(), re.M)
+                if m.group(1) != "IHUB_ABI_VERSION"}
+    assert len(statuses) == 14
+    for name, code in statuses.items():
+        assert ihub._lib.ihub_status_name(code).decode() == name
+    # every failure but IHUB_ERROR (ihub.Error itself) has its own exception
+    assert set(ihub._ERRORS) == set(statuses.values()) - {0, 1}
+    assert all(cls.status == code for code, cls in ihub._ERRORS.items())
