@@ -92,9 +92,9 @@ final class PostgresBackend: StoreBackend {
         return String(cString: PQgetvalue(result, 0, 0))
     }
 
-    func begin() throws(IHubError) {
+    func begin(_ isolation: Isolation) throws(IHubError) {
         failedToSerialize = false
-        try execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
+        try execute(isolation == .serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL READ COMMITTED")
     }
     func beginRead() throws(IHubError) { try execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
     func commit() throws(IHubError) { try execute("COMMIT") }
