@@ -1,27 +1,3 @@
-/// A round as the assessment operations need it: its hub and that hub's k
-/// (the smallest group whose figures are shown).
-struct RoundRef {
-    let id: Int64
-    let code: String
-    let name: String
-    let hubID: Int64
-    let hubCode: String
-    let start: String?
-    let end: String?
-    let k: Int
-
-    static func resolve(_ db: Database, code: String, at path: @autoclosure () -> String) throws(IHubError) -> RoundRef {
-        let s = try db.statement("""
-            SELECT r.id, r.code, r.name, r.hub_id, h.code, r.start_date, r.end_date, h.min_group_size
-            FROM rounds r JOIN hubs h ON h.id = r.hub_id WHERE r.code = ?
-            """)
-        try s.bind([.text(code)])
-        guard try s.step() else { throw IHubError.notFound("\(path()): no round with code \(IHubError.quoted(code))") }
-        return RoundRef(id: s.int(0), code: s.text(1) ?? code, name: s.text(2) ?? "", hubID: s.int(3), hubCode: s.text(4) ?? "",
-                        start: s.isNull(5) ? nil : s.text(5), end: s.isNull(6) ? nil : s.text(6), k: Int(s.int(7)))
-    }
-}
-
 /// What an aggregate or a comparison covers: a round's whole hub, or one
 /// school of it.
 struct AssessmentScope {
@@ -39,18 +15,15 @@ struct AssessmentScope {
         }
         let round = rounds[0].0
         if let school {
-            let s = try db.statement("SELECT s.id, h.code FROM schools s JOIN hubs h ON h.id = s.hub_id WHERE s.code = ?")
-            try s.bind([.text(school)])
-            guard try s.step() else { throw IHubError.notFound("params.school: no school with code \(IHubError.quoted(school))") }
-            let id = s.int(0), hubCode = s.text(1) ?? ""
-            guard hubCode == round.hubCode else {
-                throw IHubError.invalid("params.school: school \(IHubError.quoted(school)) is in hub \(hubCode), round \(IHubError.quoted(round.code)) in hub \(round.hubCode)")
+            guard let found = try db.assessment.school(code: school) else { throw RecordKind.school.notFound(code: school, at: "params.school") }
+            guard found.hubID == round.hubID else {
+                throw IHubError.invalid("params.school: school \(IHubError.quoted(school)) is in hub \(found.hubCode), round \(IHubError.quoted(round.code)) in hub \(round.hubCode)")
             }
-            schoolID = id
+            schoolID = found.id
             json = ["hub": .string(round.hubCode), "school": .string(school)]
         } else {
             if let hub, hub != round.hubCode {
-                _ = try Entity.hubID(db, code: hub, at: "params.hub")
+                _ = try db.requireID(.hub, code: hub, at: "params.hub")
                 throw IHubError.invalid("params.hub: round \(IHubError.quoted(round.code)) belongs to hub \(round.hubCode), not \(hub)")
             }
             schoolID = nil
@@ -62,29 +35,17 @@ struct AssessmentScope {
 extension Instrument {
     /// The instrument with this code; the error names the field.
     static func load(_ db: Database, code: String, at path: @autoclosure () -> String) throws(IHubError) -> Instrument {
-        let s = try db.statement("SELECT id, definition, hub_id, source FROM instruments WHERE code = ?")
-        try s.bind([.text(code)])
-        guard try s.step() else { throw IHubError.notFound("\(path()): no instrument with code \(IHubError.quoted(code)) (instrument.list lists them)") }
-        return try stored(s)
+        guard let row = try db.assessment.instrument(code: code) else { throw RecordKind.instrument.notFound(code: code, at: path()) }
+        return try stored(row)
     }
 
-    static func load(_ db: Database, id: Int64) throws(IHubError) -> Instrument {
-        let s = try db.statement("SELECT id, definition, hub_id, source FROM instruments WHERE id = ?")
-        try s.bind([.int(id)])
-        guard try s.step() else { throw IHubError.notFound("instrument #\(id) not found") }
-        return try stored(s)
+    static func load(_ db: Database, id: Int64, at path: @autoclosure () -> String = "instrument") throws(IHubError) -> Instrument {
+        guard let row = try db.assessment.instrument(id: id) else { throw RecordKind.instrument.notFound(id: id, at: path()) }
+        return try stored(row)
     }
 
-    private static func stored(_ s: Statement) throws(IHubError) -> Instrument {
-        let id = s.int(0)
-        let definition: JSON
-        do {
-            definition = try JSONParser.parse(s.text(1) ?? "")
-        } catch {
-            throw IHubError(.corrupt, "instrument #\(id): its stored definition is not JSON: \(error.message)")
-        }
-        return try Instrument(definition: definition, id: id, hubID: s.isNull(2) ? nil : s.int(2),
-                              source: s.isNull(3) ? nil : s.text(3), at: "instrument #\(id)")
+    private static func stored(_ row: InstrumentRow) throws(IHubError) -> Instrument {
+        try Instrument(definition: row.definition, id: row.id, hubID: row.hubID, source: row.source, at: "instrument #\(row.id)")
     }
 
     /// Instruments of a hub may only be used in that hub's rounds.
