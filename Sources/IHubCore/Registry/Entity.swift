@@ -135,14 +135,18 @@ struct Entity: Sendable {
             values.append(column.sqlValue(value))
         }
         let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        let id: Int64
         do throws(IHubError) {
-            try db.statement("INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(marks))").run(values)
+            let insert = try db.statement("INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(marks)) RETURNING id")
+            try insert.bind(values)
+            try insert.step()
+            id = insert.int(0)
+            insert.reset()
         } catch where error.status == .conflict {
             throw try usedCode(db, record["code"]!.string!, at: path(), status: .conflict)
         } catch {
             throw explained(error, at: path())
         }
-        let id = db.lastInsertRowID
         try extensionFields?.write(db, id, record, true, &codes, path)
         return id
     }

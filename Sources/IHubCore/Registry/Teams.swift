@@ -79,9 +79,11 @@ enum Engagements {
             let db = engine.db
             let stakeholder = try Registry.stakeholder.id(db, code: p["stakeholder"]!.string!, at: "params.stakeholder")
             let school = try p["school"]?.string.map { code throws(IHubError) in try Registry.school.id(db, code: code, at: "params.school") }
-            try db.statement("INSERT INTO engagements(stakeholder_id, date, kind, school_id, note) VALUES (?, ?, ?, ?, ?)")
-                .run([.int(stakeholder), .text(p["date"]!.string!), .text(p["kind"]!.string!), SQLValue(school), SQLValue(p["note"]?.string)])
-            return ["id": .int(db.lastInsertRowID)]
+            let insert = try db.statement("INSERT INTO engagements(stakeholder_id, date, kind, school_id, note) VALUES (?, ?, ?, ?, ?) RETURNING id")
+            try insert.bind([.int(stakeholder), .text(p["date"]!.string!), .text(p["kind"]!.string!), SQLValue(school), SQLValue(p["note"]?.string)])
+            try insert.step()
+            defer { insert.reset() }
+            return ["id": .int(insert.int(0))]
         },
         Method("engagement.list", "Engagements, newest first, of one stakeholder or one hub.", params: [
             .optional("stakeholder", .string, "only this stakeholder's (code)"),

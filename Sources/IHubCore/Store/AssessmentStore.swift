@@ -47,7 +47,7 @@ struct InstrumentListing {
 extension AssessmentStore {
     private static let instrumentColumns = "SELECT id, definition, hub_id, source FROM instruments"
 
-    private func instrumentRow(_ s: Statement) throws(IHubError) -> InstrumentRow {
+    private func instrumentRow(_ s: any Statement) throws(IHubError) -> InstrumentRow {
         let id = s.int(0)
         return InstrumentRow(id: id, definition: try assessmentStoredJSON(s.text(1), at: "instruments.definition of instrument #\(id)"),
                              hubID: s.isNull(2) ? nil : s.int(2), source: s.isNull(3) ? nil : s.text(3))
@@ -73,7 +73,7 @@ extension AssessmentStore {
         FROM instruments i LEFT JOIN hubs h ON h.id = i.hub_id
         """
 
-    private func listing(_ s: Statement) throws(IHubError) -> InstrumentListing {
+    private func listing(_ s: any Statement) throws(IHubError) -> InstrumentListing {
         let code = s.text(0) ?? ""
         return InstrumentListing(
             code: code, name: s.text(1) ?? "", subject: s.text(2) ?? "", hubCode: s.isNull(3) ? nil : s.text(3),
@@ -220,7 +220,7 @@ extension AssessmentStore {
                     .text(Timestamp.now())])
         guard try s.step() else { throw IHubError(.error, "responses: the insert returned no id") }
         let id = s.int(0)
-        try s.bind([])  // done: resets the statement
+        s.reset()
         return id
     }
 
@@ -249,11 +249,11 @@ extension AssessmentStore {
 }
 
 struct AnswerWriter {
-    let statement: Statement
+    let statement: any Statement
 
     /// Stores one answer; a second answer to an item is IHUB_CONFLICT.
     func insert(responseID: Int64, item: String, _ answer: Answer) throws(IHubError) {
-        try statement.bind([])  // resets the statement
+        statement.reset()
         try statement.bind(.int(responseID), at: 1)
         try statement.bind(.text(item), at: 2)
         switch answer {
@@ -268,6 +268,7 @@ struct AnswerWriter {
             try statement.bind(.text("pnts"), at: 4)
         }
         try statement.step()
+        statement.reset()
     }
 }
 
@@ -299,7 +300,7 @@ struct AreaResultRow {
 
 extension AssessmentStore {
     /// A stored answer from its score and status columns.
-    private static func answer(_ s: Statement, score: Int32, status: Int32) -> Answer {
+    private static func answer(_ s: any Statement, score: Int32, status: Int32) -> Answer {
         switch s.text(status) {
         case "na": return .notApplicable
         case "pnts": return .preferNotToSay

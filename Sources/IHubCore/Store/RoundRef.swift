@@ -28,7 +28,7 @@ extension Database {
         guard try s.step() else { return nil }
         let round = RoundRef(id: s.int(0), code: s.text(1) ?? code, name: s.text(2) ?? "", hubID: s.int(3), hubCode: s.text(4) ?? "",
                              start: s.isNull(5) ? nil : s.text(5), end: s.isNull(6) ? nil : s.text(6), k: Int(s.int(7)))
-        try s.bind([])  // read: the statement holds no read transaction open
+        s.reset()  // read: the statement holds no read transaction open
         return round
     }
 }

@@ -25,7 +25,7 @@ extension ScriptStore {
         FROM hub_scripts x JOIN hubs h ON h.id = x.hub_id
         """
 
-    private static func row(_ s: Statement) -> ScriptRow {
+    private static func row(_ s: any Statement) -> ScriptRow {
         ScriptRow(hub: s.text(0) ?? "", name: s.text(1) ?? "", hash: s.text(2) ?? "", source: s.text(3) ?? "",
                   updatedAt: s.text(4) ?? "")
     }
@@ -36,7 +36,7 @@ extension ScriptStore {
         try s.bind([.int(hubID), .text(name)])
         guard try s.step() else { return nil }
         let row = Self.row(s)
-        try s.bind([])  // read: the statement holds no read transaction open
+        s.reset()  // read: the statement holds no read transaction open
         return row
     }
 
