@@ -150,9 +150,7 @@ final class ResponseStore {
                 throw IHubError.invalid("\(place()): \(ResponseStore.number(s)) is not a whole number of the scale \(instrument.scale.text)")
             }
         }
-        do throws(IHubError) {
-            try answerWriter.insert(responseID: r.responseID, item: item, value)
-        } catch where error.status == .conflict {
+        guard try answerWriter.insert(responseID: r.responseID, item: item, value) else {
             throw IHubError(.conflict, "\(place()): item \(item) is answered twice by respondent \(IHubError.quoted(r.code))")
         }
         answers += 1

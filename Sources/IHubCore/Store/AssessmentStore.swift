@@ -234,7 +234,9 @@ extension AssessmentStore {
     /// The answer insert of a bulk load, bound value by value into one
     /// cached statement (no array of values per answer).
     func answerWriter() throws(IHubError) -> AnswerWriter {
-        AnswerWriter(statement: try db.statement("INSERT INTO answers(response_id, item, score, status) VALUES (?, ?, ?, ?)"))
+        AnswerWriter(db: db, statement: try db.statement("""
+            INSERT INTO answers(response_id, item, score, status) VALUES (?, ?, ?, ?) ON CONFLICT (response_id, item) DO NOTHING
+            """))
     }
 
     /// Stores an area report, replacing one of the same school, group and area.
@@ -249,10 +251,14 @@ extension AssessmentStore {
 }
 
 struct AnswerWriter {
+    let db: Database
     let statement: any Statement
 
-    /// Stores one answer; a second answer to an item is IHUB_CONFLICT.
-    func insert(responseID: Int64, item: String, _ answer: Answer) throws(IHubError) {
+    /// Stores one answer; false (nothing stored) when the response has an
+    /// answer to the item already. Not a failed statement: on PostgreSQL
+    /// that would abort the whole transaction, and an import goes on to
+    /// tell the next rows' problems.
+    func insert(responseID: Int64, item: String, _ answer: Answer) throws(IHubError) -> Bool {
         statement.reset()
         try statement.bind(.int(responseID), at: 1)
         try statement.bind(.text(item), at: 2)
@@ -269,6 +275,7 @@ struct AnswerWriter {
         }
         try statement.step()
         statement.reset()
+        return db.changes > 0
     }
 }
 
