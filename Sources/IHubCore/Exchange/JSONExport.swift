@@ -59,28 +59,11 @@ enum JSONExport {
 
     /// The data tables with their columns and references.
     static func schema(_ db: Database) throws(IHubError) -> [Table] {
-        let list = try db.statement("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        try list.bind([])
-        var names: [String] = []
-        while try list.step() { if let n = list.text(0), !skipped.contains(n) { names.append(n) } }
-        names.sort { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
-        var tables: [Table] = []
-        for name in names {
-            var t = Table(name: name)
-            let info = try db.statement("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid")
-            try info.bind([.text(name)])
-            var keys: [(Int64, String)] = []
-            while try info.step() {
-                t.columns.append(info.text(0) ?? "")
-                if info.int(1) > 0 { keys.append((info.int(1), info.text(0) ?? "")) }
-            }
-            t.primaryKey = keys.sorted { $0.0 < $1.0 }.map(\.1)
-            let references = try db.statement("SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?)")
-            try references.bind([.text(name)])
-            while try references.step() { t.references[references.text(0) ?? ""] = references.text(1) ?? "" }
-            t.hasCode = t.columns.contains("code")
-            tables.append(t)
+        var tables = try db.tables().filter { !skipped.contains($0.name) }.map { info in
+            Table(name: info.name, columns: info.columns, references: info.references,
+                  primaryKey: info.primaryKey, hasCode: info.columns.contains("code"))
         }
+        tables.sort { (order.firstIndex(of: $0.name) ?? order.count, $0.name) < (order.firstIndex(of: $1.name) ?? order.count, $1.name) }
         let codedTables = Set(tables.filter(\.hasCode).map(\.name))
         for i in tables.indices {
             tables[i].coded = Set(tables[i].references.filter { codedTables.contains($0.value) }.keys)
@@ -106,11 +89,11 @@ enum JSONExport {
                 sql += " WHERE \(condition)"
                 binds = Array(repeating: .int(hubID), count: condition.count { $0 == "?" })
             } else {
-                sql += " WHERE 0"   // nothing ties the table to a hub: not a hub's data
+                sql += " WHERE 1 = 0"   // nothing ties the table to a hub: not a hub's data
             }
         }
         // Stable order: by id, else by primary key (WITHOUT ROWID tables).
-        let order = t.columns.contains("id") ? ["t.id"] : t.primaryKey.isEmpty ? ["t.rowid"] : t.primaryKey.map { "t.\"\($0)\"" }
+        let order = t.columns.contains("id") ? ["t.id"] : t.primaryKey.map { "t.\"\($0)\"" }
         return (sql + " ORDER BY " + order.joined(separator: ", "), binds)
     }
 

@@ -38,7 +38,7 @@ struct Method: Sendable {
 /// list and it appears in C, Python, Lua, the CLI and `api.describe`.
 enum MethodTable {
     static let all: [Method] = ApiMethods.all + Registry.entities.flatMap(\.methods) + People.methods
-        + Teams.methods + Engagements.methods + ScriptMethods.all + DemoMethods.all
+        + Teams.methods + Engagements.methods + ScriptMethods.all + DemoMethods.all + StoreMethods.all
         + ExchangeMethods.all
         + HubScriptMethods.all + InstrumentMethods.all + ResponseMethods.all + AnalysisMethods.all + ClassificationMethods.all + PairingMethods.all
         + SolverMethods.all
