@@ -34,22 +34,15 @@ struct AssessmentData {
             data.cells[r.schoolID, default: [:]][r.group] = cell
         }
 
-        let s = try engine.db.statement("""
-            SELECT x.school_id, s.code, x.grp, x.area, x.mean, x.sd, x.n FROM area_results x JOIN schools s ON s.id = x.school_id
-            WHERE x.round_id = ?1 AND x.instrument_id = ?2 AND (?3 IS NULL OR x.school_id = ?3)
-            ORDER BY x.school_id, x.grp
-            """)
-        try s.bind([.int(round.id), .int(instrument.id), SQLValue(school)])
         var reported: [Int64: [RespondentGroup: Cell]] = [:]
-        while try s.step() {
-            let schoolID = s.int(0)
-            guard let group = RespondentGroup(rawValue: s.text(2) ?? ""), let a = instrument.areaIndex[s.text(3) ?? ""] else { continue }
-            if (data.cells[schoolID]?[group]?.responses ?? 0) > 0 { continue }
-            data.schoolCodes[schoolID] = s.text(1) ?? ""
-            var cell = reported[schoolID]?[group] ?? empty
+        for x in try engine.db.assessment.areaResults(roundID: round.id, instrumentID: instrument.id, schoolID: school) {
+            guard let group = RespondentGroup(rawValue: x.group), let a = instrument.areaIndex[x.area] else { continue }
+            if (data.cells[x.schoolID]?[group]?.responses ?? 0) > 0 { continue }
+            data.schoolCodes[x.schoolID] = x.school
+            var cell = reported[x.schoolID]?[group] ?? empty
             cell.fromReports = true
-            cell.areas[a] = Summary(n: Int(s.int(6)), mean: s.double(4), sd: s.isNull(5) ? nil : s.double(5))
-            reported[schoolID, default: [:]][group] = cell
+            cell.areas[a] = Summary(n: Int(x.n), mean: x.mean, sd: x.sd)
+            reported[x.schoolID, default: [:]][group] = cell
         }
         for (schoolID, groups) in reported {
             for (group, var cell) in groups {

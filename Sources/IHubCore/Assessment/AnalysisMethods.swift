@@ -18,10 +18,7 @@ enum AnalysisMethods {
                 schoolID = try AssessmentScope(engine.db, ["school": .string(school)], rounds: [(round, "round")]).schoolID
             }
             if let person = p["person"]?.string {
-                guard let id = try engine.db.scalarInt("SELECT id FROM people WHERE code = ?", [.text(person)]) else {
-                    throw IHubError.notFound("params.person: no person with code \(IHubError.quoted(person))")
-                }
-                personID = id
+                personID = try engine.db.requireID(.person, code: person, at: "params.person")
             }
             let scored = try Scoring.load(engine, round: round, instrument: instrument, school: schoolID, person: personID)
             return ["round": .string(round.code), "instrument": .string(instrument.code),

@@ -34,23 +34,16 @@ struct Classification {
     static func gather(_ engine: Engine, kind: Kind, round: RoundRef) throws(IHubError) -> Classification {
         var c = Classification(kind: kind, round: round)
         let db = engine.db
-        let ids = try db.statement("""
-            SELECT instrument_id FROM responses WHERE round_id = ?1 UNION SELECT instrument_id FROM area_results WHERE round_id = ?1
-            """)
-        try ids.bind([.int(round.id)])
-        var instrumentIDs: [Int64] = []
-        while try ids.step() { instrumentIDs.append(ids.int(0)) }
-        let instruments = try instrumentIDs.sorted().map { (id: Int64) throws(IHubError) in try Instrument.load(db, id: id) }
+        let instruments = try db.assessment.instrumentIDs(roundID: round.id)
+            .map { (id: Int64) throws(IHubError) in try Instrument.load(db, id: id, at: "round \(IHubError.quoted(round.code))") }
             .filter { $0.subject.rawValue == kind.rawValue }
 
         switch kind {
         case .school:
-            let s = try db.statement("SELECT id, code, name, level, size, municipality FROM schools WHERE hub_id = ? ORDER BY code")
-            try s.bind([.int(round.hubID)])
-            while try s.step() {
-                let json = stripNulls(["kind": "school", "code": s.json(1), "name": s.json(2), "hub": .string(round.hubCode),
-                                       "level": s.json(3), "size": s.json(4), "municipality": s.json(5)])
-                c.subjects.append(Subject(schoolID: s.int(0), personID: nil, code: s.text(1) ?? "", json: json))
+            for s in try db.assessment.schoolSubjects(hubID: round.hubID) {
+                let json = stripNulls(["kind": "school", "code": .string(s.code), "name": .string(s.name), "hub": .string(round.hubCode),
+                                       "level": JSON(s.level), "size": JSON(s.size), "municipality": JSON(s.municipality)])
+                c.subjects.append(Subject(schoolID: s.id, personID: nil, code: s.code, json: json))
             }
             for instrument in instruments {
                 let data = try AssessmentData.collect(engine, round: round, instrument: instrument)
@@ -62,27 +55,10 @@ struct Classification {
                 }
             }
         case .teacher:
-            let s = try db.statement("""
-                SELECT p.id, p.code, p.name,
-                  (SELECT json_group_array(role) FROM (SELECT DISTINCT role FROM person_roles r WHERE r.person_id = p.id
-                      AND (r.end_date IS NULL OR ?2 IS NULL OR r.end_date >= ?2) ORDER BY role)),
-                  (SELECT json_group_array(code) FROM (SELECT DISTINCT s.code FROM memberships m JOIN schools s ON s.id = m.school_id
-                      WHERE m.person_id = p.id AND (m.end_date IS NULL OR ?2 IS NULL OR m.end_date >= ?2)
-                        AND (m.start_date IS NULL OR ?3 IS NULL OR m.start_date <= ?3) ORDER BY s.code))
-                FROM people p
-                WHERE p.hub_id = ?1 AND (
-                  EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND (r.role = 'teacher' OR r.role = 'ict_teacher')
-                          AND (r.end_date IS NULL OR ?2 IS NULL OR r.end_date >= ?2))
-                  OR EXISTS (SELECT 1 FROM responses x JOIN instruments i ON i.id = x.instrument_id
-                             WHERE x.person_id = p.id AND x.round_id = ?4 AND i.subject = 'teacher'))
-                ORDER BY p.code
-                """)
-            try s.bind([.int(round.hubID), SQLValue(round.start), SQLValue(round.end), .int(round.id)])
-            while try s.step() {
-                let json: JSON = ["kind": "teacher", "code": s.json(1), "name": s.json(2), "hub": .string(round.hubCode),
-                                  "roles": (try? JSONParser.parse(s.text(3) ?? "[]")) ?? .array([]),
-                                  "schools": (try? JSONParser.parse(s.text(4) ?? "[]")) ?? .array([])]
-                c.subjects.append(Subject(schoolID: nil, personID: s.int(0), code: s.text(1) ?? "", json: json))
+            for t in try db.assessment.teacherSubjects(hubID: round.hubID, roundID: round.id, start: round.start, end: round.end) {
+                let json: JSON = ["kind": "teacher", "code": .string(t.code), "name": .string(t.name), "hub": .string(round.hubCode),
+                                  "roles": .array(t.roles.map { .string($0) }), "schools": .array(t.schools.map { .string($0) })]
+                c.subjects.append(Subject(schoolID: nil, personID: t.id, code: t.code, json: json))
             }
             for instrument in instruments {
                 var latest: [Int64: ScoredResponse] = [:]

@@ -19,7 +19,7 @@ enum ClassificationMethods {
                         .optional("thresholds", .object(Classification.Thresholds.fields), "the default rule's thresholds")]) { engine, p throws(IHubError) in
             let db = engine.db
             let hubCode = p["hub"]!.string!
-            let hubID = try Entity.hubID(db, code: hubCode, at: "params.hub")
+            let hubID = try db.requireID(.hub, code: hubCode, at: "params.hub")
             let round = try RoundRef.resolve(db, code: p["round"]!.string!, at: "params.round")
             guard round.hubID == hubID else {
                 throw IHubError.invalid("params.round: round \(IHubError.quoted(round.code)) belongs to hub \(round.hubCode), not \(hubCode)")
@@ -41,11 +41,7 @@ enum ClassificationMethods {
 
             // Every verdict is known before anything is written: a failing
             // script stores nothing, and the old classes stay.
-            let column = kind == .school ? "school_id" : "person_id"
-            try db.statement("DELETE FROM classifications WHERE round_id = ? AND \(column) IS NOT NULL").run([.int(round.id)])
-            let insert = try db.statement("""
-                INSERT INTO classifications(round_id, school_id, person_id, class, reasons, rule, inputs) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
+            try db.assessment.deleteClassifications(roundID: round.id, schools: kind == .school)
             // The default rule's classes are always listed, a script's as they come.
             var counts: [(String, Int)] = rule == "default" ? Classification.classes.map { ($0, 0) } : []
             var skipped: [JSON] = []
@@ -58,8 +54,9 @@ enum ClassificationMethods {
                 // Same inputs and same rule give the same class: the hash lets a
                 // reader tell a changed verdict from changed data.
                 let inputs = JSON.array([subject.json, .object(subject.assessments), p["thresholds"] ?? .null])
-                try insert.run([.int(round.id), SQLValue(subject.schoolID), SQLValue(subject.personID), .text(cls),
-                                .text(reasons.serialized()), .text(rule), .text(FNV1a.hex(inputs.serialized()))])
+                try db.assessment.insertClassification(roundID: round.id, schoolID: subject.schoolID, personID: subject.personID,
+                                                       cls: cls, reasons: reasons.serialized(), rule: rule,
+                                                       inputs: FNV1a.hex(inputs.serialized()))
                 if let i = counts.firstIndex(where: { $0.0 == cls }) { counts[i].1 += 1 } else { counts.append((cls, 1)) }
             }
             return ["hub": .string(hubCode), "round": .string(round.code), "subject": .string(kind.rawValue), "rule": .string(rule),
@@ -74,25 +71,14 @@ enum ClassificationMethods {
                         .optional("class", .string, "only this class")]) { engine, p throws(IHubError) in
             let round = try RoundRef.resolve(engine.db, code: p["round"]!.string!, at: "params.round")
             if let hub = p["hub"]?.string, hub != round.hubCode {
-                _ = try Entity.hubID(engine.db, code: hub, at: "params.hub")
+                _ = try engine.db.requireID(.hub, code: hub, at: "params.hub")
                 throw IHubError.invalid("params.hub: round \(IHubError.quoted(round.code)) belongs to hub \(round.hubCode), not \(hub)")
             }
-            let s = try engine.db.statement("""
-                SELECT CASE WHEN c.school_id IS NOT NULL THEN 'school' ELSE 'teacher' END AS kind,
-                       coalesce(s.code, p.code) AS code, coalesce(s.name, p.name), c.class, c.reasons, c.rule, c.created_at,
-                       c.inputs
-                FROM classifications c LEFT JOIN schools s ON s.id = c.school_id LEFT JOIN people p ON p.id = c.person_id
-                WHERE c.round_id = ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR c.class = ?3)
-                ORDER BY kind, code
-                """)
-            try s.bind([.int(round.id), SQLValue(p["subject"]?.string), SQLValue(p["class"]?.string)])
-            var rows: [JSON] = []
-            while try s.step() {
-                rows.append(["subject": s.json(0), "code": s.json(1), "name": s.json(2), "class": s.json(3),
-                             "reasons": (try? JSONParser.parse(s.text(4) ?? "[]")) ?? .array([]), "rule": s.json(5),
-                             "created_at": s.json(6), "inputs": s.json(7)])
-            }
-            return .array(rows)
+            let rows = try engine.db.assessment.classifications(roundID: round.id, subject: p["subject"]?.string, cls: p["class"]?.string)
+            return .array(rows.map { c -> JSON in
+                ["subject": .string(c.subject), "code": .string(c.code), "name": .string(c.name), "class": .string(c.cls),
+                 "reasons": c.reasons, "rule": .string(c.rule), "created_at": .string(c.createdAt), "inputs": .string(c.inputs)]
+            })
         },
     ]
 

@@ -261,3 +261,38 @@ extension Instrument {
         return .object(members)
     }
 }
+
+// MARK: loading
+
+extension Instrument {
+    /// The instrument with this code; the error names the field.
+    static func load(_ db: Database, code: String, at path: @autoclosure () -> String) throws(IHubError) -> Instrument {
+        guard let row = try db.assessment.instrument(code: code) else { throw RecordKind.instrument.notFound(code: code, at: path()) }
+        return try stored(row)
+    }
+
+    static func load(_ db: Database, id: Int64, at path: @autoclosure () -> String = "instrument") throws(IHubError) -> Instrument {
+        guard let row = try db.assessment.instrument(id: id) else { throw RecordKind.instrument.notFound(id: id, at: path()) }
+        return try stored(row)
+    }
+
+    private static func stored(_ row: InstrumentRow) throws(IHubError) -> Instrument {
+        try Instrument(definition: row.definition, id: row.id, hubID: row.hubID, source: row.source, at: "instrument #\(row.id)")
+    }
+
+    /// Instruments of a hub may only be used in that hub's rounds.
+    func check(usableIn round: RoundRef, at path: @autoclosure () -> String) throws(IHubError) {
+        guard let hubID, hubID != round.hubID else { return }
+        throw IHubError.invalid("\(path()): instrument \(IHubError.quoted(code)) belongs to another hub than \(round.hubCode) of round \(IHubError.quoted(round.code))")
+    }
+
+    /// The respondent group parameter, which the instrument must ask.
+    func group(_ p: JSON, at path: String) throws(IHubError) -> UInt8 {
+        guard let name = p["group"]?.string else { return groups }
+        let group = RespondentGroup(rawValue: name)!
+        guard groups & group.bit != 0 else {
+            throw IHubError.invalid("\(path): \(code) is not answered by \(name) (only \(RespondentGroup.of(groups).map(\.rawValue).joined(separator: ", ")))")
+        }
+        return group.bit
+    }
+}

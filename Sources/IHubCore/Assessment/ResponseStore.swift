@@ -1,4 +1,3 @@
-
 /// The one place where responses, answers and area reports are written:
 /// `assessment.submit`, `assessment.report`, the demo and the CSV importer
 /// all load through it. One store serves one round and one instrument.
@@ -45,10 +44,10 @@ final class ResponseStore {
     private var byCode: [String: Handle] = [:]
     private var lastHandle: Handle = -1
     private var schools: [String: Int64] = [:]
-    private var people: [String: Int64] = [:]
+    private var people = LookupCache(.person)
     private var members: Set<Pair> = []
     private var reported: Set<String> = []
-    private let insertAnswer: Statement
+    private let answerWriter: AnswerWriter
 
     private struct Pair: Hashable {
         let person: Int64
@@ -68,7 +67,7 @@ final class ResponseStore {
         self.db = db
         self.round = round
         self.instrument = instrument
-        insertAnswer = try db.statement("INSERT INTO answers(response_id, item, score, status) VALUES (?, ?, ?, ?)")
+        answerWriter = try db.assessment.answerWriter()
     }
 
     // MARK: responses
@@ -108,25 +107,15 @@ final class ResponseStore {
             throw IHubError.invalid("\(place("person")): missing (\(instrument.code) assesses a teacher: give the teacher's person code)")
         }
 
-        let find = try db.statement("SELECT id FROM responses WHERE round_id = ? AND instrument_id = ? AND respondent = ?")
-        try find.bind([.int(round.id), .int(instrument.id), .text(code)])
+        let store = db.assessment
         let responseID: Int64
-        if try find.step() {
-            responseID = find.int(0)
-            try db.statement("""
-                UPDATE responses SET school_id = ?, person_id = ?, grp = ?, submitted_at = ? WHERE id = ?
-                """).run([.int(schoolID), SQLValue(personID), .text(group), .text(Timestamp.now()), .int(responseID)])
-            try db.statement("DELETE FROM answers WHERE response_id = ?").run([.int(responseID)])
+        if let earlier = try store.responseID(roundID: round.id, instrumentID: instrument.id, respondent: code) {
+            responseID = earlier
+            try store.resubmitResponse(id: responseID, schoolID: schoolID, personID: personID, group: group)
             replaced += 1
         } else {
-            let insert = try db.statement("""
-                INSERT INTO responses(round_id, instrument_id, school_id, person_id, respondent, grp, submitted_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
-                """)
-            try insert.bind([.int(round.id), .int(instrument.id), .int(schoolID), SQLValue(personID), .text(code), .text(group), .text(Timestamp.now())])
-            try insert.step()
-            responseID = insert.int(0)
-            insert.reset()
+            responseID = try store.insertResponse(roundID: round.id, instrumentID: instrument.id, schoolID: schoolID,
+                                                  personID: personID, respondent: code, group: group)
             created += 1
         }
         let handle = respondents.count
@@ -153,32 +142,17 @@ final class ResponseStore {
     func answer(_ handle: Handle, item: String, _ value: Answer, at place: @autoclosure () -> String) throws(IHubError) {
         try check(item: item, of: handle, at: place())
         let r = respondents[handle]
-        insertAnswer.reset()
-        try insertAnswer.bind(.int(r.responseID), at: 1)
-        try insertAnswer.bind(.text(item), at: 2)
-        switch value {
-        case .score(let s):
+        if case .score(let s) = value {
             guard s.isFinite, s >= Double(instrument.scale.min), s <= Double(instrument.scale.max) else {
                 throw IHubError.invalid("\(place()): \(ResponseStore.number(s)) is outside the scale \(instrument.scale.text)")
             }
             guard s.rounded() == s else {
                 throw IHubError.invalid("\(place()): \(ResponseStore.number(s)) is not a whole number of the scale \(instrument.scale.text)")
             }
-            try insertAnswer.bind(.double(s), at: 3)
-            try insertAnswer.bind(.text("score"), at: 4)
-        case .notApplicable:
-            try insertAnswer.bind(.null, at: 3)
-            try insertAnswer.bind(.text("na"), at: 4)
-        case .preferNotToSay:
-            try insertAnswer.bind(.null, at: 3)
-            try insertAnswer.bind(.text("pnts"), at: 4)
         }
-        do throws(IHubError) {
-            try insertAnswer.step()
-        } catch where error.status == .conflict {
+        guard try answerWriter.insert(responseID: r.responseID, item: item, value) else {
             throw IHubError(.conflict, "\(place()): item \(item) is answered twice by respondent \(IHubError.quoted(r.code))")
         }
-        insertAnswer.reset()
         answers += 1
     }
 
@@ -251,9 +225,8 @@ final class ResponseStore {
         guard reported.insert(key).inserted else {
             throw IHubError.invalid("\(place("area")): school \(IHubError.quoted(school)), group \(group), area \(area) is reported twice")
         }
-        try db.statement("""
-            INSERT OR REPLACE INTO area_results(round_id, instrument_id, school_id, grp, area, mean, sd, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).run([.int(round.id), .int(instrument.id), .int(schoolID), .text(group), .text(area), .double(mean), SQLValue(sd), .int(n)])
+        try db.assessment.upsertAreaResult(roundID: round.id, instrumentID: instrument.id, schoolID: schoolID, group: group, area: area,
+                                           mean: mean, sd: sd, n: n)
         reports += 1
     }
 
@@ -261,23 +234,16 @@ final class ResponseStore {
 
     private func resolveSchool(_ code: String, at place: @autoclosure () -> String) throws(IHubError) -> Int64 {
         if let id = schools[code] { return id }
-        let s = try db.statement("SELECT s.id, s.hub_id, h.code FROM schools s JOIN hubs h ON h.id = s.hub_id WHERE s.code = ?")
-        try s.bind([.text(code)])
-        guard try s.step() else { throw IHubError.notFound("\(place()): no school with code \(IHubError.quoted(code))") }
-        guard s.int(1) == round.hubID else {
-            throw IHubError.invalid("\(place()): school \(IHubError.quoted(code)) is in hub \(s.text(2) ?? "?"), round \(IHubError.quoted(round.code)) in hub \(round.hubCode)")
+        guard let school = try db.assessment.school(code: code) else { throw RecordKind.school.notFound(code: code, at: place()) }
+        guard school.hubID == round.hubID else {
+            throw IHubError.invalid("\(place()): school \(IHubError.quoted(code)) is in hub \(school.hubCode), round \(IHubError.quoted(round.code)) in hub \(round.hubCode)")
         }
-        schools[code] = s.int(0)
-        return s.int(0)
+        schools[code] = school.id
+        return school.id
     }
 
     private func resolvePerson(_ code: String, at place: @autoclosure () -> String) throws(IHubError) -> Int64 {
-        if let id = people[code] { return id }
-        guard let id = try db.scalarInt("SELECT id FROM people WHERE code = ?", [.text(code)]) else {
-            throw IHubError.notFound("\(place()): no person with code \(IHubError.quoted(code))")
-        }
-        people[code] = id
-        return id
+        try people.require(db, code: code, at: place())
     }
 
     /// The person must belong to the school while the round runs (a
@@ -287,13 +253,7 @@ final class ResponseStore {
     {
         let pair = Pair(person: person, school: school)
         if members.contains(pair) { return }
-        let s = try db.statement("""
-            SELECT 1 FROM memberships WHERE person_id = ?1 AND school_id = ?2
-              AND (end_date IS NULL OR ?3 IS NULL OR end_date >= ?3)
-              AND (start_date IS NULL OR ?4 IS NULL OR start_date <= ?4) LIMIT 1
-            """)
-        try s.bind([.int(person), .int(school), SQLValue(round.start), SQLValue(round.end)])
-        guard try s.step() else {
+        guard try db.assessment.isMember(personID: person, schoolID: school, start: round.start, end: round.end) else {
             throw IHubError.invalid("\(place()): person \(IHubError.quoted(personCode)) does not belong to school \(IHubError.quoted(schoolCode)) during round \(IHubError.quoted(round.code))")
         }
         members.insert(pair)

@@ -38,40 +38,29 @@ enum Scoring {
             offsets.append(count)
             count += area.items.count
         }
-        let s = try engine.db.statement("""
-            SELECT r.id, r.respondent, r.school_id, s.code, r.person_id, p.code, r.grp, r.submitted_at, a.item, a.score, a.status
-            FROM responses r JOIN schools s ON s.id = r.school_id LEFT JOIN people p ON p.id = r.person_id
-                 LEFT JOIN answers a ON a.response_id = r.id
-            WHERE r.round_id = ?1 AND r.instrument_id = ?2 AND (?3 IS NULL OR r.school_id = ?3) AND (?4 IS NULL OR r.person_id = ?4)
-            ORDER BY r.id
-            """)
-        try s.bind([.int(round.id), .int(instrument.id), SQLValue(school), SQLValue(person)])
         var out: [ScoredResponse] = []
-        while try s.step() {
-            let id = s.int(0)
-            if out.last?.id != id {
-                out.append(ScoredResponse(
-                    id: id, respondent: s.text(1) ?? "", schoolID: s.int(2), school: s.text(3) ?? "",
-                    personID: s.isNull(4) ? nil : s.int(4), person: s.isNull(5) ? nil : s.text(5),
-                    group: RespondentGroup(rawValue: s.text(6) ?? "") ?? .teachers, submittedAt: s.text(7) ?? "",
-                    answers: Array(repeating: nil, count: count),
-                    areas: Array(repeating: ScoredResponse.AreaScore(), count: instrument.areas.count), overall: nil))
+        let stored = try engine.db.assessment.responses(roundID: round.id, instrumentID: instrument.id, schoolID: school, personID: person)
+        out.reserveCapacity(stored.count)
+        for r in stored {
+            var scored = ScoredResponse(
+                id: r.id, respondent: r.respondent, schoolID: r.schoolID, school: r.school, personID: r.personID, person: r.person,
+                group: RespondentGroup(rawValue: r.group) ?? .teachers, submittedAt: r.submittedAt,
+                answers: Array(repeating: nil, count: count),
+                areas: Array(repeating: ScoredResponse.AreaScore(), count: instrument.areas.count), overall: nil)
+            for (item, answer) in r.answers {
+                // An item no longer declared is skipped (redeclarations keep
+                // answered items, so this is only a safeguard).
+                guard let ref = instrument.itemIndex[item] else { continue }
+                switch answer {
+                case .notApplicable: scored.areas[ref.area].na += 1
+                case .preferNotToSay: scored.areas[ref.area].pnts += 1
+                case .score(let score):
+                    scored.areas[ref.area].sum += score
+                    scored.areas[ref.area].n += 1
+                }
+                scored.answers[offsets[ref.area] + ref.item] = answer
             }
-            // A response without answers has one row with a NULL item; an
-            // item no longer declared is skipped (redeclarations keep
-            // answered items, so this is only a safeguard).
-            guard !s.isNull(8), let item = s.text(8), let ref = instrument.itemIndex[item] else { continue }
-            let answer: Answer
-            switch s.text(10) {
-            case "na": answer = .notApplicable; out[out.count - 1].areas[ref.area].na += 1
-            case "pnts": answer = .preferNotToSay; out[out.count - 1].areas[ref.area].pnts += 1
-            default:
-                let score = s.double(9)
-                answer = .score(score)
-                out[out.count - 1].areas[ref.area].sum += score
-                out[out.count - 1].areas[ref.area].n += 1
-            }
-            out[out.count - 1].answers[offsets[ref.area] + ref.item] = answer
+            out.append(scored)
         }
 
         if instrument.scoreFunction {

@@ -96,7 +96,7 @@ package final class Engine {
         let params = params.isNull ? JSON.object([]) : params
         try Shape.object(method.params).validate(params, at: "params")
         if method.writes {
-            return try db.transaction { () throws(IHubError) in try method.run(self, params) }
+            return try db.transaction(method.isolation) { () throws(IHubError) in try method.run(self, params) }
         }
         defer { db.finishStatements() }
         return try method.run(self, params)

@@ -24,19 +24,13 @@ enum ResponseExchange {
         ],
         importer: { db, _, _ throws(IHubError) in ResponseImporter(db, reports: false) },
         export: { db, hub, out throws(IHubError) in
-            let s = try db.statement("""
-                SELECT r.code, i.code, x.respondent, s.code, p.code, x.grp, a.item, a.score, a.status
-                FROM responses x JOIN answers a ON a.response_id = x.id
-                JOIN rounds r ON r.id = x.round_id JOIN instruments i ON i.id = x.instrument_id
-                JOIN schools s ON s.id = x.school_id LEFT JOIN people p ON p.id = x.person_id
-                WHERE ?1 IS NULL OR r.hub_id = ?1 ORDER BY x.id, a.item
-                """)
-            try s.bind([SQLValue(try db.hubFilter(hub, at: "params.hub"))])
-            while try s.step() {
-                let answer = s.text(8) == "score" ? out.cell(s.double(7)) : s.text(8) ?? ""
-                try out.record([s.text(0) ?? "", s.text(1) ?? "", s.text(2) ?? "", s.text(3) ?? "", s.text(4) ?? "",
-                                s.text(5) ?? "", s.text(6) ?? "", answer])
-            }
+            var fields: [String] = []
+            try db.assessment.exportResponses(hubID: try db.hubFilter(hub, at: "params.hub"), response: { r throws(IHubError) in
+                fields = [r.round, r.instrument, r.respondent, r.school, r.person ?? "", r.group]
+            }, answer: { item, answer throws(IHubError) in
+                let cell = ResponseExchange.cell(answer, out)
+                try out.record(fields + [item, cell])
+            })
         })
 
     static let areaResults = ExchangeKind(
@@ -47,14 +41,21 @@ enum ResponseExchange {
         ] + ResponseMethods.resultFields,
         importer: { db, _, _ throws(IHubError) in ResponseImporter(db, reports: true) },
         export: { db, hub, out throws(IHubError) in
-            let s = try db.statement("""
-                SELECT r.code, i.code, s.code, a.grp, a.area, a.mean, a.sd, a.n FROM area_results a
-                JOIN rounds r ON r.id = a.round_id JOIN instruments i ON i.id = a.instrument_id JOIN schools s ON s.id = a.school_id
-                WHERE ?1 IS NULL OR r.hub_id = ?1 ORDER BY r.id, i.code, s.id, a.grp, a.area
-                """)
-            try s.bind([SQLValue(try db.hubFilter(hub, at: "params.hub"))])
-            while try s.step() { try out.record((0..<8).map { out.cell(s.json(Int32($0))) }) }
+            try db.assessment.exportAreaResults(hubID: try db.hubFilter(hub, at: "params.hub")) { x throws(IHubError) in
+                let cells = [JSON.string(x.round), .string(x.instrument), .string(x.school), .string(x.group), .string(x.area),
+                             .double(x.mean), JSON(x.sd), .int(x.n)].map { out.cell($0) }
+                try out.record(cells)
+            }
         })
+
+    /// An answer as a cell: the score, na or pnts.
+    static func cell(_ answer: Answer, _ out: CSVWriter) -> String {
+        switch answer {
+        case .score(let s): return out.cell(s)
+        case .notApplicable: return "na"
+        case .preferNotToSay: return "pnts"
+        }
+    }
 }
 
 /// Imports either format: finds the store of each row's round and

@@ -26,13 +26,7 @@ enum WideResponses {
     /// The item columns of an export: the items of every instrument with
     /// responses in the scope, by instrument code, in the instrument's order.
     static func items(_ db: Database, _ hub: String?) throws(IHubError) -> [(instrument: String, item: String)] {
-        let s = try db.statement("""
-            SELECT DISTINCT i.code FROM responses x JOIN instruments i ON i.id = x.instrument_id JOIN rounds r ON r.id = x.round_id
-            WHERE ?1 IS NULL OR r.hub_id = ?1 ORDER BY i.code
-            """)
-        try s.bind([SQLValue(try db.hubFilter(hub, at: "params.hub"))])
-        var codes: [String] = []
-        while try s.step() { codes.append(s.text(0) ?? "") }
+        let codes = try db.assessment.respondedInstrumentCodes(hubID: try db.hubFilter(hub, at: "params.hub"))
         var columns: [(String, String)] = []
         var seen: Set<String> = []
         for code in codes {
@@ -46,26 +40,15 @@ enum WideResponses {
         let columns = try items(db, hub)
         var index: [String: Int] = [:]
         for (i, c) in columns.enumerated() { index[c.item] = i }
-        let s = try db.statement("""
-            SELECT x.id, r.code, i.code, x.respondent, s.code, p.code, x.grp, a.item, a.score, a.status
-            FROM responses x JOIN rounds r ON r.id = x.round_id JOIN instruments i ON i.id = x.instrument_id
-            JOIN schools s ON s.id = x.school_id LEFT JOIN people p ON p.id = x.person_id
-            LEFT JOIN answers a ON a.response_id = x.id
-            WHERE ?1 IS NULL OR r.hub_id = ?1 ORDER BY x.id, a.item
-            """)
-        try s.bind([SQLValue(try db.hubFilter(hub, at: "params.hub"))])
-        var current: Int64?
         var row: [String] = []
-        while try s.step() {
-            if s.int(0) != current {
-                if current != nil { try out.record(row) }
-                current = s.int(0)
-                row = (1...6).map { s.text(Int32($0)) ?? "" } + Array(repeating: "", count: columns.count)
-            }
-            guard let item = s.text(7), let i = index[item] else { continue }
-            row[6 + i] = s.text(9) == "score" ? out.cell(s.double(8)) : s.text(9) ?? ""
-        }
-        if current != nil { try out.record(row) }
+        try db.assessment.exportResponses(hubID: try db.hubFilter(hub, at: "params.hub"), response: { r throws(IHubError) in
+            if !row.isEmpty { try out.record(row) }
+            row = [r.round, r.instrument, r.respondent, r.school, r.person ?? "", r.group] + Array(repeating: "", count: columns.count)
+        }, answer: { item, answer throws(IHubError) in
+            guard let i = index[item] else { return }
+            row[6 + i] = ResponseExchange.cell(answer, out)
+        })
+        if !row.isEmpty { try out.record(row) }
     }
 }
 

@@ -7,17 +7,20 @@ struct Method: Sendable {
     let params: [Field]
     /// Writes run in one transaction and are hidden from methodology scripts.
     let writes: Bool
+    /// The isolation of that transaction on PostgreSQL (see Isolation).
+    let isolation: Isolation
     /// Reads or writes the file named by its `path` parameter: refused a
     /// path when called from Lua, whose scripts must not touch files.
     let files: Bool
     let run: @Sendable (Engine, JSON) throws(IHubError) -> JSON
 
-    init(_ name: String, _ summary: String, writes: Bool = false, files: Bool = false, params: [Field] = [],
-         run: @escaping @Sendable (Engine, JSON) throws(IHubError) -> JSON)
+    init(_ name: String, _ summary: String, writes: Bool = false, isolation: Isolation = .serializable,
+         files: Bool = false, params: [Field] = [], run: @escaping @Sendable (Engine, JSON) throws(IHubError) -> JSON)
     {
         self.name = name
         self.summary = summary
         self.writes = writes
+        self.isolation = isolation
         self.files = files
         self.params = params
         self.run = run

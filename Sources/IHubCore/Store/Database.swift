@@ -111,12 +111,12 @@ final class Database {
     /// transaction the server aborted to keep transactions serializable is
     /// run again, so `body` must change nothing outside the database but
     /// what it returns.
-    func transaction<T>(_ body: () throws(IHubError) -> T) throws(IHubError) -> T {
+    func transaction<T>(_ isolation: Isolation = .serializable, _ body: () throws(IHubError) -> T) throws(IHubError) -> T {
         if transactionDepth > 0 { return try savepoint(body) }
         var attempt = 1
         while true {
             do {
-                return try outermost(body)
+                return try outermost(isolation, body)
             } catch {
                 guard backend.failedToSerialize else { throw error }
                 guard attempt < Database.serializationAttempts else {
@@ -148,9 +148,9 @@ final class Database {
         }
     }
 
-    private func outermost<T>(_ body: () throws(IHubError) -> T) throws(IHubError) -> T {
+    private func outermost<T>(_ isolation: Isolation, _ body: () throws(IHubError) -> T) throws(IHubError) -> T {
         finishStatements()  // a statement left on a row would hold an old snapshot
-        try backend.begin()
+        try backend.begin(isolation)
         transactionDepth = 1
         defer { transactionDepth = 0 }
         do {

@@ -92,9 +92,9 @@ final class PostgresBackend: StoreBackend {
         return String(cString: PQgetvalue(result, 0, 0))
     }
 
-    func begin() throws(IHubError) {
+    func begin(_ isolation: Isolation) throws(IHubError) {
         failedToSerialize = false
-        try execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
+        try execute(isolation == .serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL READ COMMITTED")
     }
     func beginRead() throws(IHubError) { try execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
     func commit() throws(IHubError) { try execute("COMMIT") }
@@ -143,9 +143,11 @@ final class PostgresBackend: StoreBackend {
         var tables: [TableInfo] = []
         for name in try rows("SELECT tablename, '' FROM pg_tables WHERE schemaname = current_schema() AND tablename <> ? ORDER BY tablename COLLATE \"C\"", "").map({ $0[0] }) {
             var t = TableInfo(name: name)
+            // pg_attribute, not information_schema: the views check privileges
+            // on every relation of every schema, slow on a busy server.
             t.columns = try rows("""
-                SELECT column_name, '' FROM information_schema.columns
-                WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position
+                SELECT attname, '' FROM pg_attribute
+                WHERE attrelid = CAST(? AS regclass) AND attnum > 0 AND NOT attisdropped ORDER BY attnum
                 """, name).map { $0[0] }
             t.primaryKey = try rows("""
                 SELECT a.attname, '' FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)

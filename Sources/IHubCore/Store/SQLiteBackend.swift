@@ -83,7 +83,7 @@ final class SQLiteBackend: StoreBackend {
 
     /// BEGIN IMMEDIATE takes the write lock at once: a transaction never
     /// fails half-way because another connection wrote first.
-    func begin() throws(IHubError) { try execute("BEGIN IMMEDIATE") }
+    func begin(_ isolation: Isolation) throws(IHubError) { try execute("BEGIN IMMEDIATE") }
     func beginRead() throws(IHubError) { try execute("BEGIN") }  // deferred: a snapshot from the first read
     func commit() throws(IHubError) { try execute("COMMIT") }
     func rollback() {
