@@ -49,7 +49,7 @@ import Testing
 
     @Test func clearErrors() throws {
         let e = try engineWithHub()
-        #expect(failure { try e.call("school.get", ["id": 999]) }?.message == "school #999 not found")
+        #expect(failure { try e.call("school.get", ["id": 999]) }?.message == "params.id: no school with id 999")
         #expect(failure { try e.call("school.get", ["id": 1, "code": "S1"]) }?.status == .invalid)
         #expect(failure { try e.call("school.fetch") }?.message.contains("did you mean one of school.add") == true)
         #expect(failure { try e.call("hub.add", ["code": "X", "name": "X", "country": "Estonia"]) }?.message.hasPrefix("params.country") == true)
