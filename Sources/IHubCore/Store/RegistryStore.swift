@@ -103,7 +103,7 @@ struct RegistryStore {
 
     private func selectSQL(_ entity: Entity) -> String {
         let hub = entity.inHub ? ", h.code" : ""
-        // Hubs join themselves: a computed value may read `h`.
+        // A record in a hub joins it: the hub's code, and computed values read `h`.
         let join = entity.inHub ? " JOIN hubs h ON h.id = t.hub_id" : ""
         let cols = entity.columns.map { ", t.\($0.column)" }.joined() + entity.computed.map { ", (\($0.value.sql))" }.joined()
         return "SELECT t.id, t.code\(hub)\(cols) FROM \(entity.table) t\(join)"
