@@ -4,7 +4,7 @@ import PackageDescription
 /// The package's own folder, for linker flags that need a full path.
 let root = String(#filePath.dropLast("Package.swift".count))
 
-// The layers, bottom up: system libraries (Lua, SQLite) → the C Lua shim and
+// The layers, bottom up: system libraries (Lua, SQLite, libpq) → the C Lua shim and
 // the C contract → the Swift engine → the exported ABI and the CLI.
 let package = Package(
     name: "ihub",
@@ -20,13 +20,15 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // libpq: the PostgreSQL backend of the store (Store/PostgresBackend.swift).
+        .systemLibrary(name: "CPostgres", providers: [.apt(["libpq-dev"])]),
         // libcsv: the CSV parser of imports (Exchange/).
         .systemLibrary(name: "CCSV", providers: [.apt(["libcsv-dev"])]),
         // Owns include/ihub.h so that header edits re-check the Swift side.
         .target(name: "IHubAPI"),
         // The only C that touches a lua_State: sandbox, budgets, trampolines.
         .target(name: "IHubLua", dependencies: ["CLua"]),
-        .target(name: "IHubCore", dependencies: ["CSQLite", "CCSV", "IHubLua"]),
+        .target(name: "IHubCore", dependencies: ["CSQLite", "CPostgres", "CCSV", "IHubLua"]),
         .target(
             name: "IHub", dependencies: ["IHubCore", "IHubAPI"], exclude: ["exports.map"],
             // Only the ihub_* symbols leave libihub.so. lld, because gold keeps

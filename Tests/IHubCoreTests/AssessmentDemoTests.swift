@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct AssessmentDemoTests {
     @Test func demoRegionHasTwoRoundsThatImprove() throws {
-        let e = try Engine(path: ":memory:")
+        let e = try freshEngine()
         let made = try e.call("demo.populate", ["seed": 3])
         #expect(made["rounds"] == 10 && (made["responses"]?.int ?? 0) > 3000)
         for hub in ["EE-ACC", "FI-TRE", "LT-CTA", "GE-IMR", "NO-TRD"] {
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func demoAssessmentsAreDeterministicAndOptional() throws {
-        let a = try Engine(path: ":memory:"), b = try Engine(path: ":memory:"), c = try Engine(path: ":memory:")
+        let a = try freshEngine(), b = try Engine(path: ":memory:"), c = try Engine(path: ":memory:")
         _ = try a.call("demo.populate", ["seed": 7])
         _ = try b.call("demo.populate", ["seed": 7])
         let made = try c.call("demo.populate", ["seed": 7, "assessments": false])

@@ -145,7 +145,7 @@ import Testing
         #expect(syntax?.status == .script && syntax?.message.hasPrefix("instrument:1:") == true)
         let runtime = defineError("local t = nil\nreturn t.x")
         #expect(runtime?.status == .script && runtime?.message.contains("instrument:2:") == true)
-        let e = try! Engine(path: ":memory:", options: try! Engine.Options(json: ["script_time_ms": 100]))
+        let e = try! freshEngine(options: try! Engine.Options(json: ["script_time_ms": 100]))
         #expect(failure { try e.call("instrument.define", ["source": "while true do end"]) }?.status == .limit)
         #expect(try! e.call("instrument.list").array?.count == 2)
     }

@@ -169,7 +169,7 @@ import Glibc
 
     /// A realistic region with every kind of record.
     func region() throws -> Engine {
-        let e = try Engine(path: ":memory:")
+        let e = try freshEngine()
         _ = try e.call("demo.populate", ["seed": 3, "assessments": false])
         _ = try e.call("hub.update", ["code": "EE-ACC", "target_schools": 75, "target_teachers": 600])
         _ = try e.call("round.add", ["hub": "EE-ACC", "code": "EE-R1", "name": "2024/25, round 1", "start": "2024-09-01", "end": "2025-01-31"])
@@ -217,7 +217,7 @@ import Glibc
         for kind in kinds { files[kind] = try exportText(a, kind) }
         #expect(files["people"]!.split(separator: "\r\n").count > 600)
         #expect(files["stakeholders"]!.contains("\"Tallinn, \"\"Education\"\" Board\",municipality,\"Line one\nline two\""))
-        let b = try Engine(path: ":memory:")
+        let b = try freshEngine()
         #expect(files["responses"]!.contains("EE-R1,selfie,T3,EE-ACC-S01,,teachers,H5,pnts\r\n"))
         #expect(files["responses"]!.contains("EE-R1,digcompedu,EE-ACC-P0003,EE-ACC-S01,EE-ACC-P0003,teachers,2.1,na\r\n"))
         #expect(files["area_results"]!.contains("EE-R1,selfie,EE-ACC-S03,students,F,3.4,0.8,41\r\n"))
@@ -238,7 +238,7 @@ import Glibc
         }
         #expect(try exportText(b, "responses") == before)
         // One hub alone makes the trip too.
-        let c = try Engine(path: ":memory:")
+        let c = try freshEngine()
         for kind in kinds { _ = try importText(c, kind, try exportText(a, kind, hub: "EE-ACC")) }
         for kind in kinds { #expect(try exportText(c, kind) == exportText(a, kind, hub: "EE-ACC"), "\(kind), one hub") }
         #expect(try c.call("hub.list").array?.count == 1)

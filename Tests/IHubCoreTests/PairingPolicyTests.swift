@@ -5,7 +5,7 @@ import Testing
 /// a "pairing" script that fixes who is who and how well pairs fit, so that
 /// each constraint's effect is known in advance.
 private func pairingHub(_ extra: String = "", options: Engine.Options = Engine.Options()) throws -> Engine {
-    let e = try Engine(path: ":memory:", options: options)
+    let e = try freshEngine(options: options)
     _ = try e.call("hub.add", ["code": "H", "name": "Hub", "country": "EE"])
     _ = try e.call("round.add", ["hub": "H", "code": "R1", "name": "round 1"])
     _ = try e.call("round.add", ["hub": "H", "code": "R2", "name": "round 2"])

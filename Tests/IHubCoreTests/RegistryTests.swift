@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func catalogueDescribesEveryMethod() throws {
-        let e = try Engine(path: ":memory:")
+        let e = try freshEngine()
         let all = try e.call("api.describe").array ?? []
         #expect(all.count == MethodTable.all.count)
         let add = try e.call("api.describe", ["method": "school.add"])
@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func demoRegionIsDeterministic() throws {
-        let a = try Engine(path: ":memory:"), b = try Engine(path: ":memory:")
+        let a = try freshEngine(), b = try Engine(path: ":memory:")
         let made = try a.call("demo.populate", ["seed": 7])
         _ = try b.call("demo.populate", ["seed": 7])
         #expect(made["hubs"]?.array?.count == 5)

@@ -5,7 +5,7 @@ import Testing
 /// script context (the Python suite test_trust_lua.py covers the methods).
 @Suite struct ScriptOutputTests {
     @Test func helpersAreNamedByTheirLabelNeverByTheirChunk() throws {
-        let m = try Engine(path: ":memory:", options: try Engine.Options(json: ["script_time_ms": 100])).methodology()
+        let m = try freshEngine(options: try Engine.Options(json: ["script_time_ms": 100])).methodology()
         _ = try m.eval("function __ihub_spin() while true do end end\nfunction __ihub_fail() error('boom') end", chunkname: "ihub-test")
         let spin = failure { try m.callGlobal("__ihub_spin", [], label: "EE-ACC/classify") }
         #expect(spin?.status == .limit)
@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func anUncaughtHostErrorKeepsItsStatusThroughCallGlobal() throws {
-        let engine = try Engine(path: ":memory:")  // the context holds it unowned
+        let engine = try freshEngine()  // the context holds it unowned
         let m = try engine.methodology()
         _ = try m.eval("function lookup(code) return ihub.school.get{code = code} end", chunkname: "policy.lua")
         let error = failure { try m.callGlobal("lookup", ["NOPE"]) }
@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func resultsConvertExactlyOrNotAtAll() throws {
-        let admin = try Engine(path: ":memory:").admin()
+        let admin = try freshEngine().admin()
         #expect(failure { try admin.eval("return {a = {0/0}}", chunkname: "t") }?.message.hasPrefix("t: returned value 1.a[0] is NaN") == true)
         guard case .done(let v, _) = try admin.eval("return {1, 2}, {[2] = 'b'}, 0.1", chunkname: "t") else { return }
         #expect(v == [[1, 2], ["2": "b"], 0.1])

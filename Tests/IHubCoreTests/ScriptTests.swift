@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func valuesCrossAsJSON() throws {
-        let admin = try Engine(path: ":memory:").admin()
+        let admin = try freshEngine().admin()
         #expect(try values(admin, "return 1, 2.5, 'Trøndelag', true, nil, {1, 2}, {a = {b = 'c'}}, {}")
                 == [1, 2.5, "Trøndelag", true, nil, [1, 2], ["a": ["b": "c"]], .object([])])
         #expect(try values(admin, "return ihub.array({})") == [.array([])])
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func incompleteChunksAreToldApart() throws {
-        let admin = try Engine(path: ":memory:").admin()
+        let admin = try freshEngine().admin()
         guard case .incomplete = try admin.eval("for i = 1, 3 do", chunkname: "stdin") else {
             Issue.record("not incomplete")
             return
@@ -49,7 +49,7 @@ import Testing
     @Test func budgetsStopScriptsAndTheStateStaysUsable() throws {
         var options = Engine.Options()
         options = try Engine.Options(json: ["script_time_ms": 100, "script_memory_mb": 8])
-        let m = try Engine(path: ":memory:", options: options).methodology()
+        let m = try freshEngine(options: options).methodology()
         #expect(failure { try m.eval("while true do end", chunkname: "loop.lua") }?.message.hasPrefix("loop.lua:1: time limit of 100 ms exceeded") == true)
         #expect(failure { try m.eval("local t = {} for i = 1, 1e9 do t[i] = i end", chunkname: "grow.lua") }?.status == .limit)
         #expect(try values(m, "return 'still here'") == ["still here"])
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func callGlobalPassesJSONArguments() throws {
-        let m = try Engine(path: ":memory:").methodology()
+        let m = try freshEngine().methodology()
         _ = try m.eval("function gap(a, b) return b.level - a.level, a.name end", chunkname: "policy.lua")
         #expect(try m.callGlobal("gap", [["level": 1, "name": "Tartu"], ["level": 4]]) == [3, "Tartu"])
         #expect(failure { try m.callGlobal("missing", []) }?.status == .script)
@@ -66,7 +66,7 @@ import Testing
 
 @Suite struct ScriptIsolationTests {
     @Test func methodologyScriptsLeaveNothingBehind() throws {
-        let e = try Engine(path: ":memory:")
+        let e = try freshEngine()
         _ = try e.call("script.eval", ["source": "leaked = 42; print = nil"])
         #expect(try e.call("script.eval", ["source": "return leaked == nil, type(print)"])["values"] == [true, "function"])
         // The admin context keeps its globals, as a REPL does.
@@ -80,7 +80,7 @@ import Testing
     /// A hub's script may do what it likes with its own environment; the next
     /// script, of this hub or another, starts from the same clean globals.
     @Test func aScriptCannotChangeWhatTheNextOneSees() throws {
-        let e = try Engine(path: ":memory:")
+        let e = try freshEngine()
         _ = try e.call("script.eval", ["source": """
             string.format = nil; math.max = function() return -1 end; ihub.array = nil
             _G.planted = 1; rawset(_G, "planted2", 2); load("planted3 = 3")()

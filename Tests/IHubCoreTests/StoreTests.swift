@@ -26,6 +26,18 @@ import Testing
         #expect(error?.message.contains("newer than this ihub knows") == true)
     }
 
+    /// The migrations table is the record on both engines.
+    @Test func newerMigrationRecordIsRefused() throws {
+        let (location, options) = reopenableStore()
+        let e = try Engine(path: location, options: options)
+        try e.db.statement("INSERT INTO ihub_migrations(version, description, applied_at) VALUES (?, 'from the future', '2030-01-01T00:00:00Z')")
+            .run([.int(Migrations.latest + 1)])
+        e.close()
+        let error = failure { try Engine(path: location, options: options) }
+        #expect(error?.status == .version)
+        #expect(error?.message.contains("newer than this ihub knows") == true)
+    }
+
     @Test func nonDatabaseFileIsRefusedCleanly() {
         let path = temporaryDirectory() + "/notes.txt"
         writeFile(path, Array(String(repeating: "not a database at all\n", count: 200).utf8))
@@ -35,7 +47,7 @@ import Testing
 
     @Test func foreignSQLiteFileIsRefused() throws {
         let path = temporaryDirectory() + "/other.db"
-        let db = try Database(path: path, create: true, busyTimeoutMs: 100)
+        let db = try Database(location: path, create: true, busyTimeoutMs: 100)
         try db.execute("CREATE TABLE invoices(id INTEGER)")
         db.close()
         let error = failure { try Engine(path: path) }

@@ -17,9 +17,32 @@ func writeFile(_ path: String, _ contents: [UInt8]) {
     fclose(f)
 }
 
-/// An in-memory engine with one hub and two schools.
+/// The PostgreSQL database the tests run on instead of SQLite, when
+/// `scripts/test` started one (each engine gets a schema of its own).
+let testPostgres: String? = getenv("IHUB_TEST_POSTGRES").map { String(cString: $0) }
+
+/// A new, empty engine: in memory, or in a new schema of the PostgreSQL
+/// database of IHUB_TEST_POSTGRES.
+func freshEngine(options: Engine.Options = Engine.Options()) throws -> Engine {
+    guard testPostgres != nil else { return try Engine(path: ":memory:", options: options) }
+    let store = reopenableStore()
+    var options = options
+    options.schema = store.options.schema
+    return try Engine(path: store.location, options: options)
+}
+
+/// Where a test can open an engine, close it and open it again: a new
+/// SQLite file, or a new schema of the test PostgreSQL database.
+func reopenableStore() -> (location: String, options: Engine.Options) {
+    var options = Engine.Options()
+    guard let testPostgres else { return (temporaryDirectory() + "/hub.db", options) }
+    options.schema = "swift_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    return (testPostgres, options)
+}
+
+/// An engine with one hub and two schools.
 func engineWithHub() throws -> Engine {
-    let e = try Engine(path: ":memory:")
+    let e = try freshEngine()
     _ = try e.call("hub.add", ["code": "EE-ACC", "name": "Accelerator", "country": "EE", "languages": ["et"]])
     _ = try e.call("school.add_many", ["schools": [
         ["hub": "EE-ACC", "code": "S1", "name": "Tartu School", "level": "primary", "size": 400],

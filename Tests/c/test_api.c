@@ -24,6 +24,21 @@ static void check(int ok, const char *what, int line) {
     }
 }
 
+/* A new, empty database: in memory, or a new schema of the PostgreSQL
+** database of IHUB_TEST_POSTGRES when scripts/test started one. options_json
+** is NULL or a JSON object. */
+static int open_fresh(const char *options_json, ihub **out) {
+    static int count;
+    const char *postgres = getenv("IHUB_TEST_POSTGRES");
+    if (postgres == NULL || postgres[0] == '\0') return ihub_open(":memory:", options_json, out);
+    char options[512];
+    const char *rest = options_json ? strchr(options_json, '{') + 1 : "}";
+    while (*rest == ' ') rest++;
+    snprintf(options, sizeof options, "{\"schema\": \"c_%ld_%d\"%s%s", (long)getpid(), ++count,
+             *rest == '}' ? "" : ", ", rest);
+    return ihub_open(postgres, options, out);
+}
+
 static int contains(const char *text, const char *part) {
     return text != NULL && strstr(text, part) != NULL;
 }
@@ -52,7 +67,7 @@ static void test_versions(void) {
 static void test_calls(void) {
     ihub *h = NULL;
     char *out = NULL;
-    CHECK(ihub_open(":memory:", "{\"busy_timeout_ms\": 1000}", &h) == IHUB_OK && h != NULL);
+    CHECK(open_fresh("{\"busy_timeout_ms\": 1000}", &h) == IHUB_OK && h != NULL);
     CHECK(call(h, "hub.add", "{\"code\":\"GE-IMR\",\"name\":\"Imereti\",\"country\":\"GE\"}") == IHUB_OK);
     CHECK(ihub_errcode(h) == IHUB_OK && strcmp(ihub_errmsg(h), "not an error") == 0);
     CHECK(call(h, "school.add", "{\"hub\":\"GE-IMR\",\"code\":\"K1\",\"name\":\"Kutaisi School\",\"size\":640}") == IHUB_OK);
@@ -109,7 +124,7 @@ static void test_bad_input(void) {
     CHECK(ihub_eval(NULL, "return 1", &out) == IHUB_MISUSE);
     CHECK(ihub_errcode(NULL) == IHUB_MISUSE && contains(ihub_errmsg(NULL), "NULL or closed"));
 
-    CHECK(ihub_open(":memory:", NULL, &h) == IHUB_OK);
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
     CHECK(ihub_call(h, NULL, NULL, &out) == IHUB_MISUSE && strcmp(ihub_errmsg(h), "method is NULL") == 0);
     CHECK(ihub_call(h, "hub.list", NULL, NULL) == IHUB_MISUSE);
     CHECK(ihub_eval(h, NULL, &out) == IHUB_MISUSE);
@@ -150,7 +165,7 @@ static void test_sandbox(void) {
     };
     ihub *h = NULL;
     char *out = NULL;
-    CHECK(ihub_open(":memory:", "{\"admin_time_ms\": 300, \"admin_memory_mb\": 32}", &h) == IHUB_OK);
+    CHECK(open_fresh("{\"admin_time_ms\": 300, \"admin_memory_mb\": 32}", &h) == IHUB_OK);
     for (size_t i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
         int rc = ihub_eval(h, hostile[i].source, &out);
         check(rc == hostile[i].status && contains(ihub_errmsg(h), hostile[i].words), hostile[i].source, __LINE__);
@@ -166,7 +181,7 @@ static void test_sandbox(void) {
 static void test_assessment(void) {
     ihub *h = NULL;
     char *out = NULL;
-    CHECK(ihub_open(":memory:", NULL, &h) == IHUB_OK);
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
     CHECK(call(h, "hub.add", "{\"code\":\"NO-TRD\",\"name\":\"Trondelag\",\"country\":\"NO\"}") == IHUB_OK);
     CHECK(call(h, "school.add", "{\"hub\":\"NO-TRD\",\"code\":\"N1\",\"name\":\"Steinkjer School\"}") == IHUB_OK);
     CHECK(call(h, "round.add", "{\"hub\":\"NO-TRD\",\"code\":\"NR1\",\"name\":\"Round 1\"}") == IHUB_OK);
@@ -189,7 +204,7 @@ static void test_assessment(void) {
 static void test_exchange_and_pairing(void) {
     ihub *h = NULL;
     char *out = NULL;
-    CHECK(ihub_open(":memory:", NULL, &h) == IHUB_OK);
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
     CHECK(call(h, "import.csv", "{\"kind\":\"hubs\",\"text\":\"code,name,country\\nXX-TST,Test hub,SE\\n\"}") == IHUB_OK);
     CHECK(ihub_call(h, "export.csv", "{\"kind\":\"hubs\"}", &out) == IHUB_OK && contains(out, "XX-TST,Test hub,SE"));
     ihub_free(out);
@@ -272,7 +287,7 @@ static void test_open_paths_and_files(void) {
 static void test_lua_outputs(void) {
     ihub *h = NULL;
     char *out = NULL;
-    CHECK(ihub_open(":memory:", NULL, &h) == IHUB_OK);
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
     CHECK(ihub_eval(h, "return ihub.school.get{code = 'NOPE'}", &out) == IHUB_NOTFOUND && out == NULL);
     CHECK(contains(ihub_errmsg(h), "eval:1: school.get: ") && !contains(ihub_errmsg(h), "__ihub"));
     CHECK(ihub_eval(h, "local ok, e = pcall(ihub.school.get, {code = 'NOPE'})\n"

@@ -150,10 +150,10 @@ enum InstrumentStore {
             for definition in stale {
                 let instrument = try Instrument(definition: definition, at: "builtin")
                 try db.statement("""
-                    INSERT INTO instruments(code, name, subject, definition) VALUES (?1, ?2, ?3, ?4)
-                    ON CONFLICT(code) DO UPDATE SET name = ?2, subject = ?3, definition = ?4
+                    INSERT INTO instruments(code, name, subject, definition, created_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(code) DO UPDATE SET name = excluded.name, subject = excluded.subject, definition = excluded.definition
                     """).run([.text(instrument.code), .text(instrument.name), .text(instrument.subject.rawValue),
-                              .text(definition.serialized())])
+                              .text(definition.serialized()), .text(Timestamp.now())])
             }
         }
     }

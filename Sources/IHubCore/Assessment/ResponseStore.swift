@@ -1,4 +1,3 @@
-import CSQLite
 
 /// The one place where responses, answers and area reports are written:
 /// `assessment.submit`, `assessment.report`, the demo and the CSV importer
@@ -115,16 +114,19 @@ final class ResponseStore {
         if try find.step() {
             responseID = find.int(0)
             try db.statement("""
-                UPDATE responses SET school_id = ?, person_id = ?, grp = ?,
-                    submitted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?
-                """).run([.int(schoolID), SQLValue(personID), .text(group), .int(responseID)])
+                UPDATE responses SET school_id = ?, person_id = ?, grp = ?, submitted_at = ? WHERE id = ?
+                """).run([.int(schoolID), SQLValue(personID), .text(group), .text(Timestamp.now()), .int(responseID)])
             try db.statement("DELETE FROM answers WHERE response_id = ?").run([.int(responseID)])
             replaced += 1
         } else {
-            try db.statement("""
-                INSERT INTO responses(round_id, instrument_id, school_id, person_id, respondent, grp) VALUES (?, ?, ?, ?, ?, ?)
-                """).run([.int(round.id), .int(instrument.id), .int(schoolID), SQLValue(personID), .text(code), .text(group)])
-            responseID = db.lastInsertRowID
+            let insert = try db.statement("""
+                INSERT INTO responses(round_id, instrument_id, school_id, person_id, respondent, grp, submitted_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """)
+            try insert.bind([.int(round.id), .int(instrument.id), .int(schoolID), SQLValue(personID), .text(code), .text(group), .text(Timestamp.now())])
+            try insert.step()
+            responseID = insert.int(0)
+            insert.reset()
             created += 1
         }
         let handle = respondents.count
@@ -151,9 +153,8 @@ final class ResponseStore {
     func answer(_ handle: Handle, item: String, _ value: Answer, at place: @autoclosure () -> String) throws(IHubError) {
         try check(item: item, of: handle, at: place())
         let r = respondents[handle]
-        let raw = insertAnswer.raw
-        sqlite3_reset(raw)
-        sqlite3_bind_int64(raw, 1, r.responseID)
+        insertAnswer.reset()
+        try insertAnswer.bind(.int(r.responseID), at: 1)
         try insertAnswer.bind(.text(item), at: 2)
         switch value {
         case .score(let s):
@@ -163,13 +164,13 @@ final class ResponseStore {
             guard s.rounded() == s else {
                 throw IHubError.invalid("\(place()): \(ResponseStore.number(s)) is not a whole number of the scale \(instrument.scale.text)")
             }
-            sqlite3_bind_double(raw, 3, s)
+            try insertAnswer.bind(.double(s), at: 3)
             try insertAnswer.bind(.text("score"), at: 4)
         case .notApplicable:
-            sqlite3_bind_null(raw, 3)
+            try insertAnswer.bind(.null, at: 3)
             try insertAnswer.bind(.text("na"), at: 4)
         case .preferNotToSay:
-            sqlite3_bind_null(raw, 3)
+            try insertAnswer.bind(.null, at: 3)
             try insertAnswer.bind(.text("pnts"), at: 4)
         }
         do throws(IHubError) {
@@ -177,7 +178,7 @@ final class ResponseStore {
         } catch where error.status == .conflict {
             throw IHubError(.conflict, "\(place()): item \(item) is answered twice by respondent \(IHubError.quoted(r.code))")
         }
-        sqlite3_reset(raw)
+        insertAnswer.reset()
         answers += 1
     }
 

@@ -5,6 +5,7 @@
 package final class Engine {
     package struct Options: Sendable {
         var create = true
+        var schema: String?
         var busyTimeoutMs: Int32 = 5000
         var scriptTimeMs = 1000
         var scriptMemoryMB = 64
@@ -13,6 +14,7 @@ package final class Engine {
 
         static let fields: [Field] = [
             .optional("create", .boolean, "create the file if missing (default true)"),
+            .optional("schema", .string, "PostgreSQL: the schema that holds this deployment's tables (created if missing, unless create is false)"),
             .optional("busy_timeout_ms", .integer, "how long to wait for a lock (default 5000)"),
             .optional("script_time_ms", .integer, "time budget of one methodology evaluation (default 1000)"),
             .optional("script_memory_mb", .integer, "memory budget of the methodology Lua state (default 64)"),
@@ -25,11 +27,23 @@ package final class Engine {
         package init(json: JSON) throws(IHubError) {
             try Shape.object(Options.fields).validate(json, at: "options")
             create = json["create"]?.bool ?? create
+            schema = try json["schema"]?.string.map(Options.identifier)
             busyTimeoutMs = Int32(clamping: try Options.positive(json, "busy_timeout_ms") ?? Int64(busyTimeoutMs))
             scriptTimeMs = Int(try Options.positive(json, "script_time_ms") ?? Int64(scriptTimeMs))
             scriptMemoryMB = Int(try Options.positive(json, "script_memory_mb") ?? Int64(scriptMemoryMB))
             adminTimeMs = Int(try Options.positive(json, "admin_time_ms") ?? Int64(adminTimeMs))
             adminMemoryMB = Int(try Options.positive(json, "admin_memory_mb") ?? Int64(adminMemoryMB))
+        }
+
+        /// A schema name PostgreSQL takes unquoted, so it can be spelled into SQL.
+        private static func identifier(_ name: String) throws(IHubError) -> String {
+            let bytes = Array(name.utf8)
+            let ok = !bytes.isEmpty && bytes.count <= 63 && !(bytes[0] >= 48 && bytes[0] <= 57)
+                && bytes.allSatisfy { $0 == UInt8(ascii: "_") || ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 122) }
+            guard ok else {
+                throw IHubError.invalid("options.schema: \(IHubError.quoted(name)) is not a schema name: 1 to 63 of a-z, 0-9 and _, not starting with a digit")
+            }
+            return name
         }
 
         private static func positive(_ json: JSON, _ key: String) throws(IHubError) -> Int64? {
@@ -49,12 +63,13 @@ package final class Engine {
     package init(path: String, options: Options = Options()) throws(IHubError) {
         try Engine.checkPath(path)
         self.options = options
-        db = try Database(path: path, create: options.create, busyTimeoutMs: options.busyTimeoutMs)
+        db = try Database(location: path, schema: options.schema, create: options.create, busyTimeoutMs: options.busyTimeoutMs)
         try Migrations.migrate(db)
         try InstrumentStore.installBuiltins(db)
     }
 
-    /// What `ihub_open` takes as a path: a file name or ":memory:". An
+    /// What `ihub_open` takes as a path: a `postgresql://` URI, a file name
+    /// or ":memory:". An
     /// empty path would be SQLite's private temporary database, which
     /// silently keeps nothing; `file:` URIs are refused because their
     /// query parameters (mode=, immutable=, nolock=, vfs=) would bypass
@@ -66,6 +81,7 @@ package final class Engine {
         }
         if path.utf8.contains(0) { throw IHubError.invalid("path: contains a NUL byte") }
         if path.utf8.count > Limits.path { throw IHubError(.limit, "path: \(path.utf8.count) bytes is over the limit of \(Limits.path) bytes") }
+        if Database.isPostgres(path) { return }
         if path.prefix(5).lowercased() == "file:" {
             throw IHubError.invalid("path: \(IHubError.quoted(path)) is a URI; ihub takes a plain file path (say how to open it in the options, e.g. {\"create\": false})")
         }

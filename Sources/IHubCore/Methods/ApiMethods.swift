@@ -16,7 +16,7 @@ enum ApiMethods {
         },
         Method("api.version", "Library version, interface version and database schema version.") { engine, _ throws(IHubError) in
             ["version": .string(IHubInfo.version), "abi": .int(Int64(IHubInfo.abiVersion)),
-             "schema": .int(engine.schemaVersion), "database": .string(engine.db.path)]
+             "schema": .int(engine.schemaVersion), "database": .string(engine.db.location), "engine": .string(engine.db.engine.rawValue)]
         },
     ]
 }

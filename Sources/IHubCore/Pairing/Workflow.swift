@@ -76,14 +76,17 @@ enum PairingWorkflow {
         // Everything is known before anything is written: a failing policy
         // or an infeasible instance stores nothing.
         let db = engine.db
-        try db.statement("""
-            INSERT INTO pairing_runs(hub_id, round_id, level, objective, mode, inputs_hash, policy_hash, params, capacity, total, candidates)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).run([.int(setup.round.hubID), .int(setup.round.id), .text(params.level.rawValue), .text(params.objective.rawValue),
+        let insertRun = try db.statement("""
+            INSERT INTO pairing_runs(hub_id, round_id, level, objective, mode, inputs_hash, policy_hash, params, capacity, total, candidates, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """)
+        try insertRun.bind([.int(setup.round.hubID), .int(setup.round.id), .text(params.level.rawValue), .text(params.objective.rawValue),
                       .text(params.mode), .text(setup.inputsHash(objective: params.objective.rawValue, mode: params.mode)),
                       .text(setup.policy.hash), .text(params.json.serialized()), .text(setup.settings.capacityJSON.serialized()),
-                      .double(outcome.total), .int(Int64(outcome.candidates))])
-        let id = db.lastInsertRowID
+                      .double(outcome.total), .int(Int64(outcome.candidates)), .text(Timestamp.now())])
+        try insertRun.step()
+        let id = insertRun.int(0)
+        insertRun.reset()
         let pair = try db.statement("INSERT INTO run_pairs(run_id, mentee, mentor, score, pinned) VALUES (?, ?, ?, ?, ?)")
         for x in outcome.pairs { try pair.run([.int(id), .text(x.mentee), .text(x.mentor), .double(x.score), .int(x.pinned ? 1 : 0)]) }
         let un = try db.statement("INSERT INTO run_unmatched(run_id, code, side, reason) VALUES (?, ?, ?, ?)")
