@@ -119,6 +119,7 @@ struct Entity: Sendable {
                 codes: inout Codes) throws(IHubError) -> Int64
     {
         try checkColumns(record, at: path())
+        try checkDates(db, nil, record, at: path())
         var names = ["code"], values: [SQLValue] = [.text(record["code"]!.string!)]
         if inHub {
             names.append("hub_id")
@@ -129,13 +130,10 @@ struct Entity: Sendable {
             names.append(column.column)
             values.append(column.sqlValue(value))
         }
-        let id: Int64
-        do throws(IHubError) {
-            id = try db.registry.insertRecord(table, columns: names, values: values)
-        } catch where error.status == .conflict {
+        // A code already taken inserts nothing (the transaction stays usable
+        // on every engine) and is said with whose it is.
+        guard let id = try db.registry.insertRecord(table, columns: names, values: values) else {
             throw try usedCode(db, record["code"]!.string!, at: path(), status: .conflict)
-        } catch {
-            throw explained(error, at: path())
         }
         try extensionFields?.write(db, id, record, true, &codes, path)
         return id
@@ -145,26 +143,33 @@ struct Entity: Sendable {
     func update(_ db: Database, _ id: Int64, _ record: JSON, at path: @autoclosure () -> String,
                 codes: inout Codes) throws(IHubError) {
         try checkColumns(record, at: path())
+        try checkDates(db, id, record, at: path())
         for column in columns {
             guard let value = record[column.field.name] else { continue }
             if value.isNull && column.field.required {
                 throw IHubError.invalid("\(path()).\(column.field.name): a \(name) must keep its \(column.field.name)")
             }
-            do throws(IHubError) {
-                try db.registry.updateRecord(table, id: id, column: column.column,
-                                             value: value.isNull ? column.emptyValue : column.sqlValue(value))
-            } catch {
-                throw explained(error, at: path())
-            }
+            try db.registry.updateRecord(table, id: id, column: column.column,
+                                         value: value.isNull ? column.emptyValue : column.sqlValue(value))
         }
         try extensionFields?.write(db, id, record, false, &codes, path)
     }
 
-    /// A CHECK of the schema in the user's words. The only one a validated
-    /// record can still break is the order of its dates.
-    private func explained(_ error: IHubError, at path: @autoclosure () -> String) -> IHubError {
-        guard error.status == .constraint, error.message.contains("end_date") else { return error }
-        return IHubError(.constraint, "\(path()).end: a \(name) cannot end before it starts")
+    /// The one CHECK of the schema a validated record can still break, the
+    /// order of its dates, checked first so it is said in the user's words:
+    /// the record's dates, or the stored ones it leaves as they are (row `id`).
+    private func checkDates(_ db: Database, _ id: Int64?, _ record: JSON, at path: @autoclosure () -> String) throws(IHubError) {
+        guard columns.contains(where: { $0.field.name == "start" }), columns.contains(where: { $0.field.name == "end" }),
+              record["start"] != nil || record["end"] != nil else { return }
+        var start = record["start"], end = record["end"]
+        if let id, start == nil || end == nil {
+            let stored = try get(db, id: id)
+            start = start ?? stored["start"]
+            end = end ?? stored["end"]
+        }
+        if let start = start?.string, let end = end?.string, end < start {
+            throw IHubError(.constraint, "\(path()).end: a \(name) cannot end before it starts")
+        }
     }
 
     private func checkColumns(_ record: JSON, at path: @autoclosure () -> String) throws(IHubError) {

@@ -103,6 +103,9 @@ final class Database {
 
     // MARK: transactions
 
+    /// Whether a transaction is open (a read snapshot is then already taken).
+    var inTransaction: Bool { transactionDepth > 0 }
+
     /// Runs `body` in a transaction (a savepoint when one is already open):
     /// all of it is written, or none of it. On PostgreSQL an outermost
     /// transaction the server aborted to keep transactions serializable is

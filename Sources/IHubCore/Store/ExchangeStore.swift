@@ -80,26 +80,56 @@ struct ExchangeStore {
         var hasCode: Bool { columns.contains("code") }
     }
 
-    /// Every table of the database (SQLite's own aside), by name, with its
-    /// columns, primary key and references.
-    /// SQLite's catalogue: the PostgreSQL backend answers from information_schema.
+    /// Every table of the database (the engine's own aside), by name, with
+    /// its columns, primary key and references, from the engine's catalogue.
     func tables() throws(IHubError) -> [Table] {
-        let names = try db.statement("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-            .rows([]) { s in s.text(0) ?? "" }
+        let catalogue = db.engine == .sqlite ? Catalogue.sqlite : Catalogue.postgresql
+        let names = try db.statement(catalogue.tables).rows([]) { s in s.text(0) ?? "" }
         var tables: [Table] = []
         for name in names {
             var t = Table(name: name)
-            let columns = try db.statement("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid")
-                .rows([.text(name)]) { s in (name: s.text(0) ?? "", key: s.int(1)) }
-            t.columns = columns.map(\.name)
-            t.primaryKey = columns.filter { $0.key > 0 }.sorted { $0.key < $1.key }.map(\.name)
-            for (from, to) in try db.statement("SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?) ORDER BY id, seq")
-                .rows([.text(name)], { s in (s.text(0) ?? "", s.text(1) ?? "") }) {
+            t.columns = try db.statement(catalogue.columns).rows([.text(name)]) { s in s.text(0) ?? "" }
+            t.primaryKey = try db.statement(catalogue.primaryKey).rows([.text(name)]) { s in s.text(0) ?? "" }
+            for (from, to) in try db.statement(catalogue.references).rows([.text(name)], { s in (s.text(0) ?? "", s.text(1) ?? "") }) {
                 t.references[from] = to
             }
             tables.append(t)
         }
         return tables
+    }
+
+    /// The catalogue queries of each engine: table names; then, for the
+    /// table named by the parameter, its columns in order, its primary key's
+    /// columns in key order, and its references (column, referenced table).
+    private struct Catalogue {
+        let tables, columns, primaryKey, references: String
+
+        static let sqlite = Catalogue(
+            tables: "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            columns: "SELECT name FROM pragma_table_info(?) ORDER BY cid",
+            primaryKey: "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk",
+            references: "SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?) ORDER BY \"from\", id")
+
+        // The deployment's schema is the first of the search path.
+        static let postgresql = Catalogue(
+            tables: "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename",
+            columns: """
+                SELECT column_name FROM information_schema.columns
+                WHERE table_schema = current_schema() AND table_name = CAST(? AS TEXT) ORDER BY ordinal_position
+                """,
+            primaryKey: """
+                SELECT k.column_name FROM information_schema.table_constraints c
+                JOIN information_schema.key_column_usage k ON k.constraint_schema = c.constraint_schema AND k.constraint_name = c.constraint_name
+                WHERE c.table_schema = current_schema() AND c.table_name = CAST(? AS TEXT) AND c.constraint_type = 'PRIMARY KEY'
+                ORDER BY k.ordinal_position
+                """,
+            references: """
+                SELECT k.column_name, u.table_name FROM information_schema.table_constraints c
+                JOIN information_schema.key_column_usage k ON k.constraint_schema = c.constraint_schema AND k.constraint_name = c.constraint_name
+                JOIN information_schema.constraint_column_usage u ON u.constraint_schema = c.constraint_schema AND u.constraint_name = c.constraint_name
+                WHERE c.table_schema = current_schema() AND c.table_name = CAST(? AS TEXT) AND c.constraint_type = 'FOREIGN KEY'
+                ORDER BY k.column_name, c.constraint_name
+                """)
     }
 
     /// The rows of `t` in a stable order, each as its columns' values with

@@ -9,15 +9,18 @@ struct RegistryStore {
 
     // MARK: coded records
 
-    /// Inserts a record of `table` with the given columns; its row id.
-    func insertRecord(_ table: String, columns: [String], values: [SQLValue]) throws(IHubError) -> Int64 {
+    /// Inserts a record of `table` with the given columns: its row id, or
+    /// nil when its code is taken (nothing inserted).
+    func insertRecord(_ table: String, columns: [String], values: [SQLValue]) throws(IHubError) -> Int64? {
         var names = columns, values = values
         if Self.stamped.contains(table) {
             names.append("created_at")
             values.append(.text(Timestamp.now()))
         }
         let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
-        return try db.insertReturningID("INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(marks)) RETURNING id", values)
+        return try db.scalarInt("""
+            INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(marks)) ON CONFLICT (code) DO NOTHING RETURNING id
+            """, values)
     }
 
     func updateRecord(_ table: String, id: Int64, column: String, value: SQLValue) throws(IHubError) {

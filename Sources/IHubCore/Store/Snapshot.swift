@@ -1,23 +1,34 @@
 extension Database {
-    /// Runs `body` on one consistent snapshot: a savepoint, which is a
-    /// read transaction outside a transaction and a no-op inside one.
+    /// Runs `body`, which only reads, on one consistent snapshot. Inside a
+    /// transaction that is the transaction's own. Outside one: on SQLite a
+    /// savepoint, which opens a read transaction; on PostgreSQL a read-only
+    /// REPEATABLE READ transaction, which never has to be run again (a body
+    /// may write what it reads to a file as it goes).
     func snapshot(_ body: () throws(IHubError) -> Void) throws(IHubError) {
+        let (begin, rollback, commit): (String, String, String)
+        switch engine {
+        case .sqlite:
+            (begin, rollback, commit) = ("SAVEPOINT ihub_snapshot", "ROLLBACK TO ihub_snapshot; RELEASE ihub_snapshot", "RELEASE ihub_snapshot")
+        case .postgresql:
+            if inTransaction { return try body() }
+            (begin, rollback, commit) = ("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "ROLLBACK", "COMMIT")
+        }
         // A statement left on a row (a scalar read) would refuse the savepoint.
         finishStatements()
-        try execute("SAVEPOINT ihub_snapshot")
+        try execute(begin)
         do {
             try body()
         } catch {
             finishStatements()
             do {
-                try execute("ROLLBACK TO ihub_snapshot; RELEASE ihub_snapshot")
-            } catch let rollback {
+                try execute(rollback)
+            } catch let failed {
                 // The connection's state is unknown now: that is the failure to report.
-                throw IHubError(rollback.status, "\(rollback.message) (while undoing a read that failed: \(error.message))")
+                throw IHubError(failed.status, "\(failed.message) (while undoing a read that failed: \(error.message))")
             }
             throw error
         }
         finishStatements()
-        try execute("RELEASE ihub_snapshot")
+        try execute(commit)
     }
 }
