@@ -110,25 +110,28 @@ struct ExchangeStore {
             primaryKey: "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk",
             references: "SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?) ORDER BY \"from\", id")
 
-        // The deployment's schema is the first of the search path.
+        // The deployment's schema is the first of the search path. pg_catalog,
+        // not information_schema: that walks every schema, and is slow with many.
         static let postgresql = Catalogue(
             tables: "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename",
             columns: """
-                SELECT column_name FROM information_schema.columns
-                WHERE table_schema = current_schema() AND table_name = CAST(? AS TEXT) ORDER BY ordinal_position
+                SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = current_schema() AND c.relname = CAST(? AS TEXT) AND a.attnum > 0 AND NOT a.attisdropped
+                ORDER BY a.attnum
                 """,
             primaryKey: """
-                SELECT k.column_name FROM information_schema.table_constraints c
-                JOIN information_schema.key_column_usage k ON k.constraint_schema = c.constraint_schema AND k.constraint_name = c.constraint_name
-                WHERE c.table_schema = current_schema() AND c.table_name = CAST(? AS TEXT) AND c.constraint_type = 'PRIMARY KEY'
-                ORDER BY k.ordinal_position
+                SELECT a.attname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                CROSS JOIN LATERAL unnest(k.conkey) WITH ORDINALITY AS u(attnum, position)
+                JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = u.attnum
+                WHERE n.nspname = current_schema() AND c.relname = CAST(? AS TEXT) AND k.contype = 'p'
+                ORDER BY u.position
                 """,
             references: """
-                SELECT k.column_name, u.table_name FROM information_schema.table_constraints c
-                JOIN information_schema.key_column_usage k ON k.constraint_schema = c.constraint_schema AND k.constraint_name = c.constraint_name
-                JOIN information_schema.constraint_column_usage u ON u.constraint_schema = c.constraint_schema AND u.constraint_name = c.constraint_name
-                WHERE c.table_schema = current_schema() AND c.table_name = CAST(? AS TEXT) AND c.constraint_type = 'FOREIGN KEY'
-                ORDER BY k.column_name, c.constraint_name
+                SELECT a.attname, t.relname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+                JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_class t ON t.oid = k.confrelid
+                JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.conkey[1]
+                WHERE n.nspname = current_schema() AND c.relname = CAST(? AS TEXT) AND k.contype = 'f'
+                ORDER BY a.attname, k.conname
                 """)
     }
 
