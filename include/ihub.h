@@ -51,9 +51,10 @@ extern "C" {
 #define IHUB_LIMIT       7   /* a script ran past its time or memory budget, or
                                  input past one of the limits below */
 #define IHUB_NOMEM       8   /* the library ran out of memory */
-#define IHUB_IO          9   /* the database file could not be read or written */
+#define IHUB_IO          9   /* the database (file or server) could not be read or written */
 #define IHUB_CORRUPT    10   /* the file is not an ihub database, or is damaged */
-#define IHUB_BUSY       11   /* the database stayed locked past the busy timeout */
+#define IHUB_BUSY       11   /* the database stayed locked past the busy timeout, or
+                                ** a PostgreSQL transaction kept conflicting */
 #define IHUB_MISUSE     12   /* the interface was used wrongly: NULL or closed handle */
 #define IHUB_VERSION    13   /* the file was written by a newer ihub */
 
@@ -92,8 +93,12 @@ const char *ihub_status_name(int status);
 
 /* ihub_open — open (or create) an ihub database.
 **
-**   path          the database file, UTF-8; ":memory:" for a private
-**                 in-memory database. Created if it does not exist (unless
+**   path          a PostgreSQL database as a "postgresql://" or "postgres://"
+**                 URI (libpq's connection string rules: host, port, user,
+**                 dbname, sslmode, ...; a password is better kept in
+**                 ~/.pgpass or PGPASSWORD, and is never repeated in messages);
+**                 or the SQLite database file, UTF-8; ":memory:" for a private
+**                 in-memory database. A file is created if it does not exist (unless
 **                 "create" is false). NULL is IHUB_MISUSE; "" is IHUB_INVALID
 **                 (SQLite would open a temporary database that keeps
 **                 nothing). "file:" URIs are refused with IHUB_INVALID: their
@@ -107,6 +112,11 @@ const char *ihub_status_name(int status);
 **                                      creating a missing file (default true;
 **                                      the ihub CLI opens with false except
 **                                      for demo, import and --create)
+**                   "schema"           PostgreSQL only: the schema that holds
+**                                      this deployment's tables (a-z, 0-9, _;
+**                                      created if missing unless "create" is
+**                                      false); default: the server's
+**                                      search_path
 **                   "busy_timeout_ms"  how long to wait for a lock (5000)
 **                   "script_time_ms"   time budget of one methodology script
 **                                      evaluation (1000)
@@ -116,9 +126,12 @@ const char *ihub_status_name(int status);
 **                   "admin_memory_mb"  memory budget of the admin Lua state (512)
 **   out           receives the new handle on IHUB_OK, NULL otherwise.
 **
-** The file is brought up to the current schema (migrations are recorded in
-** it). A file written by a newer ihub fails with IHUB_VERSION, a file that is
-** not an SQLite database with IHUB_CORRUPT, an unreadable or unwritable path
+** The database is brought up to the current schema (migrations are recorded
+** in it). On PostgreSQL every write runs SERIALIZABLE; a transaction the
+** server aborts to keep it so is run again (10 tries), then IHUB_BUSY. A
+** database written by a newer ihub fails with IHUB_VERSION, a file that is
+** not an SQLite database (or a schema holding other tables) with
+** IHUB_CORRUPT, an unreadable or unwritable path or an unreachable server
 ** with IHUB_IO. On failure ihub_last_error() holds the message, which names
 ** the path and what failed ("cannot open '/x/hub.db': unable to open
 ** database file (Permission denied)").

@@ -13,7 +13,8 @@ struct IHubCommand: ParsableCommand {
         commandName: "ihub",
         abstract: "Run a Regional Innovation Hub: schools, people, mentoring and analytics, scriptable in Lua.",
         version: IHubInfo.version,
-        subcommands: [Demo.self, Call.self, Repl.self, Import.self, Export.self, Assess.self, Classify.self, Pair.self])
+        subcommands: [Demo.self, Call.self, Repl.self, Import.self, Export.self, Assess.self, Classify.self, Pair.self,
+                      Copy.self])
 }
 
 /// Options shared by the commands that open a database.
@@ -24,12 +25,16 @@ struct DatabaseOptions: ParsableArguments {
     @Flag(name: .long, help: "Create the database file if it does not exist (demo and import always may).")
     var create = false
 
+    @Option(name: .long, help: "PostgreSQL (--db postgresql://…): the schema that holds the deployment's tables.")
+    var schema: String?
+
     /// Opens `path`; a missing file is IHUB_NOTFOUND unless the command
     /// makes databases (`creates`: demo, import) or --create is given, so
     /// a mistyped --db never leaves an empty database behind.
     func open(_ path: String, creates: Bool = false) throws(IHubError) -> Engine {
         var json: [JSON.Member] = [.init("create", .bool(creates || create))]
         if let adminTimeMs { json.append(.init("admin_time_ms", .int(Int64(adminTimeMs)))) }
+        if let schema { json.append(.init("schema", .string(schema))) }
         let options = try Engine.Options(json: .object(json))
         do {
             return try Engine(path: path, options: options)

@@ -7,8 +7,8 @@ import Glibc
 
 /// Issue 7 at the engine level: records admissible both ways, the explain
 /// cache against another connection's writes, the unmatched reason's length.
-private func bothWaysHub(path: String = ":memory:", fit: String) throws -> Engine {
-    let e = try Engine(path: path)
+private func bothWaysHub(store: (location: String, options: Engine.Options)? = nil, fit: String) throws -> Engine {
+    let e = try store.map { try Engine(path: $0.location, options: $0.options) } ?? freshEngine()
     _ = try e.call("hub.add", ["code": "H", "name": "Hub", "country": "EE"])
     _ = try e.call("round.add", ["hub": "H", "code": "R1", "name": "round 1"])
     for code in ["A", "B", "C"] { _ = try e.call("school.add", ["hub": "H", "code": .string(code), "name": .string(code)]) }
@@ -43,19 +43,47 @@ private func pairs(_ run: JSON) -> Set<String> {
     }
 
     @Test func explainSeesAnotherConnectionsWrite() throws {
-        let path = "/tmp/ihub-pairing-trust-\(getpid()).db"
-        defer { for s in ["", "-wal", "-shm"] { unlink(path + s) } }
-        let e = try bothWaysHub(path: path, fit: "AB = 9, CB = 3")
+        let store = reopenableStore()
+        let e = try bothWaysHub(store: store, fit: "AB = 9, CB = 3")
         let run = try e.call("pairing.propose", ["hub": "H", "round": "R1"])
         let first = try e.call("pairing.explain", ["run": run["run"]!, "mentee": "A", "mentor": "B"])
         #expect(first["notes"]?.array?.isEmpty == true)
-        let other = try Engine(path: path)
+        let other = try Engine(path: store.location, options: store.options)
         _ = try other.call("school.update", ["code": "B", "languages": ["ka"]])
         _ = try other.call("school.update", ["code": "A", "languages": ["et"]])
         other.close()
         let again = try e.call("pairing.explain", ["run": run["run"]!, "mentee": "A", "mentor": "B"])
         #expect(again["notes"]?.array?.contains { $0.string?.contains("changed since run") == true } == true)
         e.close()
+    }
+
+    @Test func corruptStoredJSONIsCorruptNamingItsColumn() throws {
+        // Stored JSON that does not parse was read as {} or as no languages
+        // (try?); it is IHUB_CORRUPT naming the table and column.
+        let e = try bothWaysHub(fit: "AB = 9")
+        let run = try e.call("pairing.propose", ["hub": "H", "round": "R1"])
+        try e.db.execute("UPDATE pairing_runs SET capacity = '{\"mentor_max\": ' WHERE id = \(run["run"]!.int!)")
+        let got = failure { try e.call("pairing.get", ["run": run["run"]!]) }
+        #expect(got?.status == .corrupt && got?.message.contains("pairing_runs.capacity") == true, "\(String(describing: got))")
+        try e.db.execute("UPDATE schools SET languages = '[\"et\"' WHERE code = 'B'")
+        let proposed = failure { try e.call("pairing.propose", ["hub": "H", "round": "R1"]) }
+        #expect(proposed?.status == .corrupt && proposed?.message.contains("schools.languages") == true, "\(String(describing: proposed))")
+    }
+
+    @Test func confirmAndListBindTimestampsAndFilterByLevel() throws {
+        let e = try bothWaysHub(fit: "AB = 9, CB = 3")
+        let run = try e.call("pairing.propose", ["hub": "H", "round": "R1"])
+        let done = try e.call("pairing.confirm", ["run": run["run"]!])
+        #expect(done["added"]?.int == Int64(run["pairs"]?.array?.count ?? -1))
+        let again = failure { try e.call("pairing.confirm", ["run": run["run"]!]) }
+        #expect(again?.status == .conflict && again?.message.contains("confirmed already") == true)
+        let confirmed = try e.call("pairing.get", ["run": run["run"]!])
+        #expect(confirmed["confirmed_at"]?.string?.hasSuffix("Z") == true)
+        let listed = try e.call("pairing.mentorships", ["hub": "H"])
+        #expect(listed.array?.count == run["pairs"]?.array?.count && listed.array?.first?["start"]?.string?.count == 10)
+        let runs = try e.call("pairing.list", ["round": "R1", "level": "school"])
+        #expect(runs.array?.count == 1 && runs.array?.first?["created_at"]?.string?.hasSuffix("Z") == true)
+        #expect(try e.call("pairing.list", ["round": "R1", "level": "teacher"]).array?.isEmpty == true)
     }
 
     @Test func anUnmatchedReasonListsAtMostFourKinds() {

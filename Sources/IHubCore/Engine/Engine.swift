@@ -24,31 +24,32 @@ package final class Engine {
 
         package init() {}
 
-        package init(json: JSON) throws(IHubError) {
-            try Shape.object(Options.fields).validate(json, at: "options")
+        /// `at` names the options in messages ("options", "params.options").
+        package init(json: JSON, at root: String = "options") throws(IHubError) {
+            try Shape.object(Options.fields).validate(json, at: root)
             create = json["create"]?.bool ?? create
-            schema = try json["schema"]?.string.map(Options.identifier)
-            busyTimeoutMs = Int32(clamping: try Options.positive(json, "busy_timeout_ms") ?? Int64(busyTimeoutMs))
-            scriptTimeMs = Int(try Options.positive(json, "script_time_ms") ?? Int64(scriptTimeMs))
-            scriptMemoryMB = Int(try Options.positive(json, "script_memory_mb") ?? Int64(scriptMemoryMB))
-            adminTimeMs = Int(try Options.positive(json, "admin_time_ms") ?? Int64(adminTimeMs))
-            adminMemoryMB = Int(try Options.positive(json, "admin_memory_mb") ?? Int64(adminMemoryMB))
+            schema = try json["schema"]?.string.map { name throws(IHubError) in try Options.identifier(name, root) }
+            busyTimeoutMs = Int32(clamping: try Options.positive(json, "busy_timeout_ms", root) ?? Int64(busyTimeoutMs))
+            scriptTimeMs = Int(try Options.positive(json, "script_time_ms", root) ?? Int64(scriptTimeMs))
+            scriptMemoryMB = Int(try Options.positive(json, "script_memory_mb", root) ?? Int64(scriptMemoryMB))
+            adminTimeMs = Int(try Options.positive(json, "admin_time_ms", root) ?? Int64(adminTimeMs))
+            adminMemoryMB = Int(try Options.positive(json, "admin_memory_mb", root) ?? Int64(adminMemoryMB))
         }
 
         /// A schema name PostgreSQL takes unquoted, so it can be spelled into SQL.
-        private static func identifier(_ name: String) throws(IHubError) -> String {
+        private static func identifier(_ name: String, _ root: String) throws(IHubError) -> String {
             let bytes = Array(name.utf8)
             let ok = !bytes.isEmpty && bytes.count <= 63 && !(bytes[0] >= 48 && bytes[0] <= 57)
                 && bytes.allSatisfy { $0 == UInt8(ascii: "_") || ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 122) }
             guard ok else {
-                throw IHubError.invalid("options.schema: \(IHubError.quoted(name)) is not a schema name: 1 to 63 of a-z, 0-9 and _, not starting with a digit")
+                throw IHubError.invalid("\(root).schema: \(IHubError.quoted(name)) is not a schema name: 1 to 63 of a-z, 0-9 and _, not starting with a digit")
             }
             return name
         }
 
-        private static func positive(_ json: JSON, _ key: String) throws(IHubError) -> Int64? {
+        private static func positive(_ json: JSON, _ key: String, _ root: String) throws(IHubError) -> Int64? {
             guard let v = json[key]?.int else { return nil }
-            guard v > 0 && v <= 1 << 31 else { throw IHubError.invalid("options.\(key): must be between 1 and 2^31") }
+            guard v > 0 && v <= 1 << 31 else { throw IHubError.invalid("\(root).\(key): must be between 1 and 2^31") }
             return v
         }
     }
@@ -95,7 +96,7 @@ package final class Engine {
         let params = params.isNull ? JSON.object([]) : params
         try Shape.object(method.params).validate(params, at: "params")
         if method.writes {
-            return try db.transaction { () throws(IHubError) in try method.run(self, params) }
+            return try db.transaction(method.isolation) { () throws(IHubError) in try method.run(self, params) }
         }
         defer { db.finishStatements() }
         return try method.run(self, params)

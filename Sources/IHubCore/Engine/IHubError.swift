@@ -1,5 +1,5 @@
 /// How an operation failed. The raw values are the IHUB_* codes of
-/// include/ihub.h (the ABI layer checks this mapping at compile time).
+/// include/ihub.h (StatusTests and test_store.py check the mapping).
 package enum Status: Int32, Sendable, CaseIterable {
     case ok = 0
     case error = 1

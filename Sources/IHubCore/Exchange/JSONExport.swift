@@ -44,7 +44,9 @@ enum JSONExport {
 
     /// The data tables in section order, each reference to a coded table marked.
     static func schema(_ db: Database) throws(IHubError) -> [ExchangeStore.Table] {
-        var tables = try db.exchange.tables().filter { !skipped.contains($0.name) }
+        var tables = try db.tables().filter { !skipped.contains($0.name) }.map { info in
+            ExchangeStore.Table(name: info.name, columns: info.columns, references: info.references, primaryKey: info.primaryKey)
+        }
         tables.sort { (order.firstIndex(of: $0.name) ?? order.count, $0.name) < (order.firstIndex(of: $1.name) ?? order.count, $1.name) }
         let codedTables = Set(tables.filter(\.hasCode).map(\.name))
         for i in tables.indices {

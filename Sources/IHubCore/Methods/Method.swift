@@ -7,17 +7,20 @@ struct Method: Sendable {
     let params: [Field]
     /// Writes run in one transaction and are hidden from methodology scripts.
     let writes: Bool
+    /// The isolation of that transaction on PostgreSQL (see Isolation).
+    let isolation: Isolation
     /// Reads or writes the file named by its `path` parameter: refused a
     /// path when called from Lua, whose scripts must not touch files.
     let files: Bool
     let run: @Sendable (Engine, JSON) throws(IHubError) -> JSON
 
-    init(_ name: String, _ summary: String, writes: Bool = false, files: Bool = false, params: [Field] = [],
-         run: @escaping @Sendable (Engine, JSON) throws(IHubError) -> JSON)
+    init(_ name: String, _ summary: String, writes: Bool = false, isolation: Isolation = .serializable,
+         files: Bool = false, params: [Field] = [], run: @escaping @Sendable (Engine, JSON) throws(IHubError) -> JSON)
     {
         self.name = name
         self.summary = summary
         self.writes = writes
+        self.isolation = isolation
         self.files = files
         self.params = params
         self.run = run
@@ -38,7 +41,7 @@ struct Method: Sendable {
 /// list and it appears in C, Python, Lua, the CLI and `api.describe`.
 enum MethodTable {
     static let all: [Method] = ApiMethods.all + Registry.entities.flatMap(\.methods) + People.methods
-        + Teams.methods + Engagements.methods + ScriptMethods.all + DemoMethods.all
+        + Teams.methods + Engagements.methods + ScriptMethods.all + DemoMethods.all + StoreMethods.all
         + ExchangeMethods.all
         + HubScriptMethods.all + InstrumentMethods.all + ResponseMethods.all + AnalysisMethods.all + ClassificationMethods.all + PairingMethods.all
         + SolverMethods.all

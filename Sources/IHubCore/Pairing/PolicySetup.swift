@@ -30,7 +30,7 @@ struct PolicySetup {
          otherRounds: [String], pins: [Pair], bans: [Pair], excludingRun: Int64? = nil) throws(IHubError)
     {
         let db = engine.db
-        let hubID = try Entity.hubID(db, code: hubCode, at: "params.hub")
+        let hubID = try db.requireID(.hub, code: hubCode, at: "params.hub")
         let round = try RoundRef.resolve(db, code: roundCode, at: "params.round")
         guard round.hubID == hubID else {
             throw IHubError.invalid("params.round: round '\(round.code)' belongs to hub \(round.hubCode), not \(hubCode)")
@@ -63,31 +63,17 @@ struct PolicySetup {
         // the explained run confirmed itself: it was proposed before them)
         // forbid their reverse.
         var past: [Pair: String] = [:], paired: Set<Pair> = [], here: Set<Pair> = []
-        let side = level == .school ? "school" : "person"
-        let table = level == .school ? "schools" : "people"
-        let s = try db.statement("""
-            SELECT a.code, b.code, r.code, m.round_id = ?2, m.end_date IS NULL AND coalesce(m.run_id = ?3, 0) = 0
-            FROM mentorships m JOIN \(table) a ON a.id = m.mentee_\(side)_id
-              JOIN \(table) b ON b.id = m.mentor_\(side)_id JOIN rounds r ON r.id = m.round_id
-            WHERE m.level = ?1 ORDER BY m.id
-            """)
-        try s.bind([.text(level.rawValue), .int(round.id), SQLValue(excludingRun)])
-        while try s.step() {
-            let a = s.text(0) ?? "", b = s.text(1) ?? "", r = s.text(2) ?? ""
-            if s.int(3) != 0 {
-                if s.int(4) != 0 { here.insert(Pair(mentee: a, mentor: b)) }
+        for m in try db.pairing.mentorshipHistory(level: level) {
+            if m.roundID == round.id {
+                if !m.ended && (m.runID == nil || m.runID != excludingRun) { here.insert(Pair(mentee: m.mentee, mentor: m.mentor)) }
                 continue
             }
-            past[Pair(mentee: a, mentor: b)] = r
-            past[Pair(mentee: b, mentor: a)] = r
+            past[Pair(mentee: m.mentee, mentor: m.mentor)] = m.round
+            past[Pair(mentee: m.mentor, mentor: m.mentee)] = m.round
         }
-        let q = try db.statement("""
-            SELECT a.code, b.code FROM mentorships m JOIN schools a ON a.id = m.mentee_school_id
-              JOIN schools b ON b.id = m.mentor_school_id WHERE m.level = 'school' AND m.end_date IS NULL
-            """)
-        while try q.step() {
-            paired.insert(Pair(mentee: q.text(0) ?? "", mentor: q.text(1) ?? ""))
-            paired.insert(Pair(mentee: q.text(1) ?? "", mentor: q.text(0) ?? ""))
+        for p in try db.pairing.openSchoolPairs() {
+            paired.insert(Pair(mentee: p.mentee, mentor: p.mentor))
+            paired.insert(Pair(mentee: p.mentor, mentor: p.mentee))
         }
         self.past = past
         pairedSchools = paired

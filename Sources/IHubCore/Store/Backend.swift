@@ -15,9 +15,11 @@ protocol StoreBackend: AnyObject {
     /// Rows the last statement changed.
     var changes: Int64 { get }
 
-    /// Opens the outermost transaction: one writer at a time on SQLite,
-    /// serializable on PostgreSQL.
-    func begin() throws(IHubError)
+    /// Opens the outermost transaction: one writer at a time on SQLite; on
+    /// PostgreSQL at `isolation`.
+    func begin(_ isolation: Isolation) throws(IHubError)
+    /// Opens a read-only transaction on one consistent snapshot.
+    func beginRead() throws(IHubError)
     func commit() throws(IHubError)
     func rollback()
     /// Whether the last failure was one a retry of the whole transaction
@@ -39,8 +41,34 @@ protocol StoreBackend: AnyObject {
     func lockForUpdate(table: String, id: Int64) throws(IHubError)
     /// After rows were written with explicit ids: new rows get ids above them.
     func resetIdentity(table: String) throws(IHubError)
+    /// The tables of the database (ihub's schema), by name, with their
+    /// columns in declaration order, primary key and references.
+    func tables() throws(IHubError) -> [TableInfo]
 
     func close()
+}
+
+/// A table as the engine's catalog describes it.
+struct TableInfo: Sendable {
+    let name: String
+    var columns: [String] = []
+    /// The primary key's columns, in key order.
+    var primaryKey: [String] = []
+    /// Column → the table it references.
+    var references: [String: String] = [:]
+}
+
+/// How much a write transaction is shielded from writers running beside it
+/// (PostgreSQL; SQLite runs one writer at a time, which is serializable).
+enum Isolation: Sendable {
+    /// As if the transactions ran one after another: whatever a transaction
+    /// checks before it writes still holds when it commits. The default.
+    case serializable
+    /// Each statement sees what others committed before it: for writes whose
+    /// every invariant is a constraint of the schema (a unique code taken
+    /// with ON CONFLICT), so bulk writers of different rows do not abort
+    /// each other.
+    case readCommitted
 }
 
 enum StoreEngine: String, Sendable {

@@ -98,25 +98,25 @@ final class Database {
     /// After rows were written with explicit ids (a copy): new ids follow them.
     func resetIdentity(table: String) throws(IHubError) { try backend.resetIdentity(table: table) }
 
+    /// ihub's tables, by name, as the engine's catalog describes them.
+    func tables() throws(IHubError) -> [TableInfo] { try backend.tables() }
+
     func schemaVersion() throws(IHubError) -> Int64 { try backend.schemaVersion() }
     func recordSchemaVersion(_ version: Int64) throws(IHubError) { try backend.recordSchemaVersion(version) }
 
     // MARK: transactions
-
-    /// Whether a transaction is open (a read snapshot is then already taken).
-    var inTransaction: Bool { transactionDepth > 0 }
 
     /// Runs `body` in a transaction (a savepoint when one is already open):
     /// all of it is written, or none of it. On PostgreSQL an outermost
     /// transaction the server aborted to keep transactions serializable is
     /// run again, so `body` must change nothing outside the database but
     /// what it returns.
-    func transaction<T>(_ body: () throws(IHubError) -> T) throws(IHubError) -> T {
+    func transaction<T>(_ isolation: Isolation = .serializable, _ body: () throws(IHubError) -> T) throws(IHubError) -> T {
         if transactionDepth > 0 { return try savepoint(body) }
         var attempt = 1
         while true {
             do {
-                return try outermost(body)
+                return try outermost(isolation, body)
             } catch {
                 guard backend.failedToSerialize else { throw error }
                 guard attempt < Database.serializationAttempts else {
@@ -128,9 +128,29 @@ final class Database {
         }
     }
 
-    private func outermost<T>(_ body: () throws(IHubError) -> T) throws(IHubError) -> T {
+    /// Runs `body` on one consistent snapshot of the database: a read-only
+    /// transaction, or the open transaction when there is one.
+    func snapshot<T>(_ body: () throws(IHubError) -> T) throws(IHubError) -> T {
+        if transactionDepth > 0 { return try body() }
+        finishStatements()
+        try backend.beginRead()
+        transactionDepth = 1
+        defer { transactionDepth = 0 }
+        do {
+            let result = try body()
+            finishStatements()
+            try backend.commit()
+            return result
+        } catch {
+            finishStatements()
+            backend.rollback()
+            throw error
+        }
+    }
+
+    private func outermost<T>(_ isolation: Isolation, _ body: () throws(IHubError) -> T) throws(IHubError) -> T {
         finishStatements()  // a statement left on a row would hold an old snapshot
-        try backend.begin()
+        try backend.begin(isolation)
         transactionDepth = 1
         defer { transactionDepth = 0 }
         do {

@@ -65,7 +65,8 @@ struct ExchangeStore {
 
     // MARK: the JSON export
 
-    /// A table as the database holds it.
+    /// A table as the engine's catalog describes it (Database.tables), with
+    /// the references the export reads the codes of.
     struct Table {
         let name: String
         var columns: [String] = []
@@ -78,61 +79,6 @@ struct ExchangeStore {
         var coded: Set<String> = []
 
         var hasCode: Bool { columns.contains("code") }
-    }
-
-    /// Every table of the database (the engine's own aside), by name, with
-    /// its columns, primary key and references, from the engine's catalogue.
-    func tables() throws(IHubError) -> [Table] {
-        let catalogue = db.engine == .sqlite ? Catalogue.sqlite : Catalogue.postgresql
-        let names = try db.statement(catalogue.tables).rows([]) { s in s.text(0) ?? "" }
-        var tables: [Table] = []
-        for name in names {
-            var t = Table(name: name)
-            t.columns = try db.statement(catalogue.columns).rows([.text(name)]) { s in s.text(0) ?? "" }
-            t.primaryKey = try db.statement(catalogue.primaryKey).rows([.text(name)]) { s in s.text(0) ?? "" }
-            for (from, to) in try db.statement(catalogue.references).rows([.text(name)], { s in (s.text(0) ?? "", s.text(1) ?? "") }) {
-                t.references[from] = to
-            }
-            tables.append(t)
-        }
-        return tables
-    }
-
-    /// The catalogue queries of each engine: table names; then, for the
-    /// table named by the parameter, its columns in order, its primary key's
-    /// columns in key order, and its references (column, referenced table).
-    private struct Catalogue {
-        let tables, columns, primaryKey, references: String
-
-        static let sqlite = Catalogue(
-            tables: "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-            columns: "SELECT name FROM pragma_table_info(?) ORDER BY cid",
-            primaryKey: "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk",
-            references: "SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?) ORDER BY \"from\", id")
-
-        // The deployment's schema is the first of the search path. pg_catalog,
-        // not information_schema: that walks every schema, and is slow with many.
-        static let postgresql = Catalogue(
-            tables: "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename",
-            columns: """
-                SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = current_schema() AND c.relname = CAST(? AS TEXT) AND a.attnum > 0 AND NOT a.attisdropped
-                ORDER BY a.attnum
-                """,
-            primaryKey: """
-                SELECT a.attname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-                CROSS JOIN LATERAL unnest(k.conkey) WITH ORDINALITY AS u(attnum, position)
-                JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = u.attnum
-                WHERE n.nspname = current_schema() AND c.relname = CAST(? AS TEXT) AND k.contype = 'p'
-                ORDER BY u.position
-                """,
-            references: """
-                SELECT a.attname, t.relname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-                JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_class t ON t.oid = k.confrelid
-                JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.conkey[1]
-                WHERE n.nspname = current_schema() AND c.relname = CAST(? AS TEXT) AND k.contype = 'f'
-                ORDER BY a.attname, k.conname
-                """)
     }
 
     /// The rows of `t` in a stable order, each as its columns' values with

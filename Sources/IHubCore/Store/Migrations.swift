@@ -256,6 +256,13 @@ enum Migrations {
         CREATE INDEX mentorships_mentor_school ON mentorships(mentor_school_id) WHERE mentor_school_id IS NOT NULL;
         CREATE INDEX mentorships_mentor_person ON mentorships(mentor_person_id) WHERE mentor_person_id IS NOT NULL;
         """),
+        ("registry: at most one current role, membership and team place per person", """
+        -- What the code kept true by looking first is now a constraint of the
+        -- schema, so writers beside each other (PostgreSQL) cannot both add it.
+        CREATE UNIQUE INDEX person_roles_current ON person_roles(person_id, role) WHERE end_date IS NULL;
+        CREATE UNIQUE INDEX memberships_current ON memberships(person_id, school_id) WHERE end_date IS NULL;
+        CREATE UNIQUE INDEX team_members_current ON team_members(school_id, person_id) WHERE end_date IS NULL;
+        """),
     ]
 
     static var latest: Int64 { Int64(all.count) }

@@ -92,10 +92,11 @@ final class PostgresBackend: StoreBackend {
         return String(cString: PQgetvalue(result, 0, 0))
     }
 
-    func begin() throws(IHubError) {
+    func begin(_ isolation: Isolation) throws(IHubError) {
         failedToSerialize = false
-        try execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
+        try execute(isolation == .serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL READ COMMITTED")
     }
+    func beginRead() throws(IHubError) { try execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
     func commit() throws(IHubError) { try execute("COMMIT") }
     func rollback() {
         if PQtransactionStatus(conn) != PQTRANS_IDLE { PQclear(PQexec(conn, "ROLLBACK")) }
@@ -129,6 +130,44 @@ final class PostgresBackend: StoreBackend {
 
     func resetIdentity(table: String) throws(IHubError) {
         _ = try query("SELECT setval(pg_get_serial_sequence($1, 'id'), coalesce(max(id), 0) + 1, false) FROM \(table)", [table])
+    }
+
+    func tables() throws(IHubError) -> [TableInfo] {
+        func rows(_ sql: String, _ table: String) throws(IHubError) -> [[String]] {
+            let s = try catalogStatement(sql)
+            try s.bind([.text(table)])
+            var out: [[String]] = []
+            while try s.step() { out.append([s.text(0) ?? "", s.text(1) ?? ""]) }
+            return out
+        }
+        var tables: [TableInfo] = []
+        for name in try rows("SELECT tablename, '' FROM pg_tables WHERE schemaname = current_schema() AND tablename <> ? ORDER BY tablename COLLATE \"C\"", "").map({ $0[0] }) {
+            var t = TableInfo(name: name)
+            t.columns = try rows("""
+                SELECT column_name, '' FROM information_schema.columns
+                WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position
+                """, name).map { $0[0] }
+            t.primaryKey = try rows("""
+                SELECT a.attname, '' FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+                WHERE i.indrelid = CAST(? AS regclass) AND i.indisprimary ORDER BY array_position(CAST(i.indkey AS int2[]), a.attnum)
+                """, name).map { $0[0] }
+            for r in try rows("""
+                SELECT a.attname, f.relname FROM pg_constraint c JOIN pg_class f ON f.oid = c.confrelid
+                JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+                WHERE c.conrelid = CAST(? AS regclass) AND c.contype = 'f'
+                """, name) { t.references[r[0]] = r[1] }
+            tables.append(t)
+        }
+        return tables
+    }
+
+    /// The catalog's statements, prepared once per connection.
+    private var catalog: [String: any Statement] = [:]
+    private func catalogStatement(_ sql: String) throws(IHubError) -> any Statement {
+        if let s = catalog[sql] { return s }
+        let s = try prepare(sql)
+        catalog[sql] = s
+        return s
     }
 
     // MARK: running statements

@@ -83,7 +83,8 @@ final class SQLiteBackend: StoreBackend {
 
     /// BEGIN IMMEDIATE takes the write lock at once: a transaction never
     /// fails half-way because another connection wrote first.
-    func begin() throws(IHubError) { try execute("BEGIN IMMEDIATE") }
+    func begin(_ isolation: Isolation) throws(IHubError) { try execute("BEGIN IMMEDIATE") }
+    func beginRead() throws(IHubError) { try execute("BEGIN") }  // deferred: a snapshot from the first read
     func commit() throws(IHubError) { try execute("COMMIT") }
     func rollback() {
         if sqlite3_get_autocommit(db) == 0 { sqlite3_exec(db, "ROLLBACK", nil, nil, nil) }
@@ -125,6 +126,37 @@ final class SQLiteBackend: StoreBackend {
 
     func lockForUpdate(table: String, id: Int64) throws(IHubError) {}  // BEGIN IMMEDIATE holds the only write lock
     func resetIdentity(table: String) throws(IHubError) {}  // INTEGER PRIMARY KEY continues from the largest id
+
+    func tables() throws(IHubError) -> [TableInfo] {
+        var tables: [TableInfo] = []
+        for name in try column("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name") {
+            var t = TableInfo(name: name)
+            var keys: [(Int64, String)] = []
+            let info = try prepare("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid") as! SQLiteStatement
+            defer { sqlite3_finalize(info.raw) }
+            try info.bind([.text(name)])
+            while try info.step() {
+                t.columns.append(info.text(0) ?? "")
+                if info.int(1) > 0 { keys.append((info.int(1), info.text(0) ?? "")) }
+            }
+            t.primaryKey = keys.sorted { $0.0 < $1.0 }.map(\.1)
+            let references = try prepare("SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?)") as! SQLiteStatement
+            defer { sqlite3_finalize(references.raw) }
+            try references.bind([.text(name)])
+            while try references.step() { t.references[references.text(0) ?? ""] = references.text(1) ?? "" }
+            tables.append(t)
+        }
+        return tables
+    }
+
+    /// The first column of every row of SQL without parameters.
+    private func column(_ sql: String) throws(IHubError) -> [String] {
+        let s = try prepare(sql) as! SQLiteStatement
+        defer { sqlite3_finalize(s.raw) }
+        var values: [String] = []
+        while try s.step() { values.append(s.text(0) ?? "") }
+        return values
+    }
 
     /// The first column of the first row of SQL without parameters.
     private func scalar(_ sql: String) throws(IHubError) -> String? {

@@ -5,7 +5,10 @@ early block makes (`scripts/ihub demo region.db`) serves the later ones, as it
 does for a reader who follows along. Files a block reads before any block writes
 them come from Tests/readme/. `scripts/ihub` there is the built command line.
 
-- sh: each command runs with bash; a command followed by a comment line
+- sh: each command runs with bash; the README's example PostgreSQL server
+  (`postgresql://ihub@db.example.org/ihub`) is the test server when the suite
+  runs on PostgreSQL (IHUB_TEST_POSTGRES), else its commands are left out; a
+  command followed by a comment line
   `#   ihub: IHUB_X...` is the README showing an error, and must fail with it.
   `scripts/test` is the one command not run (this test is part of it).
 - python: runs as a program, with `bindings/` beside it.
@@ -28,6 +31,7 @@ FIXTURES = ROOT / "Tests" / "readme"
 FENCE = re.compile(r"^```(\w*)\s*$")
 SHOWN_ERROR = re.compile(r"^#\s+ihub: (IHUB_[A-Z]+)")
 HUB_SCRIPT = re.compile(r"--.*in a hub's \"(\w+)\" script")
+EXAMPLE_SERVER = "postgresql://ihub@db.example.org/ihub"
 
 
 def readme_blocks():
@@ -77,6 +81,11 @@ def scratch_folder(tmp_path):
 def run_shell(folder, number, command, shown):
     if command.split("#")[0].strip() == "scripts/test":
         return None
+    if EXAMPLE_SERVER in command:
+        server = os.environ.get("IHUB_TEST_POSTGRES")
+        if not server:
+            return None
+        command = command.replace(EXAMPLE_SERVER, f"'{server}'")
     done = subprocess.run(["bash", "-c", command], cwd=folder, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=300)
     said = (done.stdout + done.stderr).strip().splitlines()

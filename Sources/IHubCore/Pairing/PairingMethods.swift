@@ -34,19 +34,12 @@ enum PairingMethods {
                params: [.required("round", .string, "code of the round"),
                         .optional("level", .oneOf(PairingRecords.Level.allCases.map(\.rawValue)), "only this level")]) { engine, p throws(IHubError) in
             let round = try RoundRef.resolve(engine.db, code: p["round"]!.string!, at: "params.round")
-            let s = try engine.db.statement("""
-                SELECT id, level, objective, mode, total, candidates, policy_hash, created_at, confirmed_at,
-                       (SELECT count(*) FROM run_pairs WHERE run_id = x.id), (SELECT count(*) FROM run_unmatched WHERE run_id = x.id)
-                FROM pairing_runs x WHERE round_id = ?1 AND (?2 IS NULL OR level = ?2) ORDER BY id DESC
-                """)
-            try s.bind([.int(round.id), SQLValue(p["level"]?.string)])
-            var out: [JSON] = []
-            while try s.step() {
-                out.append(["run": s.json(0), "level": s.json(1), "objective": s.json(2), "mode": s.json(3), "total": s.json(4),
-                            "candidates": s.json(5), "policy_hash": s.json(6), "created_at": s.json(7), "confirmed_at": s.json(8),
-                            "pairs": s.json(9), "unmatched": s.json(10)])
-            }
-            return .array(out)
+            return .array(try engine.db.pairing.runs(roundID: round.id, level: p["level"]?.string).map { r in
+                ["run": .int(r.id), "level": .string(r.level), "objective": .string(r.objective), "mode": .string(r.mode),
+                 "total": .double(r.total), "candidates": .int(r.candidates), "policy_hash": .string(r.policyHash),
+                 "created_at": .string(r.createdAt), "confirmed_at": r.confirmedAt.map(JSON.string) ?? .null,
+                 "pairs": .int(r.pairs), "unmatched": .int(r.unmatched)]
+            })
         },
         Method("pairing.explain", """
             Explain a pair of a run: each criterion's value, weight and contribution; `pinned` for a pair the coordinator \
@@ -77,27 +70,19 @@ enum PairingMethods {
                params: [.required("hub", .string, "code of the hub"),
                         .optional("level", .oneOf(PairingRecords.Level.allCases.map(\.rawValue)), "only this level"),
                         .optional("history", .boolean, "include ended pairs (default false)")]) { engine, p throws(IHubError) in
-            let hubID = try Entity.hubID(engine.db, code: p["hub"]!.string!, at: "params.hub")
-            let s = try engine.db.statement("""
-                SELECT m.level, r.code, coalesce(ms.code, mp.code), coalesce(ts.code, tp.code), m.score, m.run_id, m.start_date, m.end_date
-                FROM mentorships m JOIN rounds r ON r.id = m.round_id
-                  LEFT JOIN schools ms ON ms.id = m.mentee_school_id LEFT JOIN schools ts ON ts.id = m.mentor_school_id
-                  LEFT JOIN people mp ON mp.id = m.mentee_person_id LEFT JOIN people tp ON tp.id = m.mentor_person_id
-                WHERE m.hub_id = ?1 AND (?2 IS NULL OR m.level = ?2) AND (?3 OR m.end_date IS NULL) ORDER BY m.id
-                """)
-            try s.bind([.int(hubID), SQLValue(p["level"]?.string), .int(p["history"]?.bool == true ? 1 : 0)])
-            var out: [JSON] = []
-            while try s.step() {
-                out.append(["level": s.json(0), "round": s.json(1), "mentee": s.json(2), "mentor": s.json(3), "score": s.json(4),
-                            "run": s.json(5), "start": s.json(6), "end": s.json(7)])
-            }
-            return .array(out)
+            let hubID = try engine.db.requireID(.hub, code: p["hub"]!.string!, at: "params.hub")
+            let rows = try engine.db.pairing.mentorships(hubID: hubID, level: p["level"]?.string, history: p["history"]?.bool == true)
+            return .array(rows.map { m in
+                ["level": .string(m.level), "round": .string(m.round), "mentee": .string(m.mentee), "mentor": .string(m.mentor),
+                 "score": m.score.map(JSON.double) ?? .null, "run": m.runID.map(JSON.int) ?? .null,
+                 "start": .string(m.start), "end": m.end.map(JSON.string) ?? .null]
+            })
         },
         Method("pairing.policy", "The pairing policy a hub runs: the default text (embedded in ihub), the hub's script if any, and the version hash.",
                params: [.optional("hub", .string, "code of the hub (default: only the default policy)")]) { engine, p throws(IHubError) in
             var hubSource: String?
             if let hub = p["hub"]?.string {
-                hubSource = try HubScriptMethods.load(engine.db, hubID: Entity.hubID(engine.db, code: hub, at: "params.hub"), name: "pairing")?.source
+                hubSource = try HubScriptMethods.load(engine.db, hubID: engine.db.requireID(.hub, code: hub, at: "params.hub"), name: "pairing")?.source
             }
             return ["default": .string(DefaultPolicy.source), "hub_script": hubSource.map(JSON.string) ?? .null,
                     "hash": .string(PolicyScript.version(hubSource))]

@@ -17,7 +17,7 @@ extension PairingWorkflow {
         }
     }
 
-    private static func explainSetup(_ engine: Engine, _ run: RunRow) throws(IHubError) -> ExplainCache {
+    private static func explainSetup(_ engine: Engine, _ run: PairingRunRow) throws(IHubError) -> ExplainCache {
         let stamp = try engine.db.changeStamp()
         if let c = engine.explainCache, c.run == run.id, c.stamp == stamp { return c }
         engine.explainCache = nil  // the old setup's memory first
@@ -48,9 +48,9 @@ extension PairingWorkflow {
         }
         let records = setup.data.records
         let detail = try setup.policy.explain(mentee: records[i].json, mentor: records[j].json)
-        let pairs = try self.pairs(db, run: id)
+        let pairs = try db.pairing.runPairs(run: id)
         let inRun = pairs.first { $0.mentee == mentee && $0.mentor == mentor }
-        func list(_ rows: [(mentee: String, mentor: String, score: Double, pinned: Bool)]) -> JSON {
+        func list(_ rows: [RunPair]) -> JSON {
             .array(rows.map { ["mentee": .string($0.mentee), "mentor": .string($0.mentor), "score": .double($0.score)] })
         }
         let menteePairs = pairs.filter { $0.mentee == mentee }, mentorPairs = pairs.filter { $0.mentor == mentor }
@@ -74,10 +74,9 @@ extension PairingWorkflow {
 
     /// Why mentee i with mentor j is not in the run, in the order the run
     /// applied its rules.
-    private static func ruledOut(_ setup: PolicySetup, _ run: RunRow, _ i: Int, _ j: Int,
+    private static func ruledOut(_ setup: PolicySetup, _ run: PairingRunRow, _ i: Int, _ j: Int,
                                  detail: (total: Double?, excluded: String?, criteria: JSON),
-                                 menteePairs: [(mentee: String, mentor: String, score: Double, pinned: Bool)],
-                                 mentorPairs: [(mentee: String, mentor: String, score: Double, pinned: Bool)],
+                                 menteePairs: [RunPair], mentorPairs: [RunPair],
                                  reverseInRun: Bool) throws(IHubError) -> (kind: String, text: String) {
         let roles = setup.policy.roles, records = setup.data.records
         let mentee = records[i].code, mentor = records[j].code
@@ -120,19 +119,18 @@ extension PairingWorkflow {
     /// people newly unmatched or matched; the totals.
     static func diff(_ db: Database, _ a: Int64, _ b: Int64) throws(IHubError) -> JSON {
         let ra = try row(db, id: a, at: "params.from"), rb = try row(db, id: b, at: "params.to")
-        let pa = try pairs(db, run: a), pb = try pairs(db, run: b)
+        let pa = try db.pairing.runPairs(run: a), pb = try db.pairing.runPairs(run: b)
         let ka = Dictionary(pa.map { ("\($0.mentee)\u{0}\($0.mentor)", $0) }, uniquingKeysWith: { x, _ in x })
         let kb = Dictionary(pb.map { ("\($0.mentee)\u{0}\($0.mentor)", $0) }, uniquingKeysWith: { x, _ in x })
-        func pair(_ p: (mentee: String, mentor: String, score: Double, pinned: Bool)) -> JSON {
+        func pair(_ p: RunPair) -> JSON {
             ["mentee": .string(p.mentee), "mentor": .string(p.mentor), "score": .double(p.score)]
         }
         var changed: [JSON] = []
         for p in pb { if let old = ka["\(p.mentee)\u{0}\(p.mentor)"], old.score != p.score {
             changed.append(["mentee": .string(p.mentee), "mentor": .string(p.mentor), "from": .double(old.score), "to": .double(p.score)])
         } }
-        let ua = Set(try unmatched(db, run: a).map(\.code)), ub = try unmatched(db, run: b)
-        let ta = try db.scalarText("SELECT total FROM pairing_runs WHERE id = ?", [.int(a)]).flatMap(Double.init) ?? 0
-        let tb = try db.scalarText("SELECT total FROM pairing_runs WHERE id = ?", [.int(b)]).flatMap(Double.init) ?? 0
+        let ua = Set(try db.pairing.runUnmatched(run: a).map(\.code)), ub = try db.pairing.runUnmatched(run: b)
+        let ta = ra.total, tb = rb.total
         return ["from": .int(a), "to": .int(b), "same_policy": .bool(ra.policyHash == rb.policyHash),
                 "same_inputs": .bool(ra.inputsHash == rb.inputsHash),
                 "added": .array(pb.filter { ka["\($0.mentee)\u{0}\($0.mentor)"] == nil }.map(pair)),
@@ -147,62 +145,43 @@ extension PairingWorkflow {
     /// caller's transaction. Loads are counted here, against what is
     /// confirmed now: two confirmations cannot overload a mentor together.
     static func confirm(_ db: Database, run id: Int64) throws(IHubError) -> JSON {
+        // The hub's row lock first: the checks below read what other
+        // confirmations of the hub have committed by then.
+        guard let hubID = try db.pairing.runHubID(id: id) else { throw IHubError.notFound("params.run: no pairing run #\(id)") }
+        try db.lockForUpdate(.hub, id: hubID)
         let run = try row(db, id: id, at: "params.run")
         if let at = run.confirmedAt { throw IHubError(.conflict, "params.run: pairing run #\(id) was confirmed already, at \(at)") }
-        let roundID = try db.scalarInt("SELECT id FROM rounds WHERE code = ?", [.text(run.round)])!
-        let hubID = try db.scalarInt("SELECT id FROM hubs WHERE code = ?", [.text(run.hub)])!
-        let side = run.level == .school ? "school" : "person", table = run.level == .school ? "schools" : "people"
+        let level = run.level
         let mentorMax = Int(run.capacity["mentor_max"]?.int ?? 1), menteeMax = Int(run.capacity["mentee_max"]?.int ?? 1)
-        let loadOf = try db.statement("""
-            SELECT count(*) FROM mentorships WHERE round_id = ? AND level = ? AND end_date IS NULL AND mentor_\(side)_id = ?
-            """)
-        let mentorsOf = try db.statement("""
-            SELECT count(*) FROM mentorships WHERE round_id = ? AND level = ? AND end_date IS NULL AND mentee_\(side)_id = ?
-            """)
-        let exists = try db.statement("""
-            SELECT 1 FROM mentorships WHERE round_id = ? AND level = ? AND end_date IS NULL AND mentee_\(side)_id = ? AND mentor_\(side)_id = ?
-            """)
-        let insert = try db.statement("""
-            INSERT INTO mentorships(hub_id, round_id, level, mentee_\(side)_id, mentor_\(side)_id, run_id, score) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
+        // The run names its records by code; each is looked up once.
+        var records = LookupCache(level == .school ? .school : .person)
         var added = 0, kept = 0
-        for p in try pairs(db, run: id) {
-            let mentee = try idOf(db, table, p.mentee)
-            let mentor = try idOf(db, table, p.mentor)
-            try exists.bind([.int(roundID), .text(run.level.rawValue), .int(mentee), .int(mentor)])
-            if try exists.step() { kept += 1; continue }
+        for p in try db.pairing.runPairs(run: id) {
+            let mentee = try records.require(db, code: p.mentee, at: "pairing.confirm: run #\(id) mentee")
+            let mentor = try records.require(db, code: p.mentor, at: "pairing.confirm: run #\(id) mentor")
+            if try db.pairing.openMentorshipExists(roundID: run.roundID, level: level, mentee: mentee, mentor: mentor) { kept += 1; continue }
             // Mutual mentoring: the reverse pair confirmed by now (by another
             // run, or earlier in this one).
-            try exists.bind([.int(roundID), .text(run.level.rawValue), .int(mentor), .int(mentee)])
-            if try exists.step() {
+            if try db.pairing.openMentorshipExists(roundID: run.roundID, level: level, mentee: mentor, mentor: mentee) {
                 throw IHubError(.constraint, "pairing.confirm: \(IHubError.quoted(p.mentor)) would mentor \(IHubError.quoted(p.mentee)), but \(IHubError.quoted(p.mentee)) already mentors \(IHubError.quoted(p.mentor)) in round \(IHubError.excerpt(run.round)); mutual mentoring is refused: nothing was applied")
             }
             // The count sees this run's pairs inserted so far and any other
-            // confirmation committed before our write lock (BEGIN IMMEDIATE).
-            try loadOf.bind([.int(roundID), .text(run.level.rawValue), .int(mentor)])
-            _ = try loadOf.step()
-            let load = Int(loadOf.int(0))
+            // confirmation committed before our write lock (BEGIN IMMEDIATE
+            // on SQLite, the hub's row lock on PostgreSQL).
+            let load = try db.pairing.mentorLoad(roundID: run.roundID, level: level, mentor: mentor)
             if load + 1 > mentorMax {
                 throw IHubError(.constraint, "pairing.confirm: mentor \(IHubError.quoted(p.mentor)) would have \(load + 1) mentees in round \(IHubError.excerpt(run.round)), over its maximum of \(mentorMax): nothing was applied")
             }
-            try mentorsOf.bind([.int(roundID), .text(run.level.rawValue), .int(mentee)])
-            _ = try mentorsOf.step()
-            let got = Int(mentorsOf.int(0))
+            let got = try db.pairing.menteeLoad(roundID: run.roundID, level: level, mentee: mentee)
             if got + 1 > menteeMax {
                 throw IHubError(.constraint, "pairing.confirm: mentee \(IHubError.quoted(p.mentee)) would have \(got + 1) mentors in round \(IHubError.excerpt(run.round)), over its maximum of \(menteeMax): nothing was applied")
             }
-            try insert.run([.int(hubID), .int(roundID), .text(run.level.rawValue), .int(mentee), .int(mentor), .int(id), .double(p.score)])
+            try db.pairing.addMentorship(hubID: run.hubID, roundID: run.roundID, level: level, mentee: mentee, mentor: mentor,
+                                         run: id, score: p.score)
             added += 1
         }
-        try db.statement("UPDATE pairing_runs SET confirmed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?").run([.int(id)])
-        return ["run": .int(id), "round": .string(run.round), "level": .string(run.level.rawValue), "added": .int(Int64(added)),
+        try db.pairing.markConfirmed(run: id)
+        return ["run": .int(id), "round": .string(run.round), "level": .string(level.rawValue), "added": .int(Int64(added)),
                 "already_confirmed": .int(Int64(kept))]
-    }
-
-    private static func idOf(_ db: Database, _ table: String, _ code: String) throws(IHubError) -> Int64 {
-        guard let id = try db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code)]) else {
-            throw IHubError.notFound("pairing.confirm: \(IHubError.quoted(code)) no longer exists in \(table)")
-        }
-        return id
     }
 }

@@ -36,7 +36,7 @@ struct PairingRecords {
         let kind: Classification.Kind = level == .school ? .school : .teacher
         let c = try Classification.gather(engine, kind: kind, round: round)
         let preferred = level == .school ? "selfie" : "digcompedu"
-        let classes = try PairingRecords.classes(db, round: round, level: level)
+        let classes = try db.pairing.classes(roundID: round.id, level: level)
         var instruments: [String: Instrument] = [:]
         for subject in c.subjects {
             guard index[subject.code] == nil else { continue }  // in two rounds: the first wins
@@ -75,60 +75,36 @@ struct PairingRecords {
     }
 
     private func schoolRecord(_ db: Database, _ id: Int64, _ round: RoundRef, _ m: inout [JSON.Member]) throws(IHubError) -> Record {
-        let s = try db.statement("SELECT t.code, t.level, t.size, t.latitude, t.longitude, \(Registry.effectiveLanguagesSQL) FROM schools t JOIN hubs h ON h.id = t.hub_id WHERE t.id = ?")
-        try s.bind([.int(id)])
-        _ = try s.step()
-        let languages = PairingRecords.strings(s.text(5))
-        m += [.init("level", s.json(1)), .init("size", s.json(2)), .init("lat", s.json(3)), .init("lon", s.json(4)),
-              .init("languages", .array(languages.map(JSON.string))), .init("school", s.json(0))]
-        let code = s.text(0) ?? ""
-        return Record(id: id, code: code, hubID: round.hubID, schools: [code], languages: languages,
-                      lat: s.isNull(3) ? nil : s.double(3), lon: s.isNull(4) ? nil : s.double(4),
+        guard let s = try db.pairing.schoolFacts(id: id) else { throw RecordKind.school.notFound(id: id, at: "pairing records") }
+        m += [.init("level", s.level.map(JSON.string) ?? .null), .init("size", s.size.map(JSON.int) ?? .null),
+              .init("lat", s.lat.map(JSON.double) ?? .null), .init("lon", s.lon.map(JSON.double) ?? .null),
+              .init("languages", .array(s.languages.map(JSON.string))), .init("school", .string(s.code))]
+        return Record(id: id, code: s.code, hubID: round.hubID, schools: [s.code], languages: s.languages, lat: s.lat, lon: s.lon,
                       json: Classification.stripNulls(.object(m)))
     }
 
     private func teacherRecord(_ db: Database, _ id: Int64, _ subject: JSON, _ round: RoundRef,
                                _ m: inout [JSON.Member]) throws(IHubError) -> Record
     {
-        let p = try db.statement("SELECT code, subjects, languages FROM people WHERE id = ?")
-        try p.bind([.int(id)])
-        _ = try p.step()
-        let code = p.text(0) ?? ""
-        let subjects = PairingRecords.strings(p.text(1))
-        var languages = PairingRecords.strings(p.text(2))
+        guard let p = try db.pairing.personFacts(id: id) else { throw RecordKind.person.notFound(id: id, at: "pairing records") }
+        var languages = p.languages
         let schools = (subject["schools"]?.array ?? []).compactMap(\.string)
         m += [.init("roles", subject["roles"] ?? .array([])), .init("schools", .array(schools.map(JSON.string))),
-              .init("subjects", .array(subjects.map(JSON.string)))]
+              .init("subjects", .array(p.subjects.map(JSON.string)))]
         var lat: Double?, lon: Double?
-        if let first = schools.first {
-            // A teacher is placed at their (first) school: its level, size and place,
-            // and speaks its languages (or its hub's) when they list none.
-            let s = try db.statement("SELECT t.level, t.size, t.latitude, t.longitude, \(Registry.effectiveLanguagesSQL) FROM schools t JOIN hubs h ON h.id = t.hub_id WHERE t.code = ?")
-            try s.bind([.text(first)])
-            if try s.step() {
-                m += [.init("school", .string(first)), .init("level", s.json(0)), .init("size", s.json(1)),
-                      .init("lat", s.json(2)), .init("lon", s.json(3))]
-                lat = s.isNull(2) ? nil : s.double(2)
-                lon = s.isNull(3) ? nil : s.double(3)
-                if languages.isEmpty { languages = PairingRecords.strings(s.text(4)) }
-            }
+        // A teacher is placed at their (first) school: its level, size and place,
+        // and speaks its languages (or its hub's) when they list none.
+        if let first = schools.first, let s = try db.pairing.schoolFacts(code: first) {
+            m += [.init("school", .string(first)), .init("level", s.level.map(JSON.string) ?? .null),
+                  .init("size", s.size.map(JSON.int) ?? .null),
+                  .init("lat", s.lat.map(JSON.double) ?? .null), .init("lon", s.lon.map(JSON.double) ?? .null)]
+            lat = s.lat
+            lon = s.lon
+            if languages.isEmpty { languages = s.languages }
         }
         m.append(.init("languages", .array(languages.map(JSON.string))))
-        return Record(id: id, code: code, hubID: round.hubID, schools: schools, languages: languages, lat: lat, lon: lon,
+        return Record(id: id, code: p.code, hubID: round.hubID, schools: schools, languages: languages, lat: lat, lon: lon,
                       json: Classification.stripNulls(.object(m)))
-    }
-
-    private static func classes(_ db: Database, round: RoundRef, level: Level) throws(IHubError) -> [Int64: String] {
-        let column = level == .school ? "school_id" : "person_id"
-        let s = try db.statement("SELECT \(column), class FROM classifications WHERE round_id = ? AND \(column) IS NOT NULL")
-        try s.bind([.int(round.id)])
-        var out: [Int64: String] = [:]
-        while try s.step() { out[s.int(0)] = s.text(1) ?? "" }
-        return out
-    }
-
-    static func strings(_ text: String?) -> [String] {
-        ((try? JSONParser.parse(text ?? "[]"))?.array ?? []).compactMap(\.string)
     }
 
     /// Great-circle distance in km.
