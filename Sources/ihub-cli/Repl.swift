@@ -65,8 +65,12 @@ struct Repl: ParsableCommand {
         }
         if !pending.isEmpty {
             // The input ended inside a chunk: report what is missing.
-            if case .incomplete(let message)? = try? context.eval(pending, chunkname: "stdin") {
-                Console.error("IHUB_SCRIPT: \(message)\n")
+            do {
+                if case .incomplete(let message) = try context.eval(pending, chunkname: "stdin") {
+                    Console.error("IHUB_SCRIPT: \(message)\n")
+                }
+            } catch {
+                Console.error("\(error.status.name): \(error.message)\n")
             }
             failed = true
         }

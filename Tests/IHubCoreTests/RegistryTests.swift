@@ -49,7 +49,7 @@ import Testing
 
     @Test func clearErrors() throws {
         let e = try engineWithHub()
-        #expect(failure { try e.call("school.get", ["id": 999]) }?.message == "school #999 not found")
+        #expect(failure { try e.call("school.get", ["id": 999]) }?.message == "params.id: no school with id 999")
         #expect(failure { try e.call("school.get", ["id": 1, "code": "S1"]) }?.status == .invalid)
         #expect(failure { try e.call("school.fetch") }?.message.contains("did you mean one of school.add") == true)
         #expect(failure { try e.call("hub.add", ["code": "X", "name": "X", "country": "Estonia"]) }?.message.hasPrefix("params.country") == true)
@@ -76,5 +76,30 @@ import Testing
         let names = { (e: Engine) throws -> [JSON] in try e.call("person.list").array!.map { [$0["code"]!, $0["name"]!] } }
         #expect(try names(a) == names(b))
         #expect((made["people"]?.int ?? 0) > 600)
+    }
+
+    @Test func damagedStoredJSONIsCorruptNamingItsColumn() throws {
+        let e = try engineWithHub()
+        _ = try e.call("person.add", ["hub": "EE-ACC", "code": "P1", "name": "A", "subjects": ["maths"]])
+        // Damage made on purpose, past the store: what a broken file would hold.
+        try e.db.execute("UPDATE people SET subjects = '[\"maths\"' WHERE code = 'P1'")
+        let calls: [() throws -> JSON] = [{ try e.call("person.get", ["code": "P1"]) }, { try e.call("person.list") },
+                                          { try e.call("export.json") }]
+        for call in calls {
+            let error = failure(call)
+            #expect(error?.status == .corrupt)
+            #expect(error?.message.hasPrefix("people.subjects: the stored JSON does not parse") == true)
+        }
+    }
+
+    @Test func timestampsAreTakenInSwift() throws {
+        let e = try engineWithHub()
+        let stamp = try #require(try e.db.scalarText("SELECT created_at FROM schools WHERE code = 'S1'"))
+        #expect(stamp.count == 20 && stamp.hasSuffix("Z") && stamp.hasPrefix(String(Timestamp.today())))
+        _ = try e.call("person.add", ["hub": "EE-ACC", "code": "P1", "name": "A", "roles": ["teacher"], "schools": ["S1"]])
+        _ = try e.call("person.update", ["code": "P1", "roles": ["mentor"], "schools": ["S2"]])
+        let history = try e.call("person.history", ["code": "P1"])
+        #expect(history["roles"]?.array?.map { $0["end"] } == [.string(Timestamp.today()), .null])
+        #expect(history["memberships"]?.array?.map { $0["start"] } == [.null, .string(Timestamp.today())])
     }
 }

@@ -88,8 +88,8 @@ static void test_calls(void) {
     /* Errors: status, per-handle message, per-thread message. */
     CHECK(call(h, "school.get", "{\"code\":\"K9\"}") == IHUB_NOTFOUND);
     CHECK(ihub_errcode(h) == IHUB_NOTFOUND);
-    CHECK(strcmp(ihub_errmsg(h), "school 'K9' not found") == 0);
-    CHECK(strcmp(ihub_last_error(), "school 'K9' not found") == 0);
+    CHECK(strcmp(ihub_errmsg(h), "params.code: no school with code 'K9'") == 0);
+    CHECK(strcmp(ihub_last_error(), "params.code: no school with code 'K9'") == 0);
     CHECK(call(h, "school.add", "{\"hub\":\"GE-IMR\",\"code\":\"K1\",\"name\":\"again\"}") == IHUB_CONFLICT);
     CHECK(call(h, "school.add_many", "{\"schools\":[{\"hub\":\"GE-IMR\",\"code\":\"A\",\"name\":\"a\"},"
                                      "{\"hub\":\"GE-IMR\",\"code\":3,\"name\":\"b\"}]}") == IHUB_INVALID);

@@ -330,16 +330,14 @@ extension RowImporter {
 /// Codes with leading zeros, by the code without them, read once per
 /// table when an unknown code is all digits.
 struct ZeroHints {
-    private var byTable: [String: [String: String]] = [:]
-
-    static let tables = ["hub": "hubs", "school": "schools", "person": "people", "round": "rounds",
-                         "stakeholder": "stakeholders"]
+    private var byKind: [RecordKind: [String: String]] = [:]
 
     /// The stored code that `code` is without its leading zeros, if any.
     mutating func padded(_ db: Database, noun: String, code: String) throws(IHubError) -> String? {
-        guard let table = ZeroHints.tables[noun], !code.isEmpty, code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        if byTable[table] == nil { byTable[table] = try Entity.codesWithLeadingZeros(db, table: table) }
-        return byTable[table]?[String(code.drop { $0 == "0" })]
+        guard let kind = RecordKind(rawValue: noun), Registry.entities.contains(where: { $0.kind == kind }),
+              !code.isEmpty, code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        if byKind[kind] == nil { byKind[kind] = try db.registry.codesWithLeadingZeros(kind) }
+        return byKind[kind]?[String(code.drop { $0 == "0" })]
     }
 
     static func text(_ padded: String) -> String {

@@ -44,6 +44,6 @@ extension Database {
     /// The id of a hub code given as a filter; nil for no filter.
     func hubFilter(_ code: String?, at path: String) throws(IHubError) -> Int64? {
         guard let code else { return nil }
-        return try Entity.hubID(self, code: code, at: path)
+        return try requireID(.hub, code: code, at: path)
     }
 }

@@ -17,18 +17,6 @@ enum JSONExport {
     /// Bookkeeping, not data.
     static let skipped: Set<String> = ["ihub_migrations"]
 
-    struct Table {
-        let name: String
-        var columns: [String] = []
-        /// Column → referenced table.
-        var references: [String: String] = [:]
-        /// Columns referring to a coded table: their code is exported too.
-        var coded: Set<String> = []
-        /// The primary key's columns, in key order.
-        var primaryKey: [String] = []
-        var hasCode = false
-    }
-
     /// The document (nil when written to `output`) and the rows per table.
     static func run(_ db: Database, hub: String?, output: Output?) throws(IHubError) -> (document: JSON?, counts: JSON) {
         let hubID = try db.hubFilter(hub, at: "params.hub")
@@ -40,13 +28,10 @@ enum JSONExport {
         writer.member("hub", JSON(hub))
         var counts: [JSON.Member] = []
         for table in tables {
-            let (sql, binds) = query(table, tables: tables, hubID: hubID)
-            let s = try db.statement(sql)
-            try s.bind(binds)
             writer.beginSection(table.name)
             var n: Int64 = 0
-            while try s.step() {
-                try writer.element(row(s, table))
+            try db.exchange.eachRow(of: table, tables: tables, hubID: hubID) { values throws(IHubError) in
+                try writer.element(row(db, values, table))
                 n += 1
             }
             writer.endSection()
@@ -57,11 +42,10 @@ enum JSONExport {
         return (output == nil ? document : JSON?.none, .object(counts))
     }
 
-    /// The data tables with their columns and references.
-    static func schema(_ db: Database) throws(IHubError) -> [Table] {
+    /// The data tables in section order, each reference to a coded table marked.
+    static func schema(_ db: Database) throws(IHubError) -> [ExchangeStore.Table] {
         var tables = try db.tables().filter { !skipped.contains($0.name) }.map { info in
-            Table(name: info.name, columns: info.columns, references: info.references,
-                  primaryKey: info.primaryKey, hasCode: info.columns.contains("code"))
+            ExchangeStore.Table(name: info.name, columns: info.columns, references: info.references, primaryKey: info.primaryKey)
         }
         tables.sort { (order.firstIndex(of: $0.name) ?? order.count, $0.name) < (order.firstIndex(of: $1.name) ?? order.count, $1.name) }
         let codedTables = Set(tables.filter(\.hasCode).map(\.name))
@@ -71,61 +55,19 @@ enum JSONExport {
         return tables
     }
 
-    /// SELECT of a table's rows, with the codes of what they refer to, and
-    /// a hub condition when one is asked for.
-    static func query(_ t: Table, tables: [Table], hubID: Int64?) -> (String, [SQLValue]) {
-        var select: [String] = [], joins: [String] = []
-        for (i, c) in t.columns.enumerated() {
-            select.append("t.\"\(c)\"")
-            if t.coded.contains(c), let target = t.references[c] {
-                joins.append("LEFT JOIN \"\(target)\" j\(i) ON j\(i).id = t.\"\(c)\"")
-                select.append("j\(i).code")
-            }
-        }
-        var sql = "SELECT \(select.joined(separator: ", ")) FROM \"\(t.name)\" t \(joins.joined(separator: " "))"
-        var binds: [SQLValue] = []
-        if let hubID {
-            if let condition = hubCondition(t, alias: "t", tables: tables, depth: 0) {
-                sql += " WHERE \(condition)"
-                binds = Array(repeating: .int(hubID), count: condition.count { $0 == "?" })
-            } else {
-                sql += " WHERE 1 = 0"   // nothing ties the table to a hub: not a hub's data
-            }
-        }
-        // Stable order: by id, else by primary key (WITHOUT ROWID tables).
-        let order = t.columns.contains("id") ? ["t.id"] : t.primaryKey.map { "t.\"\($0)\"" }
-        return (sql + " ORDER BY " + order.joined(separator: ", "), binds)
-    }
-
-    /// How rows of `t` belong to one hub: its own hub_id (instruments also
-    /// when shared by all hubs), or a reference to a table that belongs.
-    static func hubCondition(_ t: Table, alias: String, tables: [Table], depth: Int) -> String? {
-        if t.name == "hubs" { return "\(alias).id = ?" }
-        if t.columns.contains("hub_id") {
-            return t.name == "instruments" ? "(\(alias).hub_id = ? OR \(alias).hub_id IS NULL)" : "\(alias).hub_id = ?"
-        }
-        guard depth < 4 else { return nil }
-        for column in t.columns {
-            guard let target = t.references[column], target != t.name,
-                  let next = tables.first(where: { $0.name == target }),
-                  let inner = hubCondition(next, alias: "x\(depth)", tables: tables, depth: depth + 1)
-            else { continue }
-            return "\(alias).\"\(column)\" IN (SELECT x\(depth).id FROM \"\(target)\" x\(depth) WHERE \(inner))"
-        }
-        return nil
-    }
-
-    private static func row(_ s: Statement, _ t: Table) -> JSON {
+    /// A row's values as a record: JSON columns parsed, each coded
+    /// reference followed by its record's code.
+    private static func row(_ db: Database, _ values: [JSON], _ t: ExchangeStore.Table) throws(IHubError) -> JSON {
         var members: [JSON.Member] = []
-        members.reserveCapacity(t.columns.count + t.references.count)
-        var i: Int32 = 0
+        members.reserveCapacity(values.count)
+        var i = 0
         for c in t.columns {
-            var value = s.json(i)
-            if jsonColumns.contains(c), case .string(let text) = value, let parsed = try? JSONParser.parse(text) { value = parsed }
+            var value = values[i]
+            if jsonColumns.contains(c), case .string(let text) = value { value = try db.storedJSON(text, at: "\(t.name).\(c)") }
             members.append(.init(c, value))
             i += 1
             if t.coded.contains(c) {
-                members.append(.init(String(c.dropLast(c.hasSuffix("_id") ? 3 : 0)), s.json(i)))
+                members.append(.init(String(c.dropLast(c.hasSuffix("_id") ? 3 : 0)), values[i]))
                 i += 1
             }
         }

@@ -38,8 +38,8 @@ final class EntityImporter: RowImporter {
     /// The file lacks a column that a new record needs.
     private let lacksColumns: Bool
     private var codes = Entity.Codes()
-    private var knownHubs: [String: Bool] = [:]
-    private var knownSchools: [String: Bool] = [:]
+    private var hubs = LookupCache(.hub)
+    private var schools = LookupCache(.school)
     private var zeros = ZeroHints()
     /// Codes seen in this file, with their line: a code twice is a mistake.
     private var seen: [String: Int] = [:]
@@ -97,21 +97,19 @@ final class EntityImporter: RowImporter {
             problems.add(.invalid, "\(row.place(column)): \(end) is before the start \(start)")
         }
         var unknown = false
-        if let hubColumn, let hub = record["hub"]?.string, !known(hub, in: "hubs", cache: &knownHubs, row, &problems) {
+        if let hubColumn, let hub = record["hub"]?.string, !known(hub, in: &hubs, at: row.place(hubColumn), row, &problems) {
             unknown = true
-            problems.add(.notFound, "\(row.place(hubColumn)): no hub with code \(IHubError.quoted(hub))")
         }
-        if let schoolsColumn, let schools = record["schools"]?.array {
-            for school in schools.compactMap(\.string) where !known(school, in: "schools", cache: &knownSchools, row, &problems) {
+        if let schoolsColumn, let codes = record["schools"]?.array {
+            for school in codes.compactMap(\.string) where !known(school, in: &schools, at: row.place(schoolsColumn), row, &problems) {
                 unknown = true
-                problems.add(.notFound, "\(row.place(schoolsColumn)): no school with code \(IHubError.quoted(school))")
             }
         }
         guard !unknown && problems.count == before else { return nil }
         do throws(IHubError) {
             // Blank required cells are fine for an update, not for a new record.
             if !missing.isEmpty || lacksColumns || !code.isEmpty && code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-                if try entity.existingID(db, code: code) == nil {
+                if try db.recordID(entity.kind, code: code) == nil {
                     return try newRecordProblems(row, code, missing, &problems) ? nil : try upsert(row, record)
                 }
             }
@@ -147,14 +145,17 @@ final class EntityImporter: RowImporter {
         return found
     }
 
-    /// Whether `code` is stored (a failing read is a problem of the row).
-    private func known(_ code: String, in table: String, cache: inout [String: Bool], _ row: CSVRow,
+    /// Whether `code` is stored; an unknown code is a problem at `place`
+    /// (and a failing read a problem of the row).
+    private func known(_ code: String, in cache: inout LookupCache, at place: String, _ row: CSVRow,
                        _ problems: inout Problems) -> Bool {
-        if let known = cache[code] { return known }
         do throws(IHubError) {
-            let found = try Entity.codeExists(db, table: table, code: code)
-            cache[code] = found
-            return found
+            guard try cache.id(db, code: code) != nil else {
+                let missing = cache.kind.notFound(code: code, at: place)
+                problems.add(missing.status, missing.message)
+                return false
+            }
+            return true
         } catch {
             row.problem(error, problems: &problems)
             return true

@@ -15,13 +15,9 @@ enum TeamExchange {
         ],
         importer: { db, _, _ throws(IHubError) in TeamMemberImporter(db) },
         export: { db, hub, out throws(IHubError) in
-            let s = try db.statement("""
-                SELECT s.code, p.code, t.position, t.start_date, t.end_date FROM team_members t
-                JOIN schools s ON s.id = t.school_id JOIN people p ON p.id = t.person_id
-                WHERE ?1 IS NULL OR s.hub_id = ?1 ORDER BY t.id
-                """)
-            try s.bind([SQLValue(try db.hubFilter(hub, at: "params.hub"))])
-            while try s.step() { try out.record((0..<5).map { out.cell(s.json(Int32($0))) }) }
+            try db.exchange.eachTeamMember(hub: try db.hubFilter(hub, at: "params.hub")) { values throws(IHubError) in
+                try out.record(values.map { out.cell($0) })
+            }
         })
 
     static let engagements = ExchangeKind(
@@ -29,48 +25,34 @@ enum TeamExchange {
         columns: Engagements.fields,
         importer: { db, _, _ throws(IHubError) in EngagementImporter(db) },
         export: { db, hub, out throws(IHubError) in
-            let s = try db.statement("""
-                SELECT k.code, e.date, e.kind, sc.code, e.note FROM engagements e
-                JOIN stakeholders k ON k.id = e.stakeholder_id LEFT JOIN schools sc ON sc.id = e.school_id
-                WHERE ?1 IS NULL OR k.hub_id = ?1 ORDER BY e.id
-                """)
-            try s.bind([SQLValue(try db.hubFilter(hub, at: "params.hub"))])
-            while try s.step() { try out.record((0..<5).map { out.cell(s.json(Int32($0))) }) }
+            try db.exchange.eachEngagement(hub: try db.hubFilter(hub, at: "params.hub")) { values throws(IHubError) in
+                try out.record(values.map { out.cell($0) })
+            }
         })
 }
 
-/// Code → row id lookups with a cache, whose misses become problems.
-struct CodeLookup {
-    let table: String
-    let noun: String
-    private var ids: [String: Int64?] = [:]
-
-    init(table: String, noun: String) {
-        self.table = table
-        self.noun = noun
-    }
-
+extension LookupCache {
+    /// The row id of `code`, or nil with a problem at `place`: an unknown
+    /// code, or a read that failed (with its status).
     mutating func id(_ db: Database, _ code: String, place: String, problems: inout Problems) -> Int64? {
-        if ids[code] == nil {
-            do throws(IHubError) {
-                ids[code] = .some(try db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code)]))
-            } catch {
-                problems.add(error.status, "\(place): \(error.message)")
+        do throws(IHubError) {
+            guard let id = try id(db, code: code) else {
+                let missing = kind.notFound(code: code, at: place)
+                problems.add(missing.status, missing.message)
                 return nil
             }
-        }
-        guard let id = ids[code]! else {
-            problems.add(.notFound, "\(place): no \(noun) with code \(IHubError.quoted(code))")
+            return id
+        } catch {
+            problems.add(error.status, "\(place): \(error.message)")
             return nil
         }
-        return id
     }
 }
 
 final class TeamMemberImporter: RowImporter {
     let db: Database
-    private var schools = CodeLookup(table: "schools", noun: "school")
-    private var people = CodeLookup(table: "people", noun: "person")
+    private var schools = LookupCache(.school)
+    private var people = LookupCache(.person)
     private var seen: [String: Int] = [:]
 
     init(_ db: Database) { self.db = db }
@@ -95,26 +77,17 @@ final class TeamMemberImporter: RowImporter {
         }
         seen[key] = row.line
         do throws(IHubError) {
-            let s = try db.statement("""
-                SELECT id, position, end_date FROM team_members WHERE school_id = ? AND person_id = ? AND start_date IS ? ORDER BY id LIMIT 1
-                """)
-            try s.bind([.int(school), .int(person), SQLValue(start)])
-            if try s.step() {
-                let id = s.int(0), oldPosition = s.text(1), oldEnd = s.text(2)
-                let newPosition = position ?? oldPosition, newEnd = end ?? oldEnd
-                if newPosition == oldPosition && newEnd == oldEnd { return .unchanged }
-                try db.statement("UPDATE team_members SET position = ?, end_date = ? WHERE id = ?")
-                    .run([SQLValue(newPosition), SQLValue(newEnd), .int(id)])
+            if let place = try db.exchange.teamPlace(school: school, person: person, start: start) {
+                let newPosition = position ?? place.position, newEnd = end ?? place.end
+                if newPosition == place.position && newEnd == place.end { return .unchanged }
+                try db.exchange.setTeamPlace(id: place.id, position: newPosition, end: newEnd)
                 return .updated
             }
-            if end == nil, let since = try db.scalarText("""
-                SELECT coalesce(start_date, 'an unknown day') FROM team_members WHERE school_id = ? AND person_id = ? AND end_date IS NULL
-                """, [.int(school), .int(person)]) {
-                problems.add(.conflict, "\(row.place(1)): \(IHubError.quoted(personCode)) is already on the team of \(IHubError.quoted(schoolCode)) (since \(since))")
+            if end == nil, let since = try db.registry.currentTeamPlace(school: school, person: person) {
+                problems.add(.conflict, "\(row.place(1)): \(IHubError.quoted(personCode)) is already on the team of \(IHubError.quoted(schoolCode)) (since \(since ?? "an unknown day"))")
                 return nil
             }
-            try db.statement("INSERT INTO team_members(school_id, person_id, position, start_date, end_date) VALUES (?, ?, ?, ?, ?)")
-                .run([.int(school), .int(person), .text(position ?? "member"), SQLValue(start), SQLValue(end)])
+            try db.registry.addTeamMember(school: school, person: person, position: position ?? "member", start: start, end: end)
             return .inserted
         } catch {
             row.problem(error, problems: &problems)
@@ -125,8 +98,8 @@ final class TeamMemberImporter: RowImporter {
 
 final class EngagementImporter: RowImporter {
     let db: Database
-    private var stakeholders = CodeLookup(table: "stakeholders", noun: "stakeholder")
-    private var schools = CodeLookup(table: "schools", noun: "school")
+    private var stakeholders = LookupCache(.stakeholder)
+    private var schools = LookupCache(.school)
     private var seen: [String: Int] = [:]
 
     init(_ db: Database) { self.db = db }
@@ -151,18 +124,12 @@ final class EngagementImporter: RowImporter {
         }
         seen[key] = row.line
         do throws(IHubError) {
-            let s = try db.statement("""
-                SELECT id, note FROM engagements WHERE stakeholder_id = ? AND date = ? AND kind = ? AND school_id IS ? ORDER BY id LIMIT 1
-                """)
-            try s.bind([.int(stakeholder), .text(date), .text(kind), SQLValue(school)])
-            if try s.step() {
-                let id = s.int(0), old = s.text(1)
-                guard let note, note != old else { return .unchanged }
-                try db.statement("UPDATE engagements SET note = ? WHERE id = ?").run([.text(note), .int(id)])
+            if let found = try db.exchange.engagement(stakeholder: stakeholder, date: date, kind: kind, school: school) {
+                guard let note, note != found.note else { return .unchanged }
+                try db.exchange.setEngagementNote(id: found.id, note: note)
                 return .updated
             }
-            try db.statement("INSERT INTO engagements(stakeholder_id, date, kind, school_id, note) VALUES (?, ?, ?, ?, ?)")
-                .run([.int(stakeholder), .text(date), .text(kind), SQLValue(school), SQLValue(note)])
+            _ = try db.registry.addEngagement(stakeholder: stakeholder, date: date, kind: kind, school: school, note: note)
             return .inserted
         } catch {
             row.problem(error, problems: &problems)

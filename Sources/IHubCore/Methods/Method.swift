@@ -77,18 +77,13 @@ struct RecordKey {
         }
     }
 
-    var text: String { code.map { IHubError.quoted($0) } ?? "#\(id ?? 0)" }
-
-    /// The row id, or a not-found error naming the record.
-    func resolve(_ db: Database, table: String, entity: String) throws(IHubError) -> Int64 {
-        let found: Int64?
+    /// The row id, or a not-found error naming the parameter given.
+    func resolve(_ db: Database, _ kind: RecordKind) throws(IHubError) -> Int64 {
         if let id {
-            found = try db.scalarInt("SELECT id FROM \(table) WHERE id = ?", [.int(id)])
-        } else {
-            found = try db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code!)])
+            try db.requireID(kind, id: id, at: "params.id")
+            return id
         }
-        guard let found else { throw IHubError.notFound("\(entity) \(text) not found") }
-        return found
+        return try db.requireID(kind, code: code!, at: "params.code")
     }
 }
 
@@ -103,7 +98,8 @@ struct Page {
     let offset: Int64
 
     init(_ params: JSON) throws(IHubError) {
-        limit = params["limit"]?.int ?? -1
+        // No limit: the largest, which both engines take (SQLite's -1 is not PostgreSQL's).
+        limit = params["limit"]?.int ?? Int64.max
         offset = params["offset"]?.int ?? 0
         if params["limit"] != nil && limit < 0 { throw IHubError.invalid("params.limit: must be 0 or more") }
         if offset < 0 { throw IHubError.invalid("params.offset: must be 0 or more") }

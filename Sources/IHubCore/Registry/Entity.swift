@@ -1,7 +1,7 @@
 /// A registry entity with a stable external code: hubs, schools, people,
 /// rounds, stakeholders. One declaration gives its operations (add,
 /// add_many, get, list, update), the upsert that CSV imports use, and the
-/// flat records that exports write — so the SQL of each lives once.
+/// flat records that exports write; RegistryStore says each in SQL once.
 struct Entity: Sendable {
     /// How a column is stored.
     enum Storage: Sendable {
@@ -12,14 +12,15 @@ struct Entity: Sendable {
 
     struct Column: Sendable {
         let field: Field
-        let sql: String
+        /// The table's column that stores it.
+        let column: String
         let storage: Storage
         /// Checks a present, well-typed value; returns the reason it is wrong.
         let check: (@Sendable (JSON) -> String?)?
 
-        init(_ field: Field, sql: String? = nil, _ storage: Storage, check: (@Sendable (JSON) -> String?)? = nil) {
+        init(_ field: Field, column: String? = nil, _ storage: Storage, check: (@Sendable (JSON) -> String?)? = nil) {
             self.field = field
-            self.sql = sql ?? field.name
+            self.column = column ?? field.name
             self.storage = storage
             self.check = check
         }
@@ -36,9 +37,8 @@ struct Entity: Sendable {
         let read: @Sendable (Database, Int64) throws(IHubError) -> [JSON.Member]
     }
 
-    let name: String        // "school"
+    let kind: RecordKind
     let plural: String      // "schools": the batch parameter and the CSV kind
-    let table: String
     let summary: String
     /// Whether records belong to a hub (all but hubs themselves).
     let inHub: Bool
@@ -47,15 +47,16 @@ struct Entity: Sendable {
     /// Extra read-only values of get/list (e.g. a hub's number of schools).
     var computed: [Computed] = []
 
-    /// A read-only value computed from the row (`t`) and its hub (`h`).
+    /// A read-only value computed from the record and its hub.
     struct Computed: Sendable {
         let name: String
-        let sql: String
-        /// Whether the SQL yields a JSON array stored as text.
-        var list = false
+        let value: RecordComputed
     }
-    /// Filters of `list` besides `hub`: parameter → SQL condition on `t`.
-    var filters: [(field: Field, sql: String)] = []
+    /// Filters of `list` besides `hub`: parameter → condition on the record.
+    var filters: [(field: Field, filter: RecordFilter)] = []
+
+    var name: String { kind.rawValue }      // "school"
+    var table: String { kind.table }
 
     /// The fields of a record: hub, code, the columns, the extension.
     var fields: [Field] {
@@ -76,23 +77,17 @@ struct Entity: Sendable {
     /// Ids by code, looked up once per batch: codes never change, and a
     /// batch of 100,000 people names the same hundred schools again and again.
     struct Codes {
-        var hubs: [String: Int64] = [:]
+        var hubs = LookupCache(.hub)
         /// School id and its hub's id, by school code.
         var schools: [String: (id: Int64, hub: Int64)] = [:]
 
         mutating func hub(_ db: Database, _ code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
-            if let id = hubs[code] { return id }
-            let id = try Entity.hubID(db, code: code, at: path())
-            hubs[code] = id
-            return id
+            try hubs.require(db, code: code, at: path())
         }
 
         mutating func school(_ db: Database, _ code: String, at path: @autoclosure () -> String) throws(IHubError) -> (id: Int64, hub: Int64) {
             if let school = schools[code] { return school }
-            let s = try db.statement("SELECT id, hub_id FROM schools WHERE code = ?")
-            try s.bind([.text(code)])
-            guard try s.step() else { throw IHubError.notFound("\(path()): no school with code \(IHubError.quoted(code))") }
-            let school = (id: s.int(0), hub: s.int(1))
+            guard let school = try db.registry.school(code: code) else { throw RecordKind.school.notFound(code: code, at: path()) }
             schools[code] = school
             return school
         }
@@ -107,11 +102,11 @@ struct Entity: Sendable {
                 codes: inout Codes) throws(IHubError) -> (id: Int64, outcome: Outcome)
     {
         let code = record["code"]!.string!
-        guard let existing = try db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code)]) else {
+        guard let existing = try db.recordID(kind, code: code) else {
             return (try insert(db, record, at: path(), codes: &codes), .inserted)
         }
         if inHub, let hub = record["hub"]?.string {
-            let current = try db.scalarText("SELECT h.code FROM \(table) t JOIN hubs h ON h.id = t.hub_id WHERE t.id = ?", [.int(existing)])
+            let current = try db.registry.hubCode(table, id: existing)
             if current != hub { throw try usedCode(db, code, at: path(), status: .constraint) }
         }
         let before = try get(db, id: existing)
@@ -124,6 +119,7 @@ struct Entity: Sendable {
                 codes: inout Codes) throws(IHubError) -> Int64
     {
         try checkColumns(record, at: path())
+        try checkDates(db, nil, record, at: path())
         var names = ["code"], values: [SQLValue] = [.text(record["code"]!.string!)]
         if inHub {
             names.append("hub_id")
@@ -131,21 +127,13 @@ struct Entity: Sendable {
         }
         for column in columns {
             guard let value = record[column.field.name], !value.isNull else { continue }
-            names.append(column.sql)
+            names.append(column.column)
             values.append(column.sqlValue(value))
         }
-        let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
-        let id: Int64
-        do throws(IHubError) {
-            let insert = try db.statement("INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(marks)) RETURNING id")
-            try insert.bind(values)
-            try insert.step()
-            id = insert.int(0)
-            insert.reset()
-        } catch where error.status == .conflict {
+        // A code already taken inserts nothing (the transaction stays usable
+        // on every engine) and is said with whose it is.
+        guard let id = try db.registry.insertRecord(table, columns: names, values: values) else {
             throw try usedCode(db, record["code"]!.string!, at: path(), status: .conflict)
-        } catch {
-            throw explained(error, at: path())
         }
         try extensionFields?.write(db, id, record, true, &codes, path)
         return id
@@ -155,26 +143,33 @@ struct Entity: Sendable {
     func update(_ db: Database, _ id: Int64, _ record: JSON, at path: @autoclosure () -> String,
                 codes: inout Codes) throws(IHubError) {
         try checkColumns(record, at: path())
+        try checkDates(db, id, record, at: path())
         for column in columns {
             guard let value = record[column.field.name] else { continue }
             if value.isNull && column.field.required {
                 throw IHubError.invalid("\(path()).\(column.field.name): a \(name) must keep its \(column.field.name)")
             }
-            do throws(IHubError) {
-                try db.statement("UPDATE \(table) SET \(column.sql) = ? WHERE id = ?")
-                    .run([value.isNull ? column.emptyValue : column.sqlValue(value), .int(id)])
-            } catch {
-                throw explained(error, at: path())
-            }
+            try db.registry.updateRecord(table, id: id, column: column.column,
+                                         value: value.isNull ? column.emptyValue : column.sqlValue(value))
         }
         try extensionFields?.write(db, id, record, false, &codes, path)
     }
 
-    /// A CHECK of the schema in the user's words. The only one a validated
-    /// record can still break is the order of its dates.
-    private func explained(_ error: IHubError, at path: @autoclosure () -> String) -> IHubError {
-        guard error.status == .constraint, error.message.contains("end_date") else { return error }
-        return IHubError(.constraint, "\(path()).end: a \(name) cannot end before it starts")
+    /// The one CHECK of the schema a validated record can still break, the
+    /// order of its dates, checked first so it is said in the user's words:
+    /// the record's dates, or the stored ones it leaves as they are (row `id`).
+    private func checkDates(_ db: Database, _ id: Int64?, _ record: JSON, at path: @autoclosure () -> String) throws(IHubError) {
+        guard columns.contains(where: { $0.field.name == "start" }), columns.contains(where: { $0.field.name == "end" }),
+              record["start"] != nil || record["end"] != nil else { return }
+        var start = record["start"], end = record["end"]
+        if let id, start == nil || end == nil {
+            let stored = try get(db, id: id)
+            start = start ?? stored["start"]
+            end = end ?? stored["end"]
+        }
+        if let start = start?.string, let end = end?.string, end < start {
+            throw IHubError(.constraint, "\(path()).end: a \(name) cannot end before it starts")
+        }
     }
 
     private func checkColumns(_ record: JSON, at path: @autoclosure () -> String) throws(IHubError) {
@@ -195,108 +190,50 @@ struct Entity: Sendable {
     /// A code already taken, said with whose it is: codes are unique in a
     /// database, across hubs.
     private func usedCode(_ db: Database, _ code: String, at path: String, status: Status) throws(IHubError) -> IHubError {
-        let s = try db.statement(inHub
-            ? "SELECT t.name, h.code FROM \(table) t JOIN hubs h ON h.id = t.hub_id WHERE t.code = ?"
-            : "SELECT t.name, NULL FROM \(table) t WHERE t.code = ?")
-        try s.bind([.text(code)])
         let quoted = IHubError.quoted(code)
-        guard try s.step() else { return IHubError(status, "\(path).code: a \(name) with code \(quoted) already exists") }
-        let owner = s.text(1).map { " of hub \(IHubError.quoted($0))" } ?? ""
-        let holder = s.text(0).map { " \(IHubError.quoted($0))" } ?? ""
+        guard let found = try db.registry.codeHolder(table, inHub: inHub, code: code) else {
+            return IHubError(status, "\(path).code: a \(name) with code \(quoted) already exists")
+        }
+        let owner = found.hub.map { " of hub \(IHubError.quoted($0))" } ?? ""
+        let holder = found.name.map { " \(IHubError.quoted($0))" } ?? ""
         return IHubError(status, "\(path).code: code \(quoted) is already used by \(name)\(holder)\(owner); codes are unique in a database")
     }
 
-    /// The row id of `code`, nil when there is none.
-    func existingID(_ db: Database, code: String) throws(IHubError) -> Int64? {
-        try db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code)])
-    }
-
-    /// Whether `table` (a coded table) holds `code`.
-    static func codeExists(_ db: Database, table: String, code: String) throws(IHubError) -> Bool {
-        try db.scalarInt("SELECT 1 FROM \(table) WHERE code = ?", [.text(code)]) != nil
-    }
-
-    /// The codes of `table` that are digits with leading zeros, by the code
-    /// without its zeros ("42" → "0042").
-    static func codesWithLeadingZeros(_ db: Database, table: String) throws(IHubError) -> [String: String] {
-        let s = try db.statement("SELECT code FROM \(table) WHERE code GLOB '0*' AND code NOT GLOB '*[^0-9]*'")
-        try s.bind([])
-        var map: [String: String] = [:]
-        while try s.step() {
-            if let code = s.text(0) { map[String(code.drop { $0 == "0" })] = code }
-        }
-        return map
-    }
-
+    /// The row id of a hub by its code; not found names `path`. (Kept for
+    /// the callers outside the registry: new code calls db.requireID.)
     static func hubID(_ db: Database, code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
-        guard let id = try db.scalarInt("SELECT id FROM hubs WHERE code = ?", [.text(code)]) else {
-            throw IHubError.notFound("\(path()): no hub with code \(IHubError.quoted(code))")
-        }
-        return id
-    }
-
-    /// The row id of `code`; the error names `path`.
-    func id(_ db: Database, code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
-        guard let id = try db.scalarInt("SELECT id FROM \(table) WHERE code = ?", [.text(code)]) else {
-            throw IHubError.notFound("\(path()): no \(name) with code \(IHubError.quoted(code))")
-        }
-        return id
+        try db.requireID(.hub, code: code, at: path())
     }
 
     // MARK: reading
 
-    private var selectSQL: String {
-        let hub = inHub ? ", h.code" : ""
-        let join = inHub ? " JOIN hubs h ON h.id = t.hub_id" : ""
-        let cols = columns.map { ", t.\($0.sql)" }.joined() + computed.map { ", (\($0.sql))" }.joined()
-        return "SELECT t.id, t.code\(hub)\(cols) FROM \(table) t\(join)"
-    }
-
     func get(_ db: Database, id: Int64) throws(IHubError) -> JSON {
-        let s = try db.statement(selectSQL + " WHERE t.id = ?")
-        try s.bind([.int(id)])
-        guard try s.step() else { throw IHubError.notFound("\(name) #\(id) not found") }
-        return try record(s, db)
+        guard let row = try db.registry.record(self, id: id) else { throw kind.notFound(id: id, at: "id") }
+        return try record(row, db)
     }
 
     /// Records ordered by id, filtered by hub code and the entity's filters.
     func list(_ db: Database, _ params: JSON) throws(IHubError) -> [JSON] {
         let page = try Page(params)
-        var conditions: [String] = [], values: [SQLValue] = []
-        if inHub, let hub = params["hub"]?.string {
-            conditions.append("h.code = ?")
-            values.append(.text(hub))
-        }
+        var conditions: [(RecordFilter, SQLValue)] = []
         for filter in filters {
             guard let value = params[filter.field.name], !value.isNull else { continue }
-            conditions.append(filter.sql)
-            values.append(Column(filter.field, .text).sqlValue(value))
+            conditions.append((filter.filter, Column(filter.field, .text).sqlValue(value)))
         }
-        let whereSQL = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let s = try db.statement(selectSQL + whereSQL + " ORDER BY t.id LIMIT ? OFFSET ?")
-        try s.bind(values + [.int(page.limit), .int(page.offset)])
+        let rows = try db.registry.records(self, hub: inHub ? params["hub"]?.string : nil, filters: conditions,
+                                           limit: page.limit, offset: page.offset)
         var out: [JSON] = []
-        while try s.step() { out.append(try record(s, db)) }
+        out.reserveCapacity(rows.count)
+        for row in rows { out.append(try record(row, db)) }
         return out
     }
 
-    private func record(_ s: Statement, _ db: Database) throws(IHubError) -> JSON {
-        var members = [JSON.Member("id", s.json(0)), JSON.Member("code", s.json(1))]
-        var i: Int32 = 2
-        if inHub {
-            members.append(JSON.Member("hub", s.json(2)))
-            i = 3
-        }
-        for column in columns {
-            let value = column.storage == .list ? ((try? JSONParser.parse(s.text(i) ?? "[]")) ?? .array([])) : s.json(i)
-            members.append(JSON.Member(column.field.name, value))
-            i += 1
-        }
-        for c in computed {
-            members.append(JSON.Member(c.name, c.list ? ((try? JSONParser.parse(s.text(i) ?? "[]")) ?? .array([])) : s.json(i)))
-            i += 1
-        }
-        if let ext = extensionFields { members += try ext.read(db, s.int(0)) }
+    private func record(_ row: RegistryStore.RecordRow, _ db: Database) throws(IHubError) -> JSON {
+        var members = [JSON.Member("id", .int(row.id)), JSON.Member("code", row.code)]
+        if let hub = row.hub { members.append(JSON.Member("hub", hub)) }
+        let names = columns.map(\.field.name) + computed.map(\.name)
+        for (name, value) in zip(names, row.values) { members.append(JSON.Member(name, value)) }
+        if let ext = extensionFields { members += try ext.read(db, row.id) }
         return .object(members)
     }
 
@@ -323,14 +260,14 @@ struct Entity: Sendable {
                 return ["added": .int(Int64(ids.count)), "ids": .array(ids)]
             },
             Method("\(name).get", "One \(name), by id or code.", params: RecordKey.fields) { engine, p throws(IHubError) in
-                try entity.get(engine.db, id: RecordKey(p, entity: entity.name).resolve(engine.db, table: entity.table, entity: entity.name))
+                try entity.get(engine.db, id: RecordKey(p, entity: entity.name).resolve(engine.db, entity.kind))
             },
             Method("\(name).list", "\(plural.prefix(1).uppercased() + plural.dropFirst()), ordered by id.", params: listParams) { engine, p throws(IHubError) in
                 .array(try entity.list(engine.db, p))
             },
             Method("\(name).update", "Change a \(name); fields left out stay as they are, null clears.", writes: true,
                    params: RecordKey.fields + updatableFields) { engine, p throws(IHubError) in
-                let id = try RecordKey(p, entity: entity.name).resolve(engine.db, table: entity.table, entity: entity.name)
+                let id = try RecordKey(p, entity: entity.name).resolve(engine.db, entity.kind)
                 var codes = Codes()
                 try entity.update(engine.db, id, p, at: "params", codes: &codes)
                 return try entity.get(engine.db, id: id)

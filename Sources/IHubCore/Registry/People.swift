@@ -29,17 +29,12 @@ enum People {
             }
         },
         read: { db, id throws(IHubError) in
-            let s = try db.statement("""
-                SELECT (SELECT json_group_array(role) FROM
-                          (SELECT role FROM person_roles WHERE person_id = ?1 AND end_date IS NULL ORDER BY role)),
-                       (SELECT json_group_array(json_object('school', s.code, 'start', m.start_date, 'end', m.end_date))
-                          FROM memberships m JOIN schools s ON s.id = m.school_id
-                         WHERE m.person_id = ?1 AND m.end_date IS NULL ORDER BY m.id)
-                """)
-            try s.bind([.int(id)])
-            try s.step()
-            return [JSON.Member("roles", (try? JSONParser.parse(s.text(0) ?? "[]")) ?? .array([])),
-                    JSON.Member("memberships", (try? JSONParser.parse(s.text(1) ?? "[]")) ?? .array([]))]
+            let roles = try db.registry.currentRoles(person: id)
+            let memberships = try db.registry.currentMemberships(person: id)
+            return [JSON.Member("roles", .array(roles.map(JSON.string))),
+                    JSON.Member("memberships", .array(memberships.map {
+                        ["school": .string($0.schoolCode), "start": JSON($0.start), "end": JSON($0.end)]
+                    }))]
         })
 
     private static func membershipsOf(_ schools: JSON) -> JSON {
@@ -51,15 +46,14 @@ enum People {
     /// dated today.
     static func setRoles(_ db: Database, _ id: Int64, _ roles: [String], isNew: Bool) throws(IHubError) {
         // A new person has no roles yet: no need to ask (bulk loads add 100,000).
-        let current = isNew ? [] : try strings(db, "SELECT role FROM person_roles WHERE person_id = ? AND end_date IS NULL", id)
+        let current = isNew ? [] : try db.registry.currentRoles(person: id)
+        let today = isNew ? nil : Timestamp.today()
         for role in current where !roles.contains(role) {
-            try db.statement("UPDATE person_roles SET end_date = date('now') WHERE person_id = ? AND role = ? AND end_date IS NULL")
-                .run([.int(id), .text(role)])
+            try db.registry.endRole(person: id, role: role, on: today!)
         }
-        let insert = try db.statement("INSERT INTO person_roles(person_id, role, start_date) VALUES (?, ?, \(isNew ? "NULL" : "date('now')"))")
         var added = Set(current)
         for role in roles where !added.contains(role) {
-            try insert.run([.int(id), .text(role)])
+            try db.registry.addRole(person: id, role: role, start: today)
             added.insert(role)
         }
     }
@@ -77,7 +71,7 @@ enum People {
         if let code = record["hub"]?.string {
             hub = try codes.hub(db, code, at: "hub")
         } else {
-            hub = try db.scalarInt("SELECT hub_id FROM people WHERE id = ?", [.int(id)])
+            hub = try db.registry.hubID("people", id: id)
         }
         for (i, m) in memberships.enumerated() {
             let code = m["school"]!.string!
@@ -92,43 +86,21 @@ enum People {
             if let start, let end, end < start { throw IHubError.invalid("\(path())[\(i)].end: \(end) is before the start \(start)") }
             wanted.append((school, start, end))
         }
+        let today = isNew ? nil : Timestamp.today()
         if !isNew {
-            let s = try db.statement("SELECT id, school_id FROM memberships WHERE person_id = ? AND end_date IS NULL")
-            try s.bind([.int(id)])
-            var ending: [Int64] = []
-            while try s.step() {
-                let school = s.int(1)
-                if !wanted.contains(where: { $0.school == school && $0.end == nil }) { ending.append(s.int(0)) }
+            for m in try db.registry.currentMemberships(person: id)
+            where !wanted.contains(where: { $0.school == m.school && $0.end == nil }) {
+                try db.registry.endMembership(id: m.id, on: today!)
             }
-            for m in ending { try db.statement("UPDATE memberships SET end_date = date('now') WHERE id = ?").run([.int(m)]) }
         }
-        let current = try db.statement("SELECT id FROM memberships WHERE person_id = ? AND school_id = ? AND end_date IS NULL")
-        let insert = try db.statement("""
-            INSERT INTO memberships(person_id, school_id, start_date, end_date)
-            VALUES (?, ?, coalesce(?, \(isNew ? "NULL" : "date('now')")), ?)
-            """)
         for w in wanted {
-            var existing: Int64? = nil
-            if !isNew {  // a new person has no memberships to find
-                try current.bind([.int(id), .int(w.school)])
-                if try current.step() { existing = current.int(0) }
-            }
-            if let existing {
-                if let end = w.end {
-                    try db.statement("UPDATE memberships SET end_date = ? WHERE id = ?").run([.text(end), .int(existing)])
-                }
+            // A new person has no memberships to find.
+            if !isNew, let existing = try db.registry.currentMembership(person: id, school: w.school) {
+                if let end = w.end { try db.registry.endMembership(id: existing, on: end) }
             } else {
-                try insert.run([.int(id), .int(w.school), SQLValue(w.start), SQLValue(w.end)])
+                try db.registry.addMembership(person: id, school: w.school, start: w.start ?? today, end: w.end)
             }
         }
-    }
-
-    private static func strings(_ db: Database, _ sql: String, _ id: Int64) throws(IHubError) -> [String] {
-        let s = try db.statement(sql)
-        try s.bind([.int(id)])
-        var out: [String] = []
-        while try s.step() { out.append(s.text(0) ?? "") }
-        return out
     }
 
     /// person.history: every role and membership the person has had.
@@ -136,20 +108,15 @@ enum People {
         Method("person.history", "Every role and school membership a person has had, with dates.",
                params: RecordKey.fields) { engine, p throws(IHubError) in
             let db = engine.db
-            let id = try RecordKey(p, entity: "person").resolve(db, table: "people", entity: "person")
-            let roles = try db.statement("SELECT role, start_date, end_date FROM person_roles WHERE person_id = ? ORDER BY id")
-            try roles.bind([.int(id)])
-            var r: [JSON] = []
-            while try roles.step() { r.append(["role": roles.json(0), "start": roles.json(1), "end": roles.json(2)]) }
-            let ms = try db.statement("""
-                SELECT s.code, m.start_date, m.end_date FROM memberships m JOIN schools s ON s.id = m.school_id
-                WHERE m.person_id = ? ORDER BY m.id
-                """)
-            try ms.bind([.int(id)])
-            var m: [JSON] = []
-            while try ms.step() { m.append(["school": ms.json(0), "start": ms.json(1), "end": ms.json(2)]) }
-            return ["code": .string(try db.scalarText("SELECT code FROM people WHERE id = ?", [.int(id)]) ?? ""),
-                    "roles": .array(r), "memberships": .array(m)]
+            let id = try RecordKey(p, entity: "person").resolve(db, .person)
+            let roles = try db.registry.roleHistory(person: id).map { r -> JSON in
+                ["role": .string(r.role), "start": JSON(r.start), "end": JSON(r.end)]
+            }
+            let memberships = try db.registry.membershipHistory(person: id).map { m -> JSON in
+                ["school": .string(m.schoolCode), "start": JSON(m.start), "end": JSON(m.end)]
+            }
+            return ["code": .string(try db.registry.code(.person, id: id) ?? ""),
+                    "roles": .array(roles), "memberships": .array(memberships)]
         },
     ]
 }

@@ -10,18 +10,16 @@ enum Teams {
             .optional("start", .date, "first day on the team"),
         ]) { engine, p throws(IHubError) in
             let db = engine.db
-            let school = try Registry.school.id(db, code: p["school"]!.string!, at: "params.school")
-            let person = try Registry.person.id(db, code: p["person"]!.string!, at: "params.person")
-            if try db.scalarInt("SELECT 1 FROM schools s JOIN people p ON p.hub_id = s.hub_id WHERE s.id = ? AND p.id = ?",
-                                [.int(school), .int(person)]) == nil {
+            let school = try db.requireID(.school, code: p["school"]!.string!, at: "params.school")
+            let person = try db.requireID(.person, code: p["person"]!.string!, at: "params.person")
+            if try !db.registry.inOneHub(school: school, person: person) {
                 throw IHubError(.constraint, "params.person: \(IHubError.quoted(p["person"]?.string ?? "")) belongs to another hub than \(IHubError.quoted(p["school"]?.string ?? ""))")
             }
-            if try db.scalarInt("SELECT id FROM team_members WHERE school_id = ? AND person_id = ? AND end_date IS NULL",
-                                [.int(school), .int(person)]) != nil {
+            if try db.registry.currentTeamPlace(school: school, person: person) != nil {
                 throw IHubError(.conflict, "params.person: \(IHubError.quoted(p["person"]?.string ?? "")) is already on the team of \(IHubError.quoted(p["school"]?.string ?? ""))")
             }
-            try db.statement("INSERT INTO team_members(school_id, person_id, position, start_date) VALUES (?, ?, ?, ?)")
-                .run([.int(school), .int(person), .text(p["position"]?.string ?? "member"), SQLValue(p["start"]?.string)])
+            try db.registry.addTeamMember(school: school, person: person, position: p["position"]?.string ?? "member",
+                                          start: p["start"]?.string, end: nil)
             return try list(db, school: school, all: false)
         },
         Method("team.end", "Take a person off a school's development team (the membership is kept as history).", writes: true, params: [
@@ -30,11 +28,9 @@ enum Teams {
             .optional("end", .date, "last day on the team (default today)"),
         ]) { engine, p throws(IHubError) in
             let db = engine.db
-            let school = try Registry.school.id(db, code: p["school"]!.string!, at: "params.school")
-            let person = try Registry.person.id(db, code: p["person"]!.string!, at: "params.person")
-            try db.statement("UPDATE team_members SET end_date = coalesce(?, date('now')) WHERE school_id = ? AND person_id = ? AND end_date IS NULL")
-                .run([SQLValue(p["end"]?.string), .int(school), .int(person)])
-            guard db.changes > 0 else {
+            let school = try db.requireID(.school, code: p["school"]!.string!, at: "params.school")
+            let person = try db.requireID(.person, code: p["person"]!.string!, at: "params.person")
+            guard try db.registry.endTeamPlace(school: school, person: person, on: p["end"]?.string ?? Timestamp.today()) else {
                 throw IHubError.notFound("params.person: \(IHubError.quoted(p["person"]?.string ?? "")) is not on the team of \(IHubError.quoted(p["school"]?.string ?? ""))")
             }
             return try list(db, school: school, all: false)
@@ -43,22 +39,16 @@ enum Teams {
             .required("school", .string, "code of the school"),
             .optional("all", .boolean, "include past members (default false)"),
         ]) { engine, p throws(IHubError) in
-            let school = try Registry.school.id(engine.db, code: p["school"]!.string!, at: "params.school")
+            let school = try engine.db.requireID(.school, code: p["school"]!.string!, at: "params.school")
             return try list(engine.db, school: school, all: p["all"]?.bool ?? false)
         },
     ]
 
     static func list(_ db: Database, school: Int64, all: Bool) throws(IHubError) -> JSON {
-        let s = try db.statement("""
-            SELECT p.code, p.name, t.position, t.start_date, t.end_date FROM team_members t JOIN people p ON p.id = t.person_id
-            WHERE t.school_id = ? AND (? OR t.end_date IS NULL) ORDER BY t.id
-            """)
-        try s.bind([.int(school), .int(all ? 1 : 0)])
-        var out: [JSON] = []
-        while try s.step() {
-            out.append(["person": s.json(0), "name": s.json(1), "position": s.json(2), "start": s.json(3), "end": s.json(4)])
-        }
-        return .array(out)
+        .array(try db.registry.team(school: school, all: all).map {
+            ["person": .string($0.person), "name": .string($0.name), "position": .string($0.position),
+             "start": JSON($0.start), "end": JSON($0.end)]
+        })
     }
 }
 
@@ -77,33 +67,23 @@ enum Engagements {
         Method("engagement.add", "Record a stakeholder engagement: a meeting, event, agreement or communication.",
                writes: true, params: fields) { engine, p throws(IHubError) in
             let db = engine.db
-            let stakeholder = try Registry.stakeholder.id(db, code: p["stakeholder"]!.string!, at: "params.stakeholder")
-            let school = try p["school"]?.string.map { code throws(IHubError) in try Registry.school.id(db, code: code, at: "params.school") }
-            let insert = try db.statement("INSERT INTO engagements(stakeholder_id, date, kind, school_id, note) VALUES (?, ?, ?, ?, ?) RETURNING id")
-            try insert.bind([.int(stakeholder), .text(p["date"]!.string!), .text(p["kind"]!.string!), SQLValue(school), SQLValue(p["note"]?.string)])
-            try insert.step()
-            defer { insert.reset() }
-            return ["id": .int(insert.int(0))]
+            let stakeholder = try db.requireID(.stakeholder, code: p["stakeholder"]!.string!, at: "params.stakeholder")
+            let school = try p["school"]?.string.map { code throws(IHubError) in try db.requireID(.school, code: code, at: "params.school") }
+            let id = try db.registry.addEngagement(stakeholder: stakeholder, date: p["date"]!.string!, kind: p["kind"]!.string!,
+                                                   school: school, note: p["note"]?.string)
+            return ["id": .int(id)]
         },
         Method("engagement.list", "Engagements, newest first, of one stakeholder or one hub.", params: [
             .optional("stakeholder", .string, "only this stakeholder's (code)"),
             .optional("hub", .string, "only this hub's stakeholders (code)"),
         ] + Page.fields) { engine, p throws(IHubError) in
             let page = try Page(p)
-            let s = try engine.db.statement("""
-                SELECT e.id, k.code, e.date, e.kind, sc.code, e.note
-                FROM engagements e JOIN stakeholders k ON k.id = e.stakeholder_id JOIN hubs h ON h.id = k.hub_id
-                LEFT JOIN schools sc ON sc.id = e.school_id
-                WHERE (?1 IS NULL OR k.code = ?1) AND (?2 IS NULL OR h.code = ?2)
-                ORDER BY e.date DESC, e.id DESC LIMIT ?3 OFFSET ?4
-                """)
-            try s.bind([SQLValue(p["stakeholder"]?.string), SQLValue(p["hub"]?.string), .int(page.limit), .int(page.offset)])
-            var out: [JSON] = []
-            while try s.step() {
-                out.append(["id": s.json(0), "stakeholder": s.json(1), "date": s.json(2), "kind": s.json(3),
-                            "school": s.json(4), "note": s.json(5)])
-            }
-            return .array(out)
+            let rows = try engine.db.registry.engagements(stakeholder: p["stakeholder"]?.string, hub: p["hub"]?.string,
+                                                          limit: page.limit, offset: page.offset)
+            return .array(rows.map {
+                ["id": .int($0.id), "stakeholder": .string($0.stakeholder), "date": .string($0.date), "kind": .string($0.kind),
+                 "school": JSON($0.school), "note": JSON($0.note)]
+            })
         },
     ]
 }

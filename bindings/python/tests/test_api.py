@@ -44,7 +44,7 @@ def test_add_and_list_schools(h):
 def test_errors_are_exceptions_with_the_message(h):
     with pytest.raises(ihub.NotFoundError) as e:
         h.call("school.get", {"code": "NOPE"})
-    assert e.value.status == 3 and e.value.message == "school 'NOPE' not found"
+    assert e.value.status == 3 and e.value.message == "params.code: no school with code 'NOPE'"
     with pytest.raises(ihub.InvalidError, match=r"params\.schools\[1\]\.code: expected a string, got an integer"):
         h.call("school.add_many", {"schools": [{"hub": "EE-ACC", "code": "A", "name": "a"},
                                                {"hub": "EE-ACC", "code": 2, "name": "b"}]})

@@ -78,5 +78,5 @@ def test_methodology_scripts_read_but_cannot_write(h):
 
 def test_host_errors_reach_lua_as_catchable_errors(h):
     ok, err = h.eval("return pcall(ihub.school.get, {code = 'nope'})")
-    assert ok is False and "school 'nope' not found" in err["message"]
+    assert ok is False and "params.code: no school with code 'nope'" in err["message"]
     assert "params.size" in h.eval("return tostring(select(2, pcall(ihub.school.add, {hub='NO-TRD', code='s', name='n', size='big'})))")

@@ -268,7 +268,7 @@ def test_the_readme_example_of_error_values_runs(h):
     (block,) = re.findall(r"```lua\n(.*?)```", section[:section.index("\n## ", 5)], re.S)
     out = _Sink()
     h.eval(block, output=out)
-    assert out.text == "no such school: school.get: school 'NOPE' not found\n"
+    assert out.text == "no such school: school.get: params.code: no school with code 'NOPE'\n"
 
 
 def _cli():

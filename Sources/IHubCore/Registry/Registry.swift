@@ -4,7 +4,7 @@ enum Registry {
     static let stakeholderKinds = ["municipality", "school_board", "teacher_association", "university", "company", "ministry", "network"]
 
     static let hub = Entity(
-        name: "hub", plural: "hubs", table: "hubs", summary: "A Regional Innovation Hub, in one country.", inHub: false,
+        kind: .hub, plural: "hubs", summary: "A Regional Innovation Hub, in one country.", inHub: false,
         columns: [
             .init(.required("name", .string, "the hub's name"), .text),
             .init(.required("country", .string, "ISO 3166-1 alpha-2 country code, e.g. \"EE\""), .text, check: { v in
@@ -19,11 +19,11 @@ enum Registry {
             .init(.optional("min_group_size", .integer, "k of small-group suppression: fewer respondents give no figure (default 5)"),
                   .integer, check: Checks.atLeast(1)),
         ],
-        computed: [.init(name: "schools", sql: "SELECT count(*) FROM schools WHERE hub_id = t.id"),
-                   .init(name: "people", sql: "SELECT count(*) FROM people WHERE hub_id = t.id")])
+        computed: [.init(name: "schools", value: .countInHub("schools")),
+                   .init(name: "people", value: .countInHub("people"))])
 
     static let school = Entity(
-        name: "school", plural: "schools", table: "schools", summary: "A school of a hub.", inHub: true,
+        kind: .school, plural: "schools", summary: "A school of a hub.", inHub: true,
         columns: [
             .init(.required("name", .string, "the school's name"), .text),
             .init(.optional("level", .oneOf(levels), "school level"), .text),
@@ -34,14 +34,11 @@ enum Registry {
             .init(.optional("languages", .array(.language), "language tags of the languages of instruction; none: the hub's languages apply (effective_languages)"), .list),
         ],
         // A school without languages of its own teaches in its hub's.
-        computed: [.init(name: "effective_languages", sql: Registry.effectiveLanguagesSQL, list: true)],
-        filters: [(.optional("level", .oneOf(levels), "only schools of this level"), "t.level = ?")])
-
-    /// The languages a school (`t`, hub `h`) works in: its own, or its hub's when it lists none.
-    static let effectiveLanguagesSQL = "CASE WHEN t.languages = '[]' THEN h.languages ELSE t.languages END"
+        computed: [.init(name: "effective_languages", value: .effectiveLanguages)],
+        filters: [(.optional("level", .oneOf(levels), "only schools of this level"), .column("level"))])
 
     static let person = Entity(
-        name: "person", plural: "people", table: "people", summary: "A teacher, leader, mentor, coordinator or researcher.",
+        kind: .person, plural: "people", summary: "A teacher, leader, mentor, coordinator or researcher.",
         inHub: true,
         columns: [
             .init(.required("name", .string, "the person's name"), .text),
@@ -51,22 +48,20 @@ enum Registry {
         ],
         extensionFields: People.extensionFields,
         filters: [
-            (.optional("school", .string, "only current members of this school (school code)"),
-             "EXISTS (SELECT 1 FROM memberships m JOIN schools s ON s.id = m.school_id WHERE m.person_id = t.id AND m.end_date IS NULL AND s.code = ?)"),
-            (.optional("role", .oneOf(People.roles), "only people who have this role now"),
-             "EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = t.id AND r.end_date IS NULL AND r.role = ?)"),
+            (.optional("school", .string, "only current members of this school (school code)"), .currentMemberOf),
+            (.optional("role", .oneOf(People.roles), "only people who have this role now"), .currentRole),
         ])
 
     static let round = Entity(
-        name: "round", plural: "rounds", table: "rounds", summary: "A cohort or time point of a hub.", inHub: true,
+        kind: .round, plural: "rounds", summary: "A cohort or time point of a hub.", inHub: true,
         columns: [
             .init(.required("name", .string, "the round's name, e.g. \"2024/25 round 1\""), .text),
-            .init(.optional("start", .date, "first day"), sql: "start_date", .text),
-            .init(.optional("end", .date, "last day"), sql: "end_date", .text),
+            .init(.optional("start", .date, "first day"), column: "start_date", .text),
+            .init(.optional("end", .date, "last day"), column: "end_date", .text),
         ])
 
     static let stakeholder = Entity(
-        name: "stakeholder", plural: "stakeholders", table: "stakeholders",
+        kind: .stakeholder, plural: "stakeholders",
         summary: "A municipality, school board, association, university, company, ministry or network.", inHub: true,
         columns: [
             .init(.required("name", .string, "the stakeholder's name"), .text),
@@ -74,7 +69,7 @@ enum Registry {
             // A postal address takes several lines.
             .init(.optional("contact", .text(maxBytes: Limits.text), "contact person or address (may span lines)"), .text),
         ],
-        filters: [(.optional("kind", .oneOf(stakeholderKinds), "only stakeholders of this kind"), "t.kind = ?")])
+        filters: [(.optional("kind", .oneOf(stakeholderKinds), "only stakeholders of this kind"), .column("kind"))])
 
     /// In dependency order: an import or export of everything follows it.
     static let entities: [Entity] = [hub, school, person, round, stakeholder]
