@@ -199,12 +199,6 @@ struct Entity: Sendable {
         return IHubError(status, "\(path).code: code \(quoted) is already used by \(name)\(holder)\(owner); codes are unique in a database")
     }
 
-    /// The row id of a hub by its code; not found names `path`. (Kept for
-    /// the callers outside the registry: new code calls db.requireID.)
-    static func hubID(_ db: Database, code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
-        try db.requireID(.hub, code: code, at: path())
-    }
-
     // MARK: reading
 
     func get(_ db: Database, id: Int64) throws(IHubError) -> JSON {

@@ -10,18 +10,6 @@ extension Database {
     var assessment: AssessmentStore { AssessmentStore(db: self) }
 }
 
-/// Stored JSON text read back: unreadable text is IHUB_CORRUPT naming
-/// `table.column` (and the row), never a silent default.
-/// (Local to the assessment and script stores until Store/StoredJSON.swift.)
-func assessmentStoredJSON(_ text: String?, at place: @autoclosure () -> String) throws(IHubError) -> JSON {
-    guard let text else { throw IHubError(.corrupt, "\(place()): no stored JSON (NULL)") }
-    do {
-        return try JSONParser.parse(text)
-    } catch {
-        throw IHubError(.corrupt, "\(place()): the stored JSON cannot be read: \(error.message)")
-    }
-}
-
 // MARK: instruments
 
 /// An instrument as stored: the parsed definition and who owns it.
@@ -49,7 +37,7 @@ extension AssessmentStore {
 
     private func instrumentRow(_ s: any Statement) throws(IHubError) -> InstrumentRow {
         let id = s.int(0)
-        return InstrumentRow(id: id, definition: try assessmentStoredJSON(s.text(1), at: "instruments.definition of instrument #\(id)"),
+        return InstrumentRow(id: id, definition: try db.storedJSON(s.text(1), at: "instruments.definition of instrument #\(id)"),
                              hubID: s.isNull(2) ? nil : s.int(2), source: s.isNull(3) ? nil : s.text(3))
     }
 
@@ -77,7 +65,7 @@ extension AssessmentStore {
         let code = s.text(0) ?? ""
         return InstrumentListing(
             code: code, name: s.text(1) ?? "", subject: s.text(2) ?? "", hubCode: s.isNull(3) ? nil : s.text(3),
-            definition: try assessmentStoredJSON(s.text(4), at: "instruments.definition of instrument \(IHubError.quoted(code))"),
+            definition: try db.storedJSON(s.text(4), at: "instruments.definition of instrument \(IHubError.quoted(code))"),
             source: s.isNull(5) ? nil : s.text(5), sourceHash: s.isNull(6) ? nil : s.text(6), createdAt: s.text(7) ?? "")
     }
 
@@ -565,7 +553,7 @@ extension AssessmentStore {
             let code = s.text(1) ?? ""
             rows.append(ClassificationRow(
                 subject: s.text(0) ?? "", code: code, name: s.text(2) ?? "", cls: s.text(3) ?? "",
-                reasons: try assessmentStoredJSON(s.text(4), at: "classifications.reasons of \(IHubError.quoted(code))"),
+                reasons: try db.storedJSON(s.text(4), at: "classifications.reasons of \(IHubError.quoted(code))"),
                 rule: s.text(5) ?? "", createdAt: s.text(6) ?? "", inputs: s.text(7) ?? ""))
         }
         return rows

@@ -138,8 +138,8 @@ extension PairingStore {
         return PairingRunRow(id: s.int(0), hubID: s.int(1), roundID: s.int(2), hub: s.text(3) ?? "", round: s.text(4) ?? "",
                              level: level, objective: s.text(6) ?? "", mode: s.text(7) ?? "", inputsHash: s.text(8) ?? "",
                              policyHash: s.text(9) ?? "",
-                             params: try storedJSON(s.text(10), at: "pairing_runs.params"),
-                             capacity: try storedJSON(s.text(11), at: "pairing_runs.capacity"),
+                             params: try db.storedJSON(s.text(10), at: "pairing_runs.params"),
+                             capacity: try db.storedJSON(s.text(11), at: "pairing_runs.capacity"),
                              total: s.double(12), candidates: s.int(13), createdAt: s.text(14) ?? "",
                              confirmedAt: s.isNull(15) ? nil : s.text(15))
     }
@@ -155,7 +155,7 @@ extension PairingStore {
         try s.bind([.int(id)])
         guard try s.step() else { return nil }
         defer { s.reset() }
-        return try storedJSON(s.text(0), at: "pairing_runs.params")
+        return try db.storedJSON(s.text(0), at: "pairing_runs.params")
     }
 
     /// A round's runs, newest first; `level` nil: both levels.
@@ -355,8 +355,8 @@ extension PairingStore {
         guard try s.step() else { return nil }
         defer { s.reset() }
         // A school without languages of its own teaches in its hub's.
-        var languages = try storedStrings(s.text(5), at: "schools.languages")
-        if languages.isEmpty { languages = try storedStrings(s.text(6), at: "hubs.languages") }
+        var languages = try db.storedStrings(s.text(5), at: "schools.languages")
+        if languages.isEmpty { languages = try db.storedStrings(s.text(6), at: "hubs.languages") }
         return PairingSchoolFacts(code: s.text(0) ?? "", level: s.isNull(1) ? nil : s.text(1), size: s.isNull(2) ? nil : s.int(2),
                                   lat: s.isNull(3) ? nil : s.double(3), lon: s.isNull(4) ? nil : s.double(4), languages: languages)
     }
@@ -367,27 +367,9 @@ extension PairingStore {
         try s.bind([.int(id)])
         guard try s.step() else { return nil }
         defer { s.reset() }
-        return PairingPersonFacts(code: s.text(0) ?? "", subjects: try storedStrings(s.text(1), at: "people.subjects"),
-                                  languages: try storedStrings(s.text(2), at: "people.languages"))
+        return PairingPersonFacts(code: s.text(0) ?? "", subjects: try db.storedStrings(s.text(1), at: "people.subjects"),
+                                  languages: try db.storedStrings(s.text(2), at: "people.languages"))
     }
 }
 
 // MARK: stored JSON
-
-extension PairingStore {
-    // Local until Store/StoredJSON.swift (the registry area's one helper) is
-    // on main: then these call it.
-    /// Stored JSON text; text that does not parse is IHUB_CORRUPT naming the column.
-    private func storedJSON(_ text: String?, at column: String) throws(IHubError) -> JSON {
-        guard let text else { throw IHubError(.corrupt, "\(column): NULL where JSON is stored") }
-        do { return try JSONParser.parse(text) } catch { throw IHubError(.corrupt, "\(column): \(error.message)") }
-    }
-
-    /// A stored JSON list of strings (other elements are skipped).
-    private func storedStrings(_ text: String?, at column: String) throws(IHubError) -> [String] {
-        guard let list = try storedJSON(text, at: column).array else {
-            throw IHubError(.corrupt, "\(column): not a JSON list")
-        }
-        return list.compactMap(\.string)
-    }
-}

@@ -338,9 +338,3 @@ extension Statement {
         return out
     }
 }
-
-extension Registry {
-    /// The languages a school (`t`, hub `h`) works in, for the pairing's
-    /// queries until they read RecordComputed.effectiveLanguages.sql.
-    static var effectiveLanguagesSQL: String { RecordComputed.effectiveLanguages.sql }
-}
