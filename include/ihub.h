@@ -127,8 +127,9 @@ const char *ihub_status_name(int status);
 **   out           receives the new handle on IHUB_OK, NULL otherwise.
 **
 ** The database is brought up to the current schema (migrations are recorded
-** in it). On PostgreSQL every write runs SERIALIZABLE; a transaction the
-** server aborts to keep it so is run again (10 tries), then IHUB_BUSY. A
+** in it). On PostgreSQL a write runs SERIALIZABLE (adds of new records, whose
+** rules are all constraints, at read committed); a transaction the server
+** aborts to keep it serializable is run again (10 tries), then IHUB_BUSY. A
 ** database written by a newer ihub fails with IHUB_VERSION, a file that is
 ** not an SQLite database (or a schema holding other tables) with
 ** IHUB_CORRUPT, an unreadable or unwritable path or an unreachable server

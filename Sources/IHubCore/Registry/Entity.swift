@@ -237,13 +237,16 @@ struct Entity: Sendable {
         let entity = self
         let listParams: [Field] = (inHub ? [.optional("hub", .string, "only this hub's \(plural) (hub code)")] : [])
             + filters.map(\.field) + Page.fields
+        // Adds only insert new records: a code is taken by ON CONFLICT and
+        // every reference is a foreign key, so writers adding side by side
+        // need no more than read committed (serializable would abort them).
         return [
-            Method("\(name).add", "Add a \(name).", writes: true, params: fields) { engine, p throws(IHubError) in
+            Method("\(name).add", "Add a \(name).", writes: true, isolation: .readCommitted, params: fields) { engine, p throws(IHubError) in
                 var codes = Codes()
                 return try entity.get(engine.db, id: entity.insert(engine.db, p, at: "params", codes: &codes))
             },
             Method("\(name).add_many", "Add many \(plural) in one transaction: all of them or none.", writes: true,
-                   params: [.required(plural, .array(.object(fields)), "the \(plural) to add")]) { engine, p throws(IHubError) in
+                   isolation: .readCommitted, params: [.required(plural, .array(.object(fields)), "the \(plural) to add")]) { engine, p throws(IHubError) in
                 var codes = Codes()
                 var ids: [JSON] = []
                 let records = p[entity.plural]!.array!
