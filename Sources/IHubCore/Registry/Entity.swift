@@ -30,9 +30,10 @@ struct Entity: Sendable {
     /// memberships, which keep their history).
     struct Extension: Sendable {
         let fields: [Field]
-        /// Writes the extension's fields of `record` for row `id`;
-        /// `isNew` tells an insert from an update.
-        let write: @Sendable (Database, Int64, JSON, Bool, inout Codes, () -> String) throws(IHubError) -> Void
+        /// Writes the extension's fields of `record` for row `id`; a batch
+        /// (add_many) takes a new record's rows, else `isNew` tells an
+        /// insert from an update.
+        let write: @Sendable (Database, Int64, JSON, Bool, RecordBatch?, inout Codes, () -> String) throws(IHubError) -> Void
         /// The extension's fields of row `id`, for reads and exports.
         let read: @Sendable (Database, Int64) throws(IHubError) -> [JSON.Member]
     }
@@ -118,6 +119,49 @@ struct Entity: Sendable {
     func insert(_ db: Database, _ record: JSON, at path: @autoclosure () -> String,
                 codes: inout Codes) throws(IHubError) -> Int64
     {
+        let (names, values) = try row(db, record, at: path(), codes: &codes)
+        // A code already taken inserts nothing (the transaction stays usable
+        // on every engine) and is said with whose it is.
+        guard let id = try db.registry.insertRecord(table, columns: names, values: values) else {
+            throw try usedCode(db, record["code"]!.string!, at: path(), status: .conflict)
+        }
+        try extensionFields?.write(db, id, record, true, nil, &codes, path)
+        return id
+    }
+
+    /// Inserts new records many at a time (add_many): their ids, in order.
+    /// A code taken before or given twice fails the whole batch, naming the
+    /// record that repeats it.
+    func insertMany(_ db: Database, _ records: [JSON], at root: String) throws(IHubError) -> [Int64] {
+        var codes = Codes()
+        var first: [String: Int] = [:]  // the record of each code
+        let entity = self
+        let batch = try RecordBatch(db, table: table, count: records.count) { code throws(IHubError) in
+            try entity.usedCode(db, code, at: "\(root)[\(first[code] ?? 0)]", status: .conflict)
+        }
+        var ids: [Int64] = []
+        ids.reserveCapacity(records.count)
+        for (i, record) in records.enumerated() {
+            let (names, values) = try row(db, record, at: "\(root)[\(i)]", codes: &codes)
+            let code = record["code"]!.string!
+            if first[code] != nil {
+                try batch.finish()  // the first is written: the message says whose the code is
+                throw try usedCode(db, code, at: "\(root)[\(i)]", status: .conflict)
+            }
+            first[code] = i
+            let id = batch.reserve()
+            try batch.add(id: id, code: code, columns: names, values: values)
+            try extensionFields?.write(db, id, record, true, batch, &codes, { "\(root)[\(i)]" })
+            ids.append(id)
+        }
+        try batch.finish()
+        return ids
+    }
+
+    /// A new record's checked columns and values (code, hub, its columns).
+    private func row(_ db: Database, _ record: JSON, at path: @autoclosure () -> String,
+                     codes: inout Codes) throws(IHubError) -> ([String], [SQLValue])
+    {
         try checkColumns(record, at: path())
         try checkDates(db, nil, record, at: path())
         var names = ["code"], values: [SQLValue] = [.text(record["code"]!.string!)]
@@ -130,13 +174,7 @@ struct Entity: Sendable {
             names.append(column.column)
             values.append(column.sqlValue(value))
         }
-        // A code already taken inserts nothing (the transaction stays usable
-        // on every engine) and is said with whose it is.
-        guard let id = try db.registry.insertRecord(table, columns: names, values: values) else {
-            throw try usedCode(db, record["code"]!.string!, at: path(), status: .conflict)
-        }
-        try extensionFields?.write(db, id, record, true, &codes, path)
-        return id
+        return (names, values)
     }
 
     /// Changes the columns present in `record` (null clears an optional one).
@@ -152,7 +190,7 @@ struct Entity: Sendable {
             try db.registry.updateRecord(table, id: id, column: column.column,
                                          value: value.isNull ? column.emptyValue : column.sqlValue(value))
         }
-        try extensionFields?.write(db, id, record, false, &codes, path)
+        try extensionFields?.write(db, id, record, false, nil, &codes, path)
     }
 
     /// The one CHECK of the schema a validated record can still break, the
@@ -247,14 +285,8 @@ struct Entity: Sendable {
             },
             Method("\(name).add_many", "Add many \(plural) in one transaction: all of them or none.", writes: true,
                    isolation: .readCommitted, params: [.required(plural, .array(.object(fields)), "the \(plural) to add")]) { engine, p throws(IHubError) in
-                var codes = Codes()
-                var ids: [JSON] = []
-                let records = p[entity.plural]!.array!
-                ids.reserveCapacity(records.count)
-                for (i, record) in records.enumerated() {
-                    ids.append(.int(try entity.insert(engine.db, record, at: "params.\(entity.plural)[\(i)]", codes: &codes)))
-                }
-                return ["added": .int(Int64(ids.count)), "ids": .array(ids)]
+                let ids = try entity.insertMany(engine.db, p[entity.plural]!.array!, at: "params.\(entity.plural)")
+                return ["added": .int(Int64(ids.count)), "ids": .array(ids.map(JSON.int))]
             },
             Method("\(name).get", "One \(name), by id or code.", params: RecordKey.fields) { engine, p throws(IHubError) in
                 try entity.get(engine.db, id: RecordKey(p, entity: entity.name).resolve(engine.db, entity.kind))

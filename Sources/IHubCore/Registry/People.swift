@@ -16,15 +16,15 @@ enum People {
             .optional("memberships", .array(membership), "the person's schools (given on update: replaces them, keeping history)"),
             .optional("schools", .array(.string), "shorthand for memberships: codes of the person's current schools"),
         ],
-        write: { db, id, record, isNew, codes, path throws(IHubError) in
+        write: { db, id, record, isNew, batch, codes, path throws(IHubError) in
             if let roles = record["roles"] {
-                try setRoles(db, id, (roles.array ?? []).compactMap(\.string), isNew: isNew)
+                try setRoles(db, id, (roles.array ?? []).compactMap(\.string), isNew: isNew, batch: batch)
             }
             if record["memberships"] != nil && record["schools"] != nil {
                 throw IHubError.invalid("\(path()): give memberships or schools, not both")
             }
             if let memberships = record["memberships"] ?? record["schools"].map(membershipsOf) {
-                try setMemberships(db, id, record, memberships.array ?? [], isNew: isNew, codes: &codes,
+                try setMemberships(db, id, record, memberships.array ?? [], isNew: isNew, batch: batch, codes: &codes,
                                    at: record["memberships"] != nil ? "\(path()).memberships" : "\(path()).schools")
             }
         },
@@ -44,7 +44,7 @@ enum People {
     /// Makes `roles` the current roles: ends the others, starts the new.
     /// A new person's roles have no start date (unknown); later changes are
     /// dated today.
-    static func setRoles(_ db: Database, _ id: Int64, _ roles: [String], isNew: Bool) throws(IHubError) {
+    static func setRoles(_ db: Database, _ id: Int64, _ roles: [String], isNew: Bool, batch: RecordBatch? = nil) throws(IHubError) {
         // A new person has no roles yet: no need to ask (bulk loads add 100,000).
         let current = isNew ? [] : try db.registry.currentRoles(person: id)
         let today = isNew ? nil : Timestamp.today()
@@ -53,7 +53,11 @@ enum People {
         }
         var added = Set(current)
         for role in roles where !added.contains(role) {
-            try db.registry.addRole(person: id, role: role, start: today)
+            if let batch {
+                try batch.addRole(person: id, role: role, start: today)
+            } else {
+                try db.registry.addRole(person: id, role: role, start: today)
+            }
             added.insert(role)
         }
     }
@@ -62,7 +66,8 @@ enum People {
     /// listed end today; listed schools without a current membership start
     /// one (on `start`, or today for an existing person); an `end` closes.
     static func setMemberships(_ db: Database, _ id: Int64, _ record: JSON, _ memberships: [JSON], isNew: Bool,
-                               codes: inout Entity.Codes, at path: @autoclosure () -> String) throws(IHubError)
+                               batch: RecordBatch? = nil, codes: inout Entity.Codes,
+                               at path: @autoclosure () -> String) throws(IHubError)
     {
         var wanted: [(school: Int64, start: String?, end: String?)] = []
         // The person's hub: from the batch's cache when the record names it
@@ -97,6 +102,8 @@ enum People {
             // A new person has no memberships to find.
             if !isNew, let existing = try db.registry.currentMembership(person: id, school: w.school) {
                 if let end = w.end { try db.registry.endMembership(id: existing, on: end) }
+            } else if let batch {
+                try batch.addMembership(person: id, school: w.school, start: w.start ?? today, end: w.end)
             } else {
                 try db.registry.addMembership(person: id, school: w.school, start: w.start ?? today, end: w.end)
             }

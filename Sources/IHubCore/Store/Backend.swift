@@ -41,6 +41,9 @@ protocol StoreBackend: AnyObject {
     func lockForUpdate(table: String, id: Int64) throws(IHubError)
     /// After rows were written with explicit ids: new rows get ids above them.
     func resetIdentity(table: String) throws(IHubError)
+    /// `count` unused ids of `table`, for rows a batch writes with explicit
+    /// ids (inside a write transaction; nobody else takes them).
+    func reserveIDs(table: String, count: Int) throws(IHubError) -> [Int64]
     /// The tables of the database (ihub's schema), by name, with their
     /// columns in declaration order, primary key and references.
     func tables() throws(IHubError) -> [TableInfo]

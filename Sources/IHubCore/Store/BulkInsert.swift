@@ -7,6 +7,7 @@ final class BulkInsert {
     let columns: [String]
     private let db: Database
     private let returning: [String]
+    private let onConflict: String?
     private let returned: ((any Statement) throws(IHubError) -> Void)?
     private var values: [SQLValue] = []
     private(set) var rows: Int64 = 0
@@ -14,12 +15,14 @@ final class BulkInsert {
     /// Under both engines' parameter limits (SQLite 32766, PostgreSQL 65535).
     let rowsPerStatement: Int
 
-    init(_ db: Database, table: String, columns: [String], returning: [String] = [],
+    /// `onConflict`: what follows ON CONFLICT, e.g. "(code) DO NOTHING".
+    init(_ db: Database, table: String, columns: [String], onConflict: String? = nil, returning: [String] = [],
          returned: ((any Statement) throws(IHubError) -> Void)? = nil)
     {
         self.db = db
         self.table = table
         self.columns = columns
+        self.onConflict = onConflict
         self.returning = returning
         self.returned = returned
         rowsPerStatement = max(1, min(256, 30000 / max(1, columns.count)))
@@ -34,21 +37,25 @@ final class BulkInsert {
         if values.count == rowsPerStatement * columns.count { try flush() }
     }
 
+    /// Rows added and not written yet.
+    var buffered: Int { values.count / columns.count }
+
     /// Writes what is buffered. Call it before reading the table back.
     func flush() throws(IHubError) {
         guard !values.isEmpty else { return }
         let n = values.count / columns.count
-        let s = try db.statement(BulkInsert.sql(table, columns, rows: n, returning: returning))
+        let s = try db.statement(BulkInsert.sql(table, columns, rows: n, onConflict: onConflict, returning: returning))
         try s.bind(values)
         while try s.step() { try returned?(s) }
         s.reset()
         values.removeAll(keepingCapacity: true)
     }
 
-    static func sql(_ table: String, _ columns: [String], rows: Int, returning: [String]) -> String {
+    static func sql(_ table: String, _ columns: [String], rows: Int, onConflict: String?, returning: [String]) -> String {
         let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         var sql = "INSERT INTO \"\(table)\"(\(columns.map { "\"\($0)\"" }.joined(separator: ", "))) VALUES "
             + Array(repeating: row, count: rows).joined(separator: ", ")
+        if let onConflict { sql += " ON CONFLICT " + onConflict }
         if !returning.isEmpty { sql += " RETURNING " + returning.joined(separator: ", ") }
         return sql
     }

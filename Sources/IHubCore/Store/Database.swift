@@ -101,6 +101,8 @@ final class Database {
     /// ihub's tables, by name, as the engine's catalog describes them.
     func tables() throws(IHubError) -> [TableInfo] { try backend.tables() }
 
+    func reserveIDs(table: String, count: Int) throws(IHubError) -> [Int64] { try backend.reserveIDs(table: table, count: count) }
+
     func schemaVersion() throws(IHubError) -> Int64 { try backend.schemaVersion() }
     func recordSchemaVersion(_ version: Int64) throws(IHubError) { try backend.recordSchemaVersion(version) }
 

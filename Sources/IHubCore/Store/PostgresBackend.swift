@@ -172,6 +172,18 @@ final class PostgresBackend: StoreBackend {
         return s
     }
 
+    /// Values of the table's identity sequence: taken by nobody else, even
+    /// by writers side by side.
+    func reserveIDs(table: String, count: Int) throws(IHubError) -> [Int64] {
+        let s = try catalogStatement("SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, CAST(? AS BIGINT))")
+        try s.bind([.text(table), .int(Int64(count))])
+        var ids: [Int64] = []
+        ids.reserveCapacity(count)
+        while try s.step() { ids.append(s.int(0)) }
+        s.reset()
+        return ids
+    }
+
     // MARK: running statements
 
     /// Runs a prepared statement with text parameters (NULL for nil).

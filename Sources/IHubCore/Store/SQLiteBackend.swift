@@ -127,6 +127,13 @@ final class SQLiteBackend: StoreBackend {
     func lockForUpdate(table: String, id: Int64) throws(IHubError) {}  // BEGIN IMMEDIATE holds the only write lock
     func resetIdentity(table: String) throws(IHubError) {}  // INTEGER PRIMARY KEY continues from the largest id
 
+    /// The ids after the largest: BEGIN IMMEDIATE keeps other writers out
+    /// until the batch has written them.
+    func reserveIDs(table: String, count: Int) throws(IHubError) -> [Int64] {
+        let largest = Int64(try scalar("SELECT coalesce(max(id), 0) FROM \(table)") ?? "0") ?? 0
+        return count > 0 ? Array((largest + 1)...(largest + Int64(count))) : []
+    }
+
     func tables() throws(IHubError) -> [TableInfo] {
         var tables: [TableInfo] = []
         for name in try column("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name") {
