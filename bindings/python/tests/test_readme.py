@@ -6,8 +6,9 @@ does for a reader who follows along. Files a block reads before any block writes
 them come from Tests/readme/. `scripts/ihub` there is the built command line.
 
 - sh: each command runs with bash; the README's example PostgreSQL server
-  (`postgresql://ihub@db.example.org/ihub`) is the test server when the suite
-  runs on PostgreSQL (IHUB_TEST_POSTGRES), else its commands are left out; a
+  (`postgresql://ihub@db.example.org/ihub`, schema `region`) is the test server
+  and a schema of this run when the suite runs on PostgreSQL
+  (IHUB_TEST_POSTGRES), else its commands are left out; a
   command followed by a comment line
   `#   ihub: IHUB_X...` is the README showing an error, and must fail with it.
   `scripts/test` is the one command not run (this test is part of it).
@@ -23,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 
 import ihub
 
@@ -32,6 +34,7 @@ FENCE = re.compile(r"^```(\w*)\s*$")
 SHOWN_ERROR = re.compile(r"^#\s+ihub: (IHUB_[A-Z]+)")
 HUB_SCRIPT = re.compile(r"--.*in a hub's \"(\w+)\" script")
 EXAMPLE_SERVER = "postgresql://ihub@db.example.org/ihub"
+RUN_SCHEMA = f"readme_{os.getpid()}_{int(time.time())}"
 
 
 def readme_blocks():
@@ -85,7 +88,8 @@ def run_shell(folder, number, command, shown):
         server = os.environ.get("IHUB_TEST_POSTGRES")
         if not server:
             return None
-        command = command.replace(EXAMPLE_SERVER, f"'{server}'")
+        # a schema of this run's own, so the server may hold earlier runs
+        command = command.replace(EXAMPLE_SERVER, f"'{server}'").replace("schema region", f"schema {RUN_SCHEMA}")
     done = subprocess.run(["bash", "-c", command], cwd=folder, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, timeout=300)
     said = (done.stdout + done.stderr).strip().splitlines()
