@@ -533,7 +533,7 @@ def line(name, a, b, who, unit, ratio, verdict):
 def table(z, results):
     out = [line("row", "ihub", "against", "against what", "unit", "ihub/it", "verdict")]
     problems = []
-    for row in rows(z):
+    for row in selected(z):
         a, b = (side_figure(results, key) for key in (row.ihub, row.other))
         failures = [f for f in (a, b) if isinstance(f, Failed)]
         if failures:
@@ -591,6 +591,13 @@ def compile_programs(work):
         subprocess.run(["gcc", *cflags, *map(str, args), "-o", str(work / name)], check=True)
 
 
+ONLY = [None]  # --only: a part of the row names to run
+
+
+def selected(z):
+    return [row for row in rows(z) if ONLY[0] is None or ONLY[0] in row.name]
+
+
 ENV = dict(os.environ, IHUB_LIBRARY=str(LIB / "libihub.so"))
 os.environ["IHUB_LIBRARY"] = ENV["IHUB_LIBRARY"]  # the ihub package, in this process too
 PG_FAILURE = ["PostgreSQL did not start"]
@@ -599,7 +606,10 @@ PG_FAILURE = ["PostgreSQL did not start"]
 def main():
     parser = argparse.ArgumentParser(prog="scripts/bench", description="ihub beside the limit and its peers, in one run")
     parser.add_argument("--quick", action="store_true", help="small N, a smoke run")
-    z = QUICK if parser.parse_args().quick else FULL
+    parser.add_argument("--only", metavar="TEXT", help="only the rows whose name contains TEXT, e.g. 'bulk people'")
+    args = parser.parse_args()
+    z = QUICK if args.quick else FULL
+    ONLY[0] = args.only
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server on the way out
 
     work = Path(tempfile.mkdtemp(prefix="ihub-bench."))
@@ -616,7 +626,7 @@ def main():
         bench = Bench(z, work, pg_uri)
         results = {}
         t0 = time.monotonic()
-        for row in rows(z):
+        for row in selected(z):
             for key in (row.ihub, row.other):
                 experiment = key.split(":")[0]
                 if experiment not in results:
