@@ -74,3 +74,20 @@ import Testing
         #expect(failure { try Engine.Options(json: ["colour": 1]) }?.status == .invalid)
     }
 }
+
+@Suite struct PostgresTextTests {
+    @Test func parametersAreNumberedOutsideQuotesAndComments() {
+        #expect(PostgresBackend.numberParameters("SELECT a FROM t WHERE b = ? AND c = '?' AND \"d?\" = ?") ==
+                ("SELECT a FROM t WHERE b = $1 AND c = '?' AND \"d?\" = $2", 2))
+        #expect(PostgresBackend.numberParameters("SELECT ? -- what?\n, /* a ? */ ?").1 == 2)
+        #expect(PostgresBackend.numberParameters("SELECT 1").1 == 0)
+    }
+
+    @Test func messagesNeverRepeatAPassword() {
+        #expect(PostgresBackend.redacted("postgresql://u:secret@db.example.org/ihub") == "postgresql://u:***@db.example.org/ihub")
+        #expect(PostgresBackend.redacted("postgresql://u:se/cret@h/db") == "postgresql://u:***@h/db")
+        let both = PostgresBackend.redacted("postgresql:///ihub?host=/tmp&sslpassword=a&password=secret")
+        #expect(!both.contains("secret") && !both.contains("=a&"))
+        #expect(PostgresBackend.redacted("postgresql:///ihub?host=/tmp&user=me") == "postgresql:///ihub?host=/tmp&user=me")
+    }
+}

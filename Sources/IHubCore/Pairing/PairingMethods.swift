@@ -62,7 +62,10 @@ enum PairingMethods {
             mentoring (a pair whose reverse is confirmed in the round), are checked inside the transaction against what is \
             confirmed by then.
             """,
-               writes: true,
+               // Read committed behind the hub's row lock: once the lock is
+               // held, every check reads what other confirmations committed
+               // (serializable would check an older snapshot, then abort).
+               writes: true, isolation: .readCommitted,
                params: [.required("run", .integer, "the run's id")]) { engine, p throws(IHubError) in
             try PairingWorkflow.confirm(engine.db, run: p["run"]!.int!)
         },

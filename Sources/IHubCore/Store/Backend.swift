@@ -34,10 +34,14 @@ protocol StoreBackend: AnyObject {
     /// The schema version recorded by the migrations, 0 for an empty
     /// database; a database that is not ihub's is refused here.
     func schemaVersion() throws(IHubError) -> Int64
+    /// Keeps other connections from migrating until the transaction ends
+    /// (SQLite's BEGIN IMMEDIATE already does).
+    func lockSchema() throws(IHubError)
     /// Marks the database as ihub's at `version` after a migration ran.
     func recordSchemaVersion(_ version: Int64) throws(IHubError)
     /// Row-locks a record for the rest of the transaction where the engine
-    /// lets writers run side by side (PostgreSQL); SQLite has one writer.
+    /// lets writers run side by side (PostgreSQL); SQLite has one writer. At
+    /// read committed, statements after it see what the lock waited for.
     func lockForUpdate(table: String, id: Int64) throws(IHubError)
     /// After rows were written with explicit ids: new rows get ids above them.
     func resetIdentity(table: String) throws(IHubError)

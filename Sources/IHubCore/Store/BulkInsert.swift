@@ -1,7 +1,7 @@
 /// Rows of one table written many at a time: a multi-row INSERT per
 /// `rowsPerStatement` rows, so a server sees one round trip per batch
 /// instead of one per row (SQLite gains a little too). Rows a `RETURNING`
-/// clause gives back are handed to `returned` in the order of the VALUES.
+/// clause gives back are handed to `returned` (in no promised order).
 final class BulkInsert {
     let table: String
     let columns: [String]
@@ -41,13 +41,20 @@ final class BulkInsert {
     var buffered: Int { values.count / columns.count }
 
     /// Writes what is buffered. Call it before reading the table back.
+    /// A remainder goes in chunks of powers of two, so a table has a few
+    /// statement shapes to prepare and cache, not one per remainder size.
     func flush() throws(IHubError) {
-        guard !values.isEmpty else { return }
-        let n = values.count / columns.count
-        let s = try db.statement(BulkInsert.sql(table, columns, rows: n, onConflict: onConflict, returning: returning))
-        try s.bind(values)
-        while try s.step() { try returned?(s) }
-        s.reset()
+        let width = columns.count, total = values.count / width
+        var start = 0
+        while start < total {
+            let left = total - start
+            let n = left >= rowsPerStatement ? rowsPerStatement : 1 << (Int.bitWidth - 1 - left.leadingZeroBitCount)
+            let s = try db.statement(BulkInsert.sql(table, columns, rows: n, onConflict: onConflict, returning: returning))
+            try s.bind(Array(values[(start * width)..<((start + n) * width)]))
+            while try s.step() { try returned?(s) }
+            s.reset()
+            start += n
+        }
         values.removeAll(keepingCapacity: true)
     }
 

@@ -86,8 +86,10 @@ final class Database {
     /// Rows the last INSERT, UPDATE or DELETE changed.
     var changes: Int64 { backend.changes }
 
-    /// Equal stamps mean unchanged data (what a cache keys on).
-    func changeStamp() throws(IHubError) -> [Int64] { try backend.changeStamp() }
+    /// Equal stamps mean unchanged data (what a cache keys on). A rollback
+    /// changes it too: what a cache read inside the transaction is gone.
+    func changeStamp() throws(IHubError) -> [Int64] { [rollbacks] + (try backend.changeStamp()) }
+    private var rollbacks: Int64 = 0
 
     /// Row-locks a record until the transaction ends, where writers run side
     /// by side (PostgreSQL): a check-then-write on it cannot interleave.
@@ -105,6 +107,7 @@ final class Database {
 
     func schemaVersion() throws(IHubError) -> Int64 { try backend.schemaVersion() }
     func recordSchemaVersion(_ version: Int64) throws(IHubError) { try backend.recordSchemaVersion(version) }
+    func lockSchema() throws(IHubError) { try backend.lockSchema() }
 
     // MARK: transactions
 
@@ -163,6 +166,7 @@ final class Database {
         } catch {
             finishStatements()
             backend.rollback()
+            rollbacks += 1
             throw error
         }
     }
@@ -180,9 +184,10 @@ final class Database {
         } catch {
             finishStatements()
             // Undoes the body only; the enclosing transaction goes on (on
-            // PostgreSQL it would otherwise be aborted). A failure here means
-            // the connection is gone, and the outer COMMIT will say so.
+            // PostgreSQL it would otherwise be aborted). A failure here leaves
+            // the transaction failed, which the outer COMMIT says.
             do { try execute("ROLLBACK TO nested; RELEASE nested") } catch {}
+            rollbacks += 1
             throw error
         }
     }

@@ -322,7 +322,11 @@ enum Migrations {
         guard version < latest else { return }
         for number in (version + 1)...latest {
             let migration = all[Int(number) - 1]
-            try db.transaction { () throws(IHubError) in
+            // Read committed, so that after the lock the version read is what
+            // another process that migrated meanwhile committed.
+            try db.transaction(.readCommitted) { () throws(IHubError) in
+                try db.lockSchema()
+                guard try db.schemaVersion() < number else { return }
                 try db.execute(sql(migration.sql, for: db.engine))
                 try db.statement("INSERT INTO ihub_migrations(version, description, applied_at) VALUES (?, ?, ?)")
                     .run([.int(number), .text(migration.description), .text(Timestamp.now())])

@@ -97,17 +97,25 @@ final class PostgresBackend: StoreBackend {
         try execute(isolation == .serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL READ COMMITTED")
     }
     func beginRead() throws(IHubError) { try execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
-    func commit() throws(IHubError) { try execute("COMMIT") }
+    /// PostgreSQL answers COMMIT of a failed transaction with a rollback,
+    /// and no error: say it.
+    func commit() throws(IHubError) {
+        if PQtransactionStatus(conn) == PQTRANS_INERROR {
+            rollback()
+            throw IHubError(.error, "commit: an earlier statement of the transaction failed; nothing was written")
+        }
+        try execute("COMMIT")
+    }
     func rollback() {
         if PQtransactionStatus(conn) != PQTRANS_IDLE { PQclear(PQexec(conn, "ROLLBACK")) }
     }
 
     func finishStatements() {}  // rows are read whole: no statement holds a snapshot
 
-    /// This connection's changes and the server's write-ahead log position,
-    /// which moves with every commit anyone makes.
+    /// This connection's changes and the server's write-ahead log insert
+    /// position, which moves with every commit anyone makes.
     func changeStamp() throws(IHubError) -> [Int64] {
-        let lsn = try query("SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END - '0/0'", []) ?? "0"
+        let lsn = try query("SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_insert_lsn() END - '0/0'", []) ?? "0"
         return [totalChanges, Int64(lsn.split(separator: ".").first ?? "0") ?? 0]
     }
 
@@ -123,6 +131,10 @@ final class PostgresBackend: StoreBackend {
     }
 
     func recordSchemaVersion(_ version: Int64) throws(IHubError) {}  // the migrations table is the record
+
+    /// A transaction-wide advisory lock, "IHUB" as its key: servers opening
+    /// one database at once migrate it one after the other.
+    func lockSchema() throws(IHubError) { _ = try query("SELECT pg_advisory_xact_lock(1229541698)", []) }
 
     func lockForUpdate(table: String, id: Int64) throws(IHubError) {
         _ = try query("SELECT id FROM \(table) WHERE id = $1 FOR UPDATE", [String(id)])
@@ -213,7 +225,7 @@ final class PostgresBackend: StoreBackend {
 
     private func check(_ result: OpaquePointer?, _ sql: String) throws(IHubError) {
         let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
-        if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_COPY_IN { return }
+        if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK { return }
         let state = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
         let primary = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { String(cString: $0) }
         let message = primary ?? PostgresBackend.oneLine(String(cString: PQerrorMessage(conn)))
@@ -241,23 +253,28 @@ final class PostgresBackend: StoreBackend {
     // MARK: text
 
     /// `?` parameters numbered `$1, $2, …` as PostgreSQL wants them, outside
-    /// quoted text and comments; and how many there are.
+    /// quoted text and identifiers, `--` and `/* */` comments; and how many
+    /// there are. (ihub's SQL has no E'' or $$ strings, whose quoting differs.)
     static func numberParameters(_ sql: String) -> (String, Int) {
         var out = ""
         out.reserveCapacity(sql.utf8.count + 16)
         var count = 0
         var quote: Character? = nil
-        var comment = false
+        var lineComment = false, blockComment = false
         var previous: Character = " "
         for c in sql {
-            if comment {
-                if c == "\n" { comment = false }
+            if lineComment {
+                if c == "\n" { lineComment = false }
+            } else if blockComment {
+                if c == "/" && previous == "*" { blockComment = false; out.append(c); previous = " "; continue }
             } else if let q = quote {
                 if c == q { quote = nil }
             } else if c == "'" || c == "\"" {
                 quote = c
             } else if c == "-" && previous == "-" {
-                comment = true
+                lineComment = true
+            } else if c == "*" && previous == "/" {
+                blockComment = true
             } else if c == "?" {
                 count += 1
                 out += "$\(count)"
@@ -270,19 +287,22 @@ final class PostgresBackend: StoreBackend {
         return (out, count)
     }
 
-    /// The URI without its password, for messages.
+    /// The URI without its password (the user:password part and every
+    /// `password=` or `sslpassword=` parameter), for messages.
     static func redacted(_ uri: String) -> String {
         var text = uri
         if let scheme = text.firstRange(of: "://") {
             let rest = text[scheme.upperBound...]
-            let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+            let authorityEnd = rest.firstIndex(of: "?") ?? rest.endIndex
             if let at = rest[..<authorityEnd].lastIndex(of: "@"),
                let colon = rest[..<at].firstIndex(of: ":") {
                 text.replaceSubrange(text.index(after: colon)..<at, with: "***")
             }
         }
-        if let p = text.firstRange(of: "password=") {
+        var searched = 0  // characters already looked at (indices do not outlive a change)
+        while let p = text.dropFirst(searched).firstRange(of: "password=") {
             let end = text[p.upperBound...].firstIndex(where: { $0 == "&" || $0 == " " }) ?? text.endIndex
+            searched = text.distance(from: text.startIndex, to: p.upperBound) + 3
             text.replaceSubrange(p.upperBound..<end, with: "***")
         }
         return text

@@ -124,6 +124,7 @@ final class SQLiteBackend: StoreBackend {
         try execute("PRAGMA user_version = \(version); PRAGMA application_id = \(SQLiteBackend.applicationID)")
     }
 
+    func lockSchema() throws(IHubError) {}  // BEGIN IMMEDIATE holds the only write lock
     func lockForUpdate(table: String, id: Int64) throws(IHubError) {}  // BEGIN IMMEDIATE holds the only write lock
     func resetIdentity(table: String) throws(IHubError) {}  // INTEGER PRIMARY KEY continues from the largest id
 
