@@ -300,6 +300,30 @@ static void test_lua_outputs(void) {
     ihub_close(h);
 }
 
+/* store.copy from C: the fresh database (in memory, or PostgreSQL) into a
+** new SQLite file, which then holds the data; a second copy is refused. */
+static void test_store_copy(void) {
+    ihub *h = NULL, *copy = NULL;
+    char path[128], params[256];
+    snprintf(path, sizeof path, "/tmp/ihub-c-copy-%ld.db", (long)getpid());
+    unlink(path);
+    snprintf(params, sizeof params, "{\"path\": \"%s\"}", path);
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"GE-IMR\",\"name\":\"Imereti\",\"country\":\"GE\"}") == IHUB_OK);
+    CHECK(call(h, "store.copy", params) == IHUB_OK);
+    CHECK(call(h, "store.copy", params) == IHUB_CONFLICT && contains(ihub_errmsg(h), "the target is not empty"));
+    CHECK(ihub_open(path, "{\"create\": false}", &copy) == IHUB_OK);
+    CHECK(call(copy, "hub.get", "{\"code\":\"GE-IMR\"}") == IHUB_OK);
+    ihub_close(copy);
+    ihub_close(h);
+    unlink(path);
+    char wal[160];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    unlink(wal);
+    snprintf(wal, sizeof wal, "%s-shm", path);
+    unlink(wal);
+}
+
 int main(void) {
     test_versions();
     test_calls();
@@ -309,6 +333,7 @@ int main(void) {
     test_assessment();
     test_open_paths_and_files();
     test_lua_outputs();
+    test_store_copy();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
