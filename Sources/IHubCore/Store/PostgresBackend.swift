@@ -79,13 +79,7 @@ final class PostgresBackend: StoreBackend {
 
     /// The first column of the first row, parameters given as text.
     private func query(_ sql: String, _ values: [String]) throws(IHubError) -> String? {
-        var cStrings = values.map { strdup($0) }
-        defer { cStrings.forEach { free($0) } }
-        let result = cStrings.withUnsafeMutableBufferPointer { p in
-            p.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: p.count) {
-                PQexecParams(conn, sql, Int32(values.count), nil, $0, nil, nil, 0)
-            }
-        }
+        let result = PostgresBackend.withParameters(values) { PQexecParams(conn, sql, $0, nil, $1, nil, nil, 0) }
         defer { PQclear(result) }
         try check(result, sql)
         guard PQntuples(result) > 0, PQgetisnull(result, 0, 0) == 0 else { return nil }
@@ -145,31 +139,32 @@ final class PostgresBackend: StoreBackend {
     }
 
     func tables() throws(IHubError) -> [TableInfo] {
-        func rows(_ sql: String, _ table: String) throws(IHubError) -> [[String]] {
+        /// The first two columns of the rows of a catalogue query.
+        func rows(_ sql: String, _ values: [SQLValue]) throws(IHubError) -> [[String]] {
             let s = try catalogStatement(sql)
-            try s.bind([.text(table)])
+            try s.bind(values)
             var out: [[String]] = []
             while try s.step() { out.append([s.text(0) ?? "", s.text(1) ?? ""]) }
             return out
         }
         var tables: [TableInfo] = []
-        for name in try rows("SELECT tablename, '' FROM pg_tables WHERE schemaname = current_schema() AND tablename <> ? ORDER BY tablename COLLATE \"C\"", "").map({ $0[0] }) {
+        for name in try rows("SELECT tablename, '' FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename COLLATE \"C\"", []).map({ $0[0] }) {
             var t = TableInfo(name: name)
             // pg_attribute, not information_schema: the views check privileges
             // on every relation of every schema, slow on a busy server.
             t.columns = try rows("""
                 SELECT attname, '' FROM pg_attribute
                 WHERE attrelid = CAST(? AS regclass) AND attnum > 0 AND NOT attisdropped ORDER BY attnum
-                """, name).map { $0[0] }
+                """, [.text(name)]).map { $0[0] }
             t.primaryKey = try rows("""
                 SELECT a.attname, '' FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
                 WHERE i.indrelid = CAST(? AS regclass) AND i.indisprimary ORDER BY array_position(CAST(i.indkey AS int2[]), a.attnum)
-                """, name).map { $0[0] }
+                """, [.text(name)]).map { $0[0] }
             for r in try rows("""
                 SELECT a.attname, f.relname FROM pg_constraint c JOIN pg_class f ON f.oid = c.confrelid
                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
                 WHERE c.conrelid = CAST(? AS regclass) AND c.contype = 'f'
-                """, name) { t.references[r[0]] = r[1] }
+                """, [.text(name)]) { t.references[r[0]] = r[1] }
             tables.append(t)
         }
         return tables
@@ -200,15 +195,7 @@ final class PostgresBackend: StoreBackend {
 
     /// Runs a prepared statement with text parameters (NULL for nil).
     fileprivate func run(_ statement: PostgresStatement, _ values: [String?]) throws(IHubError) -> OpaquePointer? {
-        var cStrings: [UnsafeMutablePointer<CChar>?] = values.map { $0.map { strdup($0) } ?? nil }
-        defer { cStrings.forEach { free($0) } }
-        let result = cStrings.withUnsafeMutableBufferPointer { p in
-            p.baseAddress.map { base in
-                base.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: p.count) {
-                    PQexecPrepared(conn, statement.name, Int32(values.count), $0, nil, nil, 0)
-                }
-            } ?? PQexecPrepared(conn, statement.name, 0, nil, nil, nil, 0)
-        }
+        let result = PostgresBackend.withParameters(values) { PQexecPrepared(conn, statement.name, $0, $1, nil, nil, 0) }
         do {
             try check(result, statement.sql)
         } catch {
@@ -221,6 +208,16 @@ final class PostgresBackend: StoreBackend {
             totalChanges += tuples
         }
         return result
+    }
+
+    /// Text parameters as libpq takes them (NULL for nil), for the length of `body`.
+    private static func withParameters(_ values: [String?], _ body: (Int32, UnsafePointer<UnsafePointer<CChar>?>?) -> OpaquePointer?) -> OpaquePointer? {
+        var cStrings: [UnsafeMutablePointer<CChar>?] = values.map { $0.map { strdup($0) } ?? nil }
+        defer { cStrings.forEach { free($0) } }
+        return cStrings.withUnsafeMutableBufferPointer { p in
+            guard let base = p.baseAddress else { return body(0, nil) }
+            return base.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: p.count) { body(Int32(p.count), $0) }
+        }
     }
 
     private func check(_ result: OpaquePointer?, _ sql: String) throws(IHubError) {
