@@ -124,6 +124,15 @@ extension Statement {
         for (i, v) in values.enumerated() { try bind(v, at: Int32(i + 1)) }
     }
 
+    /// Binds `values` and reads every row with `read` (to the end: the
+    /// statement holds no read open after).
+    func rows<T>(_ values: [SQLValue], _ read: (any Statement) throws(IHubError) -> T) throws(IHubError) -> [T] {
+        try bind(values)
+        var out: [T] = []
+        while try step() { out.append(try read(self)) }
+        return out
+    }
+
     /// Binds, runs to completion, and resets: for INSERT/UPDATE/DELETE.
     func run(_ values: [SQLValue]) throws(IHubError) {
         try bind(values)

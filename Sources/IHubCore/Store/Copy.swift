@@ -34,11 +34,7 @@ enum StoreCopy {
 
     /// Every hub's code, in order: what the copy verifies one by one.
     static func hubCodes(_ db: Database) throws(IHubError) -> [String] {
-        let s = try db.statement("SELECT code FROM hubs ORDER BY code")
-        try s.bind([])
-        var codes: [String] = []
-        while try s.step() { codes.append(s.text(0) ?? "") }
-        return codes
+        try db.statement("SELECT code FROM hubs ORDER BY code").rows([]) { $0.text(0) ?? "" }
     }
 
     /// Tables after the tables they reference; ties by name.

@@ -139,12 +139,4 @@ extension Statement {
         try bind(values)
         while try step() { try body(self) }
     }
-
-    /// Binds `values` and reads every row with `read` (to the end: the
-    /// statement holds no read open after).
-    fileprivate func rows<T>(_ values: [SQLValue], _ read: (Statement) throws(IHubError) -> T) throws(IHubError) -> [T] {
-        var out: [T] = []
-        try each(values) { s throws(IHubError) in out.append(try read(s)) }
-        return out
-    }
 }

@@ -327,14 +327,3 @@ enum RecordComputed: Sendable {
         }
     }
 }
-
-extension Statement {
-    /// Binds `values` and reads every row with `read` (to the end: the
-    /// statement holds no read open after).
-    fileprivate func rows<T>(_ values: [SQLValue], _ read: (Statement) throws(IHubError) -> T) throws(IHubError) -> [T] {
-        try bind(values)
-        var out: [T] = []
-        while try step() { out.append(try read(self)) }
-        return out
-    }
-}
