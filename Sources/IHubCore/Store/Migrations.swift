@@ -263,6 +263,195 @@ enum Migrations {
         CREATE UNIQUE INDEX memberships_current ON memberships(person_id, school_id) WHERE end_date IS NULL;
         CREATE UNIQUE INDEX team_members_current ON team_members(school_id, person_id) WHERE end_date IS NULL;
         """),
+        ("process: methods toolbox, process instances with their history, action plans, activity log, xAPI statements", """
+        -- How a mentorship ended (mentorship.end).
+        ALTER TABLE mentorships ADD COLUMN end_reason TEXT;
+        -- xAPI: the hub's home page names its people's accounts; a hub may
+        -- opt in to identify them by mbox_sha1sum instead.
+        ALTER TABLE hubs ADD COLUMN home_page TEXT;
+        ALTER TABLE hubs ADD COLUMN xapi_identity TEXT NOT NULL DEFAULT 'account'
+            CHECK (xapi_identity = 'account' OR xapi_identity = 'mbox_sha1sum');
+        -- The methods toolbox: built in (hub_id NULL) or a hub's own.
+        CREATE TABLE toolbox_methods (
+            id          INTEGER PRIMARY KEY,
+            hub_id      INTEGER REFERENCES hubs(id),
+            code        TEXT NOT NULL,
+            name        TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            level       TEXT NOT NULL CHECK (level = 'intra_school' OR level = 'inter_school' OR level = 'whole_school'),
+            typical_minutes INTEGER CHECK (typical_minutes > 0),
+            steps       TEXT NOT NULL DEFAULT '[]',  -- JSON array of the step codes it suits
+            created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE UNIQUE INDEX toolbox_methods_builtin ON toolbox_methods(code) WHERE hub_id IS NULL;
+        CREATE UNIQUE INDEX toolbox_methods_hub ON toolbox_methods(hub_id, code) WHERE hub_id IS NOT NULL;
+        -- A mentoring process: of a school, a mentorship (school pair or
+        -- teacher pair) or a school's development team. At most one open
+        -- instance per subject; closed ones keep their history.
+        CREATE TABLE process_instances (
+            id            INTEGER PRIMARY KEY,
+            hub_id        INTEGER NOT NULL REFERENCES hubs(id),
+            subject       TEXT NOT NULL CHECK (subject = 'school' OR subject = 'mentorship' OR subject = 'team'),
+            school_id     INTEGER REFERENCES schools(id),
+            mentorship_id INTEGER REFERENCES mentorships(id),
+            step          TEXT,               -- the current step; NULL before the first move
+            cycle         INTEGER NOT NULL DEFAULT 1 CHECK (cycle >= 1),
+            model_hash    TEXT NOT NULL,      -- the process model (default or the hub's script) it started under
+            started_at    TEXT NOT NULL,
+            closed_at     TEXT,
+            close_reason  TEXT,
+            CHECK ((subject = 'mentorship') = (mentorship_id IS NOT NULL)),
+            CHECK ((subject = 'mentorship') = (school_id IS NULL))
+        );
+        CREATE UNIQUE INDEX process_instances_open_school ON process_instances(subject, school_id)
+            WHERE closed_at IS NULL AND school_id IS NOT NULL;
+        CREATE UNIQUE INDEX process_instances_open_mentorship ON process_instances(mentorship_id)
+            WHERE closed_at IS NULL AND mentorship_id IS NOT NULL;
+        CREATE INDEX process_instances_hub ON process_instances(hub_id);
+        -- Every move of an instance: who, when, from which step to which,
+        -- under which version of the process model.
+        CREATE TABLE process_transitions (
+            id          INTEGER PRIMARY KEY,
+            instance_id INTEGER NOT NULL REFERENCES process_instances(id) ON DELETE CASCADE,
+            from_step   TEXT,
+            to_step     TEXT NOT NULL,
+            cycle       INTEGER NOT NULL,
+            moved_by    INTEGER REFERENCES people(id) ON DELETE SET NULL,
+            moved_at    TEXT NOT NULL,
+            model_hash  TEXT NOT NULL,
+            note        TEXT
+        );
+        CREATE INDEX process_transitions_instance ON process_transitions(instance_id, id);
+        -- Methods chosen for an instance (by mentor and school), per step.
+        CREATE TABLE process_methods (
+            instance_id INTEGER NOT NULL REFERENCES process_instances(id) ON DELETE CASCADE,
+            method_id   INTEGER NOT NULL REFERENCES toolbox_methods(id),
+            step        TEXT NOT NULL DEFAULT '',   -- '' for the whole process
+            chosen_by   INTEGER REFERENCES people(id) ON DELETE SET NULL,
+            chosen_at   TEXT NOT NULL,
+            PRIMARY KEY (instance_id, method_id, step)
+        ) WITHOUT ROWID;
+        -- Action plans of a school (or of a teacher), optionally within a
+        -- process instance.
+        CREATE TABLE action_plans (
+            id          INTEGER PRIMARY KEY,
+            hub_id      INTEGER NOT NULL REFERENCES hubs(id),
+            school_id   INTEGER REFERENCES schools(id),
+            person_id   INTEGER REFERENCES people(id) ON DELETE CASCADE,
+            instance_id INTEGER REFERENCES process_instances(id),
+            round_id    INTEGER REFERENCES rounds(id),
+            title       TEXT NOT NULL,
+            status      TEXT NOT NULL DEFAULT 'draft'
+                        CHECK (status = 'draft' OR status = 'active' OR status = 'done' OR status = 'dropped'),
+            created_at  TEXT NOT NULL,
+            CHECK ((school_id IS NULL) != (person_id IS NULL))
+        );
+        CREATE INDEX action_plans_school ON action_plans(school_id);
+        CREATE INDEX action_plans_instance ON action_plans(instance_id);
+        -- Focus areas: suggested from an assessment (with the figures that
+        -- led to the suggestion) or chosen, and confirmed by a person.
+        CREATE TABLE plan_focus_areas (
+            id            INTEGER PRIMARY KEY,
+            plan_id       INTEGER NOT NULL REFERENCES action_plans(id) ON DELETE CASCADE,
+            instrument_id INTEGER NOT NULL REFERENCES instruments(id),
+            area          TEXT NOT NULL,
+            evidence      TEXT NOT NULL DEFAULT '{}',  -- JSON: the figures behind a suggestion
+            suggested     INTEGER NOT NULL DEFAULT 0 CHECK (suggested = 0 OR suggested = 1),
+            confirmed_by  INTEGER REFERENCES people(id) ON DELETE SET NULL,
+            confirmed_at  TEXT,
+            UNIQUE (plan_id, instrument_id, area)
+        );
+        -- Goals, each tied to an instrument area with a target level and date.
+        CREATE TABLE plan_goals (
+            id            INTEGER PRIMARY KEY,
+            plan_id       INTEGER NOT NULL REFERENCES action_plans(id) ON DELETE CASCADE,
+            instrument_id INTEGER NOT NULL REFERENCES instruments(id),
+            area          TEXT NOT NULL,
+            description   TEXT NOT NULL,
+            baseline      REAL,
+            target_level  REAL NOT NULL,
+            target_date   TEXT NOT NULL,
+            status        TEXT NOT NULL DEFAULT 'open'
+                          CHECK (status = 'open' OR status = 'achieved' OR status = 'missed' OR status = 'dropped')
+        );
+        CREATE INDEX plan_goals_plan ON plan_goals(plan_id);
+        CREATE TABLE plan_tasks (
+            id        INTEGER PRIMARY KEY,
+            goal_id   INTEGER NOT NULL REFERENCES plan_goals(id) ON DELETE CASCADE,
+            title     TEXT NOT NULL,
+            owner_id  INTEGER REFERENCES people(id) ON DELETE SET NULL,
+            due_date  TEXT,
+            status    TEXT NOT NULL DEFAULT 'open'
+                      CHECK (status = 'open' OR status = 'in_progress' OR status = 'done' OR status = 'dropped')
+        );
+        CREATE INDEX plan_tasks_goal ON plan_tasks(goal_id);
+        -- Status over time of plans, goals and tasks.
+        CREATE TABLE plan_status_changes (
+            id         INTEGER PRIMARY KEY,
+            plan_id    INTEGER NOT NULL REFERENCES action_plans(id) ON DELETE CASCADE,
+            item       TEXT NOT NULL CHECK (item = 'plan' OR item = 'goal' OR item = 'task'),
+            item_id    INTEGER NOT NULL,
+            status     TEXT NOT NULL,
+            changed_by INTEGER REFERENCES people(id) ON DELETE SET NULL,
+            changed_at TEXT NOT NULL,
+            note       TEXT
+        );
+        CREATE INDEX plan_status_changes_plan ON plan_status_changes(plan_id, id);
+        -- The activity log. `uuid` is stable: it is the statement id of the
+        -- activity in xAPI, so exports and imports are idempotent.
+        CREATE TABLE activities (
+            id          INTEGER PRIMARY KEY,
+            uuid        TEXT NOT NULL UNIQUE,
+            hub_id      INTEGER NOT NULL REFERENCES hubs(id),
+            kind        TEXT NOT NULL CHECK (kind = 'session' OR kind = 'workshop' OR kind = 'observation'
+                                             OR kind = 'co_planning' OR kind = 'reflection'),
+            date        TEXT NOT NULL,
+            minutes     INTEGER NOT NULL CHECK (minutes >= 0 AND minutes <= 100000),
+            method_id   INTEGER REFERENCES toolbox_methods(id),
+            instance_id INTEGER REFERENCES process_instances(id),
+            step        TEXT,
+            notes       TEXT,
+            outcome     TEXT,
+            recorded_by INTEGER REFERENCES people(id) ON DELETE SET NULL,
+            created_at  TEXT NOT NULL,
+            voided_at   TEXT
+        );
+        CREATE INDEX activities_hub_date ON activities(hub_id, date);
+        CREATE INDEX activities_instance ON activities(instance_id);
+        -- Who took part: people, schools or mentorships (one per row).
+        CREATE TABLE activity_participants (
+            id            INTEGER PRIMARY KEY,
+            activity_id   INTEGER NOT NULL REFERENCES activities(id) ON DELETE CASCADE,
+            person_id     INTEGER REFERENCES people(id) ON DELETE CASCADE,
+            school_id     INTEGER REFERENCES schools(id),
+            mentorship_id INTEGER REFERENCES mentorships(id),
+            role          TEXT NOT NULL DEFAULT 'participant'
+                          CHECK (role = 'participant' OR role = 'mentor' OR role = 'mentee' OR role = 'facilitator'),
+            CHECK ((CASE WHEN person_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN school_id IS NULL THEN 0 ELSE 1 END)
+                   + (CASE WHEN mentorship_id IS NULL THEN 0 ELSE 1 END) = 1)
+        );
+        CREATE INDEX activity_participants_activity ON activity_participants(activity_id);
+        CREATE INDEX activity_participants_person ON activity_participants(person_id) WHERE person_id IS NOT NULL;
+        CREATE INDEX activity_participants_school ON activity_participants(school_id) WHERE school_id IS NOT NULL;
+        CREATE INDEX activity_participants_mentorship ON activity_participants(mentorship_id) WHERE mentorship_id IS NOT NULL;
+        -- Imported xAPI statements, kept whole. One that maps to an ihub
+        -- activity names it; the rest are events that indicators read.
+        CREATE TABLE xapi_statements (
+            id          INTEGER PRIMARY KEY,
+            uuid        TEXT NOT NULL UNIQUE,   -- the statement id, lower case
+            hub_id      INTEGER NOT NULL REFERENCES hubs(id),
+            actor       TEXT NOT NULL,          -- the actor's identifier, e.g. mbox:mailto:a@b.org
+            verb        TEXT NOT NULL,          -- the verb IRI
+            object      TEXT NOT NULL,          -- the object's id (activity IRI, agent or statement id)
+            timestamp   TEXT NOT NULL,
+            stored_at   TEXT NOT NULL,
+            statement   TEXT NOT NULL,          -- the statement's JSON
+            activity_id INTEGER REFERENCES activities(id) ON DELETE SET NULL,
+            voided_by   TEXT                    -- the id of the voiding statement
+        );
+        CREATE INDEX xapi_statements_hub ON xapi_statements(hub_id, timestamp);
+        CREATE INDEX xapi_statements_verb ON xapi_statements(verb);
+        """),
     ]
 
     static var latest: Int64 { Int64(all.count) }
