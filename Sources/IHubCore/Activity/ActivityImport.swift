@@ -136,13 +136,12 @@ final class ImportBatch {
     func flush(_ problems: inout Problems) throws(IHubError) {
         guard !items.isEmpty else { return }
         let store = db.activities
-        let taken = try store.existing(uuids: items.map(\.activity.uuid))
+        let stored = try store.get(uuids: items.map(\.activity.uuid))
         var fresh: [NewActivity] = []
         fresh.reserveCapacity(items.count)
         for item in items {
-            if taken.contains(item.activity.uuid) {
-                guard let stored = try store.get(uuid: item.activity.uuid) else { continue }
-                check(stored: stored.asNew, item.activity, line: item.line, column: item.column, &problems)
+            if let row = stored[item.activity.uuid] {
+                check(stored: row.asNew, item.activity, line: item.line, column: item.column, &problems)
             } else {
                 fresh.append(item.activity)
             }

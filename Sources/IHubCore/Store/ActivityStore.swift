@@ -225,6 +225,25 @@ extension ActivityStore {
         try one(Self.select + " WHERE a.uuid = ?", [.text(uuid)])
     }
 
+    /// The stored activities of `uuids` (those that exist), by uuid, read many at a time.
+    func get(uuids: [String]) throws(IHubError) -> [String: ActivityRow] {
+        var out: [String: ActivityRow] = [:]
+        var start = 0
+        while start < uuids.count {
+            let left = uuids.count - start
+            let n = left >= 256 ? 256 : 1 << (Int.bitWidth - 1 - left.leadingZeroBitCount)
+            let marks = Array(repeating: "?", count: n).joined(separator: ", ")
+            var rows = try db.statement(Self.select + " WHERE a.uuid IN (\(marks))").rows(uuids[start..<(start + n)].map { .text($0) }, Self.row)
+            let members = try participants(of: rows.map(\.id))
+            for i in rows.indices {
+                rows[i].participants = members[rows[i].id] ?? []
+                out[rows[i].uuid] = rows[i]
+            }
+            start += n
+        }
+        return out
+    }
+
     private func one(_ sql: String, _ values: [SQLValue]) throws(IHubError) -> ActivityRow? {
         guard var row = try db.statement(sql).rows(values, Self.row).first else { return nil }
         row.participants = try participants(of: [row.id])[row.id] ?? []
@@ -276,12 +295,12 @@ extension ActivityStore {
             values.append(.int(m))
         }
         if let person = f.personID {
-            sql += " AND a.id IN (SELECT x.activity_id FROM (\(personPairs)) x WHERE x.subject = ?)"
-            values.append(.int(person))
+            sql += " AND a.id IN (\(personActivities))"
+            values += Array(repeating: .int(person), count: 3)
         }
         if let school = f.schoolID {
-            sql += " AND a.id IN (SELECT x.activity_id FROM (\(schoolPairs)) x WHERE x.subject = ?)"
-            values.append(.int(school))
+            sql += " AND a.id IN (\(schoolActivities))"
+            values += Array(repeating: .int(school), count: 5)
         }
         return (sql, values)
     }
@@ -330,50 +349,76 @@ extension ActivityStore {
 // MARK: hours
 
 extension ActivityStore {
-    /// (subject, activity_id) pairs of people: a person listed, or the
-    /// mentor or mentee of a listed teacher mentorship. UNION deduplicates.
-    private static let personPairs = """
-        SELECT p.person_id AS subject, p.activity_id FROM activity_participants p WHERE p.person_id IS NOT NULL
-        UNION SELECT m.mentor_person_id, p.activity_id FROM activity_participants p JOIN mentorships m ON m.id = p.mentorship_id
-            WHERE m.mentor_person_id IS NOT NULL
-        UNION SELECT m.mentee_person_id, p.activity_id FROM activity_participants p JOIN mentorships m ON m.id = p.mentorship_id
-            WHERE m.mentee_person_id IS NOT NULL
+    /// A member of a school on the activity `d`'s date: start and end inclusive, open ends open.
+    private static let memberOnDate = "(ms.start_date IS NULL OR ms.start_date <= d.date) AND (ms.end_date IS NULL OR ms.end_date >= d.date)"
+
+    /// The activities person `?` took part in: listed, or as mentor or
+    /// mentee of a listed teacher mentorship (3 parameters, the person's id).
+    fileprivate static let personActivities = """
+        SELECT activity_id FROM activity_participants WHERE person_id = ?
+        UNION SELECT p.activity_id FROM activity_participants p JOIN mentorships m ON m.id = p.mentorship_id
+            WHERE m.mentor_person_id = ? OR m.mentee_person_id = ?
         """
 
-    /// (subject, activity_id) pairs of schools: a school listed, a school
-    /// of a listed school mentorship, or the school a person who took part
-    /// (listed or through a teacher mentorship) was a member of on the
-    /// activity's date (membership dates inclusive, open ends open).
-    private static let schoolPairs = """
-        SELECT p.school_id AS subject, p.activity_id FROM activity_participants p WHERE p.school_id IS NOT NULL
-        UNION SELECT m.mentor_school_id, p.activity_id FROM activity_participants p JOIN mentorships m ON m.id = p.mentorship_id
-            WHERE m.mentor_school_id IS NOT NULL
-        UNION SELECT m.mentee_school_id, p.activity_id FROM activity_participants p JOIN mentorships m ON m.id = p.mentorship_id
-            WHERE m.mentee_school_id IS NOT NULL
-        UNION SELECT ms.school_id, x.activity_id FROM (\(personPairs)) x
-            JOIN activities d ON d.id = x.activity_id JOIN memberships ms ON ms.person_id = x.subject
-            WHERE (ms.start_date IS NULL OR ms.start_date <= d.date) AND (ms.end_date IS NULL OR ms.end_date >= d.date)
+    /// The activities school `?` took part in: listed, as mentor or mentee
+    /// school of a listed school mentorship, or through a person who took
+    /// part (listed or through a teacher mentorship) and was a member of the
+    /// school on the activity's date (5 parameters, the school's id).
+    fileprivate static let schoolActivities = """
+        SELECT activity_id FROM activity_participants WHERE school_id = ?
+        UNION SELECT p.activity_id FROM activity_participants p JOIN mentorships m ON m.id = p.mentorship_id
+            WHERE m.mentor_school_id = ? OR m.mentee_school_id = ?
+        UNION SELECT p.activity_id FROM memberships ms JOIN activity_participants p ON p.person_id = ms.person_id
+            JOIN activities d ON d.id = p.activity_id WHERE ms.school_id = ? AND \(memberOnDate)
+        UNION SELECT p.activity_id FROM memberships ms
+            JOIN mentorships m ON m.mentor_person_id = ms.person_id OR m.mentee_person_id = ms.person_id
+            JOIN activity_participants p ON p.mentorship_id = m.id
+            JOIN activities d ON d.id = p.activity_id WHERE ms.school_id = ? AND \(memberOnDate)
         """
 
-    private static let mentorshipPairs = """
-        SELECT p.mentorship_id AS subject, p.activity_id FROM activity_participants p WHERE p.mentorship_id IS NOT NULL
-        """
-
-    private static func pairs(_ by: HoursSubject) -> String {
+    /// (subject, activity, minutes) of the activities `cond` selects, one
+    /// branch per way of taking part; UNION counts each pair once. Each
+    /// branch repeats the condition's values.
+    private static func pairs(_ by: HoursSubject, _ cond: String) -> (sql: String, branches: Int) {
+        let from = "FROM activities a JOIN activity_participants p ON p.activity_id = a.id"
+        let viaMentorship = from + " JOIN mentorships m ON m.id = p.mentorship_id"
+        var branches: [String]
         switch by {
-        case .person: personPairs
-        case .school: schoolPairs
-        case .mentorship: mentorshipPairs
+        case .person:
+            branches = [
+                "SELECT p.person_id AS subject, a.id AS activity_id, a.minutes AS minutes \(from) WHERE \(cond) AND p.person_id IS NOT NULL",
+                "SELECT m.mentor_person_id, a.id, a.minutes \(viaMentorship) WHERE \(cond) AND m.mentor_person_id IS NOT NULL",
+                "SELECT m.mentee_person_id, a.id, a.minutes \(viaMentorship) WHERE \(cond) AND m.mentee_person_id IS NOT NULL",
+            ]
+        case .school:
+            let onDate = "(ms.start_date IS NULL OR ms.start_date <= a.date) AND (ms.end_date IS NULL OR ms.end_date >= a.date)"
+            branches = [
+                "SELECT p.school_id AS subject, a.id AS activity_id, a.minutes AS minutes \(from) WHERE \(cond) AND p.school_id IS NOT NULL",
+                "SELECT m.mentor_school_id, a.id, a.minutes \(viaMentorship) WHERE \(cond) AND m.mentor_school_id IS NOT NULL",
+                "SELECT m.mentee_school_id, a.id, a.minutes \(viaMentorship) WHERE \(cond) AND m.mentee_school_id IS NOT NULL",
+                "SELECT ms.school_id, a.id, a.minutes \(from) JOIN memberships ms ON ms.person_id = p.person_id WHERE \(cond) AND \(onDate)",
+                "SELECT ms.school_id, a.id, a.minutes \(viaMentorship) JOIN memberships ms ON ms.person_id = m.mentor_person_id WHERE \(cond) AND \(onDate)",
+                "SELECT ms.school_id, a.id, a.minutes \(viaMentorship) JOIN memberships ms ON ms.person_id = m.mentee_person_id WHERE \(cond) AND \(onDate)",
+            ]
+        case .mentorship:
+            branches = ["SELECT p.mentorship_id AS subject, a.id AS activity_id, a.minutes AS minutes \(from) WHERE \(cond) AND p.mentorship_id IS NOT NULL"]
         }
+        return (branches.joined(separator: "\nUNION "), branches.count)
+    }
+
+    private static func pairs(_ by: HoursSubject, _ filter: ActivityFilter) -> (sql: String, values: [SQLValue]) {
+        var f = filter
+        f.includeVoided = false
+        let (cond, values) = conditions(f)
+        let (sql, branches) = pairs(by, cond)
+        return (sql, Array([[SQLValue]](repeating: values, count: branches).joined()))
     }
 
     /// Hours per subject over the filter's activities (never voided ones):
     /// each activity counts once per subject. Ordered by minutes, most
     /// first, then by code (id for mentorships).
     func hours(by: HoursSubject, _ filter: ActivityFilter) throws(IHubError) -> [HoursRow] {
-        var f = filter
-        f.includeVoided = false
-        let (cond, values) = Self.conditions(f)
+        let (pairs, values) = Self.pairs(by, filter)
         let named: (join: String, code: String, name: String)
         switch by {
         case .person: named = ("JOIN people n ON n.id = x.subject", "n.code", "n.name")
@@ -387,11 +432,10 @@ extension ActivityStore {
                 "COALESCE(ms1.code, mp1.code) || ' → ' || COALESCE(ms2.code, mp2.code)")
         }
         let sql = """
-            SELECT x.subject, \(named.code), \(named.name), count(*), sum(a.minutes)
-            FROM (\(Self.pairs(by))) x JOIN activities a ON a.id = x.activity_id \(named.join)
-            WHERE \(cond)
+            SELECT x.subject, \(named.code), \(named.name), count(*), sum(x.minutes)
+            FROM (\(pairs)) x \(named.join)
             GROUP BY x.subject, \(named.code), \(named.name)
-            ORDER BY sum(a.minutes) DESC, \(by == .mentorship ? "x.subject" : "\(named.code), x.subject")
+            ORDER BY sum(x.minutes) DESC, \(by == .mentorship ? "x.subject" : "\(named.code), x.subject")
             """
         return try db.statement(sql).rows(values) { s in
             HoursRow(id: s.int(0), code: s.text(1), name: s.text(2) ?? "", activities: s.int(3), minutes: s.int(4))
@@ -401,12 +445,10 @@ extension ActivityStore {
     /// Activities the filter selects that count for at least one subject of
     /// `by`, and their minutes: the totals of `hours` (each activity once).
     func hoursTotals(by: HoursSubject, _ filter: ActivityFilter) throws(IHubError) -> (activities: Int64, minutes: Int64) {
-        var f = filter
-        f.includeVoided = false
-        let (cond, values) = Self.conditions(f)
+        let (pairs, values) = Self.pairs(by, filter)
         let s = try db.statement("""
-            SELECT count(*), COALESCE(sum(a.minutes), 0) FROM activities a
-            WHERE \(cond) AND EXISTS (SELECT 1 FROM (\(Self.pairs(by))) x WHERE x.activity_id = a.id)
+            SELECT count(*), COALESCE(sum(y.minutes), 0)
+            FROM (SELECT x.activity_id, max(x.minutes) AS minutes FROM (\(pairs)) x GROUP BY x.activity_id) y
             """)
         try s.bind(values)
         defer { s.reset() }
