@@ -113,7 +113,7 @@ extension PlanStore {
     /// one, then by id), instruments by id.
     func assessedRounds(schoolID: Int64?, personID: Int64?) throws(IHubError) -> [AssessedRound] {
         let order = """
-            ORDER BY CASE WHEN r.start_date IS NULL THEN 1 ELSE 0 END, r.start_date DESC, r.id DESC, x.instrument_id
+             ORDER BY CASE WHEN r.start_date IS NULL THEN 1 ELSE 0 END, r.start_date DESC, r.id DESC, x.instrument_id
             """
         let s: any Statement
         if let schoolID {
@@ -217,7 +217,7 @@ extension PlanStore {
                p.created_at
         """
     private static let planJoins = """
-        FROM action_plans p JOIN hubs h ON h.id = p.hub_id LEFT JOIN schools s ON s.id = p.school_id
+         FROM action_plans p JOIN hubs h ON h.id = p.hub_id LEFT JOIN schools s ON s.id = p.school_id
         LEFT JOIN people pe ON pe.id = p.person_id LEFT JOIN rounds r ON r.id = p.round_id
         """
 
