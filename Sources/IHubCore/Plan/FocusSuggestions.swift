@@ -29,10 +29,11 @@ struct FocusSuggestions {
         }
         let figures = try AreaFigures.compute(engine, subject, instrument, round)
         // Weakest first: the lowest mean, then the widest gap below the hub, then the instrument's order.
+        // Compared to 9 decimals: means equal but for the last bits of their sums are ties.
+        func key(_ x: Double?) -> Double { ((x ?? 0) * 1e9).rounded() }
         let ranked = figures.areas.filter { $0.mean != nil }.sorted { a, b in
-            if a.mean! != b.mean! { return a.mean! < b.mean! }
-            let ga = a.gap ?? 0, gb = b.gap ?? 0
-            if ga != gb { return ga < gb }
+            if key(a.mean) != key(b.mean) { return key(a.mean) < key(b.mean) }
+            if key(a.gap) != key(b.gap) { return key(a.gap) < key(b.gap) }
             return a.index < b.index
         }
         let suggestions = ranked.prefix(count).enumerated().map { i, area in
@@ -88,7 +89,7 @@ struct FocusSuggestions {
         } else {
             m += [.init("instrument", .null), .init("round", .null)]
         }
-        m.append(.init("ranking", "lowest mean first; ties by the gap to the hub's mean, then the instrument's order"))
+        m.append(.init("ranking", "lowest mean first (to 9 decimals); ties by the gap to the hub's mean, then the instrument's order"))
         m.append(.init("suggestions", .array(suggestions.map(\.evidence))))
         if let f = figures {
             m.append(.init("not_ranked", .array(f.areas.filter { $0.mean == nil }.map { a in
