@@ -151,6 +151,9 @@ func areaAnswers(_ e: Engine, _ instrument: String, group: String, _ values: [St
                 == "params.instance: process instance 1 is of another school than 'S1'")
         let plan = try e.call("plan.create", ["school": "S2", "title": "P", "instance": 1])
         _ = try e.call("plan.create", ["school": "S2", "title": "Other"])
+        try e.db.execute("INSERT INTO process_instances(hub_id, subject, school_id, model_hash, started_at, closed_at) VALUES (\(hub), 'team', \(s2), 'm', '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z')")
+        #expect(failure { try e.call("plan.create", ["school": "S2", "title": "P", "instance": 2]) }?.message
+                == "params.instance: process instance 2 is closed")
         let listed = try e.call("plan.list", ["instance": 1]).array!
         #expect(listed.map { $0["id"]! } == [plan["id"]!] && listed[0]["goals"] == 0)
         #expect(try e.call("script.eval", ["source": "local p = ihub.plan.list{instance = 1}; return #p, p[1].goals >= 1"])["values"] == [1, false])

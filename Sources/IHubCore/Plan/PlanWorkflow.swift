@@ -29,6 +29,7 @@ enum PlanWorkflow {
         if let id = p["instance"]?.int {
             guard let instance = try db.plan.instance(id: id) else { throw IHubError.notFound("params.instance: no process instance with id \(id)") }
             guard instance.hubID == subject.hubID else { throw IHubError.invalid("params.instance: process instance \(id) is of another hub") }
+            guard !instance.closed else { throw IHubError(.conflict, "params.instance: process instance \(id) is closed") }
             if subject.kind == .school, let school = instance.schoolID, school != subject.id {
                 throw IHubError.invalid("params.instance: process instance \(id) is of another school than \(IHubError.quoted(subject.code))")
             }

@@ -98,13 +98,14 @@ extension PlanStore {
         return (s.int(0), s.int(1))
     }
 
-    /// A process instance's hub and school (nil for a mentorship's), or nil.
-    func instance(id: Int64) throws(IHubError) -> (hubID: Int64, schoolID: Int64?)? {
-        let s = try db.statement("SELECT hub_id, school_id FROM process_instances WHERE id = ?")
+    /// A process instance's hub, school (nil for a mentorship's) and
+    /// whether it is closed, or nil.
+    func instance(id: Int64) throws(IHubError) -> (hubID: Int64, schoolID: Int64?, closed: Bool)? {
+        let s = try db.statement("SELECT hub_id, school_id, closed_at FROM process_instances WHERE id = ?")
         try s.bind([.int(id)])
         defer { s.reset() }
         guard try s.step() else { return nil }
-        return (s.int(0), s.isNull(1) ? nil : s.int(1))
+        return (s.int(0), s.isNull(1) ? nil : s.int(1), !s.isNull(2))
     }
 
     /// The rounds (and instruments) with data about a school — responses or
