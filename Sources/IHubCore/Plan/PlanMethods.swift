@@ -39,7 +39,7 @@ enum PlanMethods {
                ] + source) { engine, p throws(IHubError) in
             try PlanWorkflow.create(engine, p)
         },
-        Method("plan.confirm_focus", "A person confirms a focus area of a plan (a suggestion, or one added without a person).",
+        Method("plan.confirm_focus", "A person confirms a focus area of a plan (a suggestion, or one added without a person); a confirmed one keeps its first confirmation.",
                writes: true,
                params: [.required("plan", .integer, "the plan's id"),
                         .required("area", .string, "code of the focus area's instrument area"),
