@@ -13,7 +13,7 @@ struct IHubCommand: ParsableCommand {
         commandName: "ihub",
         abstract: "Run a Regional Innovation Hub: schools, people, mentoring and analytics, scriptable in Lua.",
         version: IHubInfo.version,
-        subcommands: [Demo.self, Call.self, Repl.self, Import.self, Export.self, Assess.self, Classify.self, Pair.self,
+        subcommands: [Demo.self, Call.self, Repl.self, Import.self, Export.self, Assess.self, Classify.self, Pair.self, ProcessCommand.self,
                       Copy.self])
 }
 
