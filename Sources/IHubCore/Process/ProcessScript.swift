@@ -179,15 +179,15 @@ final class ProcessScript {
             else
               local allowed, reason = true, nil
               for _, key in ipairs({"*", code}) do
-                for n, f in ipairs(rules[key] or {}) do
+                for n, rule in ipairs(rules[key] or {}) do
                   if allowed then
-                    local ok, why = f(instance, from, to)
+                    local ok, why = rule(instance, from, to)
                     local which = "the rule for " .. (key == "*" and "every move" or shown(key)) .. (n > 1 and " (number " .. n .. ")" or "")
                     if ok == false then
                       if why ~= nil and type(why) ~= "string" then
                         error(hub_name .. ": " .. which .. " returned false and " .. shown(why) .. " as the reason; expected a string", 0)
                       end
-                      allowed, reason = false, why or ("refused by " .. which)
+                      allowed, reason = false, why or ("no reason given by " .. which)
                     elseif ok ~= nil and ok ~= true then
                       error(hub_name .. ": " .. which .. " returned " .. shown(ok) .. "; expected nothing or true (allowed), or false and a reason", 0)
                     end
