@@ -23,10 +23,11 @@ enum DefaultProcess {
 --   end)
 -- A rule returns nothing (or true) to allow a move, or false and the reason
 -- to refuse it; rule("*", f) applies to every move. It receives the instance
--- (id, hub, subject, school, mentorship, step, cycle, transitions, methods:
--- a list of {code, step}), the step it leaves (nil at the first move) and the
--- step it enters ({code, name, description, ends_cycle, position}), and may
--- read through ihub.* (e.g. ihub.process.get{id = instance.id}), never write.
+-- as process.get shows it (id, hub, subject, school, mentorship, step,
+-- cycle, transitions, methods: a list of {code, name, step, ...}), the step it
+-- leaves (nil at the first move) and the step it enters ({code, name,
+-- description, ends_cycle, position}), and may read through ihub.* (e.g.
+-- ihub.plan.list{...}, ihub.process.get{id = instance.id}), never write.
 --
 -- Steps are optional and may repeat: an instance may move from any step to
 -- any other. The cycle counter goes up by one when new_cycle(from, to) says
