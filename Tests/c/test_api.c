@@ -352,6 +352,31 @@ static void test_plan(void) {
     CHECK(strcmp(ihub_errmsg(h), "params.area: instrument 'selfie' has no area 'Q' (areas: A, B, C, D, E, F, G, H)") == 0);
     CHECK(ihub_call(h, "plan.list", "{\"hub\":\"NO-TRD\"}", &out) == IHUB_OK);
     CHECK(contains(out, "\"status\":\"active\"") && contains(out, "\"goals\":0"));
+/* The mentoring process (issue 9): a hub's process script with a rule that
+** refuses a move (IHUB_CONSTRAINT, the rule's reason, nothing stored), the
+** built-in toolbox, a chosen method that lets the move through. */
+static void test_process(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"FI-TRE\",\"name\":\"Tampere\",\"country\":\"FI\"}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"FI-TRE\",\"code\":\"S1\",\"name\":\"One\"}") == IHUB_OK);
+    CHECK(call(h, "script.set", "{\"hub\":\"FI-TRE\",\"name\":\"process\",\"source\":"
+               "\"rule('development_actions', function(i) if #i.methods == 0 then return false, 'pick a method first' end end)\"}")
+          == IHUB_OK);
+    CHECK(ihub_call(h, "process.start", "{\"school\":\"S1\",\"at\":\"initiative\"}", &out) == IHUB_OK &&
+          contains(out, "\"id\":1,") && contains(out, "\"step\":\"initiative\""));
+    ihub_free(out);
+    CHECK(call(h, "process.move", "{\"id\":1,\"to\":\"development_actions\"}") == IHUB_CONSTRAINT);
+    CHECK(contains(ihub_errmsg(h), "FI-TRE/process: refused: pick a method first"));
+    CHECK(ihub_call(h, "process.history", "{\"id\":1}", &out) == IHUB_OK && !contains(out, "development_actions"));
+    ihub_free(out);
+    CHECK(call(h, "process.move", "{\"id\":1,\"to\":\"siesta\"}") == IHUB_INVALID && contains(ihub_errmsg(h), "(steps: initiative,"));
+    CHECK(ihub_call(h, "toolbox.list", "{\"step\":\"mapping_needs\"}", &out) == IHUB_OK && contains(out, "\"needs_mapping\""));
+    ihub_free(out);
+    CHECK(call(h, "process.choose_method", "{\"id\":1,\"method\":\"collegial\"}") == IHUB_OK);
+    CHECK(ihub_call(h, "process.move", "{\"id\":1,\"to\":\"development_actions\"}", &out) == IHUB_OK &&
+          contains(out, "\"step\":\"development_actions\""));
     ihub_free(out);
     ihub_close(h);
 }
@@ -367,6 +392,7 @@ int main(void) {
     test_lua_outputs();
     test_store_copy();
     test_plan();
+    test_process();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
