@@ -161,3 +161,28 @@ def test_the_cli(tmp_path):
     assert "needs_mapping" in [m["code"] for m in json.loads(out)]
     rc, out, _ = run("list", "--hub", "H", "--json")
     assert json.loads(out)[0]["step"] == "mapping_needs"
+
+
+PLAN_RULE = """
+rule("development_actions", function(instance)
+  for _, plan in ipairs(ihub.plan.list{instance = instance.id}) do
+    if plan.goals >= 1 then return true end
+  end
+  return false, "development actions need a plan with at least one goal"
+end)
+"""
+
+
+def test_a_rule_reads_the_instances_plans(h):
+    """The issue's example rule: the move is refused (reason returned, no
+    move stored) until the process has a plan with a goal, then allowed."""
+    h.script.set(hub="H", name="process", source=PLAN_RULE)
+    x = h.process.start(school="E1", at="mapping_needs")
+    plan = h.plan.create(school="E1", title="Digital plan", instance=x["id"])
+    with pytest.raises(ihub.ConstraintError, match="H/process: refused: development actions need a plan with at least one goal"):
+        h.process.move(id=x["id"], to="development_actions")
+    assert moves(h, x["id"]) == 1 and h.process.get(id=x["id"])["step"] == "mapping_needs"
+    h.plan.add_goal(plan=plan["id"], instrument="selfie", area="C", description="Every class uses the shared platform",
+                    target=4, by="2027-06-30")
+    assert h.process.move(id=x["id"], to="development_actions")["step"] == "development_actions"
+    assert moves(h, x["id"]) == 2
