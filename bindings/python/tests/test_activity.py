@@ -121,6 +121,30 @@ def test_log_refuses_unknown_references(h):
         log(h, "2026-03-02", 5, [{"person": "MT"}], uuid="not-a-uuid")
 
 
+def test_methods_and_process_instances_are_the_hubs(h):
+    built_in = log(h, "2026-03-02", 60, [{"school": "E1"}], method="collegial")
+    assert built_in["method"] == "collegial"
+    h.call("toolbox.add", {"hub": "H", "code": "walk", "name": "Walk and talk", "description": "x", "level": "intra_school"})
+    h.call("toolbox.add", {"hub": "G", "code": "fika", "name": "Fika", "description": "x", "level": "intra_school"})
+    own = log(h, "2026-03-03", 60, [{"school": "E1"}], method="walk")
+    with pytest.raises(ihub.NotFoundError, match=r"params\.method: no toolbox method with code 'fika'"):
+        log(h, "2026-03-03", 60, [{"school": "E1"}], method="fika")
+    s = h.call("activity.statement", {"hub": "H", "school": "E1", "from": "2026-03-01", "to": "2026-03-31", "format": "csv"})
+    methods = [row[2] for row in csv.reader(io.StringIO(s["csv"]))][1:3]
+    assert methods == ["Collegial method", "Walk and talk"]
+    assert own["id"] != built_in["id"]
+    instance = h.call("process.start", {"school": "E1", "at": "initiative"})
+    a = log(h, "2026-03-04", 30, [{"school": "E1"}], instance=instance["id"])
+    assert (a["instance"], a["step"]) == (instance["id"], "initiative")
+    b = log(h, "2026-03-05", 30, [{"school": "E1"}], instance=instance["id"], step="reflection")
+    assert b["step"] == "reflection"
+    assert [x["id"] for x in h.call("activity.list", {"hub": "H", "instance": instance["id"]})] == [a["id"], b["id"]]
+    h.call("school.add", {"hub": "G", "code": "GS2", "name": "G school 2"})
+    other = h.call("process.start", {"school": "GS2", "at": "initiative"})
+    with pytest.raises(ihub.InvalidError, match=r"params\.instance: process instance \d+ is not of hub 'H'"):
+        log(h, "2026-03-05", 30, [{"school": "E1"}], instance=other["id"])
+
+
 def test_hours_per_person_over_a_range(logged):
     h, _ = logged
     r = h.call("activity.hours", {"hub": "H", "by": "person", "from": "2026-02-28", "to": "2026-03-31"})
