@@ -106,8 +106,10 @@ enum ActivityMethods {
             code, a line over the limit — rejects the file; its problems are reported by line (and column and field \
             for CSV), the first ones in the error, all in `problems_out`. Idempotent by uuid: a record whose uuid is \
             stored with the same content is skipped (counted as unchanged); the same uuid with other content is a \
-            conflict (a problem of the file). Records without a uuid get a new one, so they are not idempotent.
-            """, writes: true, files: true, params: [hubField,
+            conflict (a problem of the file). Records without a uuid get a new one, so they are not idempotent. \
+            On PostgreSQL it runs at read committed, so bulk writers side by side do not abort each other: a uuid \
+            another writer stores meanwhile fails the import with IHUB_CONSTRAINT (nothing stored).
+            """, writes: true, isolation: .readCommitted, files: true, params: [hubField,
                                                      .optional("text", .document, "the NDJSON or CSV text itself"),
                                                      .optional("path", .string, "the file to read (not from hub scripts)"),
                                                      .optional("format", .oneOf(["csv", "ndjson"]), "default: by the file's extension (.csv, .ndjson, .jsonl), else by its first byte ('{' is NDJSON)"),
