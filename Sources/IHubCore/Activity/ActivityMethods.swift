@@ -105,7 +105,7 @@ enum ActivityMethods {
             in batches inside one transaction: all of it or nothing. Any bad record — malformed JSON, an unknown \
             code, a line over the limit — rejects the file; its problems are reported by line (and column and field \
             for CSV), the first ones in the error, all in `problems_out`. Idempotent by uuid: a record whose uuid is \
-            stored with the same content is skipped (counted as unchanged); the same uuid with other content is a \
+            stored with the same content (voided or not) is skipped (counted as unchanged); the same uuid with other content is a \
             conflict (a problem of the file). Records without a uuid get a new one, so they are not idempotent. \
             On PostgreSQL it runs at read committed, so bulk writers side by side do not abort each other: a uuid \
             another writer stores meanwhile fails the import with IHUB_CONSTRAINT (nothing stored).

@@ -51,7 +51,7 @@ def h():
                                               "pins": [{"mentee": "ET", "mentor": "MT"}]})
         handle.call("pairing.confirm", {"run": run["run"]})
         ms = handle.call("pairing.mentorships", {"hub": "H"})
-        assert [(m["level"], m["mentee"], m["mentor"]) for m in ms] == [("school", "E1", "M1"), ("teacher", "ET", "MT")]
+        assert [(m["id"], m["level"], m["mentee"], m["mentor"]) for m in ms] == [(1, "school", "E1", "M1"), (2, "teacher", "ET", "MT")]
         yield handle
 
 
@@ -358,3 +358,10 @@ def test_cli_log_add_list_hours_statement_import(tmp_path):
     assert failed.returncode != 0 and "params.participants[0].person: no person with code 'NOPE'" in failed.stderr
     with ihub.open(db) as h:
         assert h.call("activity.hours", {"hub": "H", "by": "person"})["totals"]["minutes"] == 120
+
+
+def test_cli_demo_logs_activities_of_its_confirmed_pairs():
+    done = subprocess.run([cli(), "demo"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    tail = done.stdout.split("The activity log of LT-CTA")[1]
+    assert " activities of " in tail and " h in " in tail and "ihub log statement" in tail
