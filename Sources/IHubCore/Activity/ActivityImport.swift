@@ -120,6 +120,8 @@ final class ImportBatch {
     private var byUUID: [String: Int] = [:]
     private(set) var inserted: Int64 = 0
     private(set) var unchanged: Int64 = 0
+    /// Rows after which the tables' statistics are refreshed (then 4 times as many).
+    private var nextAnalysis: Int64 = 2048
 
     init(_ db: Database) { self.db = db }
 
@@ -150,6 +152,10 @@ final class ImportBatch {
         // that a uuid repeated later in the file is found.
         try store.insert(fresh)
         inserted += Int64(fresh.count)
+        if inserted >= nextAnalysis {
+            try store.refreshStatistics()
+            nextAnalysis *= 4
+        }
         items.removeAll(keepingCapacity: true)
         byUUID.removeAll(keepingCapacity: true)
     }

@@ -156,6 +156,13 @@ extension ActivityStore {
         return ids
     }
 
+    /// After a bulk write: PostgreSQL reads the tables' new size into its
+    /// statistics, and statements it planned when they were small (a seq
+    /// scan to find a uuid) are planned again. SQLite needs nothing.
+    func refreshStatistics() throws(IHubError) {
+        if db.engine == .postgresql { try db.execute("ANALYZE activities, activity_participants") }
+    }
+
     /// Voids the activity: it stays stored but no read or count includes it
     /// unless asked. False when there is no such activity; voiding a voided
     /// activity keeps its first time and reason (and returns true).
