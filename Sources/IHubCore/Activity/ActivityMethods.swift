@@ -145,7 +145,7 @@ enum ActivityMethods {
         if let school = p["school"]?.string { f.schoolID = try resolver.school(school, at: "params.school") }
         if let m = p["mentorship"]?.int { f.mentorshipID = try resolver.mentorship(m, at: "params.mentorship") }
         if let i = p["instance"]?.int {
-            _ = try resolver.instance(i, at: "params.instance")
+            try resolver.instance(i, at: "params.instance")
             f.instanceID = i
         }
         return f
