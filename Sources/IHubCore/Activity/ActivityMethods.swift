@@ -103,7 +103,7 @@ enum ActivityMethods {
             (columns uuid, date, kind, minutes, method, instance, step, participants, notes, outcome, by; \
             participants as `person:CODE:role;school:CODE;mentorship:ID`, the role optional), streamed and stored \
             in batches inside one transaction: all of it or nothing. Any bad record — malformed JSON, an unknown \
-            code, a line over the limit — rejects the file; its problems are reported by line (and column and field \
+            code, a line or CSV record over 4 MiB — rejects the file; its problems are reported by line (and column and field \
             for CSV), the first ones in the error, all in `problems_out`. Idempotent by uuid: a record whose uuid is \
             stored with the same content (voided or not) is skipped (counted as unchanged); the same uuid with other content is a \
             conflict (a problem of the file). Records without a uuid get a new one, so they are not idempotent. \

@@ -365,11 +365,6 @@ struct MentorshipRef: Sendable {
 }
 
 extension ActivityStore {
-    /// The hub of a person or school, or nil when there is none of that id.
-    func hubOf(_ kind: RecordKind, id: Int64) throws(IHubError) -> Int64? {
-        try db.scalarInt("SELECT hub_id FROM \(kind.table) WHERE id = ?", [.int(id)])
-    }
-
     /// The id and hub of a person or school by code, or nil.
     func record(_ kind: RecordKind, code: String) throws(IHubError) -> (id: Int64, hubID: Int64)? {
         let s = try db.statement("SELECT id, hub_id FROM \(kind.table) WHERE code = ?")
