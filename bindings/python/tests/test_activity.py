@@ -360,8 +360,10 @@ def test_cli_log_add_list_hours_statement_import(tmp_path):
         assert h.call("activity.hours", {"hub": "H", "by": "person"})["totals"]["minutes"] == 120
 
 
-def test_cli_demo_logs_activities_of_its_confirmed_pairs():
+def test_cli_demo_takes_its_confirmed_pairs_through_the_process():
     done = subprocess.run([cli(), "demo"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    tail = done.stdout.split("The activity log of LT-CTA")[1]
-    assert " activities of " in tail and " h in " in tail and "ihub log statement" in tail
+    tail = done.stdout.split("The mentoring process of LT-CTA's school pairs")[1]
+    assert "reflection → initiative (cycle 2)" in tail and "confirmed by LT-CTA-P" in tail and "1 goal, 1 task, active" in tail
+    hours = tail.split("Mentoring hours of LT-CTA")[1]
+    assert "by school LT-CTA-S" in hours and "by person LT-CTA-P" in hours and "ihub log statement" in hours
