@@ -28,9 +28,7 @@ extension XAPIValidator {
         case .source(let source):
             let head = try firstByte(source)
             if head == UInt8(ascii: "[") {
-                let document = try wholeDocument(source)
-                guard case .array(let statements) = document else { throw IHubError.invalid("\(paramName(source)): expected an array of statements") }
-                try validateArray(statements, options: options, each: each)
+                try validateArray(try wholeDocument(source), options: options, each: each)
             } else {
                 try validateLines(source, options: options, maxLineBytes: maxLineBytes, each: each)
             }
@@ -53,8 +51,20 @@ extension XAPIValidator {
     {
         var checker = XAPIChecker(warnings: options.warnings)
         var index = 0
+        // A stream that cannot be read twice (a pipe) and turns out to hold
+        // one JSON array: its lines, gathered to be parsed at the end.
+        var array: [UInt8]? = nil
         let reader = LineReader(maxLineBytes: maxLineBytes)
         try reader.read(source, onLine: { (bytes, line) throws(IHubError) -> LineReader.Next in
+            if array != nil || (index == 0 && bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "[")) {
+                if array == nil { array = [] }
+                if array!.count + bytes.count >= Limits.document {
+                    throw IHubError(.limit, "\(paramName(source)): a JSON array document over \(Limits.document) bytes (use NDJSON for larger batches)")
+                }
+                array!.append(contentsOf: bytes)
+                array!.append(0x0A)
+                return .more
+            }
             defer { index += 1 }
             let statement: JSON
             do throws(JSONParser.Failure) {
@@ -67,10 +77,16 @@ extension XAPIValidator {
             checker.statement(statement, sub: false)
             return try each(XAPIReport(index: index, line: line, statement: statement, problems: checker.problems))
         }, onLong: { (line) throws(IHubError) -> LineReader.Next in
+            if array != nil {
+                throw IHubError(.limit, "\(paramName(source)): line \(line) of a JSON array is over \(maxLineBytes) bytes (use NDJSON, or give the array as a file)")
+            }
             defer { index += 1 }
             let problem = XAPIProblem(.error, "", "the line is over the limit of \(maxLineBytes) bytes (skipped)")
             return try each(XAPIReport(index: index, line: line, statement: nil, problems: [problem]))
         })
+        if let array {
+            try validateArray(try parseArray(array, source), options: options, each: each)
+        }
     }
 
     /// A parse failure of one NDJSON line as a problem: at the repeated
@@ -90,7 +106,9 @@ extension XAPIValidator {
         }
     }
 
-    /// The first byte that is not blank (after a BOM), or nil for blank input.
+    /// The first byte that is not blank (after a BOM), or nil for blank
+    /// input; nil also for a file that is not a regular file (a pipe
+    /// cannot be read twice: validateLines finds an array itself).
     private static func firstByte(_ source: CSVSource) throws(IHubError) -> UInt8? {
         func first(_ b: UnsafeBufferPointer<UInt8>) -> UInt8? {
             var i = b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? 3 : 0
@@ -101,6 +119,8 @@ extension XAPIValidator {
         case .bytes(let bytes):
             return bytes.withUnsafeBufferPointer(first)
         case .file(let path):
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
             var found: UInt8?
             try readFile(path, limit: Int.max) { (chunk) throws(IHubError) -> Bool in
                 found = first(chunk)
@@ -111,23 +131,32 @@ extension XAPIValidator {
     }
 
     /// A JSON array document, whole.
-    private static func wholeDocument(_ source: CSVSource) throws(IHubError) -> JSON {
-        var bytes: [UInt8]
+    private static func wholeDocument(_ source: CSVSource) throws(IHubError) -> [JSON] {
         switch source {
-        case .bytes(let b): bytes = b
+        case .bytes(let b):
+            return try parseArray(b, source)
         case .file(let path):
-            bytes = []
+            var bytes: [UInt8] = []
             try readFile(path, limit: Limits.document) { (chunk) throws(IHubError) -> Bool in
                 bytes.append(contentsOf: chunk)
                 return true
             }
+            return try parseArray(bytes, source)
         }
-        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { bytes.removeFirst(3) }
+    }
+
+    private static func parseArray(_ bytes: [UInt8], _ source: CSVSource) throws(IHubError) -> [JSON] {
+        let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+        let document: JSON
         do throws(JSONParser.Failure) {
-            return try bytes.withUnsafeBufferPointer { (b) throws(JSONParser.Failure) -> JSON in try JSONParser.parse(b) }
+            document = try bytes.withUnsafeBufferPointer { (b) throws(JSONParser.Failure) -> JSON in
+                try JSONParser.parse(UnsafeBufferPointer(rebasing: b[bom...]))
+            }
         } catch {
             throw IHubError.invalid(error.message(at: paramName(source)))
         }
+        guard case .array(let statements) = document else { throw IHubError.invalid("\(paramName(source)): expected an array of statements") }
+        return statements
     }
 
     /// Reads `path` in chunks while `body` returns true; over `limit` bytes is IHUB_LIMIT.
