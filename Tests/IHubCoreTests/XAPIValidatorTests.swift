@@ -116,7 +116,8 @@ import Testing
              {"usageType": "urn:x:cert", "display": {}, "contentType": "text/plain; charset=utf-8", "length": 0,
               "sha2": "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e"}]
             """#)]),
-        ("timestamps of every accepted form", [("timestamp", #""2024-02-29T23:59:60.123456+0000""#), ("stored", #""2024-01-01T00:00Z""#)]),
+        ("timestamps: leap day and second, +00:00, lowercase t and z", [("timestamp", #""2024-02-29T23:59:60.123456+00:00""#), ("stored", #""2024-01-01t00:00:00z""#)]),
+        ("version 1.0.3-rc1", [("version", #""1.0.3-rc1""#)]),
     ]
 
     @Test(arguments: validCases.indices)
@@ -163,6 +164,9 @@ import Testing
         ("unknown top-level property", [("Actor", #"{"mbox": "mailto:a@b.c"}"#)], "Actor"),
         ("null value", [("result", "null")], "result"),
         ("null inside an object", [("actor.name", "null")], "actor.name"),
+        ("null objectType", [("actor.objectType", "null")], "actor.objectType"),
+        ("null in a language map", [("verb.display", #"{"en": null}"#)], "verb.display.en"),
+        ("null in an array", [("context", #"{"contextActivities": {"parent": [null]}}"#)], "context.contextActivities.parent[0]"),
         ("string where a boolean is required", [("result", #"{"success": "true"}"#)], "result.success"),
         ("string where a number is required", [("result", #"{"score": {"raw": "7"}}"#)], "result.score.raw"),
         // 2.4.1 id
@@ -282,6 +286,8 @@ import Testing
         ("timestamp a number", [("timestamp", "1368855154")], "timestamp"),
         ("stored not ISO 8601", [("stored", #""yesterday""#)], "stored"),
         ("authority without identifier", [("authority", #"{"name": "x"}"#)], "authority"),
+        ("authority an identified Group", [("authority", #"{"objectType": "Group", "openid": "http://x.y/g"}"#)], "authority.member"),
+        ("version 1.0", [("version", #""1.0""#)], "version"),
         ("authority Group of three", [("authority", #"{"objectType": "Group", "member": [\#(agent), {"mbox": "mailto:c@d.e"}, {"mbox": "mailto:f@g.h"}]}"#)], "authority.member"),
         ("version 1.1.0", [("version", #""1.1.0""#)], "version"),
         ("version 2.0.0", [("version", #""2.0.0""#)], "version"),
@@ -315,7 +321,19 @@ import Testing
     static let warningCases: [(String, [(String, String?)], String)] = [
         ("timestamp without a time zone", [("timestamp", #""2013-05-18T05:32:34.804""#)], "timestamp"),
         ("timestamp not in UTC", [("timestamp", #""2013-05-18T07:32:34.804+02:00""#)], "timestamp"),
-        ("stored not in UTC", [("stored", #""2013-05-18T05:32:34-0500""#)], "stored"),
+        ("stored not in UTC", [("stored", #""2013-05-18T05:32:34-05:00""#)], "stored"),
+        ("timestamp without seconds (not RFC 3339)", [("timestamp", #""2013-05-18T05:32Z""#)], "timestamp"),
+        ("timestamp offset without a colon (not RFC 3339)", [("timestamp", #""2013-05-18T05:32:34+0000""#)], "timestamp"),
+        ("timestamp with a decimal comma (not RFC 3339)", [("timestamp", #""2013-05-18T05:32:34,5Z""#)], "timestamp"),
+        ("true-false pattern neither true nor false", interaction("true-false", #", "correctResponsesPattern": ["yes"]"#), "object.definition.correctResponsesPattern[0]"),
+        ("choice pattern naming no choice", interaction("choice", #", "correctResponsesPattern": ["golf[,]chess"], "choices": [{"id": "golf"}, {"id": "tetris"}]"#), "object.definition.correctResponsesPattern[0]"),
+        ("sequencing pattern naming no choice", interaction("sequencing", #", "choices": [{"id": "a"}], "correctResponsesPattern": ["a[,]b"]"#), "object.definition.correctResponsesPattern[0]"),
+        ("likert pattern of two items", interaction("likert", #", "correctResponsesPattern": ["a[,]b"], "scale": [{"id": "a"}, {"id": "b"}]"#), "object.definition.correctResponsesPattern[0]"),
+        ("matching pattern without [.]", interaction("matching", #", "correctResponsesPattern": ["ben3"], "source": [{"id": "ben"}], "target": [{"id": "3"}]"#), "object.definition.correctResponsesPattern[0]"),
+        ("matching pattern naming no target", interaction("matching", #", "correctResponsesPattern": ["ben[.]4"], "source": [{"id": "ben"}], "target": [{"id": "3"}]"#), "object.definition.correctResponsesPattern[0]"),
+        ("performance pattern naming no step", interaction("performance", #", "correctResponsesPattern": ["{order_matters=false}pong[.]1:[,]x[.]2"], "steps": [{"id": "pong"}]"#), "object.definition.correctResponsesPattern[0]"),
+        ("numeric pattern not a number", interaction("numeric", #", "correctResponsesPattern": ["four"]"#), "object.definition.correctResponsesPattern[0]"),
+        ("numeric range upside down", interaction("numeric", #", "correctResponsesPattern": ["5[:]4"]"#), "object.definition.correctResponsesPattern[0]"),
         ("interaction without the cmi.interaction type", [("object.definition", #"{"interactionType": "numeric"}"#)], "object.definition"),
         ("component id with whitespace", interaction("choice", #", "choices": [{"id": "a b"}]"#), "object.definition.choices[0].id"),
     ]
@@ -354,9 +372,13 @@ import Testing
         #expect(XAPITime.timestamp("2013-05-18T05:32:34+00:00") == .utc)
         #expect(XAPITime.timestamp("2013-05-18T05:32Z") == .utc)
         #expect(XAPITime.timestamp("2013-05-18T05:32:34.1+05:30") == .offset)
+        #expect(XAPITime.timestamp("2013-05-18T05:32:34,1-03:30") == .offset)
         #expect(XAPITime.timestamp("2013-05-18T05:32:34-08") == .offset)
         #expect(XAPITime.timestamp("2013-05-18T05:32:34") == XAPITime.Zone.none)
         #expect(XAPITime.timestamp("2013-05-18T24:00:00Z") == .utc)
+        #expect(XAPITime.stamp("2013-05-18T05:32:34.804Z")?.rfc3339 == true)
+        #expect(XAPITime.stamp("2013-05-18T24:00:00Z")?.rfc3339 == false)
+        #expect(XAPITime.stamp("2013-05-18T05:32:34+05")?.rfc3339 == false)
         for t in ["2013-05-18", "2013-5-18T05:32:34Z", "2013-05-18T05:32:34.Z", "2013-13-01T00:00:00Z", "2013-04-31T00:00:00Z",
                   "2013-05-18T05:60:00Z", "2013-05-18T24:00:01Z", "2013-05-18T05:32:34+24:00", "2013-05-18T05:32:34-0000",
                   "2013-05-18T05:32:34+05:3", "20130518T053234Z", "2013-05-18T05:32:34 Z"] {

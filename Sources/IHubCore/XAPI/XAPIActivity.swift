@@ -97,8 +97,11 @@ extension XAPIChecker {
                 unknown(m.key, allowed: "name, description, type, moreInfo, extensions, interactionType, correctResponsesPattern, choices, scale, source, target, steps")
             }
         }
-        if case .some(.some) = interaction, activityType != XAPIChecker.cmiInteraction {
-            warning("an interaction activity should have type \(XAPIChecker.cmiInteraction)")
+        if case .some(.some(let type)) = interaction {
+            if activityType != XAPIChecker.cmiInteraction {
+                warning("an interaction activity should have type \(XAPIChecker.cmiInteraction)")
+            }
+            responsePatterns(value, type: type)
         }
     }
 

@@ -21,7 +21,9 @@ extension XAPIChecker {
         case let type?:
             if case .string(let s) = type {
                 error(at: "objectType", "\(IHubError.quoted(s, "\"")) is not \(only == .agent ? "\"Agent\"" : only == .group ? "\"Group\"" : "\"Agent\" or \"Group\"")")
-            } else if type != .null {
+            } else if type == .null {
+                error(at: "objectType", "must not be null")
+            } else {
                 error(at: "objectType", "expected a string (\"Agent\" or \"Group\"), got \(type.kindName)")
             }
             return nil
@@ -138,8 +140,13 @@ extension XAPIChecker {
     mutating func authority(_ value: JSON) {
         guard let kind = actor(value) else { return }
         if kind == .group {
-            if let member = value["member"]?.array, member.count != 2 {
+            switch value["member"] {
+            case .array(let member)? where member.count != 2:
                 error(at: "member", "an authority Group must have exactly two Agents (OAuth consumer and user), not \(member.count)")
+            case .array?:
+                break
+            default:
+                error(at: "member", "missing (an authority Group lists its two Agents, OAuth consumer and user)")
             }
         }
     }

@@ -98,11 +98,11 @@ enum XAPIFormat {
         }
     }
 
-    /// A version this validator covers: "1.0" followed by "." and a patch number (1.0.0 … 1.0.3).
+    /// A version an LRS of 1.0.3 must accept: "1.0." and a patch number
+    /// (1.0.0 … 1.0.3; what follows the number, such as "-rc1", is not checked).
     static func isVersion10(_ s: String) -> Bool {
         bytes(s) { b in
-            guard b.count >= 5, b[0] == 0x31, b[1] == 0x2E, b[2] == 0x30, b[3] == 0x2E else { return false }
-            return b[4...].allSatisfy(isDigit)
+            b.count >= 5 && b[0] == 0x31 && b[1] == 0x2E && b[2] == 0x30 && b[3] == 0x2E && isDigit(b[4])
         }
     }
 }

@@ -6,8 +6,17 @@ enum XAPITime {
     /// `YYYY-MM-DDThh:mm[:ss[.s+]]` then `Z`, `±hh:mm`, `±hhmm`, `±hh` or no
     /// zone. The zone found (nil: not a timestamp); `-00:00` (which ISO 8601
     /// forbids) is not one.
-    static func timestamp(_ s: String) -> Zone? {
-        XAPIFormat.bytes(s) { b -> Zone? in
+    static func timestamp(_ s: String) -> Zone? { stamp(s)?.zone }
+
+    struct Stamp {
+        let zone: Zone
+        /// Whether it also has RFC 3339's form: seconds, `.` before a
+        /// fraction, hours 00–23, `Z` or `±hh:mm`.
+        let rfc3339: Bool
+    }
+
+    static func stamp(_ s: String) -> Stamp? {
+        XAPIFormat.bytes(s) { b -> Stamp? in
             let n = b.count
             guard n >= 16 else { return nil }
             func digits(_ at: Int, _ count: Int) -> Int? {
@@ -25,32 +34,38 @@ enum XAPITime {
             guard (1...12).contains(mo), d >= 1, d <= daysIn(month: mo, year: y), h <= 24, mi <= 59 else { return nil }
             var i = 16
             var second = 0
+            var rfc = h <= 23
             if i < n, b[i] == UInt8(ascii: ":") {
                 guard let s = digits(i + 1, 2), s <= 60 else { return nil }
                 second = s
                 i += 3
                 if i < n, b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: ",") {
+                    if b[i] == UInt8(ascii: ",") { rfc = false }
                     i += 1
                     let start = i
                     while i < n, XAPIFormat.isDigit(b[i]) { i += 1 }
                     guard i > start else { return nil }
                 }
+            } else {
+                rfc = false
             }
             if h == 24 && (mi != 0 || second != 0) { return nil }
-            if i == n { return Zone.none }
-            if (b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z")) && i + 1 == n { return .utc }
+            if i == n { return Stamp(zone: .none, rfc3339: false) }
+            if (b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z")) && i + 1 == n { return Stamp(zone: .utc, rfc3339: rfc) }
             guard b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") else { return nil }
             let minus = b[i] == UInt8(ascii: "-")
             guard let oh = digits(i + 1, 2), oh <= 23 else { return nil }
             i += 3
             var om = 0
             if i < n {
-                if b[i] == UInt8(ascii: ":") { i += 1 }
+                if b[i] == UInt8(ascii: ":") { i += 1 } else { rfc = false }
                 guard let m = digits(i, 2), m <= 59, i + 2 == n else { return nil }
                 om = m
+            } else {
+                rfc = false
             }
             if minus && oh == 0 && om == 0 { return nil }
-            return oh == 0 && om == 0 ? .utc : .offset
+            return Stamp(zone: oh == 0 && om == 0 ? .utc : .offset, rfc3339: rfc)
         }
     }
 
