@@ -36,7 +36,7 @@ enum XAPIFormat {
         bytes(s) { b in b.count == count && b.allSatisfy(isHex) }
     }
 
-    /// Hex digits, an even number of them, at least `minimum` (SHA-2: 224 bits and up).
+    /// A SHA-2 digest in hex: 56, 64, 96 or 128 digits (SHA-224, -256, -384, -512), either case.
     static func isHexDigest(_ s: String) -> Bool {
         bytes(s) { b in (b.count == 56 || b.count == 64 || b.count == 96 || b.count == 128) && b.allSatisfy(isHex) }
     }
@@ -80,8 +80,8 @@ enum XAPIFormat {
     /// Why `s` is not a `mailto:` IRI of one address, or nil.
     static func mailtoProblem(_ s: String) -> String? {
         bytes(s) { b -> String? in
-            let prefix: [UInt8] = [0x6D, 0x61, 0x69, 0x6C, 0x74, 0x6F, 0x3A]  // "mailto:"
-            guard b.count > 7, (0..<7).allSatisfy({ b[$0] == prefix[$0] }) else { return "must be a mailto: IRI (\"mailto:name@example.org\")" }
+            guard b.count > 7, b[0] == 0x6D, b[1] == 0x61, b[2] == 0x69, b[3] == 0x6C, b[4] == 0x74, b[5] == 0x6F, b[6] == 0x3A
+            else { return "must be a mailto: IRI (\"mailto:name@example.org\")" }
             var at = -1
             for i in 7..<b.count {
                 let c = b[i]

@@ -77,6 +77,18 @@ enum XAPITime {
         }
     }
 
+    /// The place of a duration's unit letter in its part (Y M W D, or H M S).
+    @inline(__always)
+    private static func unit(_ b: UInt8, time: Bool) -> Int? {
+        switch (b, time) {
+        case (UInt8(ascii: "Y"), false), (UInt8(ascii: "H"), true): return 0
+        case (UInt8(ascii: "M"), _): return 1
+        case (UInt8(ascii: "W"), false), (UInt8(ascii: "S"), true): return 2
+        case (UInt8(ascii: "D"), false): return 3
+        default: return nil
+        }
+    }
+
     /// An ISO 8601 duration in the format of 4.4.3.2: `PnW`, or
     /// `P[nY][nM][nD][T[nH][nM][nS]]` with at least one component, at least
     /// one after a `T`, a decimal fraction only on the last one.
@@ -84,8 +96,6 @@ enum XAPITime {
         XAPIFormat.bytes(s) { b in
             let n = b.count
             guard n >= 3, b[0] == UInt8(ascii: "P") else { return false }
-            let dateUnits: [UInt8] = [UInt8(ascii: "Y"), UInt8(ascii: "M"), UInt8(ascii: "W"), UInt8(ascii: "D")]
-            let timeUnits: [UInt8] = [UInt8(ascii: "H"), UInt8(ascii: "M"), UInt8(ascii: "S")]
             var i = 1
             var inTime = false
             var next = 0          // the index of the next unit allowed in the current part
@@ -112,8 +122,7 @@ enum XAPITime {
                     guard i > f, i < n else { return false }
                     fraction = true
                 }
-                let units = inTime ? timeUnits : dateUnits
-                guard let u = units[next...].firstIndex(of: b[i]) else { return false }
+                guard let u = unit(b[i], time: inTime), u >= next else { return false }
                 if !inTime && u == 2 { weeks = true }
                 next = u + 1
                 components += 1
