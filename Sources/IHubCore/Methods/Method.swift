@@ -45,6 +45,8 @@ enum MethodTable {
         + ExchangeMethods.all
         + HubScriptMethods.all + InstrumentMethods.all + ResponseMethods.all + AnalysisMethods.all + ClassificationMethods.all + PairingMethods.all
         + SolverMethods.all
+        + PlanMethods.all
+        + ProcessMethods.all + ToolboxMethods.all + MentorshipMethods.all
         + XAPIValidateMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
