@@ -41,10 +41,11 @@ enum XAPIFormat {
         bytes(s) { b in (b.count == 56 || b.count == 64 || b.count == 96 || b.count == 128) && b.allSatisfy(isHex) }
     }
 
-    /// Why `s` is not an absolute IRI (a short reason) (RFC 3987: a scheme, `:`, and no
-    /// character IRIs exclude: space, controls, `<>"{}|\^` and backquote),
-    /// or nil. Best effort, as the specification allows: the scheme is
-    /// checked strictly, the rest for characters that are never allowed.
+    /// Why `s` is not an absolute IRI (a short reason), or nil: RFC 3987's
+    /// scheme, a `:`, then no character IRIs exclude (space, controls,
+    /// `<>"{}|\^` and backquote) and `%` only before two hex digits. Best
+    /// effort, as the specification allows: the scheme is checked strictly,
+    /// the rest for characters that are never allowed.
     static func iriProblem(_ s: String) -> String? {
         bytes(s) { b -> String? in
             guard let first = b.first else { return "empty" }
@@ -54,27 +55,44 @@ enum XAPIFormat {
             guard i < b.count, b[i] == UInt8(ascii: ":") else { return "no scheme (such as http:)" }
             guard i + 1 < b.count else { return "only a scheme" }
             i += 1
-            var percent = 0
+            // The common case, a clean IRI, in one pass over two bit sets;
+            // the first byte that needs a look goes to the slow path.
             while i < b.count {
                 let c = b[i]
-                if percent > 0 {
-                    guard isHex(c) else { return "a % not followed by two hex digits" }
-                    percent -= 1
-                } else {
-                    switch c {
-                    case 0...0x20, 0x7F, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "{"),
-                         UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "\\"), UInt8(ascii: "^"), UInt8(ascii: "`"):
-                        return c == 0x20 ? "contains a space" : "contains a character IRIs exclude"
-                    case UInt8(ascii: "%"):
-                        percent = 2
-                    default:
-                        break
-                    }
+                if c < 64 {
+                    if (iriStopLow >> UInt64(c)) & 1 != 0 { return iriTail(b, from: i) }
+                } else if c < 128, (iriStopHigh >> UInt64(c - 64)) & 1 != 0 {
+                    return iriTail(b, from: i)
                 }
                 i += 1
             }
-            return percent > 0 ? "a % not followed by two hex digits" : nil
+            return nil
         }
+    }
+
+    /// Bytes 0–63 that end the fast scan: controls, space, `"`, `%`, `<`, `>`.
+    private static let iriStopLow: UInt64 = 0x5000_0025_FFFF_FFFF
+    /// Bytes 64–127 that end it: `\`, `^`, backquote, `{`, `|`, `}`, DEL.
+    private static let iriStopHigh: UInt64 = 0xB800_0001_5000_0000
+
+    /// The rest of an IRI from a byte the fast scan stopped at.
+    private static func iriTail(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> String? {
+        var i = start
+        while i < b.count {
+            let c = b[i]
+            switch c {
+            case UInt8(ascii: "%"):
+                guard i + 2 < b.count, isHex(b[i + 1]), isHex(b[i + 2]) else { return "a % not followed by two hex digits" }
+                i += 2
+            case 0...0x20, 0x7F, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "{"),
+                 UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "\\"), UInt8(ascii: "^"), UInt8(ascii: "`"):
+                return c == 0x20 ? "contains a space" : "contains a character IRIs exclude"
+            default:
+                break
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// Why `s` is not a `mailto:` IRI of one address, or nil.
