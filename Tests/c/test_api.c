@@ -352,6 +352,10 @@ static void test_plan(void) {
     CHECK(strcmp(ihub_errmsg(h), "params.area: instrument 'selfie' has no area 'Q' (areas: A, B, C, D, E, F, G, H)") == 0);
     CHECK(ihub_call(h, "plan.list", "{\"hub\":\"NO-TRD\"}", &out) == IHUB_OK);
     CHECK(contains(out, "\"status\":\"active\"") && contains(out, "\"goals\":0"));
+    ihub_free(out);
+    ihub_close(h);
+}
+
 /* The mentoring process (issue 9): a hub's process script with a rule that
 ** refuses a move (IHUB_CONSTRAINT, the rule's reason, nothing stored), the
 ** built-in toolbox, a chosen method that lets the move through. */
