@@ -44,10 +44,10 @@ extension XAPIChecker {
         var ifis = 0
         for m in value.members! {
             guard notNull(m) else { continue }
-            switch m.key {
-            case "objectType": break
-            case "name": at("name") { _ = $0.string(m.value) }
-            case "mbox", "mbox_sha1sum", "openid", "account":
+            switch XAPIKey(m.key) {
+            case .objectType?: break
+            case .name?: at("name") { _ = $0.string(m.value) }
+            case .mbox?, .mbox_sha1sum?, .openid?, .account?:
                 ifis += 1
                 ifi(m)
             default: unknown(m.key, allowed: "objectType, name, mbox, mbox_sha1sum, openid, account")
@@ -62,13 +62,13 @@ extension XAPIChecker {
         var member: [JSON]? = nil
         for m in value.members! {
             guard notNull(m) else { continue }
-            switch m.key {
-            case "objectType": break
-            case "name": at("name") { _ = $0.string(m.value) }
-            case "mbox", "mbox_sha1sum", "openid", "account":
+            switch XAPIKey(m.key) {
+            case .objectType?: break
+            case .name?: at("name") { _ = $0.string(m.value) }
+            case .mbox?, .mbox_sha1sum?, .openid?, .account?:
                 ifis += 1
                 ifi(m)
-            case "member":
+            case .member?:
                 at("member") { c in
                     guard case .array(let agents) = m.value else {
                         c.error("expected an array of Agents, got \(m.value.kindName)")
@@ -100,15 +100,15 @@ extension XAPIChecker {
 
     /// One inverse functional identifier.
     private mutating func ifi(_ m: JSON.Member) {
-        at(m.key) { c in
-            switch m.key {
-            case "mbox":
+        at(key: m.key) { c in
+            switch XAPIKey(m.key) {
+            case .mbox?:
                 guard let s = c.string(m.value, "a mailto: IRI") else { return }
                 if let why = XAPIFormat.mailtoProblem(s) { c.error(why) }
-            case "mbox_sha1sum":
+            case .mbox_sha1sum?:
                 guard let s = c.string(m.value, "40 hex digits") else { return }
                 if !XAPIFormat.isHex(s, count: 40) { c.error("must be the SHA-1 of a mailto: IRI: 40 hex digits") }
-            case "openid":
+            case .openid?:
                 c.iri(m.value)
             default:
                 c.account(m.value)
@@ -122,11 +122,11 @@ extension XAPIChecker {
         var home = false, name = false
         for m in members {
             guard notNull(m) else { continue }
-            switch m.key {
-            case "homePage":
+            switch XAPIKey(m.key) {
+            case .homePage?:
                 home = true
                 at("homePage") { $0.iri(m.value, irl: true) }
-            case "name":
+            case .name?:
                 name = true
                 at("name") { _ = $0.string(m.value) }
             default: unknown(m.key, allowed: "homePage, name")
@@ -161,13 +161,13 @@ extension XAPIChecker {
                 if m.key == "id" { hasID = true }
                 continue
             }
-            switch m.key {
-            case "id":
+            switch XAPIKey(m.key) {
+            case .id?:
                 hasID = true
                 at("id") { c in
                     if c.iri(m.value) { id = m.value.string }
                 }
-            case "display": at("display") { $0.languageMap(m.value) }
+            case .display?: at("display") { $0.languageMap(m.value) }
             default: unknown(m.key, allowed: "id, display")
             }
         }
