@@ -1,0 +1,164 @@
+/// xapi.import: statements from other tools (an LRS export, a JSON array
+/// or NDJSON), validated first and stored all or nothing, in one pass
+/// inside the call's transaction: each statement is checked, and while
+/// every one so far is valid it is written in multi-row batches; any
+/// problem rolls the whole import back and reports every rejected
+/// statement (index, line, property path).
+///
+/// - Idempotent by statement id: an id stored with the same content is
+///   skipped (`unchanged`); another statement with a stored id is a
+///   conflict (an LRS must not overwrite a statement). A statement
+///   without an id gets a name-based UUID of its content, so importing it
+///   twice stores it once.
+/// - Statements that map to ihub activities (ActivityStatements) become
+///   activities; every statement is kept in xapi_statements (the activity
+///   one names its activity), the others as events that indicators read.
+/// - Voiding statements void their target (a statement: voided_by; an
+///   activity: voided_at); one whose target is unknown is kept and reported.
+enum XAPIImport {
+    struct Options {
+        var base: String?
+        var dryRun = false
+        var problemsOut: String?
+        var overwrite = false
+        var maxLineBytes = XAPIReader.maxLineBytes
+    }
+
+    /// Statements without an id are named in this namespace.
+    static let namespace = "6f1c1c64-3f0e-5d0b-9a57-8a4c2e0b1a01"
+
+    static func run(_ db: Database, hub: String, input: XAPIInput, options: Options) throws(IHubError) -> JSON {
+        let hubID = try db.requireID(.hub, code: hub, at: "params.hub")
+        var report: JSON = .null
+        var problems = XAPIProblems()
+        do {
+            try db.transaction { () throws(IHubError) in
+                let importer = try XAPIImporter(db, hubID: hubID, hub: hub, base: options.base)
+                try XAPIReader.read(input, maxLineBytes: options.maxLineBytes, onStatement: { s, place throws(IHubError) in
+                    try importer.add(s, at: place)
+                }, onProblem: { place, status, reason throws(IHubError) in
+                    importer.problems.add(status, index: place.index, line: place.line, path: "", reason)
+                })
+                try importer.finish()
+                problems = importer.problems
+                report = importer.report(dryRun: options.dryRun)
+                if !problems.isEmpty || options.dryRun { throw rolledBack }
+            }
+        } catch where error == rolledBack {
+            // The report stands; the writes are gone.
+        }
+        if let path = options.problemsOut { try problems.write(to: path, overwrite: options.overwrite) }
+        if options.dryRun {
+            guard case .object(var members) = report else { return report }
+            members += [.init("valid", .bool(problems.isEmpty)), .init("problem_count", .int(Int64(problems.count))),
+                        .init("problems", problems.json)]
+            return .object(members)
+        }
+        if !problems.isEmpty { throw problems.error(source: input.name) }
+        return report
+    }
+
+    /// Thrown to undo a dry run or a rejected batch; never leaves this file.
+    private static let rolledBack = IHubError(.ok, "rolled back")
+}
+
+/// The state of one import: the batch being written and the counts.
+final class XAPIImporter {
+    private let db: Database
+    private let hubID: Int64
+    private let stamp = Timestamp.now()
+    private let before: Int64
+    let mapping: ActivityStatements
+    var problems = XAPIProblems()
+    private var rows: BulkInsert!
+    /// The statements of the batch being written, in order.
+    private var pending: [Pending] = []
+    private var written: Set<String> = []
+    private var activities: ActivityImport
+    private var seen = 0, inserted = 0, unchanged = 0
+    private var voided: Int64 = 0
+    private var unknownVoids: [XAPIUnknownVoid] = []
+    private var unknownVoidCount: Int64 = 0
+
+    private struct Pending {
+        let id: String
+        let text: String
+        let place: XAPIPlace
+        let activity: JSON?
+    }
+
+    init(_ db: Database, hubID: Int64, hub: String, base: String?) throws(IHubError) {
+        self.db = db
+        self.hubID = hubID
+        mapping = try ActivityStatements(db, hubID: hubID, hub: hub, base: base)
+        before = try db.xapi.lastID()
+        activities = ActivityImport(db, hub: hub)
+        rows = db.xapi.inserter { [unowned self] id in written.insert(id) }
+    }
+
+    /// Checks one statement; while the batch is valid so far, writes it.
+    func add(_ statement: JSON, at place: XAPIPlace) throws(IHubError) {
+        seen += 1
+        let found = XAPIChecks.problems(statement)
+        for p in found { problems.add(.invalid, index: place.index, line: place.line, path: p.path, p.message) }
+        // Once anything is wrong nothing will be kept: the rest is only checked.
+        guard found.isEmpty, problems.isEmpty else { return }
+        var facts = XAPIFacts(statement)
+        var text = statement.serialized()
+        if facts.id == nil {
+            let id = SHA1.uuid5(namespace: XAPIImport.namespace, name: text)
+            facts.id = id
+            if case .object(let members) = statement {
+                text = JSON.object([.init("id", .string(id))] + members).serialized()
+            }
+        }
+        let activity = facts.isVoiding ? nil : mapping.activityRecord(statement)
+        pending.append(Pending(id: facts.id!, text: text, place: place, activity: activity))
+        try rows.add([.text(facts.id!), .int(hubID), .text(facts.actor), .text(facts.verb), .text(facts.object),
+                      .text(facts.timestamp ?? stamp), .text(stamp), .text(text), .null])
+        if rows.buffered == 0 { try settle() }
+    }
+
+    /// After a batch is written: a statement not written has an id stored
+    /// already, with the same content (skipped) or not (a conflict); a new
+    /// activity statement becomes an activity.
+    private func settle() throws(IHubError) {
+        for p in pending {
+            if written.contains(p.id) {
+                inserted += 1
+                if let record = p.activity { try activities.add(record, id: p.id, at: p.place, problems: &problems) }
+                continue
+            }
+            guard let stored = try db.xapi.stored(p.id) else { continue }
+            if stored.statement == p.text && stored.hubID == hubID {
+                unchanged += 1
+            } else {
+                problems.add(.conflict, index: p.place.index, line: p.place.line, path: "id",
+                             "statement \(p.id) is stored already with other content (an LRS never overwrites a statement; void it and send a new one)")
+            }
+        }
+        pending.removeAll(keepingCapacity: true)
+        written.removeAll(keepingCapacity: true)
+    }
+
+    func finish() throws(IHubError) {
+        guard problems.isEmpty else { return }
+        try rows.flush()
+        try settle()
+        try activities.finish(problems: &problems)
+        guard problems.isEmpty else { return }
+        try db.xapi.linkActivities(after: before)
+        try db.xapi.applyVoids(at: stamp)
+        unknownVoids = try db.xapi.unknownVoids(after: before, limit: 100)
+        unknownVoidCount = try db.xapi.unknownVoidCount(after: before)
+        voided = try db.xapi.voidingCount(after: before) - unknownVoidCount
+    }
+
+    func report(dryRun: Bool) -> JSON {
+        let unknown: [JSON] = unknownVoids.map { ["id": .string($0.id), "target": .string($0.target)] }
+        return ["statements": .int(Int64(seen)), "stored": .int(Int64(inserted)), "unchanged": .int(Int64(unchanged)),
+                "activities": .int(Int64(activities.inserted)), "events": .int(Int64(inserted - activities.inserted)),
+                "voided": .int(voided), "unknown_voids": .int(unknownVoidCount), "unknown_void_list": .array(unknown),
+                "dry_run": .bool(dryRun)]
+    }
+}
