@@ -414,7 +414,8 @@ enum Migrations {
             outcome     TEXT,
             recorded_by INTEGER REFERENCES people(id) ON DELETE SET NULL,
             created_at  TEXT NOT NULL,
-            voided_at   TEXT
+            voided_at   TEXT,               -- a voided activity is kept but never counted
+            void_reason TEXT
         );
         CREATE INDEX activities_hub_date ON activities(hub_id, date);
         CREATE INDEX activities_instance ON activities(instance_id);
