@@ -147,7 +147,7 @@ struct ActivityStatements {
         r.append(.init("date", JSON(date)))
         r.append(.init("minutes", e[ext("minutes")] ?? .null))
         for (key, name) in [("method", "method"), ("instance", "instance"), ("step", "step"), ("notes", "notes"),
-                            ("outcome", "outcome"), ("recorded_by", "recorded-by")] {
+                            ("outcome", "outcome"), ("by", "recorded-by")] {
             if let v = e[ext(name)] { r.append(.init(key, v)) }
         }
         r.append(.init("participants", e[ext("participants")] ?? .array([])))
@@ -160,7 +160,7 @@ struct ActivityStatements {
         case "uuid": return "id"
         case "date": return "timestamp"
         case "kind": return "context.extensions.\(ext("kind"))"
-        case "recorded_by": return "context.extensions.\(ext("recorded-by"))"
+        case "by": return "context.extensions.\(ext("recorded-by"))"
         default: return "context.extensions.\(ext(field))"
         }
     }

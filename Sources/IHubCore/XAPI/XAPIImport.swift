@@ -92,7 +92,7 @@ final class XAPIImporter {
         self.hubID = hubID
         mapping = try ActivityStatements(db, hubID: hubID, hub: hub, base: base)
         before = try db.xapi.lastID()
-        activities = ActivityImport(db, hub: hub)
+        activities = ActivityImport(db, hubID: hubID, hub: hub, mapping: mapping)
         rows = db.xapi.inserter { [unowned self] id in written.insert(id) }
     }
 
@@ -126,7 +126,7 @@ final class XAPIImporter {
         for p in pending {
             if written.contains(p.id) {
                 inserted += 1
-                if let record = p.activity { try activities.add(record, id: p.id, at: p.place, problems: &problems) }
+                if let record = p.activity { try activities.add(record, at: p.place, problems: &problems) }
                 continue
             }
             guard let stored = try db.xapi.stored(p.id) else { continue }
@@ -156,8 +156,8 @@ final class XAPIImporter {
 
     func report(dryRun: Bool) -> JSON {
         let unknown: [JSON] = unknownVoids.map { ["id": .string($0.id), "target": .string($0.target)] }
-        return ["statements": .int(Int64(seen)), "stored": .int(Int64(inserted)), "unchanged": .int(Int64(unchanged)),
-                "activities": .int(Int64(activities.inserted)), "events": .int(Int64(inserted - activities.inserted)),
+        return ["statements": .int(Int64(seen)), "stored": .int(Int64(inserted)), "unchanged": .int(Int64(unchanged + activities.unchanged)),
+                "activities": .int(Int64(activities.inserted)), "events": .int(Int64(inserted - activities.inserted - activities.unchanged)),
                 "voided": .int(voided), "unknown_voids": .int(unknownVoidCount), "unknown_void_list": .array(unknown),
                 "dry_run": .bool(dryRun)]
     }
