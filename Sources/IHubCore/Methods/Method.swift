@@ -44,7 +44,8 @@ enum MethodTable {
         + Teams.methods + Engagements.methods + ScriptMethods.all + DemoMethods.all + StoreMethods.all
         + ExchangeMethods.all
         + HubScriptMethods.all + InstrumentMethods.all + ResponseMethods.all + AnalysisMethods.all + ClassificationMethods.all + PairingMethods.all
-        + SolverMethods.all + XAPIExchangeMethods.all
+        + SolverMethods.all
+        + XAPIValidateMethods.all + XAPIExchangeMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 

@@ -1,18 +1,9 @@
 /// The one door to the xAPI validator for imports: the MUST-rule
 /// problems of one statement (SHOULD-rule warnings do not reject).
 enum XAPIChecks {
-    struct Found {
-        let path: String
-        let message: String
-    }
+    static let options = XAPIValidator.Options(warnings: false)
 
-    static func problems(_ statement: JSON) -> [Found] {
-        // Until the validator lands: the properties every statement needs.
-        guard case .object = statement else { return [Found(path: "", message: "expected a statement object")] }
-        var out: [Found] = []
-        for key in ["actor", "verb", "object"] where statement[key] == nil {
-            out.append(Found(path: key, message: "missing (required)"))
-        }
-        return out
+    static func problems(_ statement: JSON) -> [XAPIProblem] {
+        XAPIValidator.validate(statement, options: options).filter { $0.severity == .error }
     }
 }

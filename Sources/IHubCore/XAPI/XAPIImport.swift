@@ -21,7 +21,6 @@ enum XAPIImport {
         var dryRun = false
         var problemsOut: String?
         var overwrite = false
-        var maxLineBytes = XAPIReader.maxLineBytes
     }
 
     /// Statements without an id are named in this namespace.
@@ -34,11 +33,10 @@ enum XAPIImport {
         do {
             try db.transaction { () throws(IHubError) in
                 let importer = try XAPIImporter(db, hubID: hubID, hub: hub, base: options.base)
-                try XAPIReader.read(input, maxLineBytes: options.maxLineBytes, onStatement: { s, place throws(IHubError) in
-                    try importer.add(s, at: place)
-                }, onProblem: { place, status, reason throws(IHubError) in
-                    importer.problems.add(status, index: place.index, line: place.line, path: "", reason)
-                })
+                try XAPIValidator.validate(input.batch, options: XAPIChecks.options) { report throws(IHubError) in
+                    try importer.add(report)
+                    return .more
+                }
                 try importer.finish()
                 problems = importer.problems
                 report = importer.report(dryRun: options.dryRun)
@@ -96,13 +94,17 @@ final class XAPIImporter {
         rows = db.xapi.inserter { [unowned self] id in written.insert(id) }
     }
 
-    /// Checks one statement; while the batch is valid so far, writes it.
-    func add(_ statement: JSON, at place: XAPIPlace) throws(IHubError) {
+    /// Takes one statement and its problems; while the batch is valid so far, writes it.
+    func add(_ report: XAPIReport) throws(IHubError) {
         seen += 1
-        let found = XAPIChecks.problems(statement)
-        for p in found { problems.add(.invalid, index: place.index, line: place.line, path: p.path, p.message) }
+        let place = XAPIPlace(index: report.index, line: report.line)
+        var valid = true
+        for p in report.problems where p.severity == .error {
+            problems.add(.invalid, index: place.index, line: place.line, path: p.path, p.message)
+            valid = false
+        }
         // Once anything is wrong nothing will be kept: the rest is only checked.
-        guard found.isEmpty, problems.isEmpty else { return }
+        guard valid, problems.isEmpty, let statement = report.statement else { return }
         var facts = XAPIFacts(statement)
         var text = statement.serialized()
         if facts.id == nil {

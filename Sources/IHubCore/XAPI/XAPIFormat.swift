@@ -1,0 +1,130 @@
+/// The string formats of xAPI 1.0.3 (xAPI-Data.md 4.2–4.6), checked over
+/// UTF-8 bytes in place: UUIDs, IRIs, mailto IRIs, SHA-1 and SHA-2 hex,
+/// RFC 5646 language tags, ISO 8601 timestamps and durations.
+enum XAPIFormat {
+    @inline(__always)
+    static func bytes<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let r = s.utf8.withContiguousStorageIfAvailable(body) { return r }
+        var copy = s
+        return copy.withUTF8(body)
+    }
+
+    @inline(__always) static func isHex(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46)
+    }
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    @inline(__always) static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+    @inline(__always) static func isAlnum(_ b: UInt8) -> Bool { isAlpha(b) || isDigit(b) }
+
+    /// 8-4-4-4-12 hex digits, either case, any version and variant.
+    static func isUUID(_ s: String) -> Bool {
+        bytes(s) { b in
+            guard b.count == 36 else { return false }
+            for i in 0..<36 {
+                if i == 8 || i == 13 || i == 18 || i == 23 {
+                    if b[i] != UInt8(ascii: "-") { return false }
+                } else if !isHex(b[i]) {
+                    return false
+                }
+            }
+            return true
+        }
+    }
+
+    /// `count` hex digits exactly.
+    static func isHex(_ s: String, count: Int) -> Bool {
+        bytes(s) { b in b.count == count && b.allSatisfy(isHex) }
+    }
+
+    /// Hex digits, an even number of them, at least `minimum` (SHA-2: 224 bits and up).
+    static func isHexDigest(_ s: String) -> Bool {
+        bytes(s) { b in (b.count == 56 || b.count == 64 || b.count == 96 || b.count == 128) && b.allSatisfy(isHex) }
+    }
+
+    /// Why `s` is not an absolute IRI (a short reason) (RFC 3987: a scheme, `:`, and no
+    /// character IRIs exclude: space, controls, `<>"{}|\^` and backquote),
+    /// or nil. Best effort, as the specification allows: the scheme is
+    /// checked strictly, the rest for characters that are never allowed.
+    static func iriProblem(_ s: String) -> String? {
+        bytes(s) { b -> String? in
+            guard let first = b.first else { return "empty" }
+            guard isAlpha(first) else { return "no scheme (such as http:)" }
+            var i = 1
+            while i < b.count, isAlnum(b[i]) || b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: ".") { i += 1 }
+            guard i < b.count, b[i] == UInt8(ascii: ":") else { return "no scheme (such as http:)" }
+            guard i + 1 < b.count else { return "only a scheme" }
+            i += 1
+            var percent = 0
+            while i < b.count {
+                let c = b[i]
+                if percent > 0 {
+                    guard isHex(c) else { return "a % not followed by two hex digits" }
+                    percent -= 1
+                } else {
+                    switch c {
+                    case 0...0x20, 0x7F, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "{"),
+                         UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "\\"), UInt8(ascii: "^"), UInt8(ascii: "`"):
+                        return c == 0x20 ? "contains a space" : "contains a character IRIs exclude"
+                    case UInt8(ascii: "%"):
+                        percent = 2
+                    default:
+                        break
+                    }
+                }
+                i += 1
+            }
+            return percent > 0 ? "a % not followed by two hex digits" : nil
+        }
+    }
+
+    /// Why `s` is not a `mailto:` IRI of one address, or nil.
+    static func mailtoProblem(_ s: String) -> String? {
+        bytes(s) { b -> String? in
+            let prefix: [UInt8] = [0x6D, 0x61, 0x69, 0x6C, 0x74, 0x6F, 0x3A]  // "mailto:"
+            guard b.count > 7, (0..<7).allSatisfy({ b[$0] == prefix[$0] }) else { return "must be a mailto: IRI (\"mailto:name@example.org\")" }
+            var at = -1
+            for i in 7..<b.count {
+                let c = b[i]
+                if c <= 0x20 || c == 0x7F || c == UInt8(ascii: "<") || c == UInt8(ascii: ">") || c == UInt8(ascii: ",") {
+                    return "must be a mailto: IRI of one email address"
+                }
+                if c == UInt8(ascii: "@") {
+                    if at >= 0 { return "must be a mailto: IRI of one email address" }
+                    at = i
+                }
+            }
+            guard at > 7, at < b.count - 1 else { return "must be a mailto: IRI of an email address (name@domain)" }
+            return nil
+        }
+    }
+
+    /// A version this validator covers: "1.0" followed by "." and a patch number (1.0.0 … 1.0.3).
+    static func isVersion10(_ s: String) -> Bool {
+        bytes(s) { b in
+            guard b.count >= 5, b[0] == 0x31, b[1] == 0x2E, b[2] == 0x30, b[3] == 0x2E else { return false }
+            return b[4...].allSatisfy(isDigit)
+        }
+    }
+}
+
+extension XAPIFormat {
+    /// `type/subtype` with RFC 6838 name characters, parameters (`; charset=…`) allowed after.
+    static func isMediaType(_ s: String) -> Bool {
+        bytes(s) { b in
+            func name(_ c: UInt8) -> Bool {
+                isAlnum(c) || c == UInt8(ascii: "!") || c == UInt8(ascii: "#") || c == UInt8(ascii: "$") || c == UInt8(ascii: "&")
+                    || c == UInt8(ascii: "-") || c == UInt8(ascii: "^") || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: "+")
+            }
+            var i = 0
+            while i < b.count, name(b[i]) { i += 1 }
+            guard i > 0, i < b.count, b[i] == UInt8(ascii: "/") else { return false }
+            i += 1
+            let start = i
+            while i < b.count, name(b[i]) { i += 1 }
+            guard i > start else { return false }
+            if i == b.count { return true }
+            while i < b.count, b[i] == 0x20 { i += 1 }
+            return i < b.count && b[i] == UInt8(ascii: ";")
+        }
+    }
+}
