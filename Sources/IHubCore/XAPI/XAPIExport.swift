@@ -32,7 +32,7 @@ enum XAPIExport {
             n += 1
             try output.flushIfLarge()
         }
-        try ActivitySource.each(db, hubID: hubID, schoolID: schoolID, from: options.from, to: options.to) { a throws(IHubError) in
+        try XAPIActivitySource.each(db, hubID: hubID, schoolID: schoolID, from: options.from, to: options.to) { a throws(IHubError) in
             if a.voidedAt != nil && !options.voided { return }
             let s = mapping.statement(a)
             try emit(s)

@@ -72,7 +72,7 @@ final class XAPIImporter {
     /// The statements of the batch being written, in order.
     private var pending: [Pending] = []
     private var written: Set<String> = []
-    private var activities: ActivityImport
+    private var activities: XAPIActivityImport
     private var seen = 0, inserted = 0, unchanged = 0
     private var voided: Int64 = 0
     private var unknownVoids: [XAPIUnknownVoid] = []
@@ -90,7 +90,7 @@ final class XAPIImporter {
         self.hubID = hubID
         mapping = try ActivityStatements(db, hubID: hubID, hub: hub, base: base)
         before = try db.xapi.lastID()
-        activities = ActivityImport(db, hubID: hubID, hub: hub, mapping: mapping)
+        activities = XAPIActivityImport(db, hubID: hubID, hub: hub, mapping: mapping)
         rows = db.xapi.inserter { [unowned self] id in written.insert(id) }
     }
 

@@ -2,7 +2,7 @@
 /// activity log's own record check (ActivityRecord.parse) and stored in
 /// batches. An activity whose uuid is stored already is skipped when it
 /// says the same, and is a conflict when it does not.
-final class ActivityImport {
+final class XAPIActivityImport {
     private let db: Database
     private let mapping: ActivityStatements
     private var resolver: ActivityResolver
@@ -22,16 +22,16 @@ final class ActivityImport {
     func add(_ record: JSON, at place: XAPIPlace, problems: inout XAPIProblems) throws(IHubError) {
         let a: NewActivity
         do {
-            a = try ActivityRecord.parse(record, at: ActivityImport.root, &resolver)
+            a = try ActivityRecord.parse(record, at: XAPIActivityImport.root, &resolver)
         } catch {
             // Only the record's own problems name a place; a database failure goes up.
-            guard error.message.hasPrefix(ActivityImport.root) else { throw error }
+            guard error.message.hasPrefix(XAPIActivityImport.root) else { throw error }
             let (path, reason) = statementPlace(error.message)
             problems.add(error.status, index: place.index, line: place.line, path: path, reason)
             return
         }
         batch.append((a, place))
-        if batch.count >= ActivityImport.batchSize { try flush(problems: &problems) }
+        if batch.count >= XAPIActivityImport.batchSize { try flush(problems: &problems) }
     }
 
     func finish(problems: inout XAPIProblems) throws(IHubError) { try flush(problems: &problems) }
@@ -61,7 +61,7 @@ final class ActivityImport {
 
     /// "record.participants[1].person: no person…" → ("context.extensions.<base>/extensions/participants[1].person", "no person…").
     private func statementPlace(_ message: String) -> (String, String) {
-        var rest = Substring(message.dropFirst(ActivityImport.root.count))
+        var rest = Substring(message.dropFirst(XAPIActivityImport.root.count))
         guard rest.hasPrefix(".") else {
             return ("", String(rest.drop { $0 == ":" || $0 == " " }))
         }

@@ -1,5 +1,5 @@
 /// The activities an export reads, through the activity log, page by page.
-enum ActivitySource {
+enum XAPIActivitySource {
     static func each(_ db: Database, hubID: Int64, schoolID: Int64?, from: String?, to: String?,
                      _ body: (ActivityView) throws(IHubError) -> Void) throws(IHubError) {
         var filter = ActivityFilter(hubID: hubID)
