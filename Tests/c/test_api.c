@@ -353,6 +353,44 @@ static void test_xapi_io(void) {
     CHECK(ihub_call(h, "xapi.export", "{\"hub\":\"EE-ACC\",\"format\":\"json\"}", &out) == IHUB_OK && contains(out, "\"statements\":0"));
     ihub_free(out);
 #undef XAPI_S
+/* The activity log from C (issue 9): log with codes, an unknown participant
+** named by its path, hours per person over an inclusive range, a statement
+** of hours as escaped HTML, and an NDJSON import with a malformed line in
+** the middle that imports nothing. */
+static void test_activity(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"H\",\"name\":\"Hub\",\"country\":\"EE\"}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"H\",\"code\":\"S1\",\"name\":\"School\"}") == IHUB_OK);
+    CHECK(call(h, "person.add", "{\"hub\":\"H\",\"code\":\"T1\",\"name\":\"<b>T1</b>\",\"schools\":[\"S1\"]}") == IHUB_OK);
+    CHECK(call(h, "person.add", "{\"hub\":\"H\",\"code\":\"T2\",\"name\":\"T2\"}") == IHUB_OK);
+    CHECK(ihub_call(h, "activity.log", "{\"hub\":\"H\",\"kind\":\"session\",\"date\":\"2026-03-02\",\"minutes\":90,"
+                    "\"participants\":[{\"person\":\"T1\",\"role\":\"mentor\"},{\"person\":\"T2\",\"role\":\"mentee\"}]}",
+                    &out) == IHUB_OK);
+    CHECK(contains(out, "\"participants\":[{\"person\":\"T1\",\"role\":\"mentor\"}"));
+    ihub_free(out);
+    CHECK(call(h, "activity.log", "{\"hub\":\"H\",\"kind\":\"workshop\",\"date\":\"2026-03-31\",\"minutes\":30,"
+                                  "\"participants\":[{\"school\":\"S1\"}]}") == IHUB_OK);
+    CHECK(call(h, "activity.log", "{\"hub\":\"H\",\"kind\":\"session\",\"date\":\"2026-03-02\",\"minutes\":5,"
+                                  "\"participants\":[{\"person\":\"T1\"},{\"person\":\"NO\"}]}") == IHUB_NOTFOUND);
+    CHECK(contains(ihub_errmsg(h), "params.participants[1].person: no person with code 'NO'"));
+    CHECK(ihub_call(h, "activity.hours", "{\"hub\":\"H\",\"by\":\"school\",\"from\":\"2026-03-02\",\"to\":\"2026-03-31\"}",
+                    &out) == IHUB_OK);
+    CHECK(contains(out, "{\"code\":\"S1\",\"name\":\"School\",\"hours\":2.0,\"activities\":2,\"minutes\":120}"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "activity.statement", "{\"hub\":\"H\",\"person\":\"T1\",\"from\":\"2026-01-01\",\"to\":\"2026-12-31\","
+                    "\"format\":\"html\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "&lt;b&gt;T1&lt;/b&gt;") && !contains(out, "<b>T1"));
+    ihub_free(out);
+    CHECK(call(h, "activity.import", "{\"hub\":\"H\",\"text\":\""
+                                     "{\\\"kind\\\":\\\"session\\\",\\\"date\\\":\\\"2026-04-01\\\",\\\"minutes\\\":10,\\\"participants\\\":[{\\\"person\\\":\\\"T2\\\"}]}\\n"
+                                     "{oops\\n"
+                                     "{\\\"kind\\\":\\\"session\\\",\\\"date\\\":\\\"2026-04-02\\\",\\\"minutes\\\":10,\\\"participants\\\":[{\\\"person\\\":\\\"T2\\\"}]}\\n"
+                                     "\"}") == IHUB_INVALID);
+    CHECK(contains(ihub_errmsg(h), "line 2: malformed JSON"));
+    CHECK(ihub_call(h, "activity.list", "{\"hub\":\"H\",\"from\":\"2026-04-01\"}", &out) == IHUB_OK && strcmp(out, "[]") == 0);
+    ihub_free(out);
     ihub_close(h);
 }
 
@@ -367,6 +405,7 @@ int main(void) {
     test_lua_outputs();
     test_store_copy();
     test_xapi_io();
+    test_activity();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -68,6 +68,7 @@ struct ActivityRow: Sendable {
     let minutes: Int64
     let methodID: Int64?
     let method: String?
+    let methodName: String?
     let instanceID: Int64?
     let step: String?
     let notes: String?
@@ -202,7 +203,7 @@ extension ActivityStore {
 
     private static let select = """
         SELECT a.id, a.uuid, a.hub_id, h.code, a.kind, a.date, a.minutes, a.method_id, t.code, a.instance_id, a.step,
-               a.notes, a.outcome, a.recorded_by, r.code, a.created_at, a.voided_at, a.void_reason
+               a.notes, a.outcome, a.recorded_by, r.code, a.created_at, a.voided_at, a.void_reason, t.name
         FROM activities a JOIN hubs h ON h.id = a.hub_id
         LEFT JOIN toolbox_methods t ON t.id = a.method_id LEFT JOIN people r ON r.id = a.recorded_by
         """
@@ -211,7 +212,7 @@ extension ActivityStore {
         func opt(_ c: Int32) -> Int64? { s.isNull(c) ? nil : s.int(c) }
         return ActivityRow(id: s.int(0), uuid: s.text(1) ?? "", hubID: s.int(2), hub: s.text(3) ?? "",
                            kind: ActivityKind(rawValue: s.text(4) ?? "") ?? .session, date: s.text(5) ?? "", minutes: s.int(6),
-                           methodID: opt(7), method: s.text(8), instanceID: opt(9), step: s.text(10), notes: s.text(11),
+                           methodID: opt(7), method: s.text(8), methodName: s.text(18), instanceID: opt(9), step: s.text(10), notes: s.text(11),
                            outcome: s.text(12), recordedBy: opt(13), recordedByCode: s.text(14), createdAt: s.text(15) ?? "",
                            voidedAt: s.text(16), voidReason: s.text(17), participants: [])
     }
@@ -455,6 +456,14 @@ extension ActivityStore {
         try s.bind([.int(id)])
         defer { s.reset() }
         return try s.step() ? MentorshipRef(id: s.int(0), hubID: s.int(1), level: s.text(2) ?? "", mentor: s.int(3), mentee: s.int(4)) : nil
+    }
+
+    /// The code and name of a hub, school or person by id, or nil.
+    func name(_ kind: RecordKind, id: Int64) throws(IHubError) -> (code: String, name: String)? {
+        let s = try db.statement("SELECT code, name FROM \(kind.table) WHERE id = ?")
+        try s.bind([.int(id)])
+        defer { s.reset() }
+        return try s.step() ? (s.text(0) ?? "", s.text(1) ?? "") : nil
     }
 
     /// The toolbox method `code` a hub may use: its own, else the built-in one.
