@@ -390,6 +390,34 @@ static void test_activity(void) {
                                      "\"}") == IHUB_INVALID);
     CHECK(contains(ihub_errmsg(h), "line 2: malformed JSON"));
     CHECK(ihub_call(h, "activity.list", "{\"hub\":\"H\",\"from\":\"2026-04-01\"}", &out) == IHUB_OK && strcmp(out, "[]") == 0);
+/* Action plans from C: a suggestion from one response (k = 1), a plan that
+** cannot become active before a person confirms it, a goal on an area the
+** instrument lacks refused with the path, the list with its counts. */
+static void test_plan(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"NO-TRD\",\"name\":\"Trondelag\",\"country\":\"NO\",\"min_group_size\":1}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"NO-TRD\",\"code\":\"N1\",\"name\":\"Steinkjer School\"}") == IHUB_OK);
+    CHECK(call(h, "person.add", "{\"hub\":\"NO-TRD\",\"code\":\"NP1\",\"name\":\"Ola Nordmann\"}") == IHUB_OK);
+    CHECK(call(h, "round.add", "{\"hub\":\"NO-TRD\",\"code\":\"NR1\",\"name\":\"Round 1\"}") == IHUB_OK);
+    CHECK(call(h, "assessment.submit", "{\"round\":\"NR1\",\"instrument\":\"selfie\",\"responses\":[{\"respondent\":\"T1\","
+                                       "\"school\":\"N1\",\"group\":\"teachers\",\"answers\":{\"A1\":4,\"C1\":1,\"F1\":3}}]}") == IHUB_OK);
+    CHECK(ihub_call(h, "plan.suggest", "{\"school\":\"N1\",\"count\":1}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"suggestions\":[{\"rank\":1,\"instrument\":\"selfie\",\"round\":\"NR1\",\"area\":\"C\""));
+    ihub_free(out);
+    CHECK(ihub_call(h, "plan.create", "{\"school\":\"N1\",\"title\":\"Plan\",\"suggest\":true,\"count\":1}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"id\":1,") && contains(out, "\"suggested\":true,\"confirmed\":false"));
+    ihub_free(out);
+    CHECK(call(h, "plan.set_status", "{\"plan\":1,\"status\":\"active\"}") == IHUB_CONFLICT);
+    CHECK(contains(ihub_errmsg(h), "await a person's confirmation"));
+    CHECK(call(h, "plan.confirm_focus", "{\"plan\":1,\"area\":\"C\",\"by\":\"NP1\"}") == IHUB_OK);
+    CHECK(call(h, "plan.set_status", "{\"plan\":1,\"status\":\"active\"}") == IHUB_OK);
+    CHECK(call(h, "plan.add_goal", "{\"plan\":1,\"instrument\":\"selfie\",\"area\":\"Q\",\"description\":\"x\",\"target\":3,"
+                                   "\"by\":\"2026-06-30\"}") == IHUB_NOTFOUND);
+    CHECK(strcmp(ihub_errmsg(h), "params.area: instrument 'selfie' has no area 'Q' (areas: A, B, C, D, E, F, G, H)") == 0);
+    CHECK(ihub_call(h, "plan.list", "{\"hub\":\"NO-TRD\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"status\":\"active\"") && contains(out, "\"goals\":0"));
     ihub_free(out);
     ihub_close(h);
 }
@@ -406,6 +434,7 @@ int main(void) {
     test_store_copy();
     test_xapi_io();
     test_activity();
+    test_plan();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

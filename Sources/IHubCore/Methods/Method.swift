@@ -46,7 +46,7 @@ enum MethodTable {
         + HubScriptMethods.all + InstrumentMethods.all + ResponseMethods.all + AnalysisMethods.all + ClassificationMethods.all + PairingMethods.all
         + SolverMethods.all
         + XAPIValidateMethods.all + XAPIExchangeMethods.all
-        + ActivityMethods.all
+        + ActivityMethods.all + PlanMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
