@@ -161,3 +161,44 @@ def test_cli_import_and_export(tmp_path):
     assert p.returncode == 0 and p.stdout == ""
     with ihub.open(db) as h:
         assert len(h.xapi.events(hub=HUB)["events"]) == 3
+
+
+def registry(h, identity="account"):
+    h.hub.add(code=HUB, name="Accelerator", country="EE", home_page="https://hub.example.ee", xapi_identity=identity)
+    h.school.add(hub=HUB, code="S1", name="Tartu School")
+    h.person.add(hub=HUB, code="P1", name="Kadri Tamm", email="kadri@example.ee", roles=["mentor"])
+    h.person.add(hub=HUB, code="P2", name="Mari Saar", roles=["teacher"])
+
+
+def activities(h):
+    rows = h.call("activity.list", {"hub": HUB, "voided": True})
+    return [{k: v for k, v in a.items() if k not in ("id", "created_at", "voided_at", "void_reason")} | {"voided": a["voided_at"] is not None}
+            for a in rows]
+
+
+@pytest.mark.parametrize("identity", ["account", "mbox_sha1sum"])
+def test_export_then_import_elsewhere_yields_the_same_activities(identity, tmp_path):
+    with ihub.open() as source, ihub.open() as target:
+        registry(source, identity)
+        registry(target, identity)
+        source.call("activity.log", {"hub": HUB, "kind": "session", "date": "2026-03-02", "minutes": 90, "notes": "first",
+                                     "participants": [{"person": "P1", "role": "mentor"}, {"person": "P2", "role": "mentee"},
+                                                      {"school": "S1"}], "by": "P1"})
+        gone = source.call("activity.log", {"hub": HUB, "kind": "reflection", "date": "2026-03-09", "minutes": 30,
+                                            "participants": [{"person": "P2"}]})
+        source.call("activity.void", {"uuid": gone["uuid"], "reason": "a duplicate"})
+        text = source.call("xapi.export", {"hub": HUB})["text"]
+        lines = [json.loads(line) for line in text.splitlines()]
+        assert len(lines) == 3 and lines[2]["verb"]["id"] == VOIDED
+        if identity == "mbox_sha1sum":
+            import hashlib
+            assert lines[0]["actor"]["mbox_sha1sum"] == hashlib.sha1(b"mailto:kadri@example.ee").hexdigest()
+            assert lines[1]["actor"]["account"]["name"] == "P2"  # no e-mail: the account
+        r = target.call("xapi.import", {"hub": HUB, "text": text})
+        assert (r["activities"], r["voided"]) == (2, 1)
+        assert activities(target) == activities(source)
+        again = target.call("xapi.import", {"hub": HUB, "text": text})
+        assert (again["stored"], again["unchanged"]) == (0, 3)
+        assert activities(target) == activities(source)
+        # The export of the imported activities is the same text.
+        assert target.call("xapi.export", {"hub": HUB})["text"].splitlines()[:2] == text.splitlines()[:2]
