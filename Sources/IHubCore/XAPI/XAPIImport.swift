@@ -33,10 +33,7 @@ enum XAPIImport {
         do {
             try db.transaction { () throws(IHubError) in
                 let importer = try XAPIImporter(db, hubID: hubID, hub: hub, base: options.base)
-                try XAPIValidator.validate(input.batch, options: XAPIChecks.options) { report throws(IHubError) in
-                    try importer.add(report)
-                    return .more
-                }
+                try read(input, into: importer)
                 try importer.finish()
                 problems = importer.problems
                 report = importer.report(dryRun: options.dryRun)
@@ -54,6 +51,54 @@ enum XAPIImport {
         }
         if !problems.isEmpty { throw problems.error(source: input.name) }
         return report
+    }
+
+    /// NDJSON is read here, so that each statement's line is stored as
+    /// given (no re-encoding); a JSON array goes through the validator's
+    /// batch reader, and its statements are encoded once to be stored.
+    private static func read(_ input: XAPIInput, into importer: XAPIImporter) throws(IHubError) {
+        let source: CSVSource
+        switch input {
+        case .statements:
+            try XAPIValidator.validate(input.batch, options: XAPIChecks.options) { r throws(IHubError) in
+                try importer.add(r, text: nil)
+                return .more
+            }
+            return
+        case .text(let bytes): source = .bytes(bytes)
+        case .file(let path): source = .file(path)
+        }
+        var index = 0
+        var array = false
+        try LineReader(maxLineBytes: Limits.longText).read(source, onLine: { bytes, line throws(IHubError) in
+            if index == 0, bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "[") {
+                array = true
+                return .stop
+            }
+            defer { index += 1 }
+            let statement: JSON
+            do throws(JSONParser.Failure) {
+                statement = try JSONParser.parse(bytes)
+            } catch {
+                try importer.add(XAPIReport(index: index, line: line, statement: nil, problems: [XAPIValidator.parseProblem(error)]), text: nil)
+                return .more
+            }
+            let problems = XAPIChecks.problems(statement)
+            try importer.add(XAPIReport(index: index, line: line, statement: statement, problems: problems),
+                             text: problems.isEmpty ? String(decoding: bytes, as: UTF8.self) : nil)
+            return .more
+        }, onLong: { line throws(IHubError) in
+            defer { index += 1 }
+            let problem = XAPIProblem(.error, "", "the line is over the limit of \(Limits.longText) bytes (skipped)")
+            try importer.add(XAPIReport(index: index, line: line, statement: nil, problems: [problem]), text: nil)
+            return .more
+        })
+        if array {
+            try XAPIValidator.validate(input.batch, options: XAPIChecks.options) { r throws(IHubError) in
+                try importer.add(r, text: nil)
+                return .more
+            }
+        }
     }
 
     /// Thrown to undo a dry run or a rejected batch; never leaves this file.
@@ -94,8 +139,9 @@ final class XAPIImporter {
         rows = db.xapi.inserter { [unowned self] id in written.insert(id) }
     }
 
-    /// Takes one statement and its problems; while the batch is valid so far, writes it.
-    func add(_ report: XAPIReport) throws(IHubError) {
+    /// Takes one statement and its problems, and its text as given when it
+    /// came as a line; while the batch is valid so far, writes it.
+    func add(_ report: XAPIReport, text given: String?) throws(IHubError) {
         seen += 1
         let place = XAPIPlace(index: report.index, line: report.line)
         var valid = true
@@ -106,7 +152,8 @@ final class XAPIImporter {
         // Once anything is wrong nothing will be kept: the rest is only checked.
         guard valid, problems.isEmpty, let statement = report.statement else { return }
         var facts = XAPIFacts(statement)
-        var text = statement.serialized()
+        var text = given ?? ""
+        if facts.id == nil || given == nil { text = statement.serialized() }
         if facts.id == nil {
             let id = SHA1.uuid5(namespace: XAPIImport.namespace, name: text)
             facts.id = id
@@ -132,7 +179,7 @@ final class XAPIImporter {
                 continue
             }
             guard let stored = try db.xapi.stored(p.id) else { continue }
-            if stored.statement == p.text && stored.hubID == hubID {
+            if stored.hubID == hubID && (stored.statement == p.text || XAPIImporter.sameJSON(stored.statement, p.text)) {
                 unchanged += 1
             } else {
                 problems.add(.conflict, index: p.place.index, line: p.place.line, path: "id",
@@ -141,6 +188,12 @@ final class XAPIImporter {
         }
         pending.removeAll(keepingCapacity: true)
         written.removeAll(keepingCapacity: true)
+    }
+
+    /// Whether two statement texts say the same (spacing aside).
+    static func sameJSON(_ a: String, _ b: String) -> Bool {
+        guard let x = try? JSONParser.parse(a), let y = try? JSONParser.parse(b) else { return false }
+        return x == y
     }
 
     func finish() throws(IHubError) {
