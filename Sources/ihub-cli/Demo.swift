@@ -60,6 +60,7 @@ struct Demo: ParsableCommand {
 
             try Demo.printAssessments(engine)
             try Demo.printPairing(engine)
+            try Demo.printMentoring(engine)
 
             if path == ":memory:" {
                 print("\nTo keep a region: ihub demo region.db; then explore it with ihub repl region.db")

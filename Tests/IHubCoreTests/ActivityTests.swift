@@ -109,21 +109,18 @@ private func activityCount(_ e: Engine) throws -> Int {
         #expect(try activityCount(e) == 0)
     }
 
-    @Test func methodsAreTheHubsOwnBeforeBuiltIn() throws {
+    @Test func methodsAreBuiltInOrTheHubsOwn() throws {
         let e = try activityHub()
-        let hub = try e.db.requireID(.hub, code: "H", at: "hub")
-        let other = try e.db.requireID(.hub, code: "G", at: "hub")
-        let insert = "INSERT INTO toolbox_methods(hub_id, code, name, level, created_at) VALUES (?, ?, ?, 'inter_school', ?)"
-        for (owner, code, name) in [(nil, "collegial", "Collegial"), (hub, "collegial", "Our collegial"), (other, "local", "G's")] as [(Int64?, String, String)] {
-            try e.db.statement(insert).run([SQLValue(owner), .text(code), .text(name), .text(Timestamp.now())])
+        _ = try e.call("toolbox.add", ["hub": "H", "code": "walk", "name": "Walk and talk", "description": "x", "level": "intra_school"])
+        _ = try e.call("toolbox.add", ["hub": "G", "code": "fika", "name": "Fika", "description": "x", "level": "intra_school"])
+        func logWith(_ method: String) throws -> JSON {
+            try e.call("activity.log", ["hub": "H", "kind": "session", "date": "2026-03-02", "minutes": 10,
+                                        "participants": [["person": "MT"]], "method": .string(method)])
         }
-        var p: JSON = ["hub": "H", "kind": "session", "date": "2026-03-02", "minutes": 10, "participants": [["person": "MT"]], "method": "collegial"]
-        let a = try e.call("activity.log", p)
-        #expect(a["method"] == "collegial")
-        let row = try e.db.activities.get(id: a["id"]!.int!)
-        #expect(row?.methodName == "Our collegial")
-        p = ["hub": "H", "kind": "session", "date": "2026-03-02", "minutes": 10, "participants": [["person": "MT"]], "method": "local"]
-        #expect(failure { try e.call("activity.log", p) }?.message == "params.method: no toolbox method with code 'local' (built in or of hub 'H')")
+        let builtIn = try logWith("collegial")
+        #expect(try e.db.activities.get(id: builtIn["id"]!.int!)?.methodName == "Collegial method")
+        #expect(try logWith("walk")["method"] == "walk")
+        #expect(failure { try logWith("fika") }?.message == "params.method: no toolbox method with code 'fika' (built in or of hub 'H')")
     }
 
     @Test func importWithABadLineInTheMiddleImportsNothing() throws {

@@ -324,6 +324,132 @@ static void test_store_copy(void) {
     unlink(wal);
 }
 
+/* Action plans from C: a suggestion from one response (k = 1), a plan that
+** cannot become active before a person confirms it, a goal on an area the
+** instrument lacks refused with the path, the list with its counts. */
+static void test_plan(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"NO-TRD\",\"name\":\"Trondelag\",\"country\":\"NO\",\"min_group_size\":1}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"NO-TRD\",\"code\":\"N1\",\"name\":\"Steinkjer School\"}") == IHUB_OK);
+    CHECK(call(h, "person.add", "{\"hub\":\"NO-TRD\",\"code\":\"NP1\",\"name\":\"Ola Nordmann\"}") == IHUB_OK);
+    CHECK(call(h, "round.add", "{\"hub\":\"NO-TRD\",\"code\":\"NR1\",\"name\":\"Round 1\"}") == IHUB_OK);
+    CHECK(call(h, "assessment.submit", "{\"round\":\"NR1\",\"instrument\":\"selfie\",\"responses\":[{\"respondent\":\"T1\","
+                                       "\"school\":\"N1\",\"group\":\"teachers\",\"answers\":{\"A1\":4,\"C1\":1,\"F1\":3}}]}") == IHUB_OK);
+    CHECK(ihub_call(h, "plan.suggest", "{\"school\":\"N1\",\"count\":1}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"suggestions\":[{\"rank\":1,\"instrument\":\"selfie\",\"round\":\"NR1\",\"area\":\"C\""));
+    ihub_free(out);
+    CHECK(ihub_call(h, "plan.create", "{\"school\":\"N1\",\"title\":\"Plan\",\"suggest\":true,\"count\":1}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"id\":1,") && contains(out, "\"suggested\":true,\"confirmed\":false"));
+    ihub_free(out);
+    CHECK(call(h, "plan.set_status", "{\"plan\":1,\"status\":\"active\"}") == IHUB_CONFLICT);
+    CHECK(contains(ihub_errmsg(h), "await a person's confirmation"));
+    CHECK(call(h, "plan.confirm_focus", "{\"plan\":1,\"area\":\"C\",\"by\":\"NP1\"}") == IHUB_OK);
+    CHECK(call(h, "plan.set_status", "{\"plan\":1,\"status\":\"active\"}") == IHUB_OK);
+    CHECK(call(h, "plan.add_goal", "{\"plan\":1,\"instrument\":\"selfie\",\"area\":\"Q\",\"description\":\"x\",\"target\":3,"
+                                   "\"by\":\"2026-06-30\"}") == IHUB_NOTFOUND);
+    CHECK(strcmp(ihub_errmsg(h), "params.area: instrument 'selfie' has no area 'Q' (areas: A, B, C, D, E, F, G, H)") == 0);
+    CHECK(ihub_call(h, "plan.list", "{\"hub\":\"NO-TRD\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"status\":\"active\"") && contains(out, "\"goals\":0"));
+    ihub_free(out);
+    ihub_close(h);
+}
+
+/* The mentoring process (issue 9): a hub's process script with a rule that
+** refuses a move (IHUB_CONSTRAINT, the rule's reason, nothing stored), the
+** built-in toolbox, a chosen method that lets the move through. */
+static void test_process(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"FI-TRE\",\"name\":\"Tampere\",\"country\":\"FI\"}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"FI-TRE\",\"code\":\"S1\",\"name\":\"One\"}") == IHUB_OK);
+    CHECK(call(h, "script.set", "{\"hub\":\"FI-TRE\",\"name\":\"process\",\"source\":"
+               "\"rule('development_actions', function(i) if #i.methods == 0 then return false, 'pick a method first' end end)\"}")
+          == IHUB_OK);
+    CHECK(ihub_call(h, "process.start", "{\"school\":\"S1\",\"at\":\"initiative\"}", &out) == IHUB_OK &&
+          contains(out, "\"id\":1,") && contains(out, "\"step\":\"initiative\""));
+    ihub_free(out);
+    CHECK(call(h, "process.move", "{\"id\":1,\"to\":\"development_actions\"}") == IHUB_CONSTRAINT);
+    CHECK(contains(ihub_errmsg(h), "FI-TRE/process: refused: pick a method first"));
+    CHECK(ihub_call(h, "process.history", "{\"id\":1}", &out) == IHUB_OK && !contains(out, "development_actions"));
+    ihub_free(out);
+    CHECK(call(h, "process.move", "{\"id\":1,\"to\":\"siesta\"}") == IHUB_INVALID && contains(ihub_errmsg(h), "(steps: initiative,"));
+    CHECK(ihub_call(h, "toolbox.list", "{\"step\":\"mapping_needs\"}", &out) == IHUB_OK && contains(out, "\"needs_mapping\""));
+    ihub_free(out);
+    CHECK(call(h, "process.choose_method", "{\"id\":1,\"method\":\"collegial\"}") == IHUB_OK);
+    CHECK(ihub_call(h, "process.move", "{\"id\":1,\"to\":\"development_actions\"}", &out) == IHUB_OK &&
+          contains(out, "\"step\":\"development_actions\""));
+    ihub_free(out);
+    ihub_close(h);
+}
+
+/* The activity log from C (issue 9): log with codes, an unknown participant
+** named by its path, hours per person over an inclusive range, a statement
+** of hours as escaped HTML, and an NDJSON import with a malformed line in
+** the middle that imports nothing. */
+static void test_activity(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"H\",\"name\":\"Hub\",\"country\":\"EE\"}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"H\",\"code\":\"S1\",\"name\":\"School\"}") == IHUB_OK);
+    CHECK(call(h, "person.add", "{\"hub\":\"H\",\"code\":\"T1\",\"name\":\"<b>T1</b>\",\"schools\":[\"S1\"]}") == IHUB_OK);
+    CHECK(call(h, "person.add", "{\"hub\":\"H\",\"code\":\"T2\",\"name\":\"T2\"}") == IHUB_OK);
+    CHECK(ihub_call(h, "activity.log", "{\"hub\":\"H\",\"kind\":\"session\",\"date\":\"2026-03-02\",\"minutes\":90,"
+                    "\"participants\":[{\"person\":\"T1\",\"role\":\"mentor\"},{\"person\":\"T2\",\"role\":\"mentee\"}]}",
+                    &out) == IHUB_OK);
+    CHECK(contains(out, "\"participants\":[{\"person\":\"T1\",\"role\":\"mentor\"}"));
+    ihub_free(out);
+    CHECK(call(h, "activity.log", "{\"hub\":\"H\",\"kind\":\"workshop\",\"date\":\"2026-03-31\",\"minutes\":30,"
+                                  "\"participants\":[{\"school\":\"S1\"}]}") == IHUB_OK);
+    CHECK(call(h, "activity.log", "{\"hub\":\"H\",\"kind\":\"session\",\"date\":\"2026-03-02\",\"minutes\":5,"
+                                  "\"participants\":[{\"person\":\"T1\"},{\"person\":\"NO\"}]}") == IHUB_NOTFOUND);
+    CHECK(contains(ihub_errmsg(h), "params.participants[1].person: no person with code 'NO'"));
+    CHECK(ihub_call(h, "activity.hours", "{\"hub\":\"H\",\"by\":\"school\",\"from\":\"2026-03-02\",\"to\":\"2026-03-31\"}",
+                    &out) == IHUB_OK);
+    CHECK(contains(out, "{\"code\":\"S1\",\"name\":\"School\",\"hours\":2.0,\"activities\":2,\"minutes\":120}"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "activity.statement", "{\"hub\":\"H\",\"person\":\"T1\",\"from\":\"2026-01-01\",\"to\":\"2026-12-31\","
+                    "\"format\":\"html\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "&lt;b&gt;T1&lt;/b&gt;") && !contains(out, "<b>T1"));
+    ihub_free(out);
+    CHECK(call(h, "activity.import", "{\"hub\":\"H\",\"text\":\""
+                                     "{\\\"kind\\\":\\\"session\\\",\\\"date\\\":\\\"2026-04-01\\\",\\\"minutes\\\":10,\\\"participants\\\":[{\\\"person\\\":\\\"T2\\\"}]}\\n"
+                                     "{oops\\n"
+                                     "{\\\"kind\\\":\\\"session\\\",\\\"date\\\":\\\"2026-04-02\\\",\\\"minutes\\\":10,\\\"participants\\\":[{\\\"person\\\":\\\"T2\\\"}]}\\n"
+                                     "\"}") == IHUB_INVALID);
+    CHECK(contains(ihub_errmsg(h), "line 2: malformed JSON"));
+    CHECK(ihub_call(h, "activity.list", "{\"hub\":\"H\",\"from\":\"2026-04-01\"}", &out) == IHUB_OK && strcmp(out, "[]") == 0);
+    ihub_free(out);
+    ihub_close(h);
+}
+
+/* xapi.validate from C: statements counted, a broken rule reported at its
+** property path, a line that is not JSON at path "" with its line number,
+** and a call with neither statements nor text refused. */
+static void test_xapi_validate(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(ihub_call(h, "xapi.validate",
+                    "{\"statements\": [{\"actor\": {\"mbox\": \"mailto:a@b.ee\"}, \"verb\": {\"id\": \"urn:x:v\"},"
+                    " \"object\": {\"id\": \"urn:x:o\"}},"
+                    " {\"actor\": {\"mbox\": \"a@b.ee\"}, \"verb\": {\"id\": \"urn:x:v\"}, \"object\": {\"id\": \"urn:x:o\"}}]}",
+                    &out) == IHUB_OK);
+    CHECK(contains(out, "\"valid\":1") && contains(out, "\"invalid\":1"));
+    CHECK(contains(out, "\"index\":1") && contains(out, "\"path\":\"actor.mbox\""));
+    ihub_free(out);
+    out = NULL;
+    CHECK(ihub_call(h, "xapi.validate", "{\"text\": \"{\\\"verb\\\": {\\\"id\\\": \\\"voided\\\"}}\\nnot json\\n\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"invalid\":2") && contains(out, "\"path\":\"verb.id\"") && contains(out, "\"line\":2"));
+    CHECK(contains(out, "\"path\":\"\",\"message\":\"not JSON"));
+    ihub_free(out);
+    CHECK(call(h, "xapi.validate", "{}") == IHUB_INVALID && contains(ihub_errmsg(h), "give statements, text or path"));
+    ihub_close(h);
+}
+
 /* xAPI: an NDJSON batch with a bad line in the middle imports nothing and
 ** names the line; the good batch imports once (idempotent); voiding voids. */
 static void test_xapi_io(void) {
@@ -432,9 +558,11 @@ int main(void) {
     test_open_paths_and_files();
     test_lua_outputs();
     test_store_copy();
-    test_xapi_io();
-    test_activity();
     test_plan();
+    test_process();
+    test_activity();
+    test_xapi_validate();
+    test_xapi_io();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

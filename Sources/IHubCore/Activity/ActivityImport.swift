@@ -120,6 +120,8 @@ final class ImportBatch {
     private var byUUID: [String: Int] = [:]
     private(set) var inserted: Int64 = 0
     private(set) var unchanged: Int64 = 0
+    /// Rows after which the tables' statistics are refreshed (then 4 times as many).
+    private var nextAnalysis: Int64 = 2048
 
     init(_ db: Database) { self.db = db }
 
@@ -136,13 +138,12 @@ final class ImportBatch {
     func flush(_ problems: inout Problems) throws(IHubError) {
         guard !items.isEmpty else { return }
         let store = db.activities
-        let taken = try store.existing(uuids: items.map(\.activity.uuid))
+        let stored = try store.get(uuids: items.map(\.activity.uuid))
         var fresh: [NewActivity] = []
         fresh.reserveCapacity(items.count)
         for item in items {
-            if taken.contains(item.activity.uuid) {
-                guard let stored = try store.get(uuid: item.activity.uuid) else { continue }
-                check(stored: stored.asNew, item.activity, line: item.line, column: item.column, &problems)
+            if let row = stored[item.activity.uuid] {
+                check(stored: row.asNew, item.activity, line: item.line, column: item.column, &problems)
             } else {
                 fresh.append(item.activity)
             }
@@ -151,6 +152,10 @@ final class ImportBatch {
         // that a uuid repeated later in the file is found.
         try store.insert(fresh)
         inserted += Int64(fresh.count)
+        if inserted >= nextAnalysis {
+            try store.refreshStatistics()
+            nextAnalysis *= 4
+        }
         items.removeAll(keepingCapacity: true)
         byUUID.removeAll(keepingCapacity: true)
     }

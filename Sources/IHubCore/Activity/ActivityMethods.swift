@@ -103,11 +103,13 @@ enum ActivityMethods {
             (columns uuid, date, kind, minutes, method, instance, step, participants, notes, outcome, by; \
             participants as `person:CODE:role;school:CODE;mentorship:ID`, the role optional), streamed and stored \
             in batches inside one transaction: all of it or nothing. Any bad record — malformed JSON, an unknown \
-            code, a line over the limit — rejects the file; its problems are reported by line (and column and field \
+            code, a line or CSV record over 4 MiB — rejects the file; its problems are reported by line (and column and field \
             for CSV), the first ones in the error, all in `problems_out`. Idempotent by uuid: a record whose uuid is \
-            stored with the same content is skipped (counted as unchanged); the same uuid with other content is a \
-            conflict (a problem of the file). Records without a uuid get a new one, so they are not idempotent.
-            """, writes: true, files: true, params: [hubField,
+            stored with the same content (voided or not) is skipped (counted as unchanged); the same uuid with other content is a \
+            conflict (a problem of the file). Records without a uuid get a new one, so they are not idempotent. \
+            On PostgreSQL it runs at read committed, so bulk writers side by side do not abort each other: a uuid \
+            another writer stores meanwhile fails the import with IHUB_CONSTRAINT (nothing stored).
+            """, writes: true, isolation: .readCommitted, files: true, params: [hubField,
                                                      .optional("text", .document, "the NDJSON or CSV text itself"),
                                                      .optional("path", .string, "the file to read (not from hub scripts)"),
                                                      .optional("format", .oneOf(["csv", "ndjson"]), "default: by the file's extension (.csv, .ndjson, .jsonl), else by its first byte ('{' is NDJSON)"),
@@ -143,7 +145,7 @@ enum ActivityMethods {
         if let school = p["school"]?.string { f.schoolID = try resolver.school(school, at: "params.school") }
         if let m = p["mentorship"]?.int { f.mentorshipID = try resolver.mentorship(m, at: "params.mentorship") }
         if let i = p["instance"]?.int {
-            _ = try resolver.instance(i, at: "params.instance")
+            try resolver.instance(i, at: "params.instance")
             f.instanceID = i
         }
         return f

@@ -25,7 +25,7 @@ enum ActivityRecord {
         .required("minutes", .integer, "its duration in minutes (0 to 100000)"),
         .optional("method", .string, "code of a toolbox method: the hub's own, else a built-in one"),
         .optional("instance", .integer, "id of the hub's process instance it belongs to"),
-        .optional("step", .string, "the process step it served (default: the instance's current step)"),
+        .optional("step", .string, "the process step it served (not taken from the instance: a record means the same whenever it is imported)"),
         .required("participants", .array(participant), "who took part: at least one person, school or mentorship, each once"),
         .optional("notes", .longText, "notes"),
         .optional("outcome", .longText, "what came of it"),
@@ -59,9 +59,8 @@ enum ActivityRecord {
         }
         if let m = value(record, "method")?.string { a.methodID = try r.method(m, at: "\(path).method") }
         if let i = value(record, "instance")?.int {
-            let current = try r.instance(i, at: "\(path).instance")
+            try r.instance(i, at: "\(path).instance")
             a.instanceID = i
-            a.step = current
         }
         if let s = value(record, "step")?.string { a.step = s }
         a.notes = value(record, "notes")?.string
@@ -201,6 +200,7 @@ struct ActivityResolver {
     }
 
     /// Checks the instance is the hub's; returns its current step.
+    @discardableResult
     mutating func instance(_ id: Int64, at path: @autoclosure () -> String) throws(IHubError) -> String? {
         if let step = instances[id] { return step }
         guard let (hub, step) = try db.activities.instance(id: id) else { throw IHubError.notFound("\(path()): no process instance with id \(id)") }

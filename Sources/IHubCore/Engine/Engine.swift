@@ -67,6 +67,7 @@ package final class Engine {
         db = try Database(location: path, schema: options.schema, create: options.create, busyTimeoutMs: options.busyTimeoutMs)
         try Migrations.migrate(db)
         try InstrumentStore.installBuiltins(db)
+        try BuiltinToolbox.install(db)
     }
 
     /// What `ihub_open` takes as a path: a `postgresql://` URI, a file name

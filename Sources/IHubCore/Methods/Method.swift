@@ -45,8 +45,10 @@ enum MethodTable {
         + ExchangeMethods.all
         + HubScriptMethods.all + InstrumentMethods.all + ResponseMethods.all + AnalysisMethods.all + ClassificationMethods.all + PairingMethods.all
         + SolverMethods.all
+        + PlanMethods.all
+        + ProcessMethods.all + ToolboxMethods.all + MentorshipMethods.all
+        + ActivityMethods.all
         + XAPIValidateMethods.all + XAPIExchangeMethods.all
-        + ActivityMethods.all + PlanMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 

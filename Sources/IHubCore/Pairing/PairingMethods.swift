@@ -76,9 +76,7 @@ enum PairingMethods {
             let hubID = try engine.db.requireID(.hub, code: p["hub"]!.string!, at: "params.hub")
             let rows = try engine.db.pairing.mentorships(hubID: hubID, level: p["level"]?.string, history: p["history"]?.bool == true)
             return .array(rows.map { m in
-                ["level": .string(m.level), "round": .string(m.round), "mentee": .string(m.mentee), "mentor": .string(m.mentor),
-                 "score": m.score.map(JSON.double) ?? .null, "run": m.runID.map(JSON.int) ?? .null,
-                 "start": .string(m.start), "end": m.end.map(JSON.string) ?? .null]
+                MentorshipMethods.json(m)
             })
         },
         Method("pairing.policy", "The pairing policy a hub runs: the default text (embedded in ihub), the hub's script if any, and the version hash.",

@@ -156,6 +156,13 @@ extension ActivityStore {
         return ids
     }
 
+    /// After a bulk write: PostgreSQL reads the tables' new size into its
+    /// statistics, and statements it planned when they were small (a seq
+    /// scan to find a uuid) are planned again. SQLite needs nothing.
+    func refreshStatistics() throws(IHubError) {
+        if db.engine == .postgresql { try db.execute("ANALYZE activities, activity_participants") }
+    }
+
     /// Voids the activity: it stays stored but no read or count includes it
     /// unless asked. False when there is no such activity; voiding a voided
     /// activity keeps its first time and reason (and returns true).
@@ -225,6 +232,25 @@ extension ActivityStore {
         try one(Self.select + " WHERE a.uuid = ?", [.text(uuid)])
     }
 
+    /// The stored activities of `uuids` (those that exist), by uuid, read many at a time.
+    func get(uuids: [String]) throws(IHubError) -> [String: ActivityRow] {
+        var out: [String: ActivityRow] = [:]
+        var start = 0
+        while start < uuids.count {
+            let left = uuids.count - start
+            let n = left >= 256 ? 256 : 1 << (Int.bitWidth - 1 - left.leadingZeroBitCount)
+            let marks = Array(repeating: "?", count: n).joined(separator: ", ")
+            var rows = try db.statement(Self.select + " WHERE a.uuid IN (\(marks))").rows(uuids[start..<(start + n)].map { .text($0) }, Self.row)
+            let members = try participants(of: rows.map(\.id))
+            for i in rows.indices {
+                rows[i].participants = members[rows[i].id] ?? []
+                out[rows[i].uuid] = rows[i]
+            }
+            start += n
+        }
+        return out
+    }
+
     private func one(_ sql: String, _ values: [SQLValue]) throws(IHubError) -> ActivityRow? {
         guard var row = try db.statement(sql).rows(values, Self.row).first else { return nil }
         row.participants = try participants(of: [row.id])[row.id] ?? []
@@ -263,7 +289,7 @@ extension ActivityStore {
     }
 
     /// The filter as SQL conditions on `a` and their values.
-    private static func conditions(_ f: ActivityFilter) -> (String, [SQLValue]) {
+    static func conditions(_ f: ActivityFilter) -> (String, [SQLValue]) {
         var sql = "a.hub_id = ?"
         var values: [SQLValue] = [.int(f.hubID)]
         if !f.includeVoided { sql += " AND a.voided_at IS NULL" }
@@ -276,12 +302,12 @@ extension ActivityStore {
             values.append(.int(m))
         }
         if let person = f.personID {
-            sql += " AND a.id IN (SELECT x.activity_id FROM (\(personPairs)) x WHERE x.subject = ?)"
-            values.append(.int(person))
+            sql += " AND a.id IN (\(personActivities))"
+            values += Array(repeating: .int(person), count: 3)
         }
         if let school = f.schoolID {
-            sql += " AND a.id IN (SELECT x.activity_id FROM (\(schoolPairs)) x WHERE x.subject = ?)"
-            values.append(.int(school))
+            sql += " AND a.id IN (\(schoolActivities))"
+            values += Array(repeating: .int(school), count: 5)
         }
         return (sql, values)
     }
@@ -327,102 +353,6 @@ extension ActivityStore {
     }
 }
 
-// MARK: hours
-
-extension ActivityStore {
-    /// (subject, activity_id) pairs of people: a person listed, or the
-    /// mentor or mentee of a listed teacher mentorship. UNION deduplicates.
-    private static let personPairs = """
-        SELECT p.person_id AS subject, p.activity_id FROM activity_participants p WHERE p.person_id IS NOT NULL
-        UNION SELECT m.mentor_person_id, p.activity_id FROM activity_participants p JOIN mentorships m ON m.id = p.mentorship_id
-            WHERE m.mentor_person_id IS NOT NULL
-        UNION SELECT m.mentee_person_id, p.activity_id FROM activity_participants p JOIN mentorships m ON m.id = p.mentorship_id
-            WHERE m.mentee_person_id IS NOT NULL
-        """
-
-    /// (subject, activity_id) pairs of schools: a school listed, a school
-    /// of a listed school mentorship, or the school a person who took part
-    /// (listed or through a teacher mentorship) was a member of on the
-    /// activity's date (membership dates inclusive, open ends open).
-    private static let schoolPairs = """
-        SELECT p.school_id AS subject, p.activity_id FROM activity_participants p WHERE p.school_id IS NOT NULL
-        UNION SELECT m.mentor_school_id, p.activity_id FROM activity_participants p JOIN mentorships m ON m.id = p.mentorship_id
-            WHERE m.mentor_school_id IS NOT NULL
-        UNION SELECT m.mentee_school_id, p.activity_id FROM activity_participants p JOIN mentorships m ON m.id = p.mentorship_id
-            WHERE m.mentee_school_id IS NOT NULL
-        UNION SELECT ms.school_id, x.activity_id FROM (\(personPairs)) x
-            JOIN activities d ON d.id = x.activity_id JOIN memberships ms ON ms.person_id = x.subject
-            WHERE (ms.start_date IS NULL OR ms.start_date <= d.date) AND (ms.end_date IS NULL OR ms.end_date >= d.date)
-        """
-
-    private static let mentorshipPairs = """
-        SELECT p.mentorship_id AS subject, p.activity_id FROM activity_participants p WHERE p.mentorship_id IS NOT NULL
-        """
-
-    private static func pairs(_ by: HoursSubject) -> String {
-        switch by {
-        case .person: personPairs
-        case .school: schoolPairs
-        case .mentorship: mentorshipPairs
-        }
-    }
-
-    /// Hours per subject over the filter's activities (never voided ones):
-    /// each activity counts once per subject. Ordered by minutes, most
-    /// first, then by code (id for mentorships).
-    func hours(by: HoursSubject, _ filter: ActivityFilter) throws(IHubError) -> [HoursRow] {
-        var f = filter
-        f.includeVoided = false
-        let (cond, values) = Self.conditions(f)
-        let named: (join: String, code: String, name: String)
-        switch by {
-        case .person: named = ("JOIN people n ON n.id = x.subject", "n.code", "n.name")
-        case .school: named = ("JOIN schools n ON n.id = x.subject", "n.code", "n.name")
-        case .mentorship:
-            named = ("""
-                JOIN mentorships n ON n.id = x.subject LEFT JOIN schools ms1 ON ms1.id = n.mentor_school_id
-                LEFT JOIN schools ms2 ON ms2.id = n.mentee_school_id LEFT JOIN people mp1 ON mp1.id = n.mentor_person_id
-                LEFT JOIN people mp2 ON mp2.id = n.mentee_person_id
-                """, "CAST(NULL AS TEXT)",
-                "COALESCE(ms1.code, mp1.code) || ' → ' || COALESCE(ms2.code, mp2.code)")
-        }
-        let sql = """
-            SELECT x.subject, \(named.code), \(named.name), count(*), sum(a.minutes)
-            FROM (\(Self.pairs(by))) x JOIN activities a ON a.id = x.activity_id \(named.join)
-            WHERE \(cond)
-            GROUP BY x.subject, \(named.code), \(named.name)
-            ORDER BY sum(a.minutes) DESC, \(by == .mentorship ? "x.subject" : "\(named.code), x.subject")
-            """
-        return try db.statement(sql).rows(values) { s in
-            HoursRow(id: s.int(0), code: s.text(1), name: s.text(2) ?? "", activities: s.int(3), minutes: s.int(4))
-        }
-    }
-
-    /// Activities the filter selects that count for at least one subject of
-    /// `by`, and their minutes: the totals of `hours` (each activity once).
-    func hoursTotals(by: HoursSubject, _ filter: ActivityFilter) throws(IHubError) -> (activities: Int64, minutes: Int64) {
-        var f = filter
-        f.includeVoided = false
-        let (cond, values) = Self.conditions(f)
-        let s = try db.statement("""
-            SELECT count(*), COALESCE(sum(a.minutes), 0) FROM activities a
-            WHERE \(cond) AND EXISTS (SELECT 1 FROM (\(Self.pairs(by))) x WHERE x.activity_id = a.id)
-            """)
-        try s.bind(values)
-        defer { s.reset() }
-        guard try s.step() else { return (0, 0) }
-        return (s.int(0), s.int(1))
-    }
-
-    /// The schools' ids that `personID` was a member of on `date`.
-    func schools(ofPerson personID: Int64, on date: String) throws(IHubError) -> [Int64] {
-        try db.statement("""
-            SELECT school_id FROM memberships WHERE person_id = ? AND (start_date IS NULL OR start_date <= ?)
-            AND (end_date IS NULL OR end_date >= ?) ORDER BY school_id
-            """).rows([.int(personID), .text(date), .text(date)]) { $0.int(0) }
-    }
-}
-
 // MARK: references
 
 /// A mentorship as an activity's participant sees it.
@@ -435,11 +365,6 @@ struct MentorshipRef: Sendable {
 }
 
 extension ActivityStore {
-    /// The hub of a person or school, or nil when there is none of that id.
-    func hubOf(_ kind: RecordKind, id: Int64) throws(IHubError) -> Int64? {
-        try db.scalarInt("SELECT hub_id FROM \(kind.table) WHERE id = ?", [.int(id)])
-    }
-
     /// The id and hub of a person or school by code, or nil.
     func record(_ kind: RecordKind, code: String) throws(IHubError) -> (id: Int64, hubID: Int64)? {
         let s = try db.statement("SELECT id, hub_id FROM \(kind.table) WHERE code = ?")

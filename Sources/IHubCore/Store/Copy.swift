@@ -5,8 +5,8 @@ enum StoreCopy {
     /// Bookkeeping each database keeps for itself.
     static let ownTables: Set<String> = ["ihub_migrations"]
     /// Rows the target may hold before a copy: the built-in instruments
-    /// every new database installs (the source brings its own).
-    static let replacedTables: Set<String> = ["instruments"]
+    /// and toolbox methods every new database installs (the source brings its own).
+    static let replacedTables: Set<String> = ["instruments", "toolbox_methods"]
 
     /// Copies `source` into `target`, which must be empty; runs inside the
     /// caller's transaction on `target`. Returns the rows per table.

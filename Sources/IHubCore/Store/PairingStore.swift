@@ -79,6 +79,9 @@ struct NewPairingRun {
 
 /// A confirmed pair as pairing.mentorships lists it.
 struct MentorshipRow {
+    let id: Int64
+    let hubID: Int64
+    let hub: String
     let level: String
     let round: String
     let mentee: String
@@ -87,6 +90,7 @@ struct MentorshipRow {
     let runID: Int64?
     let start: String
     let end: String?
+    let endReason: String?
 }
 
 /// A mentorship at one level, as the pairing history reads it.
@@ -268,25 +272,39 @@ extension PairingStore {
                       .text(Timestamp.today())])
     }
 
+    private static let mentorshipSelect = """
+        SELECT m.id, m.hub_id, h.code, m.level, r.code, COALESCE(ms.code, mp.code), COALESCE(ts.code, tp.code), m.score, m.run_id,
+               m.start_date, m.end_date, m.end_reason
+        FROM mentorships m JOIN hubs h ON h.id = m.hub_id JOIN rounds r ON r.id = m.round_id
+          LEFT JOIN schools ms ON ms.id = m.mentee_school_id LEFT JOIN schools ts ON ts.id = m.mentor_school_id
+          LEFT JOIN people mp ON mp.id = m.mentee_person_id LEFT JOIN people tp ON tp.id = m.mentor_person_id
+        """
+
+    private static func mentorshipRow(_ s: any Statement) -> MentorshipRow {
+        MentorshipRow(id: s.int(0), hubID: s.int(1), hub: s.text(2) ?? "", level: s.text(3) ?? "", round: s.text(4) ?? "",
+                      mentee: s.text(5) ?? "", mentor: s.text(6) ?? "", score: s.isNull(7) ? nil : s.double(7),
+                      runID: s.isNull(8) ? nil : s.int(8), start: s.text(9) ?? "", end: s.isNull(10) ? nil : s.text(10),
+                      endReason: s.isNull(11) ? nil : s.text(11))
+    }
+
     /// A hub's mentorships in the order they were confirmed: the open ones,
     /// or all with `history`; `level` nil: both levels.
     func mentorships(hubID: Int64, level: String?, history: Bool) throws(IHubError) -> [MentorshipRow] {
-        let s = try db.statement("""
-            SELECT m.level, r.code, COALESCE(ms.code, mp.code), COALESCE(ts.code, tp.code), m.score, m.run_id, m.start_date, m.end_date
-            FROM mentorships m JOIN rounds r ON r.id = m.round_id
-              LEFT JOIN schools ms ON ms.id = m.mentee_school_id LEFT JOIN schools ts ON ts.id = m.mentor_school_id
-              LEFT JOIN people mp ON mp.id = m.mentee_person_id LEFT JOIN people tp ON tp.id = m.mentor_person_id
-            WHERE m.hub_id = ? AND (CAST(? AS TEXT) IS NULL OR m.level = ?) AND (CAST(? AS BIGINT) = 1 OR m.end_date IS NULL)
+        try db.statement(PairingStore.mentorshipSelect + """
+             WHERE m.hub_id = ? AND (CAST(? AS TEXT) IS NULL OR m.level = ?) AND (CAST(? AS BIGINT) = 1 OR m.end_date IS NULL)
             ORDER BY m.id
-            """)
-        try s.bind([.int(hubID), SQLValue(level), SQLValue(level), .int(history ? 1 : 0)])
-        var out: [MentorshipRow] = []
-        while try s.step() {
-            out.append(MentorshipRow(level: s.text(0) ?? "", round: s.text(1) ?? "", mentee: s.text(2) ?? "", mentor: s.text(3) ?? "",
-                                     score: s.isNull(4) ? nil : s.double(4), runID: s.isNull(5) ? nil : s.int(5),
-                                     start: s.text(6) ?? "", end: s.isNull(7) ? nil : s.text(7)))
-        }
-        return out
+            """).rows([.int(hubID), SQLValue(level), SQLValue(level), .int(history ? 1 : 0)], PairingStore.mentorshipRow)
+    }
+
+    /// The mentorship with row id `id`, or nil.
+    func mentorship(id: Int64) throws(IHubError) -> MentorshipRow? {
+        try db.statement(PairingStore.mentorshipSelect + " WHERE m.id = ?").rows([.int(id)], PairingStore.mentorshipRow).first
+    }
+
+    /// Ends an open mentorship on `date`, with the reason.
+    func endMentorship(id: Int64, date: String, reason: String) throws(IHubError) {
+        try db.statement("UPDATE mentorships SET end_date = ?, end_reason = ? WHERE id = ? AND end_date IS NULL")
+            .run([.text(date), .text(reason), .int(id)])
     }
 
     /// Every mentorship at `level` (any round, open or ended), in the order

@@ -13,13 +13,13 @@ extension XAPIChecker {
                 if m.key == "id" { id = true }
                 continue
             }
-            switch m.key {
-            case "objectType":
+            switch XAPIKey(m.key) {
+            case .objectType?:
                 if m.value != .string("Activity") { error(at: "objectType", "must be \"Activity\"") }
-            case "id":
+            case .id?:
                 id = true
                 at("id") { $0.iri(m.value) }
-            case "definition":
+            case .definition?:
                 at("definition") { $0.definition(m.value) }
             default:
                 unknown(m.key, allowed: "objectType, id, definition")
@@ -61,24 +61,24 @@ extension XAPIChecker {
         }
         for m in members {
             guard notNull(m) else { continue }
-            switch m.key {
-            case "name", "description":
-                at(m.key) { $0.languageMap(m.value) }
-            case "type":
+            switch XAPIKey(m.key) {
+            case .name?, .description?:
+                at(key: m.key) { $0.languageMap(m.value) }
+            case .`type`?:
                 at("type") { c in if c.iri(m.value) { activityType = m.value.string } }
-            case "moreInfo":
+            case .moreInfo?:
                 at("moreInfo") { $0.iri(m.value, irl: true) }
-            case "extensions":
+            case .extensions?:
                 at("extensions") { $0.extensions(m.value) }
-            case "interactionType":
+            case .interactionType?:
                 break
-            case "correctResponsesPattern":
+            case .correctResponsesPattern?:
                 at("correctResponsesPattern") { c in
                     if interaction == nil { c.error("only for interaction activities: give interactionType") }
                     c.strings(m.value)
                 }
-            case "choices", "scale", "source", "target", "steps":
-                at(m.key) { c in
+            case .choices?, .scale?, .source?, .target?, .steps?:
+                at(key: m.key) { c in
                     switch interaction {
                     case nil:
                         c.error("only for interaction activities: give interactionType")
@@ -97,8 +97,11 @@ extension XAPIChecker {
                 unknown(m.key, allowed: "name, description, type, moreInfo, extensions, interactionType, correctResponsesPattern, choices, scale, source, target, steps")
             }
         }
-        if case .some(.some) = interaction, activityType != XAPIChecker.cmiInteraction {
-            warning("an interaction activity should have type \(XAPIChecker.cmiInteraction)")
+        if case .some(.some(let type)) = interaction {
+            if activityType != XAPIChecker.cmiInteraction {
+                warning("an interaction activity should have type \(XAPIChecker.cmiInteraction)")
+            }
+            responsePatterns(value, type: type)
         }
     }
 
@@ -130,8 +133,8 @@ extension XAPIChecker {
                         if m.key == "id" { id = true }
                         continue
                     }
-                    switch m.key {
-                    case "id":
+                    switch XAPIKey(m.key) {
+                    case .id?:
                         id = true
                         c.at("id") { c in
                             guard let s = c.string(m.value) else { return }
@@ -141,7 +144,7 @@ extension XAPIChecker {
                                 c.warning("an interaction component's id should not have whitespace")
                             }
                         }
-                    case "description":
+                    case .description?:
                         c.at("description") { $0.languageMap(m.value) }
                     default:
                         c.unknown(m.key, allowed: "id, description")

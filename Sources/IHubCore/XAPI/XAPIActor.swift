@@ -21,7 +21,9 @@ extension XAPIChecker {
         case let type?:
             if case .string(let s) = type {
                 error(at: "objectType", "\(IHubError.quoted(s, "\"")) is not \(only == .agent ? "\"Agent\"" : only == .group ? "\"Group\"" : "\"Agent\" or \"Group\"")")
-            } else if type != .null {
+            } else if type == .null {
+                error(at: "objectType", "must not be null")
+            } else {
                 error(at: "objectType", "expected a string (\"Agent\" or \"Group\"), got \(type.kindName)")
             }
             return nil
@@ -42,10 +44,10 @@ extension XAPIChecker {
         var ifis = 0
         for m in value.members! {
             guard notNull(m) else { continue }
-            switch m.key {
-            case "objectType": break
-            case "name": at("name") { _ = $0.string(m.value) }
-            case "mbox", "mbox_sha1sum", "openid", "account":
+            switch XAPIKey(m.key) {
+            case .objectType?: break
+            case .name?: at("name") { _ = $0.string(m.value) }
+            case .mbox?, .mbox_sha1sum?, .openid?, .account?:
                 ifis += 1
                 ifi(m)
             default: unknown(m.key, allowed: "objectType, name, mbox, mbox_sha1sum, openid, account")
@@ -60,13 +62,13 @@ extension XAPIChecker {
         var member: [JSON]? = nil
         for m in value.members! {
             guard notNull(m) else { continue }
-            switch m.key {
-            case "objectType": break
-            case "name": at("name") { _ = $0.string(m.value) }
-            case "mbox", "mbox_sha1sum", "openid", "account":
+            switch XAPIKey(m.key) {
+            case .objectType?: break
+            case .name?: at("name") { _ = $0.string(m.value) }
+            case .mbox?, .mbox_sha1sum?, .openid?, .account?:
                 ifis += 1
                 ifi(m)
-            case "member":
+            case .member?:
                 at("member") { c in
                     guard case .array(let agents) = m.value else {
                         c.error("expected an array of Agents, got \(m.value.kindName)")
@@ -98,15 +100,15 @@ extension XAPIChecker {
 
     /// One inverse functional identifier.
     private mutating func ifi(_ m: JSON.Member) {
-        at(m.key) { c in
-            switch m.key {
-            case "mbox":
+        at(key: m.key) { c in
+            switch XAPIKey(m.key) {
+            case .mbox?:
                 guard let s = c.string(m.value, "a mailto: IRI") else { return }
                 if let why = XAPIFormat.mailtoProblem(s) { c.error(why) }
-            case "mbox_sha1sum":
+            case .mbox_sha1sum?:
                 guard let s = c.string(m.value, "40 hex digits") else { return }
                 if !XAPIFormat.isHex(s, count: 40) { c.error("must be the SHA-1 of a mailto: IRI: 40 hex digits") }
-            case "openid":
+            case .openid?:
                 c.iri(m.value)
             default:
                 c.account(m.value)
@@ -120,11 +122,11 @@ extension XAPIChecker {
         var home = false, name = false
         for m in members {
             guard notNull(m) else { continue }
-            switch m.key {
-            case "homePage":
+            switch XAPIKey(m.key) {
+            case .homePage?:
                 home = true
                 at("homePage") { $0.iri(m.value, irl: true) }
-            case "name":
+            case .name?:
                 name = true
                 at("name") { _ = $0.string(m.value) }
             default: unknown(m.key, allowed: "homePage, name")
@@ -138,8 +140,13 @@ extension XAPIChecker {
     mutating func authority(_ value: JSON) {
         guard let kind = actor(value) else { return }
         if kind == .group {
-            if let member = value["member"]?.array, member.count != 2 {
+            switch value["member"] {
+            case .array(let member)? where member.count != 2:
                 error(at: "member", "an authority Group must have exactly two Agents (OAuth consumer and user), not \(member.count)")
+            case .array?:
+                break
+            default:
+                error(at: "member", "missing (an authority Group lists its two Agents, OAuth consumer and user)")
             }
         }
     }
@@ -154,13 +161,13 @@ extension XAPIChecker {
                 if m.key == "id" { hasID = true }
                 continue
             }
-            switch m.key {
-            case "id":
+            switch XAPIKey(m.key) {
+            case .id?:
                 hasID = true
                 at("id") { c in
                     if c.iri(m.value) { id = m.value.string }
                 }
-            case "display": at("display") { $0.languageMap(m.value) }
+            case .display?: at("display") { $0.languageMap(m.value) }
             default: unknown(m.key, allowed: "id, display")
             }
         }

@@ -89,8 +89,8 @@ extension XAPIValidator {
         }
     }
 
-    /// A parse failure of one NDJSON line as a problem: at the repeated
-    /// property for a duplicate key, else at "" with the column.
+    /// A parse failure of one NDJSON line as a problem: at the object
+    /// that repeats a property for a duplicate key, else at "" with the column.
     static func parseProblem(_ f: JSONParser.Failure) -> XAPIProblem {
         if var path = f.path {
             if path.hasPrefix(".") { path.removeFirst() }

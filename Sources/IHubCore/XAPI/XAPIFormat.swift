@@ -36,15 +36,16 @@ enum XAPIFormat {
         bytes(s) { b in b.count == count && b.allSatisfy(isHex) }
     }
 
-    /// Hex digits, an even number of them, at least `minimum` (SHA-2: 224 bits and up).
+    /// A SHA-2 digest in hex: 56, 64, 96 or 128 digits (SHA-224, -256, -384, -512), either case.
     static func isHexDigest(_ s: String) -> Bool {
         bytes(s) { b in (b.count == 56 || b.count == 64 || b.count == 96 || b.count == 128) && b.allSatisfy(isHex) }
     }
 
-    /// Why `s` is not an absolute IRI (a short reason) (RFC 3987: a scheme, `:`, and no
-    /// character IRIs exclude: space, controls, `<>"{}|\^` and backquote),
-    /// or nil. Best effort, as the specification allows: the scheme is
-    /// checked strictly, the rest for characters that are never allowed.
+    /// Why `s` is not an absolute IRI (a short reason), or nil: RFC 3987's
+    /// scheme, a `:`, then no character IRIs exclude (space, controls,
+    /// `<>"{}|\^` and backquote) and `%` only before two hex digits. Best
+    /// effort, as the specification allows: the scheme is checked strictly,
+    /// the rest for characters that are never allowed.
     static func iriProblem(_ s: String) -> String? {
         bytes(s) { b -> String? in
             guard let first = b.first else { return "empty" }
@@ -54,34 +55,51 @@ enum XAPIFormat {
             guard i < b.count, b[i] == UInt8(ascii: ":") else { return "no scheme (such as http:)" }
             guard i + 1 < b.count else { return "only a scheme" }
             i += 1
-            var percent = 0
+            // The common case, a clean IRI, in one pass over two bit sets;
+            // the first byte that needs a look goes to the slow path.
             while i < b.count {
                 let c = b[i]
-                if percent > 0 {
-                    guard isHex(c) else { return "a % not followed by two hex digits" }
-                    percent -= 1
-                } else {
-                    switch c {
-                    case 0...0x20, 0x7F, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "{"),
-                         UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "\\"), UInt8(ascii: "^"), UInt8(ascii: "`"):
-                        return c == 0x20 ? "contains a space" : "contains a character IRIs exclude"
-                    case UInt8(ascii: "%"):
-                        percent = 2
-                    default:
-                        break
-                    }
+                if c < 64 {
+                    if (iriStopLow >> UInt64(c)) & 1 != 0 { return iriTail(b, from: i) }
+                } else if c < 128, (iriStopHigh >> UInt64(c - 64)) & 1 != 0 {
+                    return iriTail(b, from: i)
                 }
                 i += 1
             }
-            return percent > 0 ? "a % not followed by two hex digits" : nil
+            return nil
         }
+    }
+
+    /// Bytes 0–63 that end the fast scan: controls, space, `"`, `%`, `<`, `>`.
+    private static let iriStopLow: UInt64 = 0x5000_0025_FFFF_FFFF
+    /// Bytes 64–127 that end it: `\`, `^`, backquote, `{`, `|`, `}`, DEL.
+    private static let iriStopHigh: UInt64 = 0xB800_0001_5000_0000
+
+    /// The rest of an IRI from a byte the fast scan stopped at.
+    private static func iriTail(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> String? {
+        var i = start
+        while i < b.count {
+            let c = b[i]
+            switch c {
+            case UInt8(ascii: "%"):
+                guard i + 2 < b.count, isHex(b[i + 1]), isHex(b[i + 2]) else { return "a % not followed by two hex digits" }
+                i += 2
+            case 0...0x20, 0x7F, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "{"),
+                 UInt8(ascii: "}"), UInt8(ascii: "|"), UInt8(ascii: "\\"), UInt8(ascii: "^"), UInt8(ascii: "`"):
+                return c == 0x20 ? "contains a space" : "contains a character IRIs exclude"
+            default:
+                break
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// Why `s` is not a `mailto:` IRI of one address, or nil.
     static func mailtoProblem(_ s: String) -> String? {
         bytes(s) { b -> String? in
-            let prefix: [UInt8] = [0x6D, 0x61, 0x69, 0x6C, 0x74, 0x6F, 0x3A]  // "mailto:"
-            guard b.count > 7, (0..<7).allSatisfy({ b[$0] == prefix[$0] }) else { return "must be a mailto: IRI (\"mailto:name@example.org\")" }
+            guard b.count > 7, b[0] == 0x6D, b[1] == 0x61, b[2] == 0x69, b[3] == 0x6C, b[4] == 0x74, b[5] == 0x6F, b[6] == 0x3A
+            else { return "must be a mailto: IRI (\"mailto:name@example.org\")" }
             var at = -1
             for i in 7..<b.count {
                 let c = b[i]
@@ -98,11 +116,11 @@ enum XAPIFormat {
         }
     }
 
-    /// A version this validator covers: "1.0" followed by "." and a patch number (1.0.0 … 1.0.3).
+    /// A version an LRS of 1.0.3 must accept: "1.0." and a patch number
+    /// (1.0.0 … 1.0.3; what follows the number, such as "-rc1", is not checked).
     static func isVersion10(_ s: String) -> Bool {
         bytes(s) { b in
-            guard b.count >= 5, b[0] == 0x31, b[1] == 0x2E, b[2] == 0x30, b[3] == 0x2E else { return false }
-            return b[4...].allSatisfy(isDigit)
+            b.count >= 5 && b[0] == 0x31 && b[1] == 0x2E && b[2] == 0x30 && b[3] == 0x2E && isDigit(b[4])
         }
     }
 }

@@ -2,7 +2,10 @@
 /// its section 2.1: langtag (language[-extlang] [-script] [-region]
 /// *(-variant) *(-extension) [-privateuse]), a private-use tag (x-…), or
 /// one of the irregular grandfathered tags. The registry is not consulted
-/// (the specification asks at least for the sequence of subtag lengths).
+/// (the specification asks at least for the sequence of subtag lengths),
+/// with one exception: a primary language of 4–8 letters, which the
+/// grammar keeps for the future and the registry has none of, is refused
+/// (so "english" is not taken for a tag).
 enum XAPILanguageTag {
     private static let irregular: Set<String> = [
         "en-gb-oed", "i-ami", "i-bnn", "i-default", "i-enochian", "i-hak", "i-klingon", "i-lux", "i-mingo",
@@ -42,10 +45,8 @@ enum XAPILanguageTag {
                     stage = .privateUse
                     extensionNeedsSubtag = true
                 } else {
-                    guard allAlpha, len >= 2 else { return false }
-                    // 4–8 letters: a language without extlangs.
-                    stage = len <= 3 ? .language : .extlang
-                    if len >= 4 { extlangs = 3 }
+                    guard allAlpha, len >= 2, len <= 3 else { return false }
+                    stage = .language
                 }
             } else if stage == .privateUse {
                 extensionNeedsSubtag = false

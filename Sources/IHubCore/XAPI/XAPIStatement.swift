@@ -12,35 +12,35 @@ extension XAPIChecker {
                 if m.key == "actor" { actor = true } else if m.key == "verb" { verb = .some(nil) } else if m.key == "object" { object = .null }
                 continue
             }
-            switch m.key {
-            case "actor":
+            switch XAPIKey(m.key) {
+            case .actor?:
                 actor = true
                 at("actor") { $0.actor(m.value) }
-            case "verb":
+            case .verb?:
                 var id: String?
                 at("verb") { id = $0.verb(m.value) }
                 verb = .some(id)
-            case "object":
+            case .object?:
                 object = m.value
-            case "objectType" where sub:
+            case .objectType? where sub:
                 if m.value != .string("SubStatement") { error(at: "objectType", "must be \"SubStatement\"") }
-            case "id" where !sub:
+            case .id? where !sub:
                 at("id") { $0.uuid(m.value) }
-            case "result":
+            case .result?:
                 at("result") { $0.result(m.value) }
-            case "context":
+            case .context?:
                 at("context") { $0.context(m.value, objectIsActivity: XAPIChecker.isActivity(value["object"])) }
-            case "timestamp":
+            case .timestamp?:
                 at("timestamp") { $0.timestamp(m.value) }
-            case "stored" where !sub:
+            case .stored? where !sub:
                 at("stored") { $0.timestamp(m.value) }
-            case "authority" where !sub:
+            case .authority? where !sub:
                 at("authority") { $0.authority(m.value) }
-            case "version" where !sub:
+            case .version? where !sub:
                 at("version") { $0.version(m.value) }
-            case "attachments":
+            case .attachments?:
                 at("attachments") { $0.attachments(m.value) }
-            case "id", "stored", "version", "authority":
+            case .id?, .stored?, .version?, .authority?:
                 error(at: m.key, "a SubStatement must not have \(m.key)")
             default:
                 unknown(m.key, allowed: sub ? XAPIChecker.subAllowed : XAPIChecker.statementAllowed)
@@ -108,10 +108,10 @@ extension XAPIChecker {
         var id = false
         for m in members {
             guard notNull(m) else { continue }
-            switch m.key {
-            case "objectType":
+            switch XAPIKey(m.key) {
+            case .objectType?:
                 if m.value != .string("StatementRef") { error(at: "objectType", "must be \"StatementRef\"") }
-            case "id":
+            case .id?:
                 id = true
                 at("id") { $0.uuid(m.value) }
             default:

@@ -6,8 +6,17 @@ enum XAPITime {
     /// `YYYY-MM-DDThh:mm[:ss[.s+]]` then `Z`, `±hh:mm`, `±hhmm`, `±hh` or no
     /// zone. The zone found (nil: not a timestamp); `-00:00` (which ISO 8601
     /// forbids) is not one.
-    static func timestamp(_ s: String) -> Zone? {
-        XAPIFormat.bytes(s) { b -> Zone? in
+    static func timestamp(_ s: String) -> Zone? { stamp(s)?.zone }
+
+    struct Stamp {
+        let zone: Zone
+        /// Whether it also has RFC 3339's form: seconds, `.` before a
+        /// fraction, hours 00–23, `Z` or `±hh:mm`.
+        let rfc3339: Bool
+    }
+
+    static func stamp(_ s: String) -> Stamp? {
+        XAPIFormat.bytes(s) { b -> Stamp? in
             let n = b.count
             guard n >= 16 else { return nil }
             func digits(_ at: Int, _ count: Int) -> Int? {
@@ -25,32 +34,38 @@ enum XAPITime {
             guard (1...12).contains(mo), d >= 1, d <= daysIn(month: mo, year: y), h <= 24, mi <= 59 else { return nil }
             var i = 16
             var second = 0
+            var rfc = h <= 23
             if i < n, b[i] == UInt8(ascii: ":") {
                 guard let s = digits(i + 1, 2), s <= 60 else { return nil }
                 second = s
                 i += 3
                 if i < n, b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: ",") {
+                    if b[i] == UInt8(ascii: ",") { rfc = false }
                     i += 1
                     let start = i
                     while i < n, XAPIFormat.isDigit(b[i]) { i += 1 }
                     guard i > start else { return nil }
                 }
+            } else {
+                rfc = false
             }
             if h == 24 && (mi != 0 || second != 0) { return nil }
-            if i == n { return Zone.none }
-            if (b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z")) && i + 1 == n { return .utc }
+            if i == n { return Stamp(zone: .none, rfc3339: false) }
+            if (b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z")) && i + 1 == n { return Stamp(zone: .utc, rfc3339: rfc) }
             guard b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") else { return nil }
             let minus = b[i] == UInt8(ascii: "-")
             guard let oh = digits(i + 1, 2), oh <= 23 else { return nil }
             i += 3
             var om = 0
             if i < n {
-                if b[i] == UInt8(ascii: ":") { i += 1 }
+                if b[i] == UInt8(ascii: ":") { i += 1 } else { rfc = false }
                 guard let m = digits(i, 2), m <= 59, i + 2 == n else { return nil }
                 om = m
+            } else {
+                rfc = false
             }
             if minus && oh == 0 && om == 0 { return nil }
-            return oh == 0 && om == 0 ? .utc : .offset
+            return Stamp(zone: oh == 0 && om == 0 ? .utc : .offset, rfc3339: rfc)
         }
     }
 
@@ -62,6 +77,18 @@ enum XAPITime {
         }
     }
 
+    /// The place of a duration's unit letter in its part (Y M W D, or H M S).
+    @inline(__always)
+    private static func unit(_ b: UInt8, time: Bool) -> Int? {
+        switch (b, time) {
+        case (UInt8(ascii: "Y"), false), (UInt8(ascii: "H"), true): return 0
+        case (UInt8(ascii: "M"), _): return 1
+        case (UInt8(ascii: "W"), false), (UInt8(ascii: "S"), true): return 2
+        case (UInt8(ascii: "D"), false): return 3
+        default: return nil
+        }
+    }
+
     /// An ISO 8601 duration in the format of 4.4.3.2: `PnW`, or
     /// `P[nY][nM][nD][T[nH][nM][nS]]` with at least one component, at least
     /// one after a `T`, a decimal fraction only on the last one.
@@ -69,8 +96,6 @@ enum XAPITime {
         XAPIFormat.bytes(s) { b in
             let n = b.count
             guard n >= 3, b[0] == UInt8(ascii: "P") else { return false }
-            let dateUnits: [UInt8] = [UInt8(ascii: "Y"), UInt8(ascii: "M"), UInt8(ascii: "W"), UInt8(ascii: "D")]
-            let timeUnits: [UInt8] = [UInt8(ascii: "H"), UInt8(ascii: "M"), UInt8(ascii: "S")]
             var i = 1
             var inTime = false
             var next = 0          // the index of the next unit allowed in the current part
@@ -97,8 +122,7 @@ enum XAPITime {
                     guard i > f, i < n else { return false }
                     fraction = true
                 }
-                let units = inTime ? timeUnits : dateUnits
-                guard let u = units[next...].firstIndex(of: b[i]) else { return false }
+                guard let u = unit(b[i], time: inTime), u >= next else { return false }
                 if !inTime && u == 2 { weeks = true }
                 next = u + 1
                 components += 1

@@ -33,7 +33,10 @@ enum XAPIValidator {
 /// as steps and spelled out only when a problem is reported, and the
 /// problems found so far.
 struct XAPIChecker {
+    /// A property the validator names (a literal: no reference count to
+    /// keep on the way down), a key from the document, or an array item.
     enum Step {
+        case name(StaticString)
         case key(String)
         case index(Int)
     }
@@ -51,6 +54,9 @@ struct XAPIChecker {
         var text = ""
         for step in steps {
             switch step {
+            case .name(let n):
+                if !text.isEmpty { text += "." }
+                text += n.withUTF8Buffer { String(decoding: $0, as: UTF8.self) }
             case .key(let k):
                 if !text.isEmpty { text += "." }
                 text += IHubError.excerpt(k)
@@ -67,9 +73,17 @@ struct XAPIChecker {
         if warnings { problems.append(XAPIProblem(.warning, path, message())) }
     }
 
-    /// Runs `body` with `key` pushed on the path.
+    /// Runs `body` with the property `name` pushed on the path.
     @inline(__always)
-    mutating func at(_ key: String, _ body: (inout XAPIChecker) -> Void) {
+    mutating func at(_ name: StaticString, _ body: (inout XAPIChecker) -> Void) {
+        steps.append(.name(name))
+        body(&self)
+        steps.removeLast()
+    }
+
+    /// Runs `body` with a key of the document pushed on the path.
+    @inline(__always)
+    mutating func at(key: String, _ body: (inout XAPIChecker) -> Void) {
         steps.append(.key(key))
         body(&self)
         steps.removeLast()
@@ -83,7 +97,7 @@ struct XAPIChecker {
     }
 
     /// An error at `key` under the current path.
-    mutating func error(at key: String, _ message: String) { at(key) { $0.error(message) } }
+    mutating func error(at key: String, _ message: String) { at(key: key) { $0.error(message) } }
 
     /// The members of an object; otherwise an error naming what was expected.
     mutating func object(_ value: JSON, _ what: String) -> [JSON.Member]? {

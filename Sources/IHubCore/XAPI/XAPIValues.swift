@@ -17,15 +17,23 @@ extension XAPIChecker {
         if !XAPIFormat.isUUID(s) { error("\(IHubError.quoted(s, "\"")) is not a UUID (8-4-4-4-12 hex digits)") }
     }
 
-    /// An ISO 8601 timestamp; SHOULD have a zone, SHOULD be UTC.
+    /// An ISO 8601 timestamp; SHOULD have a zone, SHOULD follow RFC 3339, SHOULD be UTC.
     mutating func timestamp(_ value: JSON) {
         guard let s = string(value, "an ISO 8601 timestamp (a string)") else { return }
-        switch XAPITime.timestamp(s) {
-        case nil: error("\(IHubError.quoted(s, "\"")) is not an ISO 8601 timestamp (such as 2024-05-01T12:30:00.000Z)")
-        case .none?: warning("\(IHubError.quoted(s, "\"")) should include the time zone (Z for UTC)")
-        case .offset?: warning("\(IHubError.quoted(s, "\"")) should be expressed in UTC (Z)")
-        case .utc?: break
+        guard let stamp = XAPITime.stamp(s) else {
+            error("\(IHubError.quoted(s, "\"")) is not an ISO 8601 timestamp (such as 2024-05-01T12:30:00.000Z)")
+            return
         }
+        if stamp.zone == .utc && stamp.rfc3339 { return }
+        warning(XAPIChecker.timestampAdvice(s, stamp))
+    }
+
+    static func timestampAdvice(_ s: String, _ stamp: XAPITime.Stamp) -> String {
+        var advice: [String] = []
+        if stamp.zone == .none { advice.append("include the time zone") }
+        if !stamp.rfc3339 && stamp.zone != .none { advice.append("follow RFC 3339 (seconds; Z or ±hh:mm)") }
+        if stamp.zone == .offset { advice.append("be expressed in UTC (Z)") }
+        return "\(IHubError.quoted(s, "\"")) should \(advice.joined(separator: " and "))"
     }
 
     mutating func duration(_ value: JSON) {

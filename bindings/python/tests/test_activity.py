@@ -51,7 +51,7 @@ def h():
                                               "pins": [{"mentee": "ET", "mentor": "MT"}]})
         handle.call("pairing.confirm", {"run": run["run"]})
         ms = handle.call("pairing.mentorships", {"hub": "H"})
-        assert [(m["level"], m["mentee"], m["mentor"]) for m in ms] == [("school", "E1", "M1"), ("teacher", "ET", "MT")]
+        assert [(m["id"], m["level"], m["mentee"], m["mentor"]) for m in ms] == [(1, "school", "E1", "M1"), (2, "teacher", "ET", "MT")]
         yield handle
 
 
@@ -119,6 +119,30 @@ def test_log_refuses_unknown_references(h):
         log(h, "2026-03-02", -5, [{"person": "MT"}])
     with pytest.raises(ihub.InvalidError, match=r"params\.uuid: expected a UUID"):
         log(h, "2026-03-02", 5, [{"person": "MT"}], uuid="not-a-uuid")
+
+
+def test_methods_and_process_instances_are_the_hubs(h):
+    built_in = log(h, "2026-03-02", 60, [{"school": "E1"}], method="collegial")
+    assert built_in["method"] == "collegial"
+    h.call("toolbox.add", {"hub": "H", "code": "walk", "name": "Walk and talk", "description": "x", "level": "intra_school"})
+    h.call("toolbox.add", {"hub": "G", "code": "fika", "name": "Fika", "description": "x", "level": "intra_school"})
+    own = log(h, "2026-03-03", 60, [{"school": "E1"}], method="walk")
+    with pytest.raises(ihub.NotFoundError, match=r"params\.method: no toolbox method with code 'fika'"):
+        log(h, "2026-03-03", 60, [{"school": "E1"}], method="fika")
+    s = h.call("activity.statement", {"hub": "H", "school": "E1", "from": "2026-03-01", "to": "2026-03-31", "format": "csv"})
+    methods = [row[2] for row in csv.reader(io.StringIO(s["csv"]))][1:3]
+    assert methods == ["Collegial method", "Walk and talk"]
+    assert own["id"] != built_in["id"]
+    instance = h.call("process.start", {"school": "E1", "at": "initiative"})
+    a = log(h, "2026-03-04", 30, [{"school": "E1"}], instance=instance["id"])
+    assert (a["instance"], a["step"]) == (instance["id"], None)
+    b = log(h, "2026-03-05", 30, [{"school": "E1"}], instance=instance["id"], step="reflection")
+    assert b["step"] == "reflection"
+    assert [x["id"] for x in h.call("activity.list", {"hub": "H", "instance": instance["id"]})] == [a["id"], b["id"]]
+    h.call("school.add", {"hub": "G", "code": "GS2", "name": "G school 2"})
+    other = h.call("process.start", {"school": "GS2", "at": "initiative"})
+    with pytest.raises(ihub.InvalidError, match=r"params\.instance: process instance \d+ is not of hub 'H'"):
+        log(h, "2026-03-05", 30, [{"school": "E1"}], instance=other["id"])
 
 
 def test_hours_per_person_over_a_range(logged):
@@ -334,3 +358,12 @@ def test_cli_log_add_list_hours_statement_import(tmp_path):
     assert failed.returncode != 0 and "params.participants[0].person: no person with code 'NOPE'" in failed.stderr
     with ihub.open(db) as h:
         assert h.call("activity.hours", {"hub": "H", "by": "person"})["totals"]["minutes"] == 120
+
+
+def test_cli_demo_takes_its_confirmed_pairs_through_the_process():
+    done = subprocess.run([cli(), "demo"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    tail = done.stdout.split("The mentoring process of LT-CTA's school pairs")[1]
+    assert "reflection → initiative (cycle 2)" in tail and "confirmed by LT-CTA-P" in tail and "1 goal, 1 task, active" in tail
+    hours = tail.split("Mentoring hours of LT-CTA")[1]
+    assert "by school LT-CTA-S" in hours and "by person LT-CTA-P" in hours and "ihub log statement" in hours

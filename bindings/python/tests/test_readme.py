@@ -14,7 +14,8 @@ them come from Tests/readme/. `scripts/ihub` there is the built command line.
   `scripts/test` is the one command not run (this test is part of it).
 - python: runs as a program, with `bindings/` beside it.
 - lua: a block whose first line says `-- in a hub's "NAME" script` is stored as
-  that script of a hub and used (a `pairing` script by `pairing.propose`);
+  that script of a hub and used (a `pairing` script by `pairing.propose`, a
+  `process` script by `process.model`);
   any other block runs through `script.eval`.
 """
 
@@ -124,6 +125,8 @@ def run_lua(folder, number, lines):
             try:
                 if name == "pairing":
                     h.call("pairing.propose", {"hub": "LT-CTA", "round": "LT-CTA-R2", "level": "school"})
+                if name == "process":
+                    h.call("process.model", {"hub": "LT-CTA"})
             finally:
                 h.call("script.remove", {"hub": "LT-CTA", "name": name})
     except ihub.Error as e:
