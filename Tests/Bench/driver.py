@@ -50,10 +50,11 @@ class Sizes:
     loads: tuple  # pairing loads: mentees, mentors, candidates per mentee
     pair_reps: int
     pg_reps: int  # PostgreSQL rows and the concurrent row (slower per round)
+    statements: int = 1_000_000  # xAPI import
 
 
 FULL = Sizes(100_000, 100_000, 100_000, 5, 100_000, 1_000_000, 100_000, 2, 1000, (1000, 2000), (20000, 4000, 50), 2, 2)
-QUICK = Sizes(5_000, 5_000, 5_000, 2, 5_000, 50_000, 2_000, 1, 200, (200, 400), (2000, 400, 50), 1, 1)
+QUICK = Sizes(5_000, 5_000, 5_000, 2, 5_000, 50_000, 2_000, 1, 200, (200, 400), (2000, 400, 50), 1, 1, 20_000)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,10 @@ def rows(z):
         Row("CSV import: answers", "csv_answers:ihub", "csv_answers:peer", "peer: Python csv", "rows/s", HIGHER),
         Row("CSV import: answers", "csv_answers:ihub", "csv_answers:limit", "limit: C + SQLite", "rows/s", HIGHER),
         Row("CSV import: wide responses", "csv_wide:ihub", "csv_wide:peer", "peer: Python csv", "rows/s", HIGHER),
+        Row("xAPI import, SQLite", "xapi_sqlite:ihub", "xapi_sqlite:peer", "peer: Python json+sqlite3", "stmts/s", HIGHER),
+        Row("xAPI import, SQLite", "xapi_sqlite:ihub", "xapi_sqlite:limit", "limit: C + SQLite", "stmts/s", HIGHER),
+        Row("xAPI import, PostgreSQL", "xapi_pg:ihub", "xapi_pg:peer", "peer: psycopg executemany", "stmts/s", HIGHER),
+        Row("xAPI import, PostgreSQL", "xapi_pg:ihub", "xapi_pg:limit", "limit: C libpq COPY", "stmts/s", HIGHER),
         Row("pairing score, Lua policy", "score:ihub", "score:limit", "limit: C loop, bare Lua", "pairs/s", HIGHER),
         *[row for n in z.dense for row in (
             Row(f"pairing dense 1:1 n={n}, solver", f"pairing:dense{n}_ihub_solve", f"pairing:dense{n}_scipy",
@@ -121,6 +126,12 @@ CSV import: {z.csv_people} people (one role, one school each) and {z.csv_answers
   module + sqlite3 executemany; limit: C + SQLite prepared statements; best of {z.csv_reps}.
 CSV import, wide: {z.csv_wide} respondents x 34 selfie items, one row per respondent (responses_wide); rows/s
   are respondents/s; the databases hold the same answers as the long file; best of {z.csv_reps}.
+xAPI import: {z.statements} xAPI statements (NDJSON from an LMS: mbox and account actors, scores, durations, context;
+  ~780 bytes each) in one xapi.import call (reads the file, parses and validates every statement against xAPI 1.0.3,
+  stores them all or none: the indexed columns and the statement); peer: Python's json.loads per line and
+  sqlite3 / psycopg executemany of the same rows (no validation); limit: C reading the lines with a minimal
+  positional extraction (no parsing, no validation), SQLite prepared inserts / libpq COPY; one transaction each;
+  best of {z.csv_reps} (SQLite), {z.pg_reps} (PostgreSQL).
 pairing score: the default policy over {z.score_side ** 2} pairs (ihl_score_pairs, budgets on) against a plain C loop
   on a bare lua_State; best of {z.reps}.
 pairing dense: an n x n integer matrix, ihub objective coverage (a full assignment) vs scipy linear_sum_assignment;
@@ -494,6 +505,61 @@ class Bench:
         best = best_of(z.csv_reps, HIGHER, {"ihub": ihub, "peer": peer})
         return checked(best, "answers", answers_expected(n * 34), stores)
 
+    def statements(self):
+        n = self.z.statements
+        if "xapi" not in self.csv_files:
+            path = self.work / f"statements-{n}.ndjson"
+            say(f"xAPI: generating {n} statements...")
+            python("xapi_make.py", n, path)
+            self.csv_files["xapi"] = path
+        return self.csv_files["xapi"]
+
+    # xAPI import on SQLite: ihub's file is the schema the limit copies; the
+    # peer's file is made by ihub (the hub), untimed.
+    def xapi_sqlite(self):
+        z, n = self.z, self.z.statements
+        path = self.statements()
+        say(f"xAPI import, SQLite: {n} statements, best of {z.csv_reps}...")
+        stores = {side: SQLiteStore(self.work / f"xapi-{side}.db") for side in ("ihub", "peer", "limit")}
+
+        def ihub():
+            return n / figure(run(self.exe("xapi_ihub"), stores["ihub"].fresh().path, path), "seconds")
+
+        def peer():
+            run(self.exe("xapi_ihub"), stores["peer"].fresh().path, "-")
+            return n / figure(python("xapi_python.py", "sqlite", stores["peer"].path, path), "seconds")
+
+        def limit():
+            return n / figure(run(self.exe("xapi_sqlite"), stores["limit"].fresh().path, stores["ihub"].path, path), "seconds")
+
+        best = best_of(z.csv_reps, HIGHER, {"ihub": ihub, "peer": peer, "limit": limit})
+        return checked(best, "xapi", (n, 0, 0), stores)
+
+    # xAPI import on PostgreSQL: each side in a fresh schema that ihub made (tables, hub).
+    def xapi_pg(self):
+        z, n = self.z, self.z.statements
+        path = self.statements()
+        say(f"xAPI import, PostgreSQL: {n} statements, best of {z.pg_reps}...")
+        stores = {side: self.pg(f"bench_xapi_{side}") for side in ("ihub", "peer", "limit")}
+
+        def made_by_ihub(side):
+            run(self.exe("xapi_ihub"), *stores[side].fresh().ihub_args(), "-")
+            return stores[side]
+
+        def ihub():
+            return n / figure(run(self.exe("xapi_ihub"), *stores["ihub"].fresh().ihub_args(), path), "seconds")
+
+        def peer():
+            store = made_by_ihub("peer")
+            return n / figure(python("xapi_python.py", "executemany", store.uri, store.schema, path), "seconds")
+
+        def limit():
+            store = made_by_ihub("limit")
+            return n / figure(run(self.exe("xapi_pq"), store.uri, store.schema, path), "seconds")
+
+        best = best_of(z.pg_reps, HIGHER, {"ihub": ihub, "peer": peer, "limit": limit})
+        return checked(best, "xapi", (n, 0, 0), stores)
+
     # The default policy's score(mentee, mentor), as pairing.propose runs it;
     # the policy text comes from the library itself. Both sides' scores must agree.
     def score(self):
@@ -586,6 +652,9 @@ def compile_programs(work):
         "csv_make": [BENCH / "csv_make.c"],
         "csv_ihub": [BENCH / "csv_ihub.c", *with_ihub],
         "csv_sqlite": [BENCH / "csv_sqlite.c", "-lsqlite3"],
+        "xapi_ihub": [BENCH / "xapi_ihub.c", *with_ihub],
+        "xapi_sqlite": [BENCH / "xapi_sqlite.c", "-lsqlite3"],
+        "xapi_pq": [BENCH / "xapi_pq.c", *pq.stdout.split()],
     }
     for name, args in programs.items():
         subprocess.run(["gcc", *cflags, *map(str, args), "-o", str(work / name)], check=True)

@@ -30,3 +30,15 @@ SELECT x.respondent, s.code, x.grp, a.item, a.score, a.status
   JOIN responses x ON x.id = a.response_id
   JOIN schools s ON s.id = x.school_id
  ORDER BY x.respondent, a.item;
+
+-- check: xapi counts
+-- statements, those that name an activity, those voided.
+SELECT (SELECT count(*) FROM xapi_statements), (SELECT count(*) FROM xapi_statements WHERE activity_id IS NOT NULL),
+       (SELECT count(*) FROM xapi_statements WHERE voided_by IS NOT NULL);
+
+-- check: xapi content
+-- stored_at is the time of the import: it differs.
+SELECT x.uuid, h.code, x.actor, x.verb, x.object, x.timestamp, x.statement, x.voided_by
+  FROM xapi_statements x
+  JOIN hubs h ON h.id = x.hub_id
+ ORDER BY x.uuid;

@@ -450,6 +450,38 @@ static void test_xapi_validate(void) {
     ihub_close(h);
 }
 
+/* xAPI: an NDJSON batch with a bad line in the middle imports nothing and
+** names the line; the good batch imports once (idempotent); voiding voids. */
+static void test_xapi_io(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"EE-ACC\",\"name\":\"Accelerator\",\"country\":\"EE\","
+                             "\"home_page\":\"https://hub.example.ee\"}") == IHUB_OK);
+#define XAPI_S(ID) "{\\\"id\\\":\\\"7a1e3c7e-0000-4000-8000-00000000000" ID "\\\",\\\"actor\\\":{\\\"mbox\\\":\\\"mailto:a@b.org\\\"}," \
+                   "\\\"verb\\\":{\\\"id\\\":\\\"http://adlnet.gov/expapi/verbs/completed\\\"},\\\"object\\\":{\\\"id\\\":\\\"http://x.org/1\\\"}}\\n"
+    const char *bad = "{\"hub\":\"EE-ACC\",\"text\":\"" XAPI_S("1") "{\\\"actor\\\":{}}\\n" XAPI_S("2") "\"}";
+    CHECK(ihub_call(h, "xapi.import", bad, &out) == IHUB_INVALID && out == NULL);
+    CHECK(contains(ihub_errmsg(h), "nothing imported") && contains(ihub_errmsg(h), "line 2"));
+    const char *good = "{\"hub\":\"EE-ACC\",\"text\":\"" XAPI_S("1") XAPI_S("2") "\"}";
+    CHECK(ihub_call(h, "xapi.import", good, &out) == IHUB_OK && contains(out, "\"stored\":2"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "xapi.import", good, &out) == IHUB_OK && contains(out, "\"unchanged\":2"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "xapi.import", "{\"hub\":\"EE-ACC\",\"statements\":[{\"id\":\"7a1e3c7e-0000-4000-8000-000000000003\","
+                    "\"actor\":{\"mbox\":\"mailto:a@b.org\"},\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\"},"
+                    "\"object\":{\"objectType\":\"StatementRef\",\"id\":\"7a1e3c7e-0000-4000-8000-000000000001\"}}]}", &out) == IHUB_OK
+          && contains(out, "\"voided\":1"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "xapi.events", "{\"hub\":\"EE-ACC\",\"verb\":\"http://adlnet.gov/expapi/verbs/completed\"}", &out) == IHUB_OK
+          && !contains(out, "\"id\":\"7a1e3c7e-0000-4000-8000-000000000001\"") && contains(out, "000000000002"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "xapi.export", "{\"hub\":\"EE-ACC\",\"format\":\"json\"}", &out) == IHUB_OK && contains(out, "\"statements\":0"));
+    ihub_free(out);
+#undef XAPI_S
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
@@ -464,6 +496,7 @@ int main(void) {
     test_process();
     test_activity();
     test_xapi_validate();
+    test_xapi_io();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -18,6 +18,10 @@ enum Registry {
             .init(.optional("target_teachers", .integer, "how many teachers it aims to reach"), .integer, check: Checks.atLeast(0)),
             .init(.optional("min_group_size", .integer, "k of small-group suppression: fewer respondents give no figure (default 5)"),
                   .integer, check: Checks.atLeast(1)),
+            .init(.optional("home_page", .string, "the hub's home page (an absolute IRI such as \"https://hub.example.ee\"): xAPI statements name its people by accounts there, and their verb and activity IRIs start there"),
+                  .text, check: XAPIIdentity.homePageCheck),
+            .init(.optional("xapi_identity", .oneOf(XAPIIdentity.names), "how xAPI statements identify its people: \"account\" (default: the person's code on the home page) or \"mbox_sha1sum\" (the SHA-1 of the person's e-mail; people without one keep the account)"),
+                  .text),
         ],
         computed: [.init(name: "schools", value: .countInHub("schools")),
                    .init(name: "people", value: .countInHub("people"))])

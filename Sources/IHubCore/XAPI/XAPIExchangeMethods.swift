@@ -1,0 +1,116 @@
+/// The xAPI exchange operations: export of activities as statements,
+/// import of statements (activities and events), and the events read.
+enum XAPIExchangeMethods {
+    static let all: [Method] = [export, importStatements, events]
+
+    static let export = Method("xapi.export", """
+        A hub's activities as xAPI 1.0.3 statements (one per activity, its id the activity's uuid): NDJSON \
+        (default) or a JSON array, the text in the result or a file. Actors are accounts on the hub's home page \
+        named by the person's code, or mbox_sha1sum when the hub's xapi_identity says so; verbs, activity types \
+        and extensions are IRIs under `base`. A voided activity is followed by its voiding statement.
+        """, files: true, params: [
+            .required("hub", .string, "the hub (code)"),
+            .optional("school", .string, "only the activities a school took part in (code)"),
+            .optional("from", .date, "only activities on or after this date"),
+            .optional("to", .date, "only activities on or before this date"),
+            .optional("format", .oneOf(["ndjson", "json"]), "NDJSON, one statement a line (default), or a JSON array"),
+            .optional("base", .string, "the IRI verbs, activity types and extensions start with (default: the hub's home page + \"/xapi\", else \(XAPIIdentity.defaultBase))"),
+            .optional("voided", .boolean, "include voided activities, each followed by its voiding statement (default true)"),
+            .optional("path", .string, "write the statements here instead of returning the text (not from hub scripts)"),
+            Output.overwriteField,
+        ]) { engine, p throws(IHubError) in
+        var options = XAPIExport.Options()
+        options.school = p["school"]?.string
+        options.from = p["from"]?.string
+        options.to = p["to"]?.string
+        options.ndjson = p["format"]?.string != "json"
+        options.base = p["base"]?.string
+        options.voided = p["voided"]?.bool ?? true
+        let path = p["path"]?.string
+        let output = try Output(path: path, overwrite: p["overwrite"]?.bool == true)
+        var n: Int64 = 0
+        try engine.db.snapshot { () throws(IHubError) in
+            n = try XAPIExport.run(engine.db, hub: p["hub"]!.string!, options: options, output: output)
+        }
+        let text = try output.finish()
+        var result: [JSON.Member] = [.init("statements", .int(n)), .init("format", .string(options.ndjson ? "ndjson" : "json"))]
+        if let path {
+            result += [.init("path", .string(path)), .init("bytes", .int(Int64(output.written)))]
+        } else {
+            result.append(.init("text", .string(text ?? "")))
+        }
+        return .object(result)
+    }
+
+    static let importStatements = Method("xapi.import", """
+        Import xAPI statements (from an LRS or another tool): a JSON array, or NDJSON text or file (streamed, any \
+        size). Every statement is validated first: with any invalid one nothing is imported and every rejected \
+        statement is reported with its index (and line, for NDJSON) and property path (the first in the message; \
+        all in a dry run's `problems` and in `problems_out`). Idempotent by statement id (the same statement again \
+        is skipped; another statement with a stored id is IHUB_CONFLICT). Statements written by xapi.export (verbs \
+        under `base`) become activities; all are kept, the others as events (xapi.events). Voiding statements void \
+        their target statement or activity; one whose target is unknown is kept and counted in `unknown_voids`.
+        """, writes: true, files: true, params: [
+            .required("hub", .string, "the hub the statements belong to (code)"),
+            .optional("statements", .array(.any), "the statements as a JSON array"),
+            .optional("text", .document, "the statements as text: NDJSON (one a line) or a JSON array"),
+            .optional("path", .string, "a file of statements, NDJSON or a JSON array (not from hub scripts)"),
+            .optional("base", .string, "the IRI base of ihub's verbs and extensions, as exported (default: as xapi.export's)"),
+            .optional("dry_run", .boolean, "check and count, store nothing; the result says `valid` and lists every problem as `problems` (index, line, path, status, message)"),
+            .optional("problems_out", .string, "write every problem here as CSV: index, line, path, message (not from hub scripts)"),
+            .optional("overwrite", .boolean, "replace the file at `problems_out` if it exists (default false: refused with IHUB_CONFLICT)"),
+        ]) { engine, p throws(IHubError) in
+        let input: XAPIInput
+        switch (p["statements"]?.array, p["text"]?.string, p["path"]?.string) {
+        case (let s?, nil, nil): input = .statements(s)
+        case (nil, let t?, nil): input = .text(Array(t.utf8))
+        case (nil, nil, let path?): input = .file(path)
+        default: throw IHubError.invalid("params: give statements, text or path (one of them)")
+        }
+        var options = XAPIImport.Options()
+        options.base = p["base"]?.string
+        options.dryRun = p["dry_run"]?.bool ?? false
+        options.problemsOut = p["problems_out"]?.string
+        options.overwrite = p["overwrite"]?.bool == true
+        return try XAPIImport.run(engine.db, hub: p["hub"]!.string!, input: input, options: options)
+    }
+
+    static let events = Method("xapi.events", """
+        A hub's stored xAPI statements (events for indicators), by timestamp: each with its id, actor identifier \
+        ("mbox:mailto:…", "mbox_sha1sum:…", "openid:…", "account:<homePage>|<name>"), verb IRI, object id, \
+        timestamp, stored_at, the activity it became (if any), voided_by, and the statement itself.
+        """, params: [
+            .required("hub", .string, "the hub (code)"),
+            .optional("verb", .string, "only statements with this verb IRI"),
+            .optional("from", .date, "only statements with a timestamp on or after this date"),
+            .optional("to", .date, "only statements with a timestamp on or before this date"),
+            .optional("voided", .boolean, "include voided statements (default false)"),
+        ] + Page.fields) { engine, p throws(IHubError) in
+        let hubID = try engine.db.requireID(.hub, code: p["hub"]!.string!, at: "params.hub")
+        let page = try Page(p)
+        var out: [JSON] = []
+        try engine.db.xapi.events(hubID: hubID, verb: p["verb"]?.string, from: p["from"]?.string,
+                                  before: p["to"]?.string.map(XAPIDates.nextDay), voided: p["voided"]?.bool ?? false, page: page) {
+            e throws(IHubError) in
+            out.append(["id": .string(e.id), "actor": .string(e.actor), "verb": .string(e.verb), "object": .string(e.object),
+                        "timestamp": .string(e.timestamp), "stored_at": .string(e.storedAt), "activity": JSON(e.activity),
+                        "voided_by": JSON(e.voidedBy), "statement": try engine.db.storedJSON(e.statement, at: "xapi_statements.statement")])
+        }
+        return ["events": .array(out)]
+    }
+}
+
+enum XAPIDates {
+    /// The day after "YYYY-MM-DD" (a valid date).
+    static func nextDay(_ date: String) -> String {
+        let parts = date.split(separator: "-").map { Int($0) ?? 0 }
+        guard parts.count == 3 else { return date }
+        var (y, m, d) = (parts[0], parts[1], parts[2] + 1)
+        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][max(0, min(11, m - 1))]
+        if d > days { d = 1; m += 1 }
+        if m > 12 { m = 1; y += 1 }
+        func pad(_ n: Int, _ w: Int) -> String { let s = String(n); return String(repeating: "0", count: max(0, w - s.count)) + s }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+}
