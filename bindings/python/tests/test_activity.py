@@ -209,6 +209,16 @@ def test_statement_csv_lists_each_activity_and_a_total(logged):
     assert table[3] == ["total", "", "", "75", "1.25", "2 activities"]
 
 
+@pytest.mark.parametrize("who", [{"person": None}, {"school": None}, {"person": None, "school": None}, {}])
+def test_statement_without_a_person_or_school_is_refused(h, who):
+    # A null is an absent parameter: refused with the message, not a crash.
+    with pytest.raises(ihub.InvalidError, match="give the person or the school"):
+        h.call("activity.statement", {"hub": "H", "from": "2026-01-01", "to": "2026-12-31", "format": "csv", **who})
+    s = h.call("activity.statement", {"hub": "H", "person": "T1", "school": None, "from": "2026-01-01", "to": "2026-12-31",
+                                      "format": "csv"})
+    assert s["person"] == "T1" and s["activities"] == 0
+
+
 def test_statement_html_is_self_contained_and_escaped(logged, tmp_path):
     h, _ = logged
     s = h.call("activity.statement", {"hub": "H", "person": "T1", "from": "2026-01-01", "to": "2026-12-31", "format": "html"})
