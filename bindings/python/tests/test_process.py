@@ -66,6 +66,15 @@ def test_moves_cycles_and_history(h):
     assert h.process.list(hub="H", open=False)[0]["close_reason"] == "goals reached"
 
 
+def test_null_parameters_of_start_are_absent_ones(h):
+    # by without a first move records no one: refused, even when at is given as null.
+    with pytest.raises(ihub.InvalidError, match=r"^params.by: give it with params.at"):
+        h.call("process.start", {"school": "E1", "at": None, "by": "P1"})
+    assert h.process.list(hub="H") == []
+    x = h.call("process.start", {"school": "E1", "at": None, "by": None, "team": None})
+    assert x["subject"] == "school" and x["transitions"] == 0
+
+
 def test_a_rule_refuses_with_its_reason_and_stores_nothing(h):
     h.script.set(hub="H", name="process", source=RULE)
     model = h.process.model(hub="H")
