@@ -370,9 +370,17 @@ def test_cli_log_add_list_hours_statement_import(tmp_path):
         assert h.call("activity.hours", {"hub": "H", "by": "person"})["totals"]["minutes"] == 120
 
 
-def test_cli_demo_takes_its_confirmed_pairs_through_the_process():
-    done = subprocess.run([cli(), "demo"], capture_output=True, text=True, timeout=300)
+def test_cli_demo_takes_its_confirmed_pairs_through_the_process(tmp_path):
+    db = str(tmp_path / "demo.db")
+    done = subprocess.run([cli(), "demo", db], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+    with ihub.open(db) as kept:
+        # Each activity names the step it marks, the step its instance was moved to.
+        activities = kept.call("activity.list", {"hub": "LT-CTA"})
+        assert activities and all(a["instance"] is not None and a["step"] is not None for a in activities)
+        first = activities[0]["instance"]
+        moved = [t["to"] for t in kept.call("process.history", {"id": first})]
+        assert [a["step"] for a in activities if a["instance"] == first] == moved
     tail = done.stdout.split("The mentoring process of LT-CTA's school pairs")[1]
     assert "reflection → initiative (cycle 2)" in tail and "confirmed by LT-CTA-P" in tail and "1 goal, 1 task, active" in tail
     hours = tail.split("Mentoring hours of LT-CTA")[1]
