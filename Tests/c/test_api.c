@@ -426,6 +426,30 @@ static void test_activity(void) {
     ihub_close(h);
 }
 
+/* xapi.validate from C: statements counted, a broken rule reported at its
+** property path, a line that is not JSON at path "" with its line number,
+** and a call with neither statements nor text refused. */
+static void test_xapi_validate(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(ihub_call(h, "xapi.validate",
+                    "{\"statements\": [{\"actor\": {\"mbox\": \"mailto:a@b.ee\"}, \"verb\": {\"id\": \"urn:x:v\"},"
+                    " \"object\": {\"id\": \"urn:x:o\"}},"
+                    " {\"actor\": {\"mbox\": \"a@b.ee\"}, \"verb\": {\"id\": \"urn:x:v\"}, \"object\": {\"id\": \"urn:x:o\"}}]}",
+                    &out) == IHUB_OK);
+    CHECK(contains(out, "\"valid\":1") && contains(out, "\"invalid\":1"));
+    CHECK(contains(out, "\"index\":1") && contains(out, "\"path\":\"actor.mbox\""));
+    ihub_free(out);
+    out = NULL;
+    CHECK(ihub_call(h, "xapi.validate", "{\"text\": \"{\\\"verb\\\": {\\\"id\\\": \\\"voided\\\"}}\\nnot json\\n\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"invalid\":2") && contains(out, "\"path\":\"verb.id\"") && contains(out, "\"line\":2"));
+    CHECK(contains(out, "\"path\":\"\",\"message\":\"not JSON"));
+    ihub_free(out);
+    CHECK(call(h, "xapi.validate", "{}") == IHUB_INVALID && contains(ihub_errmsg(h), "give statements, text or path"));
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
@@ -439,6 +463,7 @@ int main(void) {
     test_plan();
     test_process();
     test_activity();
+    test_xapi_validate();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

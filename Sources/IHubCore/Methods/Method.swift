@@ -48,6 +48,7 @@ enum MethodTable {
         + PlanMethods.all
         + ProcessMethods.all + ToolboxMethods.all + MentorshipMethods.all
         + ActivityMethods.all
+        + XAPIValidateMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
