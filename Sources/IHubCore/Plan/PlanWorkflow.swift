@@ -27,9 +27,9 @@ enum PlanWorkflow {
         let subject = try PlanSubject.resolve(db, p)
         var instanceID: Int64?
         if let id = p["instance"]?.int {
-            guard let instance = try db.plan.instance(id: id) else { throw IHubError.notFound("params.instance: no process instance with id \(id)") }
+            guard let instance = try db.process.instance(id: id) else { throw IHubError.notFound("params.instance: no process instance with id \(id)") }
             guard instance.hubID == subject.hubID else { throw IHubError.invalid("params.instance: process instance \(id) is of another hub") }
-            guard !instance.closed else { throw IHubError(.conflict, "params.instance: process instance \(id) is closed") }
+            guard instance.closedAt == nil else { throw IHubError(.conflict, "params.instance: process instance \(id) is closed") }
             if subject.kind == .school, let school = instance.schoolID, school != subject.id {
                 throw IHubError.invalid("params.instance: process instance \(id) is of another school than \(IHubError.quoted(subject.code))")
             }

@@ -365,14 +365,6 @@ struct MentorshipRef: Sendable {
 }
 
 extension ActivityStore {
-    /// The id and hub of a person or school by code, or nil.
-    func record(_ kind: RecordKind, code: String) throws(IHubError) -> (id: Int64, hubID: Int64)? {
-        let s = try db.statement("SELECT id, hub_id FROM \(kind.table) WHERE code = ?")
-        try s.bind([.text(code)])
-        defer { s.reset() }
-        return try s.step() ? (s.int(0), s.int(1)) : nil
-    }
-
     func mentorship(id: Int64) throws(IHubError) -> MentorshipRef? {
         let s = try db.statement("""
             SELECT id, hub_id, level, COALESCE(mentor_school_id, mentor_person_id), COALESCE(mentee_school_id, mentee_person_id)
@@ -389,26 +381,5 @@ extension ActivityStore {
         try s.bind([.int(id)])
         defer { s.reset() }
         return try s.step() ? (s.text(0) ?? "", s.text(1) ?? "") : nil
-    }
-
-    /// The toolbox method `code` a hub may use: its own, else the built-in one.
-    func methodID(hubID: Int64, code: String) throws(IHubError) -> Int64? {
-        try db.scalarInt("""
-            SELECT id FROM toolbox_methods WHERE code = ? AND (hub_id = ? OR hub_id IS NULL)
-            ORDER BY CASE WHEN hub_id IS NULL THEN 1 ELSE 0 END, id LIMIT 1
-            """, [.text(code), .int(hubID)])
-    }
-
-    /// The code of a toolbox method by id.
-    func methodCode(id: Int64) throws(IHubError) -> String? {
-        try db.scalarText("SELECT code FROM toolbox_methods WHERE id = ?", [.int(id)])
-    }
-
-    /// The hub and current step of a process instance, or nil when there is none of that id.
-    func instance(id: Int64) throws(IHubError) -> (hubID: Int64, step: String?)? {
-        let s = try db.statement("SELECT hub_id, step FROM process_instances WHERE id = ?")
-        try s.bind([.int(id)])
-        defer { s.reset() }
-        return try s.step() ? (s.int(0), s.text(1)) : nil
     }
 }
