@@ -196,14 +196,9 @@ extension ActivityStore {
     /// Of `uuids`, those already stored (any hub), looked up many at a time.
     func existing(uuids: [String]) throws(IHubError) -> Set<String> {
         var found: Set<String> = []
-        var start = 0
-        while start < uuids.count {
-            let left = uuids.count - start
-            let n = left >= 256 ? 256 : 1 << (Int.bitWidth - 1 - left.leadingZeroBitCount)
-            let marks = Array(repeating: "?", count: n).joined(separator: ", ")
+        try Self.slices(uuids) { (slice, marks) throws(IHubError) in
             let s = try db.statement("SELECT uuid FROM activities WHERE uuid IN (\(marks))")
-            for u in try s.rows(uuids[start..<(start + n)].map { .text($0) }, { $0.text(0) ?? "" }) { found.insert(u) }
-            start += n
+            for u in try s.rows(slice.map { .text($0) }, { $0.text(0) ?? "" }) { found.insert(u) }
         }
         return found
     }
@@ -235,18 +230,13 @@ extension ActivityStore {
     /// The stored activities of `uuids` (those that exist), by uuid, read many at a time.
     func get(uuids: [String]) throws(IHubError) -> [String: ActivityRow] {
         var out: [String: ActivityRow] = [:]
-        var start = 0
-        while start < uuids.count {
-            let left = uuids.count - start
-            let n = left >= 256 ? 256 : 1 << (Int.bitWidth - 1 - left.leadingZeroBitCount)
-            let marks = Array(repeating: "?", count: n).joined(separator: ", ")
-            var rows = try db.statement(Self.select + " WHERE a.uuid IN (\(marks))").rows(uuids[start..<(start + n)].map { .text($0) }, Self.row)
+        try Self.slices(uuids) { (slice, marks) throws(IHubError) in
+            var rows = try db.statement(Self.select + " WHERE a.uuid IN (\(marks))").rows(slice.map { .text($0) }, Self.row)
             let members = try participants(of: rows.map(\.id))
             for i in rows.indices {
                 rows[i].participants = members[rows[i].id] ?? []
                 out[rows[i].uuid] = rows[i]
             }
-            start += n
         }
         return out
     }
@@ -260,17 +250,13 @@ extension ActivityStore {
     /// Participants of the activities, by activity, in the order stored.
     func participants(of ids: [Int64]) throws(IHubError) -> [Int64: [ActivityRow.Member]] {
         var out: [Int64: [ActivityRow.Member]] = [:]
-        var start = 0
-        while start < ids.count {
-            let left = ids.count - start
-            let n = left >= 256 ? 256 : 1 << (Int.bitWidth - 1 - left.leadingZeroBitCount)
-            let marks = Array(repeating: "?", count: n).joined(separator: ", ")
+        try Self.slices(ids) { (slice, marks) throws(IHubError) in
             let s = try db.statement("""
                 SELECT p.activity_id, p.person_id, pe.code, p.school_id, sc.code, p.mentorship_id, p.role
                 FROM activity_participants p LEFT JOIN people pe ON pe.id = p.person_id LEFT JOIN schools sc ON sc.id = p.school_id
                 WHERE p.activity_id IN (\(marks)) ORDER BY p.activity_id, p.id
                 """)
-            try s.bind(ids[start..<(start + n)].map { .int($0) })
+            try s.bind(slice.map { .int($0) })
             while try s.step() {
                 let role = ParticipantRole(rawValue: s.text(6) ?? "") ?? .participant
                 let member: ActivityRow.Member
@@ -283,9 +269,21 @@ extension ActivityStore {
                 }
                 out[s.int(0), default: []].append(member)
             }
-            start += n
         }
         return out
+    }
+
+    /// Calls `body` with `items` in slices of at most 256, each of a power
+    /// of two (so a few statement texts serve any batch), and the slice's
+    /// list of parameter marks, "?, ?, …".
+    private static func slices<T>(_ items: [T], _ body: (ArraySlice<T>, String) throws(IHubError) -> Void) throws(IHubError) {
+        var start = 0
+        while start < items.count {
+            let left = items.count - start
+            let n = left >= 256 ? 256 : 1 << (Int.bitWidth - 1 - left.leadingZeroBitCount)
+            try body(items[start..<(start + n)], Array(repeating: "?", count: n).joined(separator: ", "))
+            start += n
+        }
     }
 
     /// The filter as SQL conditions on `a` and their values.
