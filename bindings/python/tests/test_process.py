@@ -121,6 +121,23 @@ def test_failing_script_stores_nothing(h, body, error, text):
     assert moves(h, x["id"]) == 0
 
 
+def test_a_mentorships_process_holds_the_plans_of_its_schools_only(h):
+    h.call("school.add", {"hub": "H", "code": "X1", "name": "X1"})
+    h.script.set(hub="H", name="pairing", source=PAIRING)
+    run = h.pairing.propose(hub="H", round="R1")
+    h.pairing.confirm(run=run["run"])
+    m = next(m for m in h.pairing.mentorships(hub="H") if m["mentee"] == "E1")
+    x = h.process.start(mentorship=m["id"])
+    for school in ["E1", "M1"]:
+        assert h.plan.create(school=school, title="ours", instance=x["id"])["instance"] == x["id"]
+    with pytest.raises(ihub.InvalidError, match=r"^params.instance: process instance %d is of mentorship #%d \(school 'E1' "
+                                                r"mentored by 'M1'\), which school 'X1' is not part of" % (x["id"], m["id"])):
+        h.plan.create(school="X1", title="not ours", instance=x["id"])
+    with pytest.raises(ihub.InvalidError, match="which person 'P1' is not part of"):
+        h.plan.create(person="P1", title="not ours", instance=x["id"])
+    assert [p["school"] for p in h.plan.list(instance=x["id"])] == ["E1", "M1"]
+
+
 def test_ending_a_mentorship_closes_its_process(h):
     h.script.set(hub="H", name="pairing", source=PAIRING)
     run = h.pairing.propose(hub="H", round="R1")
