@@ -27,6 +27,8 @@ import Testing
     @Test func duplicateKeysNameTheirPathInSmallAndLargeObjects() {
         #expect(failure(#"{"a":[1,{"b":1,"b":2}]}"#).map { $0.message(at: "params") }
                 == "params.a[1]: duplicate key 'b' (JSON at line 1 column 16)")
+        // A name is read again for the path, escapes and all.
+        #expect(failure(#"{"s\u00e9":{"x":[{"y":1,"y":2}]}}"#)?.path == ".sé.x[0]")
         let large = "{" + (0..<20).map { "\"k\($0)\":0" }.joined(separator: ",") + ",\"k3\":1}"
         #expect(failure(large)?.path == "")
         #expect(failure(#"{"a":1,"A":2}"#) == nil)

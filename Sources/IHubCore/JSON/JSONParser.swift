@@ -23,9 +23,11 @@ package struct JSONParser {
     static let maxDepth = Limits.depth
 
     /// The member names and element indices leading to the value being
-    /// parsed: spelled out only when a problem names them.
+    /// parsed: spelled out only when a problem names them. A name is kept
+    /// as the offset of its opening quote, read again only for a message
+    /// (no string is retained per member on the hot path).
     private enum Step {
-        case key(String)
+        case key(at: Int)
         case index(Int)
     }
     private var steps: [Step] = []
@@ -33,7 +35,10 @@ package struct JSONParser {
     private var pathText: String {
         steps.map { step in
             switch step {
-            case .key(let k): return "." + IHubError.excerpt(k)
+            case .key(let offset):
+                var p = JSONParser(bytes: bytes)
+                p.pos = offset
+                return "." + IHubError.excerpt((try? p.parseString()) ?? "")  // a name parsed once already
             case .index(let i): return "[\(i)]"
             }
         }.joined()
@@ -118,6 +123,7 @@ package struct JSONParser {
         if depth > Self.maxDepth { throw fail("nested more than \(Self.maxDepth) levels deep") }
         pos += 1
         var members: [JSON.Member] = []
+        members.reserveCapacity(8)  // most objects are small: one allocation, no regrowth
         var seen: Set<String>? = nil
         skipSpace()
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") {
@@ -139,7 +145,7 @@ package struct JSONParser {
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw fail("expected ':' after a member name") }
             pos += 1
             skipSpace()
-            steps.append(.key(key))
+            steps.append(.key(at: keyStart))
             members.append(JSON.Member(key, try parseValue(depth: depth)))
             steps.removeLast()
             skipSpace()
@@ -206,6 +212,16 @@ package struct JSONParser {
             if pos < bytes.count, bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-") { pos += 1 }
             guard pos < bytes.count, isDigit(bytes[pos]) else { throw fail("invalid number (digit expected in exponent)") }
             while pos < bytes.count, isDigit(bytes[pos]) { pos += 1 }
+        }
+        // Integers of up to 18 digits, the common case, without a string.
+        if isInteger, pos - start <= 18 {
+            var value: Int64 = 0
+            var i = bytes[start] == UInt8(ascii: "-") ? start + 1 : start
+            while i < pos {
+                value = value * 10 + Int64(bytes[i] - 0x30)
+                i += 1
+            }
+            return .int(bytes[start] == UInt8(ascii: "-") ? -value : value)
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
         if isInteger, let i = Int64(text) { return .int(i) }
