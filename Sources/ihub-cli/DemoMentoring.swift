@@ -62,7 +62,8 @@ extension Demo {
             participants += teachers.enumerated().map { k, code in ["person": .string(code), "role": k < 2 ? "mentee" : "mentor"] }
             _ = try engine.call("activity.log", ["hub": .string(hub), "kind": .string(s.kind), "date": .string(date(week: s.week)),
                                                  "minutes": .int(s.minutes), "method": s.method.map { .string($0) } ?? .null,
-                                                 "instance": process["id"]!, "participants": .array(participants)])
+                                                 "instance": process["id"]!, "step": .string(s.step),
+                                                 "participants": .array(participants)])
         }
         let path = steps.map(\.step).joined(separator: " → ")
         print("  \(mentee.padding(to: 12)) mentored by \(mentor.padding(to: 12)) \(path) (cycle \(process["cycle"]?.int ?? 1))")

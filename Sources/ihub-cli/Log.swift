@@ -8,20 +8,7 @@ struct Log: ParsableCommand {
         abstract: "The activity log: record mentoring activities, list them, count hours, issue statements of hours, import in bulk.",
         subcommands: [Add.self, List.self, VoidActivity.self, Hours.self, Statement.self, Import.self])
 
-    struct Common: ParsableArguments {
-        @Option(name: .long, help: "The database file.") var db: String
-        @Flag(name: .long, help: "Print the operation's JSON document.") var json = false
-        @OptionGroup var database: DatabaseOptions
-
-        func run(_ method: String, _ params: [JSON.Member], view: (JSON) -> Void) throws {
-            do throws(IHubError) {
-                let result = try database.open(db).call(method, .object(params))
-                if json { print(result.serialized(pretty: true)) } else { view(result) }
-            } catch {
-                throw error.exit()
-            }
-        }
-    }
+    typealias Common = CallOptions
 
     /// Options that become string parameters when given.
     static func strings(_ pairs: [(String, String?)]) -> [JSON.Member] {

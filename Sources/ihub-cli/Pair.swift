@@ -8,20 +8,7 @@ struct Pair: ParsableCommand {
         abstract: "Who mentors whom: propose a pairing run, explain a pair, compare runs, confirm one.",
         subcommands: [Propose.self, Explain.self, Diff.self, Confirm.self])
 
-    struct Common: ParsableArguments {
-        @Option(name: .long, help: "The database file.") var db: String
-        @Flag(name: .long, help: "Print the operation's JSON document.") var json = false
-        @OptionGroup var database: DatabaseOptions
-
-        func run(_ method: String, _ params: JSON, view: (JSON) -> Void) throws {
-            do throws(IHubError) {
-                let result = try database.open(db).call(method, params)
-                if json { print(result.serialized(pretty: true)) } else { view(result) }
-            } catch {
-                throw error.exit()
-            }
-        }
-    }
+    typealias Common = CallOptions
 
     static func pairs(_ text: [String], _ option: String) throws -> JSON {
         .array(try text.map { t throws -> JSON in

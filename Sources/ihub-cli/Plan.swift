@@ -8,20 +8,7 @@ struct Plan: ParsableCommand {
         abstract: "Action plans: focus areas suggested from assessments, goals, tasks and their status over time.",
         subcommands: [Suggest.self, Create.self, Show.self, List.self, Focus.self, Goal.self, Task.self, Status.self, History.self])
 
-    struct Common: ParsableArguments {
-        @Option(name: .long, help: "The database file.") var db: String
-        @Flag(name: .long, help: "Print the operation's JSON document.") var json = false
-        @OptionGroup var database: DatabaseOptions
-
-        func run(_ method: String, _ params: [JSON.Member], view: (JSON) -> Void) throws {
-            do throws(IHubError) {
-                let result = try database.open(db).call(method, .object(params))
-                if json { print(result.serialized(pretty: true)) } else { view(result) }
-            } catch {
-                throw error.exit()
-            }
-        }
-    }
+    typealias Common = CallOptions
 
     struct Subject: ParsableArguments {
         @Option(name: .long, help: "The school (a school's plan).") var school: String?

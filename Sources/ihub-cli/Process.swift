@@ -10,24 +10,7 @@ struct ProcessCommand: ParsableCommand {
         abstract: "The mentoring process: a hub's model, instances moved from step to step, their history and methods.",
         subcommands: [Model.self, Start.self, Move.self, Show.self, List.self, Next.self, Close.self, Choose.self, Toolbox.self])
 
-    struct Common: ParsableArguments {
-        @Option(name: .long, help: "The database file.") var db: String
-        @Flag(name: .long, help: "Print the operation's JSON document.") var json = false
-        @OptionGroup var database: DatabaseOptions
-
-        /// Runs the operations in order on one engine; the last result is
-        /// printed (--json) or shown by `view` with all results.
-        func run(_ calls: [(String, JSON)], view: ([JSON]) -> Void) throws {
-            do throws(IHubError) {
-                let engine = try database.open(db)
-                var results: [JSON] = []
-                for (method, params) in calls { results.append(try engine.call(method, params)) }
-                if json { print((results.last ?? .null).serialized(pretty: true)) } else { view(results) }
-            } catch {
-                throw error.exit()
-            }
-        }
-    }
+    typealias Common = CallOptions
 
     static func text(_ v: JSON?) -> String { v?.string ?? "-" }
 

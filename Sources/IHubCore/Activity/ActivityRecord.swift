@@ -177,7 +177,7 @@ struct ActivityResolver {
     }
 
     private func record(_ kind: RecordKind, _ code: String, at path: String) throws(IHubError) -> Int64 {
-        guard let (id, hub) = try db.activities.record(kind, code: code) else { throw kind.notFound(code: code, at: path) }
+        guard let (id, hub) = try db.recordInHub(kind, code: code) else { throw kind.notFound(code: code, at: path) }
         guard hub == hubID else { throw IHubError.invalid("\(path): \(kind.rawValue) \(IHubError.quoted(code)) is not of hub \(IHubError.quoted(hubCode))") }
         return id
     }
@@ -192,7 +192,7 @@ struct ActivityResolver {
 
     mutating func method(_ code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
         if let id = methods[code] { return id }
-        guard let id = try db.activities.methodID(hubID: hubID, code: code) else {
+        guard let id = try db.toolbox.method(code: code, hubID: hubID)?.id else {
             throw IHubError.notFound("\(path()): no toolbox method with code \(IHubError.quoted(code)) (built in or of hub \(IHubError.quoted(hubCode)))")
         }
         methods[code] = id
@@ -203,8 +203,9 @@ struct ActivityResolver {
     @discardableResult
     mutating func instance(_ id: Int64, at path: @autoclosure () -> String) throws(IHubError) -> String? {
         if let step = instances[id] { return step }
-        guard let (hub, step) = try db.activities.instance(id: id) else { throw IHubError.notFound("\(path()): no process instance with id \(id)") }
-        guard hub == hubID else { throw IHubError.invalid("\(path()): process instance \(id) is not of hub \(IHubError.quoted(hubCode))") }
+        guard let x = try db.process.instance(id: id) else { throw IHubError.notFound("\(path()): no process instance with id \(id)") }
+        let step = x.step
+        guard x.hubID == hubID else { throw IHubError.invalid("\(path()): process instance \(id) is not of hub \(IHubError.quoted(hubCode))") }
         instances[id] = .some(step)
         return step
     }

@@ -19,7 +19,8 @@ enum ActivityStatement {
     }
 
     static func run(_ db: Database, _ p: JSON) throws(IHubError) -> JSON {
-        guard (p["person"] == nil) != (p["school"] == nil) else {
+        // A null parameter is an absent one (as Shape reads optional fields).
+        guard (p["person"]?.string == nil) != (p["school"]?.string == nil) else {
             throw IHubError.invalid("params: give the person or the school (one of them)")
         }
         let format = p["format"]!.string!

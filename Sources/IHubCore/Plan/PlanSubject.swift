@@ -20,7 +20,7 @@ struct PlanSubject {
             guard let found = try db.assessment.school(code: school) else { throw RecordKind.school.notFound(code: school, at: "params.school") }
             return PlanSubject(kind: .school, id: found.id, code: school, hubID: found.hubID)
         case (nil, let person?):
-            guard let found = try db.plan.person(code: person) else { throw RecordKind.person.notFound(code: person, at: "params.person") }
+            guard let found = try db.recordInHub(.person, code: person) else { throw RecordKind.person.notFound(code: person, at: "params.person") }
             return PlanSubject(kind: .person, id: found.id, code: person, hubID: found.hubID)
         case (_?, _?): throw IHubError.invalid("params: give school or person, not both")
         case (nil, nil): throw IHubError.invalid("params: give the plan's school or person (one of them)")
@@ -46,7 +46,7 @@ struct PlanSubject {
     /// The person with `code`, who must be of the subject's hub (someone who
     /// confirms, owns a task or changes a status).
     func member(_ db: Database, code: String, at path: String) throws(IHubError) -> Int64 {
-        guard let found = try db.plan.person(code: code) else { throw RecordKind.person.notFound(code: code, at: path) }
+        guard let found = try db.recordInHub(.person, code: code) else { throw RecordKind.person.notFound(code: code, at: path) }
         guard found.hubID == hubID else {
             throw IHubError.invalid("\(path): person \(IHubError.quoted(code)) is not of the plan's hub")
         }

@@ -27,11 +27,18 @@ enum PlanWorkflow {
         let subject = try PlanSubject.resolve(db, p)
         var instanceID: Int64?
         if let id = p["instance"]?.int {
-            guard let instance = try db.plan.instance(id: id) else { throw IHubError.notFound("params.instance: no process instance with id \(id)") }
+            guard let instance = try db.process.instance(id: id) else { throw IHubError.notFound("params.instance: no process instance with id \(id)") }
             guard instance.hubID == subject.hubID else { throw IHubError.invalid("params.instance: process instance \(id) is of another hub") }
-            guard !instance.closed else { throw IHubError(.conflict, "params.instance: process instance \(id) is closed") }
+            guard instance.closedAt == nil else { throw IHubError(.conflict, "params.instance: process instance \(id) is closed") }
             if subject.kind == .school, let school = instance.schoolID, school != subject.id {
                 throw IHubError.invalid("params.instance: process instance \(id) is of another school than \(IHubError.quoted(subject.code))")
+            }
+            if let mentorshipID = instance.mentorshipID, let m = try db.pairing.mentorship(id: mentorshipID) {
+                // A mentorship's process holds the plans of its mentee or mentor, at the mentorship's level.
+                let level = subject.kind == .school ? "school" : "teacher"
+                guard m.level == level && (m.mentee == subject.code || m.mentor == subject.code) else {
+                    throw IHubError.invalid("params.instance: process instance \(id) is of mentorship #\(m.id) (\(m.level) \(IHubError.quoted(m.mentee)) mentored by \(IHubError.quoted(m.mentor))), which \(subject.kind == .school ? "school" : "person") \(IHubError.quoted(subject.code)) is not part of")
+                }
             }
             instanceID = id
         }

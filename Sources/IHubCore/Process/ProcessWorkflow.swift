@@ -60,7 +60,7 @@ enum ProcessWorkflow {
         guard given.count == 1 else {
             throw IHubError.invalid("params: give one of school, team (a school's code) or mentorship (an id), not \(given.isEmpty ? "none" : given.joined(separator: " and "))")
         }
-        if p["by"] != nil && p["at"] == nil {
+        if p["by"]?.string != nil && p["at"]?.string == nil {  // a null is an absent parameter
             throw IHubError.invalid("params.by: give it with params.at (who made the first move; starting alone records no person)")
         }
         let subject = given[0]

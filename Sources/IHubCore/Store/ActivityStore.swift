@@ -196,14 +196,9 @@ extension ActivityStore {
     /// Of `uuids`, those already stored (any hub), looked up many at a time.
     func existing(uuids: [String]) throws(IHubError) -> Set<String> {
         var found: Set<String> = []
-        var start = 0
-        while start < uuids.count {
-            let left = uuids.count - start
-            let n = left >= 256 ? 256 : 1 << (Int.bitWidth - 1 - left.leadingZeroBitCount)
-            let marks = Array(repeating: "?", count: n).joined(separator: ", ")
+        try Self.slices(uuids) { (slice, marks) throws(IHubError) in
             let s = try db.statement("SELECT uuid FROM activities WHERE uuid IN (\(marks))")
-            for u in try s.rows(uuids[start..<(start + n)].map { .text($0) }, { $0.text(0) ?? "" }) { found.insert(u) }
-            start += n
+            for u in try s.rows(slice.map { .text($0) }, { $0.text(0) ?? "" }) { found.insert(u) }
         }
         return found
     }
@@ -235,18 +230,13 @@ extension ActivityStore {
     /// The stored activities of `uuids` (those that exist), by uuid, read many at a time.
     func get(uuids: [String]) throws(IHubError) -> [String: ActivityRow] {
         var out: [String: ActivityRow] = [:]
-        var start = 0
-        while start < uuids.count {
-            let left = uuids.count - start
-            let n = left >= 256 ? 256 : 1 << (Int.bitWidth - 1 - left.leadingZeroBitCount)
-            let marks = Array(repeating: "?", count: n).joined(separator: ", ")
-            var rows = try db.statement(Self.select + " WHERE a.uuid IN (\(marks))").rows(uuids[start..<(start + n)].map { .text($0) }, Self.row)
+        try Self.slices(uuids) { (slice, marks) throws(IHubError) in
+            var rows = try db.statement(Self.select + " WHERE a.uuid IN (\(marks))").rows(slice.map { .text($0) }, Self.row)
             let members = try participants(of: rows.map(\.id))
             for i in rows.indices {
                 rows[i].participants = members[rows[i].id] ?? []
                 out[rows[i].uuid] = rows[i]
             }
-            start += n
         }
         return out
     }
@@ -260,17 +250,13 @@ extension ActivityStore {
     /// Participants of the activities, by activity, in the order stored.
     func participants(of ids: [Int64]) throws(IHubError) -> [Int64: [ActivityRow.Member]] {
         var out: [Int64: [ActivityRow.Member]] = [:]
-        var start = 0
-        while start < ids.count {
-            let left = ids.count - start
-            let n = left >= 256 ? 256 : 1 << (Int.bitWidth - 1 - left.leadingZeroBitCount)
-            let marks = Array(repeating: "?", count: n).joined(separator: ", ")
+        try Self.slices(ids) { (slice, marks) throws(IHubError) in
             let s = try db.statement("""
                 SELECT p.activity_id, p.person_id, pe.code, p.school_id, sc.code, p.mentorship_id, p.role
                 FROM activity_participants p LEFT JOIN people pe ON pe.id = p.person_id LEFT JOIN schools sc ON sc.id = p.school_id
                 WHERE p.activity_id IN (\(marks)) ORDER BY p.activity_id, p.id
                 """)
-            try s.bind(ids[start..<(start + n)].map { .int($0) })
+            try s.bind(slice.map { .int($0) })
             while try s.step() {
                 let role = ParticipantRole(rawValue: s.text(6) ?? "") ?? .participant
                 let member: ActivityRow.Member
@@ -283,9 +269,21 @@ extension ActivityStore {
                 }
                 out[s.int(0), default: []].append(member)
             }
-            start += n
         }
         return out
+    }
+
+    /// Calls `body` with `items` in slices of at most 256, each of a power
+    /// of two (so a few statement texts serve any batch), and the slice's
+    /// list of parameter marks, "?, ?, …".
+    private static func slices<T>(_ items: [T], _ body: (ArraySlice<T>, String) throws(IHubError) -> Void) throws(IHubError) {
+        var start = 0
+        while start < items.count {
+            let left = items.count - start
+            let n = left >= 256 ? 256 : 1 << (Int.bitWidth - 1 - left.leadingZeroBitCount)
+            try body(items[start..<(start + n)], Array(repeating: "?", count: n).joined(separator: ", "))
+            start += n
+        }
     }
 
     /// The filter as SQL conditions on `a` and their values.
@@ -365,14 +363,6 @@ struct MentorshipRef: Sendable {
 }
 
 extension ActivityStore {
-    /// The id and hub of a person or school by code, or nil.
-    func record(_ kind: RecordKind, code: String) throws(IHubError) -> (id: Int64, hubID: Int64)? {
-        let s = try db.statement("SELECT id, hub_id FROM \(kind.table) WHERE code = ?")
-        try s.bind([.text(code)])
-        defer { s.reset() }
-        return try s.step() ? (s.int(0), s.int(1)) : nil
-    }
-
     func mentorship(id: Int64) throws(IHubError) -> MentorshipRef? {
         let s = try db.statement("""
             SELECT id, hub_id, level, COALESCE(mentor_school_id, mentor_person_id), COALESCE(mentee_school_id, mentee_person_id)
@@ -389,26 +379,5 @@ extension ActivityStore {
         try s.bind([.int(id)])
         defer { s.reset() }
         return try s.step() ? (s.text(0) ?? "", s.text(1) ?? "") : nil
-    }
-
-    /// The toolbox method `code` a hub may use: its own, else the built-in one.
-    func methodID(hubID: Int64, code: String) throws(IHubError) -> Int64? {
-        try db.scalarInt("""
-            SELECT id FROM toolbox_methods WHERE code = ? AND (hub_id = ? OR hub_id IS NULL)
-            ORDER BY CASE WHEN hub_id IS NULL THEN 1 ELSE 0 END, id LIMIT 1
-            """, [.text(code), .int(hubID)])
-    }
-
-    /// The code of a toolbox method by id.
-    func methodCode(id: Int64) throws(IHubError) -> String? {
-        try db.scalarText("SELECT code FROM toolbox_methods WHERE id = ?", [.int(id)])
-    }
-
-    /// The hub and current step of a process instance, or nil when there is none of that id.
-    func instance(id: Int64) throws(IHubError) -> (hubID: Int64, step: String?)? {
-        let s = try db.statement("SELECT hub_id, step FROM process_instances WHERE id = ?")
-        try s.bind([.int(id)])
-        defer { s.reset() }
-        return try s.step() ? (s.int(0), s.text(1)) : nil
     }
 }

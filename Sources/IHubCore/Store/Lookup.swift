@@ -30,6 +30,15 @@ extension Database {
         try scalarInt("SELECT id FROM \(kind.table) WHERE code = ?", [.text(code)])
     }
 
+    /// The row id and hub of a school or person with `code`, or nil.
+    func recordInHub(_ kind: RecordKind, code: String) throws(IHubError) -> (id: Int64, hubID: Int64)? {
+        precondition(kind == .school || kind == .person, "\(kind.table) has no hub_id")
+        let s = try statement("SELECT id, hub_id FROM \(kind.table) WHERE code = ?")
+        try s.bind([.text(code)])
+        defer { s.reset() }
+        return try s.step() ? (s.int(0), s.int(1)) : nil
+    }
+
     /// The row id of the record with `code`; not found names `path`.
     func requireID(_ kind: RecordKind, code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
         guard let id = try recordID(kind, code: code) else { throw kind.notFound(code: code, at: path()) }

@@ -89,25 +89,6 @@ struct AssessedRound {
 // MARK: what plans point at
 
 extension PlanStore {
-    /// A person's id and hub, or nil.
-    func person(code: String) throws(IHubError) -> (id: Int64, hubID: Int64)? {
-        let s = try db.statement("SELECT id, hub_id FROM people WHERE code = ?")
-        try s.bind([.text(code)])
-        defer { s.reset() }
-        guard try s.step() else { return nil }
-        return (s.int(0), s.int(1))
-    }
-
-    /// A process instance's hub, school (nil for a mentorship's) and
-    /// whether it is closed, or nil.
-    func instance(id: Int64) throws(IHubError) -> (hubID: Int64, schoolID: Int64?, closed: Bool)? {
-        let s = try db.statement("SELECT hub_id, school_id, closed_at FROM process_instances WHERE id = ?")
-        try s.bind([.int(id)])
-        defer { s.reset() }
-        guard try s.step() else { return nil }
-        return (s.int(0), s.isNull(1) ? nil : s.int(1), !s.isNull(2))
-    }
-
     /// The rounds (and instruments) with data about a school — responses or
     /// area reports — or with responses assessing a teacher; the latest
     /// round first (by start date, rounds without one after those with

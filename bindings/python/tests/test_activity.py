@@ -209,6 +209,16 @@ def test_statement_csv_lists_each_activity_and_a_total(logged):
     assert table[3] == ["total", "", "", "75", "1.25", "2 activities"]
 
 
+@pytest.mark.parametrize("who", [{"person": None}, {"school": None}, {"person": None, "school": None}, {}])
+def test_statement_without_a_person_or_school_is_refused(h, who):
+    # A null is an absent parameter: refused with the message, not a crash.
+    with pytest.raises(ihub.InvalidError, match="give the person or the school"):
+        h.call("activity.statement", {"hub": "H", "from": "2026-01-01", "to": "2026-12-31", "format": "csv", **who})
+    s = h.call("activity.statement", {"hub": "H", "person": "T1", "school": None, "from": "2026-01-01", "to": "2026-12-31",
+                                      "format": "csv"})
+    assert s["person"] == "T1" and s["activities"] == 0
+
+
 def test_statement_html_is_self_contained_and_escaped(logged, tmp_path):
     h, _ = logged
     s = h.call("activity.statement", {"hub": "H", "person": "T1", "from": "2026-01-01", "to": "2026-12-31", "format": "html"})
@@ -360,9 +370,17 @@ def test_cli_log_add_list_hours_statement_import(tmp_path):
         assert h.call("activity.hours", {"hub": "H", "by": "person"})["totals"]["minutes"] == 120
 
 
-def test_cli_demo_takes_its_confirmed_pairs_through_the_process():
-    done = subprocess.run([cli(), "demo"], capture_output=True, text=True, timeout=300)
+def test_cli_demo_takes_its_confirmed_pairs_through_the_process(tmp_path):
+    db = str(tmp_path / "demo.db")
+    done = subprocess.run([cli(), "demo", db], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+    with ihub.open(db) as kept:
+        # Each activity names the step it marks, the step its instance was moved to.
+        activities = kept.call("activity.list", {"hub": "LT-CTA"})
+        assert activities and all(a["instance"] is not None and a["step"] is not None for a in activities)
+        first = activities[0]["instance"]
+        moved = [t["to"] for t in kept.call("process.history", {"id": first})]
+        assert [a["step"] for a in activities if a["instance"] == first] == moved
     tail = done.stdout.split("The mentoring process of LT-CTA's school pairs")[1]
     assert "reflection → initiative (cycle 2)" in tail and "confirmed by LT-CTA-P" in tail and "1 goal, 1 task, active" in tail
     hours = tail.split("Mentoring hours of LT-CTA")[1]

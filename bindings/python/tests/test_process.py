@@ -66,6 +66,15 @@ def test_moves_cycles_and_history(h):
     assert h.process.list(hub="H", open=False)[0]["close_reason"] == "goals reached"
 
 
+def test_null_parameters_of_start_are_absent_ones(h):
+    # by without a first move records no one: refused, even when at is given as null.
+    with pytest.raises(ihub.InvalidError, match=r"^params.by: give it with params.at"):
+        h.call("process.start", {"school": "E1", "at": None, "by": "P1"})
+    assert h.process.list(hub="H") == []
+    x = h.call("process.start", {"school": "E1", "at": None, "by": None, "team": None})
+    assert x["subject"] == "school" and x["transitions"] == 0
+
+
 def test_a_rule_refuses_with_its_reason_and_stores_nothing(h):
     h.script.set(hub="H", name="process", source=RULE)
     model = h.process.model(hub="H")
@@ -110,6 +119,23 @@ def test_failing_script_stores_nothing(h, body, error, text):
     with pytest.raises(error, match=text):
         h.process.move(id=x["id"], to="anchoring")
     assert moves(h, x["id"]) == 0
+
+
+def test_a_mentorships_process_holds_the_plans_of_its_schools_only(h):
+    h.call("school.add", {"hub": "H", "code": "X1", "name": "X1"})
+    h.script.set(hub="H", name="pairing", source=PAIRING)
+    run = h.pairing.propose(hub="H", round="R1")
+    h.pairing.confirm(run=run["run"])
+    m = next(m for m in h.pairing.mentorships(hub="H") if m["mentee"] == "E1")
+    x = h.process.start(mentorship=m["id"])
+    for school in ["E1", "M1"]:
+        assert h.plan.create(school=school, title="ours", instance=x["id"])["instance"] == x["id"]
+    with pytest.raises(ihub.InvalidError, match=r"^params.instance: process instance %d is of mentorship #%d \(school 'E1' "
+                                                r"mentored by 'M1'\), which school 'X1' is not part of" % (x["id"], m["id"])):
+        h.plan.create(school="X1", title="not ours", instance=x["id"])
+    with pytest.raises(ihub.InvalidError, match="which person 'P1' is not part of"):
+        h.plan.create(person="P1", title="not ours", instance=x["id"])
+    assert [p["school"] for p in h.plan.list(instance=x["id"])] == ["E1", "M1"]
 
 
 def test_ending_a_mentorship_closes_its_process(h):
