@@ -77,7 +77,7 @@ private let needsMethod = """
         _ = try move(e, id, "mapping_needs")
         let refused = failure { try move(e, id, "development_actions") }
         #expect(refused?.status == .constraint)
-        #expect(refused?.message == "EE-ACC/process: refused: development actions need a chosen method")
+        #expect(refused?.message == "params.to: EE-ACC/process refused the move of process #1 to 'development_actions': development actions need a chosen method")
         #expect(try moves(e, id) == 1)
         #expect(try e.call("process.get", ["id": .int(id)])["step"] == "mapping_needs")
         let next = try e.call("process.next", ["id": .int(id)])["steps"]?.array ?? []

@@ -372,7 +372,7 @@ static void test_process(void) {
           contains(out, "\"id\":1,") && contains(out, "\"step\":\"initiative\""));
     ihub_free(out);
     CHECK(call(h, "process.move", "{\"id\":1,\"to\":\"development_actions\"}") == IHUB_CONSTRAINT);
-    CHECK(contains(ihub_errmsg(h), "FI-TRE/process: refused: pick a method first"));
+    CHECK(contains(ihub_errmsg(h), "FI-TRE/process refused the move of process #1 to 'development_actions': pick a method first"));
     CHECK(ihub_call(h, "process.history", "{\"id\":1}", &out) == IHUB_OK && !contains(out, "development_actions"));
     ihub_free(out);
     CHECK(call(h, "process.move", "{\"id\":1,\"to\":\"siesta\"}") == IHUB_INVALID && contains(ihub_errmsg(h), "(steps: initiative,"));

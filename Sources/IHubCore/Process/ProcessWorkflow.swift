@@ -118,7 +118,9 @@ enum ProcessWorkflow {
         let instance = json(x, methods: try db.process.chosenMethods(instanceID: x.id))
         let (steps, verdicts) = try model.check(instance: instance, from: x.step, targets: [to])
         guard let verdict = verdicts.first, let verdict else { throw model.unknownStep(to, steps, at: path) }
-        guard verdict.allowed else { throw IHubError(.constraint, "\(model.name): refused: \(verdict.reason ?? "by a rule")") }
+        guard verdict.allowed else {
+            throw IHubError(.constraint, "\(path): \(model.name) refused the move of process #\(x.id) to \(IHubError.quoted(to)): \(verdict.reason ?? "by a rule")")
+        }
         let cycle = verdict.newCycle ? x.cycle + 1 : x.cycle
         try db.process.move(NewTransition(instanceID: x.id, from: x.step, to: to, cycle: cycle, byID: byID, modelHash: model.hash,
                                           note: note))

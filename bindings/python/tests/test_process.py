@@ -83,7 +83,7 @@ def test_a_rule_refuses_with_its_reason_and_stores_nothing(h):
     x = h.process.start(school="E1", at="mapping_needs")
     with pytest.raises(ihub.ConstraintError) as refused:
         h.process.move(id=x["id"], to="development_actions")
-    assert str(refused.value) == "H/process: refused: development actions need a chosen method"
+    assert str(refused.value) == "params.to: H/process refused the move of process #1 to 'development_actions': development actions need a chosen method"
     assert moves(h, x["id"]) == 1 and h.process.get(id=x["id"])["step"] == "mapping_needs"
     nxt = {s["code"]: s for s in h.process.next(id=x["id"])["steps"]}
     assert not nxt["development_actions"]["allowed"] and nxt["anchoring"]["name"] == "Meetings with the municipality"
@@ -205,7 +205,7 @@ def test_a_rule_reads_the_instances_plans(h):
     h.script.set(hub="H", name="process", source=PLAN_RULE)
     x = h.process.start(school="E1", at="mapping_needs")
     plan = h.plan.create(school="E1", title="Digital plan", instance=x["id"])
-    with pytest.raises(ihub.ConstraintError, match="H/process: refused: development actions need a plan with at least one goal"):
+    with pytest.raises(ihub.ConstraintError, match="H/process refused the move of process #1 to 'development_actions': development actions need a plan with at least one goal"):
         h.process.move(id=x["id"], to="development_actions")
     assert moves(h, x["id"]) == 1 and h.process.get(id=x["id"])["step"] == "mapping_needs"
     h.plan.add_goal(plan=plan["id"], instrument="selfie", area="C", description="Every class uses the shared platform",
