@@ -18,8 +18,9 @@ struct ProcessCommand: ParsableCommand {
         let subject = x["subject"]?.string == "mentorship" ? "mentorship #\(x["mentorship"]?.int ?? 0)"
             : "\(x["subject"]?.string ?? "") \(text(x["school"]))"
         let state = x["open"]?.bool == true ? "open" : "closed \(text(x["closed_at"])) (\(text(x["close_reason"])))"
+        let moves = x["transitions"]?.int ?? 0
         print("process #\(x["id"]?.int ?? 0) of \(subject) (\(text(x["hub"]))): step \(text(x["step"])), cycle \(x["cycle"]?.int ?? 0), "
-              + "\(x["transitions"]?.int ?? 0) moves, \(state)")
+              + "\(moves) move\(moves == 1 ? "" : "s"), \(state)")
         for m in x["methods"]?.array ?? [] {
             print("  method \(text(m["code"])) (\(text(m["name"])))\(m["step"]?.string.map { " for \($0)" } ?? "")")
         }
