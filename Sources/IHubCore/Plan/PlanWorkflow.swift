@@ -33,6 +33,10 @@ enum PlanWorkflow {
             if subject.kind == .school, let school = instance.schoolID, school != subject.id {
                 throw IHubError.invalid("params.instance: process instance \(id) is of another school than \(IHubError.quoted(subject.code))")
             }
+            if subject.kind == .person, let school = instance.schoolID, let person = subject.personID,
+               try db.registry.currentMembership(person: person, school: school) == nil {
+                throw IHubError.invalid("params.instance: process instance \(id) is of a school that \(IHubError.quoted(subject.code)) is not a current member of")
+            }
             if let mentorshipID = instance.mentorshipID, let m = try db.pairing.mentorship(id: mentorshipID) {
                 // A mentorship's process holds the plans of its mentee or mentor, at the mentorship's level.
                 let level = subject.kind == .school ? "school" : "teacher"

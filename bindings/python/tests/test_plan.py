@@ -133,6 +133,14 @@ def test_lua_reads_plans_as_a_process_rule_would(h):
     assert h.eval("return ihub.plan.suggest{school = 'S1', count = 1}.suggestions[1].area") == "G"
 
 
+def test_a_teachers_plan_joins_only_a_process_of_their_school(h):
+    other = h.process.start(school="S2")
+    with pytest.raises(ihub.InvalidError, match=r"^params.instance: process instance \d+ is of a school that 'P1' is not a current member of$"):
+        h.plan.create(person="P1", title="My plan", instance=other["id"])
+    own = h.process.start(team="S1")
+    assert h.plan.create(person="P1", title="My plan", instance=own["id"])["instance"] == own["id"]
+
+
 def cli():
     path = os.path.join(os.path.dirname(os.environ.get("IHUB_LIBRARY", "")), "ihub-cli")
     if not os.path.exists(path):
