@@ -99,6 +99,7 @@ def main():
     con.execute("PRAGMA foreign_keys = ON")
     con.execute("PRAGMA journal_mode = WAL")
     con.execute("PRAGMA synchronous = NORMAL")
+    con.execute("PRAGMA cache_size = -65536")
     setup(con, schema_from, int(schools), answers)
     t0 = time.perf_counter()
     with open(csv_path, newline="", encoding="utf-8") as f:

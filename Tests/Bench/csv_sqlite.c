@@ -130,6 +130,7 @@ int main(int argc, char **argv) {
     exec("PRAGMA foreign_keys = ON");
     exec("PRAGMA journal_mode = WAL");
     exec("PRAGMA synchronous = NORMAL");
+    exec("PRAGMA cache_size = -65536");
     copy_schema(argv[2]);
 
     /* The same hub, schools, round and instrument row as csv_ihub, untimed. */

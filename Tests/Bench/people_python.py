@@ -78,7 +78,7 @@ def main():
         path, csv_path = sys.argv[2:4]
         con = sqlite3.connect(path, isolation_level=None)
         # ihub's connection settings (Sources/IHubCore/Store/SQLiteBackend.swift).
-        for pragma in ("foreign_keys = ON", "journal_mode = WAL", "synchronous = NORMAL"):
+        for pragma in ("foreign_keys = ON", "journal_mode = WAL", "synchronous = NORMAL", "cache_size = -65536"):
             con.execute(f"PRAGMA {pragma}")
         cur = con.cursor()
         t0 = time.perf_counter()

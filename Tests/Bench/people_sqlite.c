@@ -57,6 +57,7 @@ int main(int argc, char **argv) {
     exec("PRAGMA foreign_keys = ON");
     exec("PRAGMA journal_mode = WAL");
     exec("PRAGMA synchronous = NORMAL");
+    exec("PRAGMA cache_size = -65536");
     copy_schema(argv[2]);
 
     /* The same hub and schools as people_ihub, untimed. */

@@ -85,7 +85,7 @@ int main(int argc, char **argv) {
     if (ihub_open(path, NULL, &h) != IHUB_OK) die("ihub_open %s: %s", path, ihub_last_error());
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
         die("open %s: %s", path, sqlite3_errmsg(db));
-    sqlite3_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+    sqlite3_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536", NULL, NULL, NULL);
     if (sqlite3_prepare_v3(db, hub_sql, -1, SQLITE_PREPARE_PERSISTENT, &hub_stmt, NULL) != SQLITE_OK)
         die("prepare: %s", sqlite3_errmsg(db));
 

@@ -40,6 +40,7 @@ def main():
     con = sqlite3.connect(path)
     con.execute("PRAGMA foreign_keys = ON")
     con.execute("PRAGMA synchronous = NORMAL")
+    con.execute("PRAGMA cache_size = -65536")
 
     def hub_get_ihub():
         return h.call("hub.get", {"code": HUB})

@@ -56,7 +56,7 @@ def main():
 
         path, ndjson = sys.argv[2:4]
         con = sqlite3.connect(path, isolation_level=None)
-        for pragma in ("foreign_keys = ON", "journal_mode = WAL", "synchronous = NORMAL"):
+        for pragma in ("foreign_keys = ON", "journal_mode = WAL", "synchronous = NORMAL", "cache_size = -65536"):
             con.execute(f"PRAGMA {pragma}")
         cur = con.cursor()
         hub = cur.execute("SELECT id FROM hubs WHERE code = ?", (HUB,)).fetchone()[0]

@@ -21,6 +21,7 @@ int main(int argc, char **argv) {
     exec("PRAGMA foreign_keys = ON");
     exec("PRAGMA journal_mode = WAL");
     exec("PRAGMA synchronous = NORMAL");
+    exec("PRAGMA cache_size = -65536");
     copy_schema(argv[2]);
     exec("INSERT INTO hubs(code, name, country) VALUES ('" HUB_CODE "', '" HUB_NAME "', '" HUB_COUNTRY "')");
     int64_t hub = sqlite3_last_insert_rowid(db);
