@@ -31,9 +31,9 @@ enum ActivityStatement {
         var subject = Subject(noun: "", code: "", name: "")
         let filter = try db.snapshot { () throws(IHubError) -> ActivityFilter in
             let f = try ActivityMethods.filter(db, p)
-            hub = try db.activities.name(.hub, id: f.hubID)!
+            hub = try db.recordName(.hub, id: f.hubID)!
             let (noun, kind, id) = f.personID.map { ("person", RecordKind.person, $0) } ?? ("school", RecordKind.school, f.schoolID!)
-            let named = try db.activities.name(kind, id: id)!
+            let named = try db.recordName(kind, id: id)!
             subject = Subject(noun: noun, code: named.code, name: named.name)
             var roles = Roles(db: db)
             try db.activities.each(f) { a throws(IHubError) in
@@ -119,7 +119,7 @@ enum ActivityStatement {
                 }
             }
             for (id, role) in people where try db.activities.schools(ofPerson: id, on: a.date).contains(school) {
-                let code = try db.activities.name(.person, id: id)?.code ?? String(id)
+                let code = try db.recordName(.person, id: id)?.code ?? String(id)
                 out.append("\(code) (\(role))")
             }
             return out.joined(separator: "; ")

@@ -91,7 +91,7 @@ enum ProcessWorkflow {
         if let open {
             throw IHubError(.conflict, "params.\(subject): \(describe(open)) has an open process already (#\(open.id), at step \(open.step.map { IHubError.quoted($0) } ?? "none yet")); close it first (process.close)")
         }
-        let hubCode = try db.process.hubCode(id: hubID) ?? ""
+        let hubCode = try db.recordName(.hub, id: hubID)?.code ?? ""
         let model = try ProcessScript(engine: engine, hubID: hubID, hubCode: hubCode)
         let id = try db.process.addInstance(hubID: hubID, subject: subject, schoolID: schoolID, mentorshipID: mentorshipID,
                                             modelHash: model.hash)

@@ -372,12 +372,4 @@ extension ActivityStore {
         defer { s.reset() }
         return try s.step() ? MentorshipRef(id: s.int(0), hubID: s.int(1), level: s.text(2) ?? "", mentor: s.int(3), mentee: s.int(4)) : nil
     }
-
-    /// The code and name of a hub, school or person by id, or nil.
-    func name(_ kind: RecordKind, id: Int64) throws(IHubError) -> (code: String, name: String)? {
-        let s = try db.statement("SELECT code, name FROM \(kind.table) WHERE id = ?")
-        try s.bind([.int(id)])
-        defer { s.reset() }
-        return try s.step() ? (s.text(0) ?? "", s.text(1) ?? "") : nil
-    }
 }

@@ -40,6 +40,14 @@ extension Database {
     }
 
     /// The row id of the record with `code`; not found names `path`.
+    /// The code and name of a record by id, or nil.
+    func recordName(_ kind: RecordKind, id: Int64) throws(IHubError) -> (code: String, name: String)? {
+        let s = try statement("SELECT code, name FROM \(kind.table) WHERE id = ?")
+        try s.bind([.int(id)])
+        defer { s.reset() }
+        return try s.step() ? (s.text(0) ?? "", s.text(1) ?? "") : nil
+    }
+
     func requireID(_ kind: RecordKind, code: String, at path: @autoclosure () -> String) throws(IHubError) -> Int64 {
         guard let id = try recordID(kind, code: code) else { throw kind.notFound(code: code, at: path()) }
         return id

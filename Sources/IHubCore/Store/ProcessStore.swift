@@ -88,11 +88,6 @@ extension ProcessStore {
         try db.scalarInt("SELECT hub_id FROM schools WHERE id = ?", [.int(schoolID)])
     }
 
-    /// The code of hub `id`, or nil.
-    func hubCode(id: Int64) throws(IHubError) -> String? {
-        try db.scalarText("SELECT code FROM hubs WHERE id = ?", [.int(id)])
-    }
-
     /// The instance with row id `id`, or nil.
     func instance(id: Int64) throws(IHubError) -> ProcessInstanceRow? {
         try db.statement(ProcessStore.select + " WHERE x.id = ?").rows([.int(id)], ProcessStore.row).first
