@@ -96,9 +96,10 @@ struct AssessmentData {
 /// Small-group suppression: a figure of fewer than k respondents is not shown.
 enum Suppression {
     /// Nil when the figure may be shown; otherwise the reason.
-    static func reason(n: Int, k: Int) -> String? {
-        if n == 0 { return "no respondents" }
-        if n < k { return "fewer than \(k) respondents (k = \(k), the hub's minimum group size)" }
+    /// `of`: what the figure counts ("respondents", "people").
+    static func reason(n: Int, k: Int, of noun: String = "respondents") -> String? {
+        if n == 0 { return "no \(noun)" }
+        if n < k { return "fewer than \(k) \(noun) (k = \(k), the hub's minimum group size)" }
         return nil
     }
 

@@ -49,6 +49,7 @@ enum MethodTable {
         + ProcessMethods.all + ToolboxMethods.all + MentorshipMethods.all
         + ActivityMethods.all
         + XAPIValidateMethods.all + XAPIExchangeMethods.all
+        + IndicatorMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 

@@ -183,26 +183,7 @@ extension Shape {
         IHubError.invalid("\(path): expected \(expected), got \(value.kindName)")
     }
 
-    static func isDate(_ s: String) -> Bool {
-        var y = 0, m = 0, d = 0, i = 0
-        for b in s.utf8 {
-            if i == 4 || i == 7 {
-                guard b == UInt8(ascii: "-") else { return false }
-            } else {
-                guard i < 10, b >= 0x30 && b <= 0x39 else { return false }
-                let digit = Int(b - 0x30)
-                if i < 4 { y = y * 10 + digit } else if i < 7 { m = m * 10 + digit } else { d = d * 10 + digit }
-            }
-            i += 1
-        }
-        guard i == 10, (1...12).contains(m), d >= 1 else { return false }
-        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
-        switch m {
-        case 2: return d <= (leap ? 29 : 28)
-        case 4, 6, 9, 11: return d <= 30
-        default: return d <= 31
-        }
-    }
+    static func isDate(_ s: String) -> Bool { CalendarDate(s) != nil }
 
     /// The shape as a JSON description, for api.describe.
     var described: JSON {

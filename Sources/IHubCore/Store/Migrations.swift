@@ -453,6 +453,78 @@ enum Migrations {
         CREATE INDEX xapi_statements_hub ON xapi_statements(hub_id, timestamp);
         CREATE INDEX xapi_statements_verb ON xapi_statements(verb);
         """),
+        ("analytics: indicator snapshots, insights with their feedback, the pseudonym key, erasure", """
+        -- == indicators ==
+        -- Indicator values per time window: the hub's time series. Computing
+        -- a window again replaces its rows (recomputation is idempotent).
+        -- Subjects are kept by id, so an erasure leaves the series intact.
+        CREATE TABLE indicator_snapshots (
+            id          INTEGER PRIMARY KEY,
+            hub_id      INTEGER REFERENCES hubs(id),   -- NULL: the consortium (every hub)
+            indicator   TEXT NOT NULL,
+            level       TEXT NOT NULL CHECK (level = 'person' OR level = 'school' OR level = 'mentorship'
+                                             OR level = 'hub' OR level = 'consortium'),
+            subject_id  INTEGER,                       -- the person, school or mentorship; NULL for a hub or the consortium
+            part        TEXT NOT NULL DEFAULT '',      -- a breakdown (area, step, kind, month); '' for none
+            window_kind TEXT NOT NULL,
+            window_from TEXT NOT NULL DEFAULT '',      -- '': from the beginning
+            window_to   TEXT NOT NULL,
+            value       REAL,                          -- NULL when suppressed or undefined
+            n           INTEGER,                       -- the people behind the figure, where it summarises people
+            suppressed  INTEGER NOT NULL DEFAULT 0 CHECK (suppressed = 0 OR suppressed = 1),
+            detail      TEXT NOT NULL DEFAULT '{}',    -- JSON object: the row's other facts
+            source      TEXT NOT NULL,                 -- 'builtin' or 'script:<hash>' of the hub's indicators script
+            computed_at TEXT NOT NULL
+        );
+        CREATE INDEX indicator_snapshots_series ON indicator_snapshots(hub_id, indicator, window_to);
+        -- == insights ==
+        -- An insight: a rule's reading of indicator values, for a role, with
+        -- its reason and a suggested action. `key` (rule, subject, window)
+        -- raises it once: generating again keeps its status and feedback.
+        CREATE TABLE insights (
+            id          INTEGER PRIMARY KEY,
+            hub_id      INTEGER NOT NULL REFERENCES hubs(id),
+            key         TEXT NOT NULL,
+            rule        TEXT NOT NULL,
+            source      TEXT NOT NULL,                 -- 'builtin' or 'script:<hash>'
+            role        TEXT NOT NULL CHECK (role = 'coordinator' OR role = 'school_leader' OR role = 'mentor'),
+            severity    TEXT NOT NULL CHECK (severity = 'info' OR severity = 'warning' OR severity = 'alert'),
+            level       TEXT NOT NULL,
+            subject_id  INTEGER,
+            indicator   TEXT,
+            value       REAL,
+            window_kind TEXT NOT NULL,
+            window_from TEXT NOT NULL DEFAULT '',
+            window_to   TEXT NOT NULL,
+            title       TEXT NOT NULL,
+            reason      TEXT NOT NULL,
+            action      TEXT NOT NULL,
+            status      TEXT NOT NULL DEFAULT 'open' CHECK (status = 'open' OR status = 'acknowledged' OR status = 'dismissed'),
+            created_at  TEXT NOT NULL,
+            UNIQUE (hub_id, key)
+        );
+        CREATE INDEX insights_hub_status ON insights(hub_id, status);
+        -- What people said of an insight: acknowledged, dismissed (why), reopened.
+        CREATE TABLE insight_feedback (
+            id         INTEGER PRIMARY KEY,
+            insight_id INTEGER NOT NULL REFERENCES insights(id) ON DELETE CASCADE,
+            action     TEXT NOT NULL CHECK (action = 'ack' OR action = 'dismiss' OR action = 'reopen'),
+            person_id  INTEGER REFERENCES people(id) ON DELETE SET NULL,
+            at         TEXT NOT NULL,
+            note       TEXT
+        );
+        CREATE INDEX insight_feedback_insight ON insight_feedback(insight_id, id);
+        -- == privacy ==
+        -- Secrets of this database, e.g. the key of pseudonymous exports
+        -- (created at first use; never exported).
+        CREATE TABLE ihub_secrets (
+            name  TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        -- An erased person keeps their row (ids behind anonymous aggregates)
+        -- without personal data; erased_at says when.
+        ALTER TABLE people ADD COLUMN erased_at TEXT;
+        """),
     ]
 
     static var latest: Int64 { Int64(all.count) }

@@ -102,15 +102,5 @@ enum XAPIExchangeMethods {
 
 enum XAPIDates {
     /// The day after "YYYY-MM-DD" (a valid date).
-    static func nextDay(_ date: String) -> String {
-        let parts = date.split(separator: "-").map { Int($0) ?? 0 }
-        guard parts.count == 3 else { return date }
-        var (y, m, d) = (parts[0], parts[1], parts[2] + 1)
-        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][max(0, min(11, m - 1))]
-        if d > days { d = 1; m += 1 }
-        if m > 12 { m = 1; y += 1 }
-        func pad(_ n: Int, _ w: Int) -> String { let s = String(n); return String(repeating: "0", count: max(0, w - s.count)) + s }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
-    }
+    static func nextDay(_ date: String) -> String { CalendarDate(date)?.adding(days: 1).text ?? date }
 }

@@ -31,7 +31,7 @@ enum XAPITime {
             guard let y = digits(0, 4), b[4] == UInt8(ascii: "-"), let mo = digits(5, 2), b[7] == UInt8(ascii: "-"),
                   let d = digits(8, 2), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"),
                   let h = digits(11, 2), b[13] == UInt8(ascii: ":"), let mi = digits(14, 2) else { return nil }
-            guard (1...12).contains(mo), d >= 1, d <= daysIn(month: mo, year: y), h <= 24, mi <= 59 else { return nil }
+            guard (1...12).contains(mo), d >= 1, d <= CalendarDate.daysIn(month: mo, year: y), h <= 24, mi <= 59 else { return nil }
             var i = 16
             var second = 0
             var rfc = h <= 23
@@ -66,14 +66,6 @@ enum XAPITime {
             }
             if minus && oh == 0 && om == 0 { return nil }
             return Stamp(zone: oh == 0 && om == 0 ? .utc : .offset, rfc3339: rfc)
-        }
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
         }
     }
 

@@ -1,0 +1,4 @@
+/// Built-in indicators: stakeholder engagement.
+enum EngagementIndicators {
+    static let all: [IndicatorDefinition] = []
+}

@@ -1,0 +1,4 @@
+/// Built-in indicators: maturity change between rounds.
+enum MaturityIndicators {
+    static let all: [IndicatorDefinition] = []
+}

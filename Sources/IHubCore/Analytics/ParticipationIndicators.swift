@@ -1,0 +1,4 @@
+/// Built-in indicators: participation and activity.
+enum ParticipationIndicators {
+    static let all: [IndicatorDefinition] = []
+}

@@ -1,0 +1,4 @@
+/// Built-in indicators: process progress.
+enum ProcessIndicators {
+    static let all: [IndicatorDefinition] = []
+}

@@ -1,0 +1,4 @@
+/// Built-in indicators: risks.
+enum RiskIndicators {
+    static let all: [IndicatorDefinition] = []
+}
