@@ -482,6 +482,35 @@ static void test_xapi_io(void) {
     ihub_close(h);
 }
 
+/* report.html and report.data from C: a hub with a hostile name and one
+** round of a school instrument; the page is self-contained (no <script>),
+** names every section and escapes the name; the maturity table as CSV has
+** its header and the leaders' overall mean; an unknown table is refused. */
+static void test_report(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"H\",\"name\":\"<script>x</script> & co\",\"country\":\"EE\",\"min_group_size\":1}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"H\",\"code\":\"S1\",\"name\":\"School\"}") == IHUB_OK);
+    CHECK(call(h, "round.add", "{\"hub\":\"H\",\"code\":\"R1\",\"name\":\"round 1\",\"start\":\"2026-01-01\"}") == IHUB_OK);
+    CHECK(call(h, "instrument.define", "{\"hub\":\"H\",\"source\":\"return {code = 'chk', name = 'Check', subject = 'school', "
+                                       "scale = {min = 1, max = 5}, groups = {'leaders'}, areas = {{code = 'A', name = 'A', "
+                                       "items = {{code = 'Q1', text = 'q'}, {code = 'Q2', text = 'q'}}}}}\"}") == IHUB_OK);
+    CHECK(call(h, "assessment.submit", "{\"round\":\"R1\",\"instrument\":\"chk\",\"responses\":[{\"respondent\":\"L1\",\"school\":\"S1\","
+                                       "\"group\":\"leaders\",\"answers\":{\"Q1\":2,\"Q2\":5}}]}") == IHUB_OK);
+    CHECK(ihub_call(h, "report.html", "{\"hub\":\"H\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "&lt;script&gt;x&lt;/script&gt; &amp; co") && !contains(out, "<script"));
+    CHECK(contains(out, "<section id=\\\"targets\\\"") && contains(out, "<section id=\\\"insights\\\""));
+    CHECK(contains(out, "<svg ") && contains(out, "<title id=\\\"chart-maturity-1-title\\\">"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "report.data", "{\"hub\":\"H\",\"format\":\"csv\",\"table\":\"maturity\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "hub,round,instrument,group,area,area_name,n,mean,sd,suppressed\\r\\n"));
+    CHECK(contains(out, "H,R1,chk,leaders,overall,Overall,1,3.5,"));
+    ihub_free(out);
+    CHECK(call(h, "report.data", "{\"table\":\"nope\"}") == IHUB_INVALID && contains(ihub_errmsg(h), "params.table"));
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
@@ -497,6 +526,7 @@ int main(void) {
     test_activity();
     test_xapi_validate();
     test_xapi_io();
+    test_report();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
