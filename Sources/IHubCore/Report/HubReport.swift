@@ -116,7 +116,7 @@ enum HubReport {
                         table.add([JSON(hub ?? "all"), .string(name), row["value"] ?? .null, row["target"] ?? .null,
                                    row["share_of_target"] ?? .null, row[noun] ?? .null])
                         if hub == src.scope.hub, let v = row["value"]?.double {
-                            bars.append(("\(noun.capitalized) engaged", v, row["target"]?.double))
+                            bars.append(("\(noun == "schools" ? "Schools" : "Teachers") engaged", v, row["target"]?.double))
                         }
                     }
                 }
@@ -130,8 +130,7 @@ enum HubReport {
         } else if section.missing == nil && section.notes.isEmpty {
             section.missing = "No reach figures in this window."
         }
-        section.tables.append(table)
-        return section
+        return section.with(table)
     }
 
     // MARK: activity over time
@@ -143,10 +142,9 @@ enum HubReport {
             Activities per month and kind (participation.activities), voided ones excluded.
             """)
         var table = ReportTable("activity", "Activities per month", ["month", "kind", "activities", "hours"])
-        defer { section.tables.append(table) }
         if let why = src.missing(["participation.activities"]) {
             section.missing = why
-            return section
+            return section.with(table)
         }
         let end = min(src.window.to, today)
         var first = src.window.from
@@ -158,7 +156,7 @@ enum HubReport {
         }
         guard let start = first, start <= end else {
             section.missing = "No activities in this window."
-            return section
+            return section.with(table)
         }
         var months: [String] = []
         var y = start.year, m = start.month
@@ -176,7 +174,7 @@ enum HubReport {
             switch rows {
             case .failure(let e)?:
                 section.missing = "participation.activities: \(e.message)"
-                return section
+                return section.with(table)
             case .success(let list)?:
                 for row in list {
                     let kind = row["part"]?.string ?? "all"
@@ -189,14 +187,14 @@ enum HubReport {
         let kinds = counts.keys.sorted()
         if kinds.isEmpty {
             section.missing = "No activities in this window."
-            return section
+            return section.with(table)
         }
         let series = kinds.map { SVGChart.Series(name: $0, values: counts[$0]!) }
         let totals = kinds.map { k in "\(k) \(SVGChart.num(counts[k]!.compactMap { $0 }.reduce(0, +)))" }
         section.charts.append(SVGChart.line(id: "chart-activity", title: "Activities per month",
                                             desc: "Activities per month from \(months.first!) to \(months.last!), by kind; totals: \(totals.joined(separator: ", ")).",
                                             xLabels: months, series: series, valueLabel: "activities"))
-        return section
+        return section.with(table)
     }
 
     // MARK: insights
@@ -207,7 +205,6 @@ enum HubReport {
             with the reason and a suggested action.
             """)
         var table = ReportTable("insights", "Open insights", ["hub", "severity", "role", "rule", "title", "reason", "action"])
-        defer { section.tables.append(table) }
         let rank = ["critical": 0, "high": 1, "warning": 2, "medium": 3, "low": 4, "info": 5]
         var found: [(hub: String, insight: JSON)] = []
         for hub in hubs where src.scope.hub == nil || src.scope.hub == hub.code {
@@ -215,7 +212,7 @@ enum HubReport {
             case .failure(let e):
                 section.missing = e.status == .notFound && e.message.contains("unknown method")
                     ? "Not available: this build has no insight.list." : "insight.list: \(e.message)"
-                return section
+                return section.with(table)
             case .success(let r):
                 for i in r.array ?? r["insights"]?.array ?? [] { found.append((hub.code, i)) }
             }
@@ -229,6 +226,6 @@ enum HubReport {
                        i["reason"] ?? .null, i["action"] ?? i["suggested_action"] ?? .null])
         }
         if found.isEmpty { section.notes.append("No open insights.") }
-        return section
+        return section.with(table)
     }
 }

@@ -7,10 +7,9 @@ extension ReportMaturity {
             difference in differences with a bootstrap confidence interval, and the dose–response on mentoring hours).
             """)
         var table = ReportTable("impact", "Impact estimate", ["measure", "value"])
-        defer { section.tables.append(table) }
         guard let pair else {
             section.missing = "No two rounds of one hub with the same instrument to compare."
-            return section
+            return section.with(table)
         }
         let level = pair.instrument.subject == .school ? "school" : "teacher"
         let p = src.hubParams + [.init("instrument", .string(pair.instrument.code)), .init("from", .string(pair.fromCode)),
@@ -24,7 +23,7 @@ extension ReportMaturity {
                 section.missing = "The estimate was refused: \(e.message)"
                 table.add(["refused", .string(e.message)])
             }
-            return section
+            return section.with(table)
         case .success(let r): result = r
         }
         flatten(result, "", into: &table)
@@ -41,7 +40,7 @@ extension ReportMaturity {
                                                        series: [SVGChart.Series(name: "estimate", values: [value], ci: [ci])],
                                                        valueLabel: "effect on the change"))
         }
-        return section
+        return section.with(table)
     }
 
     /// Every scalar of the estimate as a row `path, value`; a pair of

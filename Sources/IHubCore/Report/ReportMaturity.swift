@@ -106,10 +106,9 @@ enum ReportMaturity {
         var table = ReportTable("change", "Change between rounds",
                                 ["instrument", "from", "to", "group", "area", "from_mean", "to_mean", "change", "n_from", "n_to",
                                  "hedges_g", "ci_low", "ci_high", "suppressed"])
-        defer { section.tables.append(table) }
         guard let pair else {
             section.missing = "No two rounds of one hub with the same instrument."
-            return section
+            return section.with(table)
         }
         var rows: [(group: String, area: String, g: Double?, ci: (Double, Double)?)] = []
         let options: JSON = ["maturity.change": ["instrument": .string(pair.instrument.code), "from": .string(pair.fromCode), "to": .string(pair.toCode)]]
@@ -118,7 +117,7 @@ enum ReportMaturity {
             switch result {
             case .failure(let e):
                 section.missing = "maturity.change: \(e.message)"
-                return section
+                return section.with(table)
             case .success(let l): list = l
             }
             for r in list {
@@ -158,7 +157,7 @@ enum ReportMaturity {
         } else {
             section.notes.append("No effect size could be shown (groups withheld or too small).")
         }
-        return section
+        return section.with(table)
     }
 
     static func interval(_ a: [JSON]) -> (Double, Double)? {

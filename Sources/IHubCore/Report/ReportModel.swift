@@ -23,6 +23,13 @@ struct ReportSection {
     var charts: [String] = []
     var tables: [ReportTable] = []
 
+    /// The section with these tables after its own.
+    func with(_ more: ReportTable...) -> ReportSection {
+        var s = self
+        s.tables += more
+        return s
+    }
+
     init(id: String, title: String, intro: String) {
         self.id = id
         self.title = title

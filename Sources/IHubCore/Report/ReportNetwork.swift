@@ -15,14 +15,13 @@ enum ReportNetwork {
                                      ["level", "code", "name", "school", "first_round_as_mentee", "first_round_as_mentor", "generation"])
         var edgesTable = ReportTable("network_edges", "Network edges",
                                      ["level", "mentor", "mentee", "round", "round_order", "start_date", "end_date", "hours"])
-        defer { section.tables += [nodesTable, edgesTable] }
         for level in ["school", "teacher"] {
             let graph: JSON
             switch try src.call("network.graph", src.hubParams + [.init("level", .string(level)), .init("window", .string(src.windowText))]) {
             case .failure(let e):
                 section.missing = e.status == .notFound && e.message.contains("unknown method")
                     ? "Not available: this build has no network.graph." : "network.graph: \(e.message)"
-                return section
+                return section.with(nodesTable, edgesTable)
             case .success(let g): graph = g
             }
             let nodes = graph["nodes"]?.array ?? [], edges = graph["edges"]?.array ?? []
@@ -65,7 +64,7 @@ enum ReportNetwork {
                     + "(\(rounds.joined(separator: ", "))); the cascade reaches generation \(depth).",
                 nodes: chartNodes.filter { shown.contains($0.id) }, edges: chartEdges, rounds: rounds))
         }
-        return section
+        return section.with(nodesTable, edgesTable)
     }
 
     private static func pick(_ v: JSON, _ keys: String...) -> JSON {

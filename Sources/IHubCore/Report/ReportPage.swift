@@ -58,7 +58,7 @@ enum ReportPage {
         w.put("<div class=\"table\"><table data-table=\"\(HTML.escape(t.name))\"><caption>")
         w.text(t.title + (t.rows.count > shownRows ? " (the first \(shownRows) of \(t.rows.count) rows; report.data has all)" : ""))
         w.put("</caption>\n<thead><tr>")
-        for c in t.columns { w.element("th", c.replacingOccurrences(of: "_", with: " ")) }
+        for c in t.columns { w.element("th", c.split(separator: "_").joined(separator: " ")) }
         w.put("</tr></thead>\n<tbody>\n")
         for row in t.rows.prefix(shownRows) {
             w.put("<tr>")
@@ -79,7 +79,7 @@ enum ReportPage {
         h2 { font-size: 1.25rem; border-bottom: 2px solid #0072B2; padding-bottom: 0.2rem; margin-top: 2rem; }
         .meta, .intro { color: #333; }
         .missing { background: #fff4e0; border-left: 4px solid #E69F00; padding: 0.4rem 0.6rem; }
-        nav ol { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; padding-left: 1.2rem; }
+        nav ol { display: flex; flex-wrap: wrap; gap: 0.3rem 1.6rem; padding-left: 0; list-style-position: inside; }
         figure.chart { margin: 1rem 0; overflow-x: auto; }
         svg { max-width: 100%; height: auto; font-size: 12px; }
         svg .small { font-size: 11px; }

@@ -65,19 +65,20 @@ enum SVGChart {
     /// down), with a whisker where the series has a confidence interval.
     static func groupedBars(id: String, title: String, desc: String, categories: [String], series: [Series], valueLabel: String) -> String {
         let groupWidth = max(48.0, Double(series.count) * 16 + 18)
-        let left = 56.0, top = 16.0, plot = 200.0
+        let left = 110.0, top = 16.0, plot = 200.0  // left: room for slanted category names
         let width = max(360, left + groupWidth * Double(categories.count) + 20)
         let legendRows = series.count > 1 ? Double(series.count) * 16 : 0
-        let height = top + plot + 70 + legendRows
+        let height = top + plot + 90 + legendRows
         var lo = 0.0, hi = 0.0
         for sr in series {
             for v in sr.values.compactMap({ $0 }) { lo = min(lo, v); hi = max(hi, v) }
             for c in sr.ci.compactMap({ $0 }) { lo = min(lo, c.0); hi = max(hi, c.1) }
         }
-        if hi - lo < 1e-9 { hi = lo + 1 }
+        let step = niceStep(hi - lo)
+        (lo, hi) = ((lo / step).rounded(.down) * step, (hi / step).rounded(.up) * step)
         func y(_ v: Double) -> Double { top + (hi - v) / (hi - lo) * plot }
         var s = open(id: id, width: width, height: height, title: title, desc: desc)
-        s += axis(left: left, width: width, top: top, plot: plot, lo: lo, hi: hi, label: valueLabel)
+        s += axis(left: left, width: width, top: top, plot: plot, lo: lo, hi: hi, step: step, label: valueLabel)
         let barWidth = (groupWidth - 16) / Double(max(series.count, 1))
         for (c, category) in categories.enumerated() {
             let x0 = left + groupWidth * Double(c) + 8
@@ -97,7 +98,7 @@ enum SVGChart {
             let lx = x0 + (groupWidth - 16) / 2, ly = top + plot + 14
             s += "<text x=\"\(n(lx))\" y=\"\(n(ly))\" text-anchor=\"end\" transform=\"rotate(-30 \(n(lx)) \(n(ly)))\" class=\"small\">\(HTML.escape(short(category)))</text>"
         }
-        if series.count > 1 { s += legend(series.map(\.name), x: left, y: top + plot + 66) }
+        if series.count > 1 { s += legend(series.map(\.name), x: left, y: top + plot + 86) }
         return s + "</svg>"
     }
 
@@ -108,11 +109,13 @@ enum SVGChart {
         let step = xLabels.count > 1 ? max(18.0, min(60.0, 560.0 / Double(xLabels.count - 1))) : 60
         let width = max(360, left + step * Double(max(xLabels.count - 1, 1)) + 40)
         let height = top + plot + 60 + Double(series.count) * 16
-        let hi = max(1, series.flatMap { $0.values.compactMap { $0 } }.max() ?? 1)
+        let top0 = max(1, series.flatMap { $0.values.compactMap { $0 } }.max() ?? 1)
+        let tick = niceStep(top0)
+        let hi = (top0 / tick).rounded(.up) * tick
         func x(_ i: Int) -> Double { left + 12 + step * Double(i) }
         func y(_ v: Double) -> Double { top + (hi - v) / hi * plot }
         var s = open(id: id, width: width, height: height, title: title, desc: desc)
-        s += axis(left: left, width: width, top: top, plot: plot, lo: 0, hi: hi, label: valueLabel)
+        s += axis(left: left, width: width, top: top, plot: plot, lo: 0, hi: hi, step: tick, label: valueLabel)
         let every = max(1, Int((Double(xLabels.count) * 44 / (width - left)).rounded(.up)))
         for (i, label) in xLabels.enumerated() where i % every == 0 {
             s += "<text x=\"\(n(x(i)))\" y=\"\(n(top + plot + 16))\" text-anchor=\"middle\" class=\"small\">\(HTML.escape(label))</text>"
@@ -184,11 +187,22 @@ enum SVGChart {
             + "<title id=\"\(id)-title\">\(HTML.escape(title))</title><desc id=\"\(id)-desc\">\(HTML.escape(desc))</desc>"
     }
 
-    /// The value axis with five labelled ticks and the zero line.
-    private static func axis(left: Double, width: Double, top: Double, plot: Double, lo: Double, hi: Double, label: String) -> String {
+    /// A round step (1, 2 or 5 times a power of ten) giving about four
+    /// intervals over `range`.
+    static func niceStep(_ range: Double) -> Double {
+        let raw = max(range, 1e-9) / 4
+        var m = 1.0
+        while m * 10 <= raw { m *= 10 }
+        while m > raw { m /= 10 }
+        return raw <= m ? m : raw <= 2 * m ? 2 * m : raw <= 5 * m ? 5 * m : 10 * m
+    }
+
+    /// The value axis with a labelled tick per step and the zero line.
+    private static func axis(left: Double, width: Double, top: Double, plot: Double, lo: Double, hi: Double, step: Double,
+                             label: String) -> String {
         var s = "<line x1=\"\(n(left))\" x2=\"\(n(left))\" y1=\"\(n(top))\" y2=\"\(n(top + plot))\" stroke=\"#444444\"/>"
-        for i in 0...4 {
-            let v = lo + (hi - lo) * Double(i) / 4
+        for i in 0...Int(((hi - lo) / step).rounded()) {
+            let v = lo + step * Double(i)
             let y = top + (hi - v) / (hi - lo) * plot
             s += "<line x1=\"\(n(left - 4))\" x2=\"\(n(width - 10))\" y1=\"\(n(y))\" y2=\"\(n(y))\" stroke=\"#dddddd\"/>"
             s += "<text x=\"\(n(left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\" class=\"small\">\(num(v))</text>"
@@ -197,7 +211,8 @@ enum SVGChart {
             let y0 = top + hi / (hi - lo) * plot
             s += "<line x1=\"\(n(left))\" x2=\"\(n(width - 10))\" y1=\"\(n(y0))\" y2=\"\(n(y0))\" stroke=\"#000000\"/>"
         }
-        s += "<text x=\"12\" y=\"\(n(top + plot / 2))\" transform=\"rotate(-90 12 \(n(top + plot / 2)))\" text-anchor=\"middle\" class=\"small\">\(HTML.escape(label))</text>"
+        let lx = left - 40, ly = top + plot / 2
+        s += "<text x=\"\(n(lx))\" y=\"\(n(ly))\" transform=\"rotate(-90 \(n(lx)) \(n(ly)))\" text-anchor=\"middle\" class=\"small\">\(HTML.escape(label))</text>"
         return s
     }
 
@@ -222,5 +237,5 @@ enum SVGChart {
 
     static func percent(_ x: Double) -> String { "\(Int64((x * 100).rounded()))%" }
 
-    private static func short(_ s: String) -> String { s.count > 24 ? String(s.prefix(23)) + "…" : s }
+    private static func short(_ s: String) -> String { s.count > 18 ? String(s.prefix(17)) + "…" : s }
 }
