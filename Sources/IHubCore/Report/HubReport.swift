@@ -204,9 +204,10 @@ enum HubReport {
             What the insight rules found and not yet acknowledged or dismissed (insight.list), most severe first, \
             with the reason and a suggested action.
             """)
-        var table = ReportTable("insights", "Open insights", ["hub", "severity", "role", "rule", "title", "reason", "action"])
-        let rank = ["critical": 0, "high": 1, "warning": 2, "medium": 3, "low": 4, "info": 5]
-        var found: [(hub: String, insight: JSON)] = []
+        var table = ReportTable("insights", "Open insights", ["hub", "severity", "role", "rule", "subject", "subject_name", "title",
+                                                              "reason", "action"])
+        let rank = ["alert": 0, "warning": 1, "info": 2]
+        var found: [(hub: String, insight: JSON, order: Int)] = []
         for hub in hubs where src.scope.hub == nil || src.scope.hub == hub.code {
             switch try src.call("insight.list", [.init("hub", .string(hub.code)), .init("status", "open")]) {
             case .failure(let e):
@@ -214,15 +215,16 @@ enum HubReport {
                     ? "Not available: this build has no insight.list." : "insight.list: \(e.message)"
                 return section.with(table)
             case .success(let r):
-                for i in r.array ?? r["insights"]?.array ?? [] { found.append((hub.code, i)) }
+                for i in r.array ?? [] { found.append((hub.code, i, found.count)) }
             }
         }
         found.sort { a, b in
             let (ra, rb) = (rank[a.insight["severity"]?.string ?? ""] ?? 9, rank[b.insight["severity"]?.string ?? ""] ?? 9)
-            return ra != rb ? ra < rb : (a.hub, a.insight["id"]?.int ?? 0) < (b.hub, b.insight["id"]?.int ?? 0)
+            return ra != rb ? ra < rb : a.order < b.order  // else as insight.list orders them
         }
-        for (hub, i) in found {
-            table.add([.string(hub), i["severity"] ?? .null, i["role"] ?? .null, i["rule"] ?? .null, i["title"] ?? .null,
+        for (hub, i, _) in found {
+            table.add([.string(hub), i["severity"] ?? .null, i["role"] ?? .null, i["rule"] ?? .null, i["subject"] ?? .null,
+                       i["subject_name"] ?? .null, i["title"] ?? .null,
                        i["reason"] ?? .null, i["action"] ?? i["suggested_action"] ?? .null])
         }
         if found.isEmpty { section.notes.append("No open insights.") }

@@ -28,18 +28,26 @@ extension ReportMaturity {
         }
         flatten(result, "", into: &table)
         for a in result["assumptions"]?.array ?? [] { if let s = a.string { section.notes.append("Assumption: \(s)") } }
-        // The estimate with its interval beside the slope, when the result names them.
-        let estimate = result["estimate"] ?? result["did"] ?? result["effect"]
-        let value = estimate?.double ?? estimate?["value"]?.double ?? estimate?["estimate"]?.double
-        let ci = (result["ci"] ?? estimate?["ci"])?.array.flatMap(interval)
-        if let value {
-            let said = "difference in differences \(SVGChart.num(value))" + (ci.map { " (95% CI \(SVGChart.num($0.0)) to \(SVGChart.num($0.1)))" } ?? "")
-            section.charts.append(SVGChart.groupedBars(id: "chart-impact", title: "Impact of mentoring, \(pair.instrument.name) \(pair.fromCode) → \(pair.toCode)",
-                                                       desc: "Estimated effect of mentoring on the change: \(said).",
-                                                       categories: ["difference in differences"],
-                                                       series: [SVGChart.Series(name: "estimate", values: [value], ci: [ci])],
-                                                       valueLabel: "effect on the change"))
+        // The two groups' changes and their difference, with its interval.
+        let estimate = result["estimate"]
+        guard let did = estimate?["did"]?.double ?? estimate?.double else { return section.with(table) }
+        let ci = (estimate?["ci"] ?? result["ci"])?.array.flatMap(interval)
+        let mentored = result["mentored"]?["change"]?.double, comparison = result["comparison"]?["change"]?.double
+        var said = "difference in differences \(SVGChart.num(did))" + (ci.map { " (95% CI \(SVGChart.num($0.0)) to \(SVGChart.num($0.1)))" } ?? "")
+        if let mentored, let comparison {
+            said = "mean change of the mentored \(SVGChart.num(mentored)), of the comparison \(SVGChart.num(comparison)); " + said
         }
+        if let slope = result["dose_response"]?["slope"]?.double {
+            let sci = result["dose_response"]?["ci"]?.array.flatMap(interval)
+            section.notes.append("Dose–response: \(SVGChart.num(slope)) per hour of mentoring"
+                                 + (sci.map { " (95% CI \(SVGChart.num($0.0)) to \(SVGChart.num($0.1)))" } ?? "") + ".")
+        }
+        section.charts.append(SVGChart.groupedBars(
+            id: "chart-impact", title: "Impact of mentoring, \(pair.instrument.name), \(pair.fromCode) → \(pair.toCode)",
+            desc: "Change between the rounds: \(said).",
+            categories: ["mentored change", "comparison change", "difference in differences"],
+            series: [SVGChart.Series(name: "estimate", values: [mentored, comparison, did], ci: [nil, nil, ci])],
+            valueLabel: "change of the mean score"))
         return section.with(table)
     }
 

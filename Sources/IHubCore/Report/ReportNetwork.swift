@@ -25,6 +25,11 @@ enum ReportNetwork {
             case .success(let g): graph = g
             }
             let nodes = graph["nodes"]?.array ?? [], edges = graph["edges"]?.array ?? []
+            if let sum = graph["summary"], let mentorships = sum["mentorships"]?.int, mentorships > 0 {
+                section.notes.append("\(level == "school" ? "Schools" : "Teachers"): \(sum["nodes"]?.int ?? 0) in the network, \(mentorships) mentorships, "
+                                     + "\(sum["components"]?.int ?? 0) component(s) (the largest of \(sum["largest"]?.int ?? 0)), cascade depth "
+                                     + "\(sum["depth"]?.int ?? 0), \(sum["multipliers"]?.int ?? 0) mentee(s) who went on to mentor.")
+            }
             var chartNodes: [SVGChart.Node] = []
             for n in nodes {
                 let code = text(n, "code", "id")
