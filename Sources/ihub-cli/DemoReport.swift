@@ -34,6 +34,17 @@ extension Demo {
             print("\nThe consortium's report: ihub demo region.db writes report.html beside the database (or ihub report --out report.html --db region.db)")
             return
         }
+        // Insights to show, when this build has the rules.
+        let methods = Set((try engine.call("api.describe").array ?? []).compactMap { $0["name"]?.string })
+        if methods.contains("insight.generate") {
+            var raised = 0
+            for hub in try engine.call("hub.list").array ?? [] {
+                guard let code = hub["code"]?.string else { continue }
+                let r = try engine.call("insight.generate", ["hub": .string(code)])
+                raised += r.array?.count ?? r["insights"]?.array?.count ?? 0
+            }
+            print("\nInsights raised by the default rules (insight.generate): \(raised)")
+        }
         let folder = databasePath.contains("/") ? String(databasePath[..<databasePath.lastIndex(of: "/")!]) + "/" : ""
         let path = folder + "report.html"
         let r = try engine.call("report.html", ["path": .string(path), "overwrite": true])
