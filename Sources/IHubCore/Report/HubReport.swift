@@ -5,7 +5,12 @@
 /// or indicator this build lacks) or that refuses (too small a group) makes
 /// its section say so; the other sections still appear.
 enum HubReport {
+    /// The report, read in one snapshot so that its sections agree.
     static func build(_ engine: Engine, hub: String?, window text: String?) throws(IHubError) -> Report {
+        try engine.db.snapshot { () throws(IHubError) in try gather(engine, hub: hub, window: text) }
+    }
+
+    private static func gather(_ engine: Engine, hub: String?, window text: String?) throws(IHubError) -> Report {
         let scope = try Indicators.Scope.resolve(engine.db, hub: hub, at: "params.hub")
         let today = CalendarDate(Timestamp.today())!
         let window = try Window.parse(text ?? "cumulative", today: today, at: "params.window")
