@@ -39,11 +39,13 @@ struct Network: ParsableCommand {
         for r in g["rounds"]?.array ?? [] {
             print("round \(int(r["order"])): \(text(r["code"])) \(text(r["name"])) from \(text(r["start"]))")
         }
+        if let edges = g["edges"]?.array, !edges.isEmpty { print("mentorships (mentor → mentee):") }
         for e in g["edges"]?.array ?? [] {
             let end = e["end"]?.string ?? ""
             print("  \(text(e["round"]).padding(to: 10)) \(text(e["mentor"])) → \(text(e["mentee"]))  \(text(e["start"]))..\(end)  "
                   + "\(e["hours"]?.double ?? 0) h  (mentorship \(int(e["id"])))")
         }
+        if let nodes = g["nodes"]?.array, !nodes.isEmpty { print("nodes:") }
         for n in g["nodes"]?.array ?? [] {
             let school = n["school"].map { "  school \(text($0))" } ?? ""
             print("  \(text(n["code"]).padding(to: 12)) \(text(n["name"]))\(school)  generation \(int(n["generation"]))  "

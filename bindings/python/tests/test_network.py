@@ -257,7 +257,7 @@ def test_graph_nodes_edges_and_generations(region):
 
 def test_graph_of_schools_and_of_the_consortium(region):
     h, _, _ = region
-    g = h.call("network.graph", {"hub": "H", "level": "school"})
+    g = h.network.graph(hub="H", level="school")  # the namespace form of h.call
     assert [(e["mentor"], e["mentee"], e["round"]) for e in g["edges"]] == [("S1", "S2", "R1"), ("S2", "S3", "R2"), ("S4", "S1", "R2")]
     assert {n["code"]: n["generation"] for n in g["nodes"]} == {"S1": 1, "S2": 1, "S3": 2, "S4": 0}
     assert all("school" not in n for n in g["nodes"])
