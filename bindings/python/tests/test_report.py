@@ -47,8 +47,8 @@ def lua_string(s):
 def fill(h):
     """Hub H (k = 2): schools M1 (mentor) and E1, both named with markup;
     rounds R1 (2025-09-01) and R2 (2026-01-15) of a two-area instrument
-    answered by the leaders L1 (at M1) and L2 (at E1); a confirmed school
-    pair E1 <- M1; activities in January (2 sessions) and February (1
+    answered by the leaders L1 (at M1) and L2 (at E1); a school pair E1 <- M1 from
+    2025-09-15; activities in January (2 sessions) and February (1
     workshop) 2026. Hub G: no data."""
     h.call("hub.add", {"code": "H", "name": HOSTILE_HUB, "country": "EE", "min_group_size": 2})
     h.call("hub.add", {"code": "G", "name": "Other hub", "country": "FI"})
@@ -66,7 +66,7 @@ def fill(h):
              "answers": {"Q1": a[0], "Q2": a[1], "Q3": a[2]}} for who, a in by.items()]})
     h.call("script.set", {"hub": "H", "name": "pairing", "source": POLICY})
     run = h.call("pairing.propose", {"hub": "H", "round": "R1"})
-    h.call("pairing.confirm", {"run": run["run"]})
+    h.call("pairing.confirm", {"run": run["run"], "start": "2025-09-15"})
     for date, kind in [("2026-01-10", "session"), ("2026-01-20", "session"), ("2026-02-05", "workshop")]:
         h.call("activity.log", {"hub": "H", "kind": kind, "date": date, "minutes": 60,
                                 "participants": [{"mentorship": 1}, {"school": "E1"}]})
@@ -166,7 +166,11 @@ def test_report_data_tables_hold_the_known_figures(h):
         assert activity == {} and "participation.activities" in sections["activity"]["missing"]
     if "network.graph" in {m["name"] for m in h.call("api.describe")}:
         edges = table(data, "network_edges")["rows"]
-        assert [(e["level"], e["mentor"], e["mentee"]) for e in edges] == [("school", "M1", "E1")]
+        assert [(e["level"], e["mentor"], e["mentee"], e["round"], e["start_date"], e["hours"]) for e in edges] == [
+            ("school", "M1", "E1", "R1", "2025-09-15", 3.0)]
+        nodes = {(n["code"], n["generation"]) for n in table(data, "network_nodes")["rows"]}
+        assert nodes == {("M1", 0), ("E1", 1)}
+        assert sections["network"]["charts"] == 1 and sections["network"]["missing"] is None
     else:
         assert "network.graph" in sections["network"]["missing"]
 
@@ -215,12 +219,14 @@ def test_consortium_report_covers_every_hub(h):
 
 def test_every_value_is_escaped(h):
     page = h.call("report.html", {"hub": "H", "window": WINDOW})["html"]
-    for raw in [HOSTILE_HUB, HOSTILE_SCHOOL, HOSTILE_AREA, HOSTILE_INSTRUMENT, "<b>One</b>", "<script>", "onerror=alert",
+    for raw in [HOSTILE_HUB, HOSTILE_SCHOOL, HOSTILE_AREA, HOSTILE_INSTRUMENT, "<b>One</b>", "<script>", "<img",
                 "<svg onload", "]]>", "<!--"]:
         assert raw not in page, raw
     assert "Hub &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;co&#39;" in page
     assert "Area &lt;/title&gt;&lt;svg onload=alert(2)&gt; &amp; &quot;one&quot;" in page
     assert "Check ]]&gt; &lt;!-- &amp; --&gt;" in page
+    if "network.graph" in {m["name"] for m in h.call("api.describe")}:
+        assert "&lt;img src=x onerror=alert(1)&gt; School M1" in page
     s = structure(page)
     assert s.forbidden == []
     assert s.title == f"ihub report — {HOSTILE_HUB} (H)"
