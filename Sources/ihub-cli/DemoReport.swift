@@ -23,7 +23,7 @@ extension Demo {
                 let shown = rows.prefix(3).map { row -> String in
                     let part = row["part"]?.string.map { "\($0) " } ?? ""
                     let subject = row["subject"].flatMap { $0.string ?? $0.int.map { "#\($0)" } }.map { "\($0) " } ?? ""
-                    let value = row["suppressed"]?.bool == true ? "withheld" : row["value"]?.double.map { Decimal2.text($0) } ?? "–"
+                    let value = row["suppressed"]?.bool == true ? "withheld" : row["value"]?.int.map { String($0) } ?? row["value"]?.double.map { Decimal2.text($0) } ?? "–"
                     return "\(subject)\(part)\(value)"
                 }
                 let more = rows.count > 3 ? " (+\(rows.count - 3) more)" : ""

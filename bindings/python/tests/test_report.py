@@ -173,6 +173,37 @@ def test_report_data_tables_hold_the_known_figures(h):
         assert sections["network"]["charts"] == 1 and sections["network"]["missing"] is None
     else:
         assert "network.graph" in sections["network"]["missing"]
+    if "reach.schools" in indicators:
+        reach = {r["indicator"]: (r["engaged"], r["in_scope"]) for r in table(data, "targets")["rows"]}
+        assert reach["reach.schools"] == (2, 2)  # both schools of the pair took part
+        assert sections["targets"]["charts"] == 1
+    else:
+        assert "reach.schools" in sections["targets"]["missing"]
+
+
+def test_impact_refusal_and_insights_are_shown(h):
+    methods = {m["name"] for m in h.call("api.describe")}
+    if "insight.generate" in methods:
+        raised = h.call("insight.generate", {"hub": "H", "window": WINDOW})["insights"]
+        assert raised
+    data = h.call("report.data", {"hub": "H", "window": WINDOW})
+    sections = {s["id"]: s for s in data["sections"]}
+    impact = table(data, "impact")["rows"]
+    if "impact.estimate" in methods:
+        # One mentored school (E1) and no class in R1: too small a group for k = 2.
+        assert sections["impact"]["missing"].startswith("The estimate was refused: ")
+        assert impact == [{"measure": "refused", "value": sections["impact"]["missing"][len("The estimate was refused: "):]}]
+    else:
+        assert impact == [] and "impact.estimate" in sections["impact"]["missing"]
+    insights = table(data, "insights")["rows"]
+    if "insight.generate" in methods:
+        assert sections["insights"]["missing"] is None
+        assert {(i["hub"], i["status"]) for i in h.call("insight.list", {"hub": "H", "status": "open"})} == {("H", "open")}
+        assert len(insights) == len(h.call("insight.list", {"hub": "H", "status": "open"}))
+        page = h.call("report.html", {"hub": "H", "window": WINDOW})["html"]
+        assert all(f"<td>{i['title']}</td>" in page for i in insights if not set("<>&'\"") & set(i["title"]))
+    else:
+        assert insights == [] and "insight.list" in sections["insights"]["missing"]
 
 
 def test_report_data_csv_matches_the_json(h):
