@@ -378,3 +378,18 @@ def test_cli_report_html_json_csv(tmp_path):
     assert (tmp_path / "t-maturity.csv").read_text().startswith("hub,round,instrument,group,area,area_name,n,mean,sd,suppressed")
     consortium = run("--format", "csv", "--table", "maturity")
     assert consortium.startswith("hub,round,") and ",R2,check,leaders,overall,Overall,2,4.25," in consortium
+
+
+def test_an_empty_hub_gets_a_page_whose_sections_say_why_they_are_empty():
+    with ihub.open() as h:
+        h.call("hub.add", {"code": "E", "name": "Empty", "country": "EE"})
+        r = h.call("report.html", {"hub": "E"})
+        assert [s["id"] for s in r["sections"]] == SECTIONS
+        missing = {s["id"]: s["missing"] for s in r["sections"]}
+        assert missing["maturity"] == "No assessment responses in any round of this scope."
+        assert missing["change"] == "No two rounds of one hub with the same instrument."
+        assert missing["impact"] == "No two rounds of one hub with the same instrument to compare."
+        assert structure(r["html"]).sections == SECTIONS
+        data = h.call("report.data", {"hub": "E"})
+        assert [t["name"] for t in data["tables"]] == TABLES
+        assert all(t["rows"] == [] for t in data["tables"] if t["name"] not in ("targets", "activity"))
