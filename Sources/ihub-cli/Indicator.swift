@@ -38,7 +38,7 @@ struct IndicatorCommand: ParsableCommand {
     /// A value as a table shows it.
     static func shown(_ v: JSON?) -> String {
         guard let v, !v.isNull else { return "-" }
-        if let d = v.double, v.int == nil { return String(format2: d) }
+        if case .double(let d) = v { return String(format2: d) }
         return v.string ?? v.serialized()
     }
 

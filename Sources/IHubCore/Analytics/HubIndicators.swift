@@ -79,8 +79,8 @@ enum HubIndicators {
         let range = try range(d, type: type, at: at)
         let options = try options(d["options"], at: at)
         return IndicatorDefinition(name, description, level: level, type: type, min: range.min, max: range.max,
-                                   options: options, source: source) { ctx throws(IHubError) in
-            try compute(ctx, script: script, local: local, name: name, level: level)
+                                   options: options.map(\.field), source: source) { ctx throws(IHubError) in
+            try compute(ctx, script: script, local: local, name: name, level: level, options: options)
         }
     }
 
@@ -99,12 +99,18 @@ enum HubIndicators {
         return (min, max)
     }
 
-    /// options: a list of {name, type = integer|number|string|boolean, description}.
-    private static func options(_ value: JSON?, at: String) throws(IHubError) -> [Field] {
+    /// A declared option: its field (shape and doc) and its default.
+    struct Option: Sendable {
+        let field: Field
+        let defaultValue: JSON?
+    }
+
+    /// options: a list of {name, type = integer|number|string|boolean, description, default}.
+    private static func options(_ value: JSON?, at: String) throws(IHubError) -> [Option] {
         guard let value, !value.isNull, value != .object([]) else { return [] }
         guard let list = value.array else { throw IHubError(.script, "\(at): options is \(shown(value)); expected a list of {name =, type =, description =}") }
         let shapes: [String: Shape] = ["integer": .integer, "number": .number, "string": .string, "boolean": .boolean]
-        var out: [Field] = []
+        var out: [Option] = []
         for (i, o) in list.enumerated() {
             guard let name = o["name"]?.string, !name.isEmpty, name.utf8.count <= 64 else {
                 throw IHubError(.script, "\(at): options[\(i + 1)].name must be a non-empty string of at most 64 bytes")
@@ -116,9 +122,29 @@ enum HubIndicators {
             if let problem = Shape.textProblem(doc, multiline: false, maxBytes: Limits.text) {
                 throw IHubError(.script, "\(at): options[\(i + 1)].description: \(problem.reason)")
             }
-            out.append(.optional(name, shape, doc))
+            let field = Field.optional(name, shape, doc)
+            let fallback = o["default"].flatMap { $0.isNull ? nil : $0 }
+            if let fallback {
+                do throws(IHubError) { try shape.validate(fallback, at: "default") } catch {
+                    throw IHubError(.script, "\(at): options[\(i + 1)].\(error.message)")
+                }
+            }
+            if out.contains(where: { $0.field.name == name }) { throw IHubError(.script, "\(at): option \(IHubError.quoted(name)) is declared twice") }
+            out.append(Option(field: field, defaultValue: fallback))
         }
         return out
+    }
+
+    /// The options compute(ctx) sees: those given, checked against the
+    /// declarations, and the defaults of the others.
+    private static func effective(_ given: JSON, _ options: [Option], name: String) throws(IHubError) -> JSON {
+        try Shape.object(options.map(\.field)).validate(given, at: "params.options.\(name)")
+        var members = given.members ?? []
+        for o in options where (given[o.field.name] ?? .null).isNull {
+            members.removeAll { $0.key == o.field.name }
+            if let d = o.defaultValue { members.append(.init(o.field.name, d)) }
+        }
+        return .object(members)
     }
 
     static func shown(_ v: JSON?) -> String {
@@ -131,13 +157,14 @@ enum HubIndicators {
 
     /// Runs the script's compute over `ctx` and reads its rows.
     private static func compute(_ ctx: IndicatorContext, script: HubIndicatorScript, local: String, name: String,
-                                level: IndicatorLevel) throws(IHubError) -> [IndicatorRow] {
+                                level: IndicatorLevel, options: [Option]) throws(IHubError) -> [IndicatorRow] {
+        let given = try effective(ctx.options, options, name: name)
         guard let context = try HubIndicatorScript.context(ctx.engine) else {
             throw IHubError(.script, "\(name): a hub's indicators cannot run inside another methodology script")
         }
         let values: [JSON]
         do throws(IHubError) {
-            values = try script.compute(context, local: local, ctx: luaContext(ctx))
+            values = try script.compute(context, local: local, ctx: luaContext(ctx, options: given))
         } catch {
             if isDatabaseFailure(error) { throw error }
             throw IHubError(error.status == .limit ? .limit : .script, error.message)
@@ -157,10 +184,10 @@ enum HubIndicators {
     }
 
     /// What compute(ctx) receives.
-    private static func luaContext(_ ctx: IndicatorContext) -> JSON {
+    private static func luaContext(_ ctx: IndicatorContext, options: JSON) -> JSON {
         // An open start is left out (nil in Lua), not ihub.null, which is true in a test.
         let window: JSON = .object(ctx.window.members.filter { !$0.value.isNull }.map { $0.key == "window" ? .init("label", $0.value) : $0 })
-        return ["hub": JSON(ctx.hub), "window": window, "as_of": .string(ctx.asOf.text), "options": ctx.options]
+        return ["hub": JSON(ctx.hub), "window": window, "as_of": .string(ctx.asOf.text), "options": options]
     }
 
     /// Reads the rows a script returned: {subject, part, value, n, detail}.

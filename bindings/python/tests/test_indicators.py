@@ -361,3 +361,26 @@ def test_the_cli(tmp_path):
     assert rc == 0 and "H.seven (hub, count): 1 row" in out and "ok: every indicator computed" in out
     rc, out, err = run("series", "--hub", "H", "--name", "H.nothing")
     assert rc == 3 and "IHUB_NOTFOUND: params.name" in err
+
+
+def test_declared_options_take_their_defaults_and_are_checked(h):
+    h.call("script.set", {"hub": "H", "name": "indicators", "source": """
+indicator{name = "days", description = "The days option", level = "hub", type = "days",
+          options = {{name = "days", type = "integer", description = "how many (default 7)", default = 7}},
+          compute = function(ctx) return {{value = ctx.options.days}} end}
+"""})
+    listed = h.call("indicator.list", {"hub": "H"})[-1]
+    assert [(o["name"], o["type"], o["doc"]) for o in listed["options"]] == [("days", "integer", "how many (default 7)")]
+    compute = lambda options: h.call("indicator.compute", {"hub": "H", "names": ["H.days"], **options})["indicators"][0]
+    assert values(compute({})) == [(None, None, 7)]
+    assert values(compute({"options": {"H.days": {"days": 3}}})) == [(None, None, 3)]
+    with pytest.raises(ihub.InvalidError, match="params.options.H.days.days: expected an integer"):
+        compute({"options": {"H.days": {"days": "x"}}})
+    with pytest.raises(ihub.InvalidError, match="params.options.H.days.weeks: unknown field"):
+        compute({"options": {"H.days": {"weeks": 1}}})
+    h.call("script.set", {"hub": "H", "name": "indicators", "source": """
+indicator{name = "bad", description = "A default of the wrong type", level = "hub", type = "days",
+          options = {{name = "days", type = "integer", default = "soon"}}, compute = function() return {} end}
+"""})
+    error = h.call("indicator.compute", {"hub": "H", "names": ["H.bad"]})["indicators"][0]["error"]
+    assert error["status"] == "IHUB_SCRIPT" and "options[1].default: expected an integer" in error["message"]
