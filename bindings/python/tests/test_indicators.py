@@ -316,6 +316,12 @@ def test_the_consortium_has_the_built_in_set_and_its_own_series(h):
     r = h.call("indicator.snapshot", {"window": "2026-11"})
     assert r["scope"] == {"consortium": True}
     assert [i["name"] for i in r["indicators"]] == [d["name"] for d in h.call("indicator.list")]
+    # Again: each built-in's consortium rows (hub_id NULL) replaced, none added.
+    again = h.call("indicator.snapshot", {"window": "2026-11"})
+    assert [i.get("replaced") for i in again["indicators"]] == [i.get("stored") for i in r["indicators"]]
+    for i in again["indicators"]:
+        if "stored" in i:
+            assert len(h.call("indicator.series", {"name": i["name"]})["points"]) == i["stored"], i["name"]
     with pytest.raises(ihub.NotFoundError):
         h.call("indicator.series", {"name": "H.minutes"})
     h.call("indicator.snapshot", {"hub": "H", "window": "2026-11", "names": ["H.minutes"]})
