@@ -74,6 +74,9 @@ struct HubIndicatorScript {
           if type(rows) ~= "table" then
             error(script_name .. ": " .. name .. ": compute returned " .. shown(rows) .. "; expected a list of rows {subject =, part =, value =, n =, detail =}", 0)
           end
+          if rows[1] == nil and next(rows) ~= nil then
+            error(script_name .. ": " .. name .. ": compute returned one row, not a list of rows: return {{value = ...}}", 0)
+          end
           return ihub.array(rows)
         end
         """#

@@ -214,6 +214,8 @@ indicator{name = "twice", description = "A subject twice", level = "person", typ
           compute = function(ctx) return {{subject = "A", value = 1}, {subject = "A", value = 2}} end}
 indicator{name = "writer", description = "Tries to write", level = "hub", type = "count",
           compute = function(ctx) ihub.school.add{hub = ctx.hub, code = "X", name = "X"} return {} end}
+indicator{name = "one_row", description = "A row, not a list", level = "hub", type = "count",
+          compute = function(ctx) return {value = 1} end}
 indicator{name = "bad_level", description = "No such level", level = "galaxy", type = "count",
           compute = function(ctx) return {} end}
 indicator{name = "nothing", description = "No rows", level = "school", type = "count",
@@ -231,6 +233,7 @@ EXPECTED_ERRORS = {
     "H.stranger": ("IHUB_SCRIPT", "subject 'NOBODY' is not a person of H"),
     "H.twice": ("IHUB_SCRIPT", "repeats the subject and part"),
     "H.writer": ("IHUB_SCRIPT", "methodology scripts may not write"),
+    "H.one_row": ("IHUB_SCRIPT", "compute returned one row, not a list of rows"),
     "H.bad_level": ("IHUB_SCRIPT", 'level is "galaxy"'),
 }
 
