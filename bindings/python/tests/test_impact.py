@@ -1,0 +1,229 @@
+"""impact.estimate: the mentored against matched unmentored teachers, as a
+difference in differences with a bootstrap interval and the dose–response on
+hours. A small hand-made hub with known answers, and synthetic data with a
+known effect checked against numpy (the same matched sets) and statsmodels
+(the slope, its standard error and interval)."""
+import datetime
+
+import numpy as np
+import pytest
+import statsmodels.api as sm
+
+import ihub
+
+# Mentorships start the day they are confirmed: the rounds straddle today.
+TODAY = datetime.date.today()
+R1_START = (TODAY - datetime.timedelta(days=300)).isoformat()
+R2_START = (TODAY + datetime.timedelta(days=60)).isoformat()
+ACTIVITY_DAY = (TODAY - datetime.timedelta(days=100)).isoformat()
+
+POLICY = """
+function eligible(r)
+  local c = r.code:sub(1, 1)
+  if c == "M" then return "mentor" elseif c == "E" then return "mentee" end
+  return nil, "comparison"
+end
+function exclude() return nil end
+criteria.fit = function(a, b) return 1 end
+weights.school = { fit = 1 }
+weights.teacher = { fit = 1 }
+"""
+
+# The class of the earlier round, by the overall DigCompEdu score.
+CLASSIFY = """
+function classify(subject, a)
+  local d = a.digcompedu
+  if not d then return nil end
+  if d.overall >= 3.5 then return "high", {"high"} elseif d.overall >= 2.5 then return "mid", {"mid"} end
+  return "low", {"low"}
+end
+"""
+
+
+def cls(score):
+    return "high" if score >= 3.5 else "mid" if score >= 2.5 else "low"
+
+
+def build(h, k, teachers, pairs, hours):
+    """teachers: [(code, R1 answers, R2 answers)] in id order; pairs:
+    [(mentee, mentor)]; hours: {code: hours logged between the rounds}."""
+    h.call("hub.add", {"code": "H", "name": "Hub", "country": "EE", "min_group_size": k})
+    h.call("school.add", {"hub": "H", "code": "S1", "name": "School 1"})
+    h.call("round.add", {"hub": "H", "code": "R1", "name": "R1", "start": R1_START})
+    h.call("round.add", {"hub": "H", "code": "R2", "name": "R2", "start": R2_START})
+    h.person.add_many(people=[{"hub": "H", "code": c, "name": "Teacher " + c, "schools": ["S1"], "roles": ["teacher"]}
+                              for c, _, _ in teachers])
+    for i, rnd in enumerate(("R1", "R2")):
+        h.assessment.submit(round=rnd, instrument="digcompedu", responses=[
+            {"respondent": f"{rnd}-{c}", "school": "S1", "person": c, "group": "teachers", "answers": t[i]}
+            for c, *t in teachers])
+    h.call("script.set", {"hub": "H", "name": "pairing", "source": POLICY})
+    run = h.call("pairing.propose", {"hub": "H", "round": "R1", "level": "teacher",
+                                     "pins": [{"mentee": e, "mentor": m} for e, m in pairs]})
+    h.call("pairing.confirm", {"run": run["run"]})
+    assert len(h.call("pairing.mentorships", {"hub": "H", "level": "teacher"})) == len(pairs)
+    h.call("script.set", {"hub": "H", "name": "classify", "source": CLASSIFY})
+    h.classification.run(hub="H", round="R1", subject="teacher")
+    for code, hrs in hours.items():
+        if hrs:
+            h.call("activity.log", {"hub": "H", "kind": "session", "date": ACTIVITY_DAY, "minutes": int(round(hrs * 60)),
+                                    "participants": [{"person": code}]})
+
+
+# One answer each (item 1.1): the score is the answer.
+SMALL = [  # code, R1, R2
+    ("E1", 2, 5), ("E2", 4, 5),   # mentees: +3, +1
+    ("M1", 3, 3), ("M2", 5, 6),   # their mentors: left out
+    ("C1", 2, 3), ("C2", 3, 3), ("C3", 4, 6),  # comparison: +1, 0, +2
+]
+
+
+def small(h, k=2):
+    build(h, k, [(c, {"1.1": a}, {"1.1": b}) for c, a, b in SMALL], [("E1", "M1"), ("E2", "M2")], {"E1": 3, "E2": 1, "C2": 5})
+
+
+def estimate(h, **p):
+    return h.call("impact.estimate", {"instrument": "digcompedu", "from": "R1", "to": "R2", **p})
+
+
+def test_hand_made_nearest_and_class_matching():
+    with ihub.open() as h:
+        small(h)
+        r = estimate(h, hub="H", match="nearest", bootstrap=500, seed=3)
+        # E1 (2) ~ C1 (2): 3 - 1 = 2; E2 (4) ~ C3 (4): 1 - 2 = -1.
+        assert r["estimate"]["did"] == pytest.approx(0.5)
+        assert [(p["mentored_person"], p["comparison_person"]) for p in r["matching"]["pairs"]] == [("E1", "C1"), ("E2", "C3")]
+        assert r["mentored"]["assessed"] == 2 and r["comparison"]["available"] == 3 and r["comparison"]["used"] == 2
+        assert r["mentors_left_out"] == 2 and r["k"] == 2 and r["level"] == "teacher"
+        # Every replicate is 2, 0.5 or -1: the interval is its extremes.
+        assert r["estimate"]["ci"] == [-1.0, 2.0]
+        assert r["comparison"]["change"] == pytest.approx(1.5) and r["mentored"]["change"] == pytest.approx(2.0)
+        # Dose: E1 3 h, +3; E2 1 h, +1: slope 1; two points, no standard error.
+        d = r["dose_response"]
+        assert d["slope"] == pytest.approx(1.0) and d["se"] is None and "two mentored" in d["note"]
+        assert r["rounds"] == [{"hub": "H", "from": "R1", "to": "R2", "period": [R1_START, (TODAY + datetime.timedelta(days=59)).isoformat()]}]
+        assert any("Parallel trends" in a for a in r["assumptions"])
+
+        # By class (R1 score >= 3.5 high, >= 2.5 mid, else low): E1 (2, low) with C1: 3 - 1 = 2;
+        # E2 (4, high) with C3, the only high one (C2 is mid): 1 - 2 = -1. Mean: 0.5.
+        c = estimate(h, match="class", bootstrap=500)
+        assert c["estimate"]["did"] == pytest.approx(0.5)
+        assert c["matching"]["strata"] == [{"class": "high", "mentored": 1, "comparison": 1},
+                                           {"class": "low", "mentored": 1, "comparison": 1}]
+        assert c["scope"] == {"consortium": True}
+        # Deterministic for a seed.
+        assert estimate(h, match="nearest", bootstrap=500, seed=3)["estimate"] == r["estimate"]
+
+
+def test_refuses_groups_below_k_with_the_reason():
+    with ihub.open() as h:
+        small(h, k=3)
+        with pytest.raises(ihub.ConstraintError, match=r"2 mentored teachers matched \(of 2 assessed in both rounds\), fewer than k = 3"):
+            estimate(h, hub="H", match="nearest")
+        with pytest.raises(ihub.InvalidError, match=r"params\.level: digcompedu assesses teachers, not schools"):
+            estimate(h, level="school")
+        with pytest.raises(ihub.InvalidError, match=r"params\.bootstrap"):
+            estimate(h, bootstrap=5)
+        with pytest.raises(ihub.NotFoundError, match=r"params\.to"):
+            estimate(h, to="NOPE")
+        with pytest.raises(ihub.InvalidError, match=r"params\.to: round 'R1' must start after 'R1'"):
+            estimate(h, to="R1")
+
+
+def test_through_lua():
+    with ihub.open() as h:
+        small(h)
+        v = h.eval("return ihub.impact.estimate{instrument = 'digcompedu', from = 'R1', to = 'R2', match = 'nearest', bootstrap = 100}"
+                   ".estimate.did")
+        assert v == pytest.approx(0.5)
+
+
+AREAS = {"1": ["1.1", "1.2", "1.3", "1.4"], "2": ["2.1", "2.2", "2.3"]}
+
+
+def answers(rng, level):
+    return {i: int(np.clip(np.rint(level + rng.normal(0, 0.6)), 1, 6)) for items in AREAS.values() for i in items}
+
+
+def score(a):
+    # The mean of the area means, as ihub scores a response.
+    means = [sum(a[i] for i in items) / len(items) for items in AREAS.values()]
+    return sum(means) / len(means)
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    """30 mentees (selected among the weaker), 30 mentors, 60 comparison
+    teachers; a common trend of +0.3 and, for mentees, an effect of
+    0.2 + 0.1 per hour of mentoring (0..8 hours)."""
+    rng = np.random.default_rng(20261202)
+    teachers, truth, hours = [], [], {}
+    groups = [("E", 30, 2.6), ("M", 30, 3.8), ("C", 60, 3.0)]
+    for prefix, n, centre in groups:
+        for j in range(n):
+            code = f"{prefix}{j:02d}"
+            ability = rng.normal(centre, 0.7)
+            effect = 0.0
+            if prefix == "E":
+                hours[code] = int(rng.integers(0, 9))
+                effect = 0.2 + 0.1 * hours[code]
+                truth.append(effect)
+            teachers.append((code, answers(rng, ability), answers(rng, ability + 0.3 + effect)))
+    pairs = [(f"E{j:02d}", f"M{j:02d}") for j in range(30)]
+    with ihub.open() as h:
+        build(h, 5, teachers, pairs, hours)
+        results = {m: estimate(h, hub="H", match=m, seed=11) for m in ("class", "nearest")}
+    frame = {c: (score(a), score(b)) for c, a, b in teachers}
+    return frame, hours, float(np.mean(truth)), results
+
+
+def test_synthetic_nearest_matches_numpy_and_covers_the_effect(synthetic):
+    frame, hours, true_effect, results = synthetic
+    r = results["nearest"]
+    mentees = [c for c in frame if c[0] == "E"]
+    controls = [c for c in frame if c[0] == "C"]  # in id order: ties go to the first
+    pre = np.array([frame[c][0] for c in controls])
+    diffs = []
+    for t in mentees:
+        j = int(np.argmin(np.abs(pre - frame[t][0])))
+        diffs.append((frame[t][1] - frame[t][0]) - (frame[controls[j]][1] - frame[controls[j]][0]))
+        assert r["matching"]["pairs"][len(diffs) - 1]["comparison_person"] == controls[j]
+    assert r["estimate"]["did"] == pytest.approx(np.mean(diffs), abs=1e-12)
+    low, high = r["estimate"]["ci"]
+    assert low < true_effect < high and high - low < 1.0
+    assert r["mentored"]["matched"] == 30 and r["mentors_left_out"] == 30 and r["comparison"]["available"] == 60
+
+
+def test_synthetic_class_matches_numpy_and_covers_the_effect(synthetic):
+    frame, hours, true_effect, results = synthetic
+    r = results["class"]
+    change = {c: b - a for c, (a, b) in frame.items()}
+    by_class = {}
+    for c in frame:
+        if c[0] == "C":
+            by_class.setdefault(cls(frame[c][0]), []).append(change[c])
+    matched = [t for t in frame if t[0] == "E" and cls(frame[t][0]) in by_class]
+    expected = np.mean([change[t] - np.mean(by_class[cls(frame[t][0])]) for t in matched])
+    assert r["mentored"]["matched"] == len(matched)
+    assert r["estimate"]["did"] == pytest.approx(expected, abs=1e-12)
+    low, high = r["estimate"]["ci"]
+    assert low < true_effect < high
+    strata = {s["class"]: (s["mentored"], s["comparison"]) for s in r["matching"]["strata"]}
+    assert strata == {k: (sum(1 for t in matched if cls(frame[t][0]) == k), len(v)) for k, v in by_class.items()
+                      if any(cls(frame[t][0]) == k for t in matched)}
+
+
+def test_synthetic_dose_response_is_statsmodels_ols(synthetic):
+    frame, hours, _, results = synthetic
+    mentees = [c for c in frame if c[0] == "E"]
+    x = np.array([hours[c] for c in mentees], dtype=float)
+    y = np.array([frame[c][1] - frame[c][0] for c in mentees])
+    fit = sm.OLS(y, sm.add_constant(x)).fit()
+    d = results["nearest"]["dose_response"]
+    assert d["n"] == 30 and d["df"] == 28
+    assert d["slope"] == pytest.approx(fit.params[1], rel=1e-10)
+    assert d["intercept"] == pytest.approx(fit.params[0], rel=1e-10)
+    assert d["se"] == pytest.approx(fit.bse[1], rel=1e-10)
+    assert d["ci"] == pytest.approx(list(fit.conf_int()[1]), rel=1e-9)
+    # The true slope is 0.1 per hour.
+    assert d["ci"][0] < 0.1 < d["ci"][1]
