@@ -4,6 +4,9 @@ hours. A small hand-made hub with known answers, and synthetic data with a
 known effect checked against numpy (the same matched sets) and statsmodels
 (the slope, its standard error and interval)."""
 import datetime
+import json
+import os
+import subprocess
 
 import numpy as np
 import pytest
@@ -44,29 +47,30 @@ def cls(score):
     return "high" if score >= 3.5 else "mid" if score >= 2.5 else "low"
 
 
-def build(h, k, teachers, pairs, hours):
+def build(h, k, teachers, pairs, hours, hub="H", rounds=("R1", "R2")):
     """teachers: [(code, R1 answers, R2 answers)] in id order; pairs:
     [(mentee, mentor)]; hours: {code: hours logged between the rounds}."""
-    h.call("hub.add", {"code": "H", "name": "Hub", "country": "EE", "min_group_size": k})
-    h.call("school.add", {"hub": "H", "code": "S1", "name": "School 1"})
-    h.call("round.add", {"hub": "H", "code": "R1", "name": "R1", "start": R1_START})
-    h.call("round.add", {"hub": "H", "code": "R2", "name": "R2", "start": R2_START})
-    h.person.add_many(people=[{"hub": "H", "code": c, "name": "Teacher " + c, "schools": ["S1"], "roles": ["teacher"]}
+    school = hub + "-S1"
+    h.call("hub.add", {"code": hub, "name": "Hub " + hub, "country": "EE", "min_group_size": k})
+    h.call("school.add", {"hub": hub, "code": school, "name": "School 1"})
+    h.call("round.add", {"hub": hub, "code": rounds[0], "name": rounds[0], "start": R1_START})
+    h.call("round.add", {"hub": hub, "code": rounds[1], "name": rounds[1], "start": R2_START})
+    h.person.add_many(people=[{"hub": hub, "code": c, "name": "Teacher " + c, "schools": [school], "roles": ["teacher"]}
                               for c, _, _ in teachers])
-    for i, rnd in enumerate(("R1", "R2")):
+    for i, rnd in enumerate(rounds):
         h.assessment.submit(round=rnd, instrument="digcompedu", responses=[
-            {"respondent": f"{rnd}-{c}", "school": "S1", "person": c, "group": "teachers", "answers": t[i]}
+            {"respondent": f"{rnd}-{c}", "school": school, "person": c, "group": "teachers", "answers": t[i]}
             for c, *t in teachers])
-    h.call("script.set", {"hub": "H", "name": "pairing", "source": POLICY})
-    run = h.call("pairing.propose", {"hub": "H", "round": "R1", "level": "teacher",
+    h.call("script.set", {"hub": hub, "name": "pairing", "source": POLICY})
+    run = h.call("pairing.propose", {"hub": hub, "round": rounds[0], "level": "teacher",
                                      "pins": [{"mentee": e, "mentor": m} for e, m in pairs]})
     h.call("pairing.confirm", {"run": run["run"]})
-    assert len(h.call("pairing.mentorships", {"hub": "H", "level": "teacher"})) == len(pairs)
-    h.call("script.set", {"hub": "H", "name": "classify", "source": CLASSIFY})
-    h.classification.run(hub="H", round="R1", subject="teacher")
+    assert len(h.call("pairing.mentorships", {"hub": hub, "level": "teacher"})) == len(pairs)
+    h.call("script.set", {"hub": hub, "name": "classify", "source": CLASSIFY})
+    h.classification.run(hub=hub, round=rounds[0], subject="teacher")
     for code, hrs in hours.items():
         if hrs:
-            h.call("activity.log", {"hub": "H", "kind": "session", "date": ACTIVITY_DAY, "minutes": int(round(hrs * 60)),
+            h.call("activity.log", {"hub": hub, "kind": "session", "date": ACTIVITY_DAY, "minutes": int(round(hrs * 60)),
                                     "participants": [{"person": code}]})
 
 
@@ -128,6 +132,69 @@ def test_refuses_groups_below_k_with_the_reason():
             estimate(h, to="NOPE")
         with pytest.raises(ihub.InvalidError, match=r"params\.to: round 'R1' must start after 'R1'"):
             estimate(h, to="R1")
+
+
+def test_consortium_pools_the_comparison_of_every_hub():
+    with ihub.open() as h:
+        small(h)
+        # Hub G: EG1 5 -> 6 (+1) mentored by MG1; CG1 5 -> 5 (0), nearer to EG1 than any of H.
+        build(h, 2, [(c, {"1.1": a}, {"1.1": b}) for c, a, b in [("EG1", 5, 6), ("MG1", 4, 4), ("CG1", 5, 5)]],
+              [("EG1", "MG1")], {"EG1": 2}, hub="G", rounds=("G1", "G2"))
+        r = estimate(h, match="nearest", bootstrap=200, **{"from": ["R1", "G1"]}, to=["R2", "G2"])
+        # E1 ~ C1: 2; E2 ~ C3: -1; EG1 ~ CG1: 1.
+        assert r["estimate"]["did"] == pytest.approx(2 / 3)
+        assert [p["comparison_person"] for p in r["matching"]["pairs"]] == ["C1", "C3", "CG1"]
+        assert [x["hub"] for x in r["rounds"]] == ["H", "G"] and r["scope"] == {"consortium": True}
+        with pytest.raises(ihub.InvalidError, match=r"params\.from\[2\]: round 'G1' belongs to hub G, not H"):
+            estimate(h, hub="H", **{"from": ["R1", "G1"]}, to=["R2", "G2"])
+        with pytest.raises(ihub.InvalidError, match=r"params\.to: round 'G2' belongs to hub G, 'R1' to hub H"):
+            estimate(h, **{"from": ["R1"]}, to=["G2"])
+
+
+def test_school_level():
+    """Schools mentored through school mentorships; each school's score is
+    its respondents pooled (one teacher answering A1 here). SMALL less one
+    (SELFIE's scale is 1..5): the same changes and the same nearest."""
+    with ihub.open() as h:
+        h.call("hub.add", {"code": "H", "name": "Hub", "country": "EE", "min_group_size": 2})
+        h.call("round.add", {"hub": "H", "code": "R1", "name": "R1", "start": R1_START})
+        h.call("round.add", {"hub": "H", "code": "R2", "name": "R2", "start": R2_START})
+        h.school.add_many(schools=[{"hub": "H", "code": c, "name": "School " + c} for c, _, _ in SMALL])
+        for i, rnd in enumerate(("R1", "R2")):
+            h.assessment.submit(round=rnd, instrument="selfie", responses=[
+                {"respondent": f"{rnd}-{c}", "school": c, "group": "teachers", "answers": {"A1": t[i] - 1}} for c, *t in SMALL])
+        h.call("script.set", {"hub": "H", "name": "pairing", "source": POLICY})
+        run = h.call("pairing.propose", {"hub": "H", "round": "R1", "level": "school",
+                                         "pins": [{"mentee": "E1", "mentor": "M1"}, {"mentee": "E2", "mentor": "M2"}]})
+        h.call("pairing.confirm", {"run": run["run"]})
+        h.call("activity.log", {"hub": "H", "kind": "workshop", "date": ACTIVITY_DAY, "minutes": 180, "participants": [{"school": "E1"}]})
+        h.call("activity.log", {"hub": "H", "kind": "workshop", "date": ACTIVITY_DAY, "minutes": 60, "participants": [{"school": "E2"}]})
+        r = h.call("impact.estimate", {"instrument": "selfie", "from": "R1", "to": "R2", "match": "nearest", "bootstrap": 200})
+        assert r["level"] == "school" and r["estimate"]["did"] == pytest.approx(0.5)
+        assert [(p["mentored_school"], p["comparison_school"]) for p in r["matching"]["pairs"]] == [("E1", "C1"), ("E2", "C3")]
+        assert r["dose_response"]["slope"] == pytest.approx(1.0)
+        # No classifications of R1: nobody can be matched by class.
+        with pytest.raises(ihub.ConstraintError, match=r"0 mentored schools matched \(of 2 assessed in both rounds; unmatched: 2 no class in the earlier round\)"):
+            h.call("impact.estimate", {"instrument": "selfie", "from": "R1", "to": "R2"})
+
+
+def test_cli(tmp_path):
+    path = os.path.join(os.path.dirname(os.environ.get("IHUB_LIBRARY", "")), "ihub-cli")
+    if not os.path.exists(path):
+        pytest.skip("ihub-cli is not beside IHUB_LIBRARY")
+    db = str(tmp_path / "hub.db")
+    with ihub.open(db) as h:
+        small(h)
+    done = subprocess.run([path, "impact", "--instrument", "digcompedu", "--from", "R1", "--to", "R2", "--match", "nearest",
+                           "--bootstrap", "300", "--db", db], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "difference in differences: 0.50 (95% CI -1.00 to 2.00, 300 replicates, seed 1)" in done.stdout and "mentored:   2 matched of 2" in done.stdout
+    done = subprocess.run([path, "impact", "--instrument", "digcompedu", "--from", "R1", "--to", "R2", "--json", "--db", db],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and json.loads(done.stdout)["estimate"]["did"] == pytest.approx(0.5)
+    done = subprocess.run([path, "impact", "--hub", "H", "--instrument", "digcompedu", "--from", "R1", "--to", "R2", "--db", db],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
 
 
 def test_through_lua():
