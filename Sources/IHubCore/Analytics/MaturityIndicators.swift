@@ -23,16 +23,12 @@ enum MaturityIndicators {
         let from: RoundRef
         let to: RoundRef
         let instrument: Instrument
-
-        var detail: [JSON.Member] {
-            [.init("instrument", .string(instrument.code)), .init("from", .string(from.code)), .init("to", .string(to.code))]
-        }
     }
 
     /// The comparison the options name, or the default: the scope's two
     /// latest rounds with data (starting by the window's end) of an
     /// instrument `fits` accepts; nil when there is none.
-    static func comparison(_ c: IndicatorContext, fits: (Instrument) -> Bool) throws(IHubError) -> Comparison? {
+    static func comparison(_ c: IndicatorContext, hubID: Int64?, fits: (Instrument) -> Bool) throws(IHubError) -> Comparison? {
         let path = "options"
         var instrument: Instrument?
         if let code = c.options["instrument"]?.string {
@@ -45,7 +41,7 @@ enum MaturityIndicators {
         for round in [from, to].compactMap({ $0 }) where c.hubID != nil && round.hubID != c.hubID {
             throw IHubError.invalid("\(path): round \(IHubError.quoted(round.code)) belongs to hub \(round.hubCode), not \(c.hub ?? "")")
         }
-        let assessed = try c.db.analytics.assessedRounds(hubID: c.hubID, upTo: c.window.toText)
+        let assessed = try c.db.analytics.assessedRounds(hubID: hubID, upTo: c.window.toText)
         // Round code → instruments with data, rounds latest first.
         var rounds: [(code: String, instruments: [Int64])] = []
         for a in assessed {
@@ -86,16 +82,49 @@ enum MaturityIndicators {
         return Comparison(from: from, to: to, instrument: both)
     }
 
+    /// The comparisons of a scope. Over the consortium without named
+    /// rounds: each hub's own two latest rounds (of the instrument the first
+    /// hub with a comparison uses), pooled — rounds of different hubs are
+    /// never compared with each other.
+    static func comparisons(_ c: IndicatorContext, fits: (Instrument) -> Bool) throws(IHubError) -> [Comparison] {
+        if c.hubID != nil || c.options["from"] != nil || c.options["to"] != nil {
+            return try comparison(c, hubID: c.hubID, fits: fits).map { [$0] } ?? []
+        }
+        var out: [Comparison] = []
+        for hubID in try c.db.analytics.hubIDs() {
+            guard let cmp = try comparison(c, hubID: hubID, fits: { i in fits(i) && (out.first.map { $0.instrument.id == i.id } ?? true) }) else { continue }
+            out.append(cmp)
+        }
+        return out
+    }
+
+    /// The detail naming the rounds compared (several, comma-separated, over the consortium).
+    static func detail(_ cmps: [Comparison]) -> [JSON.Member] {
+        [.init("instrument", .string(cmps[0].instrument.code)), .init("from", .string(cmps.map(\.from.code).joined(separator: ", "))),
+         .init("to", .string(cmps.map(\.to.code).joined(separator: ", ")))]
+    }
+
     static func change(_ c: IndicatorContext) throws(IHubError) -> [IndicatorRow] {
-        guard let cmp = try comparison(c, fits: { _ in true }) else { return [] }
-        let before = try AssessmentData.collect(c.engine, round: cmp.from, instrument: cmp.instrument)
-        let after = try AssessmentData.collect(c.engine, round: cmp.to, instrument: cmp.instrument)
-        return zip(before.rows(groups: cmp.instrument.groups), after.rows(groups: cmp.instrument.groups)).map { a, b in
-            let s = a.pooled.summary, t = b.pooled.summary
-            let part = "\(a.group.rawValue):\(a.area.map { cmp.instrument.areas[$0].code } ?? "overall")"
+        let cmps = try comparisons(c, fits: { _ in true })
+        guard let first = cmps.first else { return [] }
+        let instrument = first.instrument
+        var pooled: [(group: RespondentGroup, area: Int?, from: Summary, to: Summary)] = []
+        for cmp in cmps {
+            let before = try AssessmentData.collect(c.engine, round: cmp.from, instrument: instrument)
+            let after = try AssessmentData.collect(c.engine, round: cmp.to, instrument: instrument)
+            for (i, (a, b)) in zip(before.rows(groups: instrument.groups), after.rows(groups: instrument.groups)).enumerated() {
+                if pooled.count <= i { pooled.append((a.group, a.area, Summary(), Summary())) }
+                pooled[i].from.merge(a.pooled.summary)
+                pooled[i].to.merge(b.pooled.summary)
+            }
+        }
+        let detail = detail(cmps)
+        return pooled.map { row in
+            let s = row.from, t = row.to
+            let part = "\(row.group.rawValue):\(row.area.map { instrument.areas[$0].code } ?? "overall")"
             let e = EffectSize.hedges(from: s, to: t)
             let value: Double? = s.n > 0 && t.n > 0 ? t.mean - s.mean : nil
-            return IndicatorRow(part: part, value: value, n: min(s.n, t.n), detail: cmp.detail + [
+            return IndicatorRow(part: part, value: value, n: min(s.n, t.n), detail: detail + [
                 .init("from_mean", s.n > 0 ? .double(s.mean) : .null), .init("to_mean", t.n > 0 ? .double(t.mean) : .null),
                 .init("n_from", .int(Int64(s.n))), .init("n_to", .int(Int64(t.n))),
                 .init("hedges_g", JSON(e?.g)), .init("ci", e.map { [.double($0.low), .double($0.high)] } ?? .null),
@@ -113,24 +142,30 @@ enum MaturityIndicators {
     }
 
     static func movedUp(_ c: IndicatorContext) throws(IHubError) -> [IndicatorRow] {
-        guard let cmp = try comparison(c, fits: { $0.subject == .teacher && !$0.levels.isEmpty }) else { return [] }
-        let instrument = cmp.instrument
-        let before = try latestByTeacher(c, cmp.from, instrument)
-        let after = try latestByTeacher(c, cmp.to, instrument)
-        let both = before.keys.filter { after[$0] != nil }.sorted()
+        let cmps = try comparisons(c, fits: { $0.subject == .teacher && !$0.levels.isEmpty })
+        guard let first = cmps.first else { return [] }
+        let instrument = first.instrument
+        // (before, after) of every teacher in both rounds of a comparison.
+        var both: [(ScoredResponse, ScoredResponse)] = []
+        for cmp in cmps {
+            let before = try latestByTeacher(c, cmp.from, instrument)
+            let after = try latestByTeacher(c, cmp.to, instrument)
+            for id in before.keys.sorted() { if let b = after[id] { both.append((before[id]!, b)) } }
+        }
         func level(_ score: Double?) -> Int? { score.flatMap { instrument.level(of: $0) }.flatMap { instrument.levelIndex(code: $0.code) } }
+        let detail = detail(cmps)
         var rows: [IndicatorRow] = []
         for area in Array<Int?>(instrument.areas.indices.map { $0 }) + [nil] {
             var teachers = 0, up = 0, down = 0
-            for id in both {
-                let score: (ScoredResponse) -> Double? = { r in area.map { r.areas[$0].mean } ?? r.overall }
-                guard let a = level(score(before[id]!)), let b = level(score(after[id]!)) else { continue }
+            let score: (ScoredResponse) -> Double? = { r in area.map { r.areas[$0].mean } ?? r.overall }
+            for (x, y) in both {
+                guard let a = level(score(x)), let b = level(score(y)) else { continue }
                 teachers += 1
                 if b > a { up += 1 } else if b < a { down += 1 }
             }
             rows.append(IndicatorRow(part: area.map { instrument.areas[$0].code } ?? "overall",
                                      value: teachers > 0 ? Double(up) / Double(teachers) : nil, n: teachers,
-                                     detail: cmp.detail + [.init("teachers", .int(Int64(teachers))), .init("moved_up", .int(Int64(up))),
+                                     detail: detail + [.init("teachers", .int(Int64(teachers))), .init("moved_up", .int(Int64(up))),
                                                            .init("moved_down", .int(Int64(down)))]))
         }
         return rows

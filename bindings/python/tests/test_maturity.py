@@ -107,3 +107,27 @@ def test_no_rounds_no_rows_and_through_lua(h):
         for _, row in ipairs(r.indicators[1].rows) do if row.part == 'overall' then return row.moved_up end end
     """)
     assert v == 2
+
+
+def test_consortium_pools_each_hubs_own_two_latest_rounds(h):
+    h.call("hub.add", {"code": "G", "name": "Other", "country": "FI", "min_group_size": 2})
+    h.call("school.add", {"hub": "G", "code": "GS", "name": "G school"})
+    for code, start in (("G1", "2025-10-01"), ("G2", "2026-10-01")):
+        h.call("round.add", {"hub": "G", "code": code, "name": code, "start": start})
+    for p in ("Q1", "Q2"):
+        h.call("person.add", {"hub": "G", "code": p, "name": p, "schools": ["GS"], "roles": ["teacher"]})
+    # Q1: 1 (A1) -> 2 (A2), up; Q2: 6 -> 6 (C2).
+    for rnd, (q1, q2) in (("G1", (1, 6)), ("G2", (2, 6))):
+        h.assessment.submit(round=rnd, instrument="digcompedu", responses=[
+            {"respondent": f"{rnd}-{p}", "school": "GS", "person": p, "group": "teachers", "answers": {"1.1": v}}
+            for p, v in (("Q1", q1), ("Q2", q2))])
+    r = h.call("indicator.compute", {"names": ["maturity.change", "maturity.moved_up"]})
+    assert r["scope"] == {"consortium": True} and r["k"] == 3
+    change, moved = ({row["part"]: row for row in ind["rows"]} for ind in r["indicators"])
+    overall = change["teachers:overall"]
+    # H's R1 -> R2 and G's G1 -> G2, never R2 against G2.
+    assert (overall["from"], overall["to"]) == ("R1, G1", "R2, G2")
+    assert (overall["n_from"], overall["n_to"]) == (6, 5)
+    assert overall["from_mean"] == pytest.approx(21 / 6) and overall["to_mean"] == pytest.approx(16.5 / 5)
+    assert overall["value"] == pytest.approx(16.5 / 5 - 21 / 6)
+    assert (moved["overall"]["teachers"], moved["overall"]["moved_up"], moved["overall"]["value"]) == (5, 3, pytest.approx(0.6))
