@@ -11,9 +11,9 @@ enum ImpactMethods {
             fewer than 2 mentored.
             """, params: [
                 .optional("hub", .string, "code of the hub (default: every hub of the rounds, the consortium)"),
-                .required("instrument", .string, "code of the instrument; its subject (school or teacher) is the level"),
-                .required("from", .any, "code of the earlier round, or a list of codes (one round per hub) over the consortium"),
-                .required("to", .any, "code of the later round, or a list of codes paired with from's"),
+                .optional("instrument", .string, "code of the instrument; its subject (school or teacher) is the level (default: as maturity.change chooses)"),
+                .optional("from", .any, "code of the earlier round, or a list of codes (one round per hub) over the consortium (default: as maturity.change chooses: the two latest rounds with data, each hub's own over the consortium)"),
+                .optional("to", .any, "code of the later round, or a list of codes paired with from's"),
                 .optional("level", .oneOf(["school", "teacher"]), "school or teacher (default: the instrument's subject, which it must be)"),
                 .optional("area", .string, "an area's code: its mean is the outcome (default: the overall score)"),
                 .optional("match", .oneOf(["class", "nearest"]), "class (same class in the earlier round, the default) or nearest (starting score)"),
@@ -34,8 +34,24 @@ enum ImpactMethods {
         }
     }
 
-    static func pairs(_ engine: Engine, _ p: JSON, hubID: Int64?) throws(IHubError) -> [ImpactEstimate.Pair] {
-        let from = try codes(p["from"]!, "from"), to = try codes(p["to"]!, "to")
+    /// The instrument and rounds maturity.change would compare when the
+    /// request names no list of rounds (it may name one round, or none).
+    static func defaults(_ engine: Engine, _ p: JSON, scope: Indicators.Scope) throws(IHubError) -> (Instrument, from: [String], to: [String]) {
+        let today = CalendarDate(Timestamp.today())!
+        var options: [JSON.Member] = []
+        for key in ["instrument", "from", "to"] { if let v = p[key]?.string { options.append(.init(key, .string(v))) } }
+        // Every round with data, whenever it starts (a window open to the far future).
+        let context = IndicatorContext(engine: engine, hubID: scope.hubID, hub: scope.hub,
+                                       window: try Window.parse("cumulative:2999-12-31", today: today, at: "params"), asOf: today, options: .object(options))
+        let level = p["level"]?.string
+        let cmps = try MaturityIndicators.comparisons(context, path: "params", fits: { level == nil || $0.subject.rawValue == level })
+        guard let first = cmps.first else {
+            throw IHubError(.constraint, "impact.estimate: no two rounds with data of one instrument\(level.map { " of \($0)s" } ?? "") to compare; name instrument, from and to")
+        }
+        return (first.instrument, cmps.map(\.from.code), cmps.map(\.to.code))
+    }
+
+    static func pairs(_ engine: Engine, _ p: JSON, from: [String], to: [String], hubID: Int64?) throws(IHubError) -> [ImpactEstimate.Pair] {
         guard from.count == to.count else { throw IHubError.invalid("params.to: \(to.count) rounds for from's \(from.count): give one later round per earlier round") }
         var out: [ImpactEstimate.Pair] = [], hubs = Set<Int64>()
         for i in from.indices {
@@ -56,11 +72,28 @@ enum ImpactMethods {
 
     static func estimate(_ engine: Engine, _ p: JSON) throws(IHubError) -> JSON {
         let scope = try Indicators.Scope.resolve(engine.db, hub: p["hub"]?.string, at: "params.hub")
-        let instrument = try Instrument.load(engine.db, code: p["instrument"]!.string!, at: "params.instrument")
+        var instrument: Instrument
+        var from: [String], to: [String]
+        if p["from"]?.array != nil || p["to"]?.array != nil {
+            guard let code = p["instrument"]?.string else { throw IHubError.invalid("params.instrument: missing (required with lists of rounds)") }
+            guard let f = p["from"], let t = p["to"] else { throw IHubError.invalid("params.\(p["from"] == nil ? "from" : "to"): missing (required with a list of rounds)") }
+            instrument = try Instrument.load(engine.db, code: code, at: "params.instrument")
+            (from, to) = (try codes(f, "from"), try codes(t, "to"))
+        } else {
+            for key in ["from", "to"] where p[key] != nil && p[key]?.string == nil { throw IHubError.invalid("params.\(key): expected a round code or a list of round codes") }
+            if let code = p["instrument"]?.string {
+                let given = try Instrument.load(engine.db, code: code, at: "params.instrument")
+                if let level = p["level"]?.string, level != given.subject.rawValue {
+                    throw IHubError.invalid("params.level: \(given.code) assesses \(given.subject.rawValue)s, not \(level)s")
+                }
+            }
+            for key in ["from", "to"] { if let code = p[key]?.string { _ = try RoundRef.resolve(engine.db, code: code, at: "params.\(key)") } }
+            (instrument, from, to) = try defaults(engine, p, scope: scope)
+        }
         if let level = p["level"]?.string, level != instrument.subject.rawValue {
             throw IHubError.invalid("params.level: \(instrument.code) assesses \(instrument.subject.rawValue)s, not \(level)s")
         }
-        let pairs = try pairs(engine, p, hubID: scope.hubID)
+        let pairs = try pairs(engine, p, from: from, to: to, hubID: scope.hubID)
         for (i, pair) in pairs.enumerated() { try instrument.check(usableIn: pair.from, at: "params.instrument (round \(i + 1))") }
         var area: Int?
         if let code = p["area"]?.string {

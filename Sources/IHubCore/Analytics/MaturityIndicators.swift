@@ -28,8 +28,7 @@ enum MaturityIndicators {
     /// The comparison the options name, or the default: the scope's two
     /// latest rounds with data (starting by the window's end) of an
     /// instrument `fits` accepts; nil when there is none.
-    static func comparison(_ c: IndicatorContext, hubID: Int64?, fits: (Instrument) -> Bool) throws(IHubError) -> Comparison? {
-        let path = "options"
+    static func comparison(_ c: IndicatorContext, hubID: Int64?, path: String, fits: (Instrument) -> Bool) throws(IHubError) -> Comparison? {
         var instrument: Instrument?
         if let code = c.options["instrument"]?.string {
             let found = try Instrument.load(c.db, code: code, at: "\(path).instrument")
@@ -86,13 +85,14 @@ enum MaturityIndicators {
     /// rounds: each hub's own two latest rounds (of the instrument the first
     /// hub with a comparison uses), pooled — rounds of different hubs are
     /// never compared with each other.
-    static func comparisons(_ c: IndicatorContext, fits: (Instrument) -> Bool) throws(IHubError) -> [Comparison] {
+    /// `path`: where the options came from, for messages.
+    static func comparisons(_ c: IndicatorContext, path: String = "options", fits: (Instrument) -> Bool) throws(IHubError) -> [Comparison] {
         if c.hubID != nil || c.options["from"] != nil || c.options["to"] != nil {
-            return try comparison(c, hubID: c.hubID, fits: fits).map { [$0] } ?? []
+            return try comparison(c, hubID: c.hubID, path: path, fits: fits).map { [$0] } ?? []
         }
         var out: [Comparison] = []
         for hubID in try c.db.analytics.hubIDs() {
-            guard let cmp = try comparison(c, hubID: hubID, fits: { i in fits(i) && (out.first.map { $0.instrument.id == i.id } ?? true) }) else { continue }
+            guard let cmp = try comparison(c, hubID: hubID, path: path, fits: { i in fits(i) && (out.first.map { $0.instrument.id == i.id } ?? true) }) else { continue }
             out.append(cmp)
         }
         return out

@@ -119,6 +119,17 @@ def test_hand_made_nearest_and_class_matching():
         assert estimate(h, match="nearest", bootstrap=500, seed=3)["estimate"] == r["estimate"]
 
 
+def test_default_instrument_and_rounds_are_maturity_changes():
+    with ihub.open() as h:
+        small(h)
+        r = h.call("impact.estimate", {"match": "nearest", "bootstrap": 200})
+        assert (r["instrument"], r["rounds"][0]["from"], r["rounds"][0]["to"]) == ("digcompedu", "R1", "R2")
+        assert r["estimate"]["did"] == pytest.approx(0.5)
+        assert h.call("impact.estimate", {"match": "nearest", "bootstrap": 200, "from": "R1"})["estimate"]["did"] == pytest.approx(0.5)
+        with pytest.raises(ihub.ConstraintError, match=r"no two rounds with data of one instrument of schools to compare"):
+            h.call("impact.estimate", {"level": "school"})
+
+
 def test_refuses_groups_below_k_with_the_reason():
     with ihub.open() as h:
         small(h, k=3)
