@@ -12,18 +12,21 @@ struct Impact: ParsableCommand {
 
     @OptionGroup var common: CallOptions
     @Option(name: .long, help: "The hub (default: every hub of the rounds, the consortium).") var hub: String?
-    @Option(name: .long, help: "The instrument; its subject (school or teacher) is the level.") var instrument: String
-    @Option(name: .long, help: "The earlier round (repeat it, with --to, for one pair of rounds per hub).") var from: [String]
-    @Option(name: .long, help: "The later round.") var to: [String]
+    @Option(name: .long, help: "The instrument; its subject (school or teacher) is the level (default: as maturity.change chooses).") var instrument: String?
+    @Option(name: .long, help: "The earlier round (repeat it, with --to, for one pair of rounds per hub; default: as maturity.change chooses).") var from: [String] = []
+    @Option(name: .long, help: "The later round.") var to: [String] = []
+    @Option(name: .long, help: "school or teacher (default: the instrument's subject).") var level: String?
     @Option(name: .long, help: "An area's code: its mean is the outcome (default: the overall score).") var area: String?
     @Option(name: .long, help: "class (the earlier round's class, default) or nearest (starting score).") var match: Match?
     @Option(name: .long, help: "Bootstrap replicates (default 2000).") var bootstrap: Int?
     @Option(name: .long, help: "Seed of the bootstrap (default 1).") var seed: Int?
 
     func run() throws {
-        func codes(_ c: [String]) -> JSON { c.count == 1 ? .string(c[0]) : .array(c.map { .string($0) }) }
-        var p: [JSON.Member] = [.init("instrument", .string(instrument)), .init("from", codes(from)), .init("to", codes(to))]
-        for (k, v) in [("hub", hub), ("area", area), ("match", match?.rawValue)] { if let v { p.append(.init(k, .string(v))) } }
+        var p: [JSON.Member] = []
+        for (k, c) in [("from", from), ("to", to)] where !c.isEmpty { p.append(.init(k, c.count == 1 ? .string(c[0]) : .array(c.map { .string($0) }))) }
+        for (k, v) in [("hub", hub), ("instrument", instrument), ("level", level), ("area", area), ("match", match?.rawValue)] {
+            if let v { p.append(.init(k, .string(v))) }
+        }
         for (k, v) in [("bootstrap", bootstrap), ("seed", seed)] { if let v { p.append(.init(k, .int(Int64(v)))) } }
         try common.run("impact.estimate", p) { r in
             let e = r["estimate"], m = r["mentored"], c = r["comparison"], d = r["dose_response"]

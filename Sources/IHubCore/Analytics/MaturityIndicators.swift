@@ -40,6 +40,9 @@ enum MaturityIndicators {
         for round in [from, to].compactMap({ $0 }) where c.hubID != nil && round.hubID != c.hubID {
             throw IHubError.invalid("\(path): round \(IHubError.quoted(round.code)) belongs to hub \(round.hubCode), not \(c.hub ?? "")")
         }
+        if let from, let to, from.hubID != to.hubID {
+            throw IHubError.invalid("\(path).to: round \(IHubError.quoted(to.code)) belongs to hub \(to.hubCode), \(IHubError.quoted(from.code)) to hub \(from.hubCode): compare rounds of one hub")
+        }
         let assessed = try c.db.analytics.assessedRounds(hubID: hubID, upTo: c.window.toText)
         // Round code → instruments with data, rounds latest first.
         var rounds: [(code: String, instruments: [Int64])] = []
