@@ -305,3 +305,17 @@ def test_synthetic_dose_response_is_statsmodels_ols(synthetic):
     assert d["ci"] == pytest.approx(list(fit.conf_int()[1]), rel=1e-9)
     # The true slope is 0.1 per hour.
     assert d["ci"][0] < 0.1 < d["ci"][1]
+
+
+def test_slope_with_one_degree_of_freedom_is_statsmodels():
+    """Three mentees: the t quantile at 1 degree of freedom (12.706...) makes the interval."""
+    teachers = [("E1", 2, 3), ("E2", 3, 6), ("E3", 2, 4), ("M1", 4, 4), ("M2", 4, 4), ("M3", 4, 4),
+                ("C1", 2, 2), ("C2", 3, 4), ("C3", 5, 5)]
+    with ihub.open() as h:
+        build(h, 2, [(c, {"1.1": a}, {"1.1": b}) for c, a, b in teachers], [("E1", "M1"), ("E2", "M2"), ("E3", "M3")],
+              {"E1": 1, "E2": 2, "E3": 4})
+        d = estimate(h, match="nearest", bootstrap=100)["dose_response"]
+    fit = sm.OLS(np.array([1.0, 3.0, 2.0]), sm.add_constant(np.array([1.0, 2.0, 4.0]))).fit()
+    assert d["df"] == 1 and d["slope"] == pytest.approx(fit.params[1], rel=1e-12)
+    assert d["se"] == pytest.approx(fit.bse[1], rel=1e-12)
+    assert d["ci"] == pytest.approx(list(fit.conf_int()[1]), rel=1e-10)
