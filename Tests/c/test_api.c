@@ -522,6 +522,9 @@ static void test_network(void) {
     CHECK(contains(out, "\"mentor\":\"B\",\"mentee\":\"C\",\"round\":\"R2\",\"round_order\":2"));
     ihub_free(out);
     CHECK(call(h, "network.graph", "{\"level\":\"class\"}") == IHUB_INVALID && contains(ihub_errmsg(h), "params.level"));
+    ihub_close(h);
+}
+
 /* Maturity change and the impact estimate from C: the change of a hand-made
 ** pair of rounds, and an estimate refused (no one was mentored) with the reason. */
 static void test_impact(void) {
