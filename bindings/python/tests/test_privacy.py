@@ -170,10 +170,24 @@ def test_erasing_twice_by_either_code_is_a_no_op(h):
         h.call("person.erase", {"code": "NOPE"})
 
 
-def test_erase_through_lua(h):
+def test_erase_and_pseudonymous_compute_through_lua(h):
     code = h.eval('return ihub.person.erase{code = "T2"}.code')
     assert code.startswith("erased-")
     assert h.eval(f'return ihub.person.get{{code = "{code}"}}.name') == code
+    assert h.eval('return ihub.indicator.compute{hub = "H", pseudonymous = true}.pseudonymous') is True
+
+
+def test_pseudonyms_survive_a_copy_of_the_database(tmp_path):
+    """The key is part of the database: a copy (ihub copy, store.copy) names people as the original did."""
+    with ihub.open() as h:
+        h.call("hub.add", {"code": "H", "name": "Hub", "country": "EE"})
+        h.call("person.add", {"hub": "H", "code": "T1", "name": "Jane Doe"})
+        mine = h.call("export.csv", {"kind": "people", "pseudonymous": True})["csv"]
+        there = str(tmp_path / "copy.db")
+        h.call("store.copy", {"path": there})
+    with ihub.open(there) as copy:
+        assert copy.call("export.csv", {"kind": "people", "pseudonymous": True})["csv"] == mine
+        assert copy.call("person.erase", {"code": "T1"})["code"].startswith("erased-")
 
 
 def pseudonym(key_hex, code):
