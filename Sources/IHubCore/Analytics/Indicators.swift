@@ -77,6 +77,7 @@ enum Indicators {
             }
             out.append(result)
         }
+        try ComplementarySuppression.apply(engine, &out, scope: scope, window: window, options: options)
         return out
     }
 

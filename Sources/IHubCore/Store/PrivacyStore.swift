@@ -22,6 +22,13 @@ extension PrivacyStore {
             .run([.text(name), .text(value)])
     }
 
+    /// Every hub with its k (min_group_size), by code.
+    func hubsWithK() throws(IHubError) -> [(id: Int64, code: String, k: Int)] {
+        try db.statement("SELECT id, code, min_group_size FROM hubs ORDER BY code, id").rows([]) { s in
+            (s.int(0), s.text(1) ?? "", Int(s.int(2)))
+        }
+    }
+
     // MARK: the person
 
     struct Person {
