@@ -67,6 +67,34 @@ extension Pseudonyms {
     }
 }
 
+extension Pseudonyms {
+    /// network.graph at teacher level: nodes and edges by pseudonym, no
+    /// names, nodes in pseudonym order (the codes' order says nothing then).
+    func graph(_ g: JSON) -> JSON {
+        guard g["level"]?.string == "teacher", let members = g.members else { return g }
+        return .object(members.map { m in
+            switch m.key {
+            case "nodes":
+                let nodes = (m.value.array ?? []).map { node -> JSON in
+                    .object((node.members ?? []).map { n in
+                        n.key == "code" ? JSON.Member("code", JSON(n.value.string.map(of)))
+                            : n.key == "name" ? JSON.Member("name", .null) : n
+                    })
+                }
+                return JSON.Member("nodes", .array(nodes.sorted { ($0["code"]?.string ?? "") < ($1["code"]?.string ?? "") }))
+            case "edges":
+                return JSON.Member("edges", .array((m.value.array ?? []).map { edge in
+                    .object((edge.members ?? []).map { e in
+                        e.key == "mentor" || e.key == "mentee" ? JSON.Member(e.key, JSON(e.value.string.map(of))) : e
+                    })
+                }))
+            default:
+                return m
+            }
+        })
+    }
+}
+
 extension PersonIdentity {
     /// An xAPI agent's identifier as the store keeps it ("mbox:…", "account:…|…").
     static func isAgentIdentifier(_ s: String) -> Bool {

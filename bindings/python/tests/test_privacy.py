@@ -254,6 +254,8 @@ def test_pseudonymous_exports_name_nobody(db):
         everything = h.call("export.json", {"hub": "H", "pseudonymous": True})
         responses = h.call("export.csv", {"kind": "responses", "hub": "H", "pseudonymous": True})["csv"]
         computed = h.call("indicator.compute", {"hub": "H", "pseudonymous": True})
+        graph = h.call("network.graph", {"hub": "H", "pseudonymous": True})
+        schools = h.call("network.graph", {"hub": "H", "level": "school", "pseudonymous": True})
     key = key_of(path, schema)
     p = {c: pseudonym(key, c) for c in ["T1", "T2", "T3", "MT"]}
     statements = [json.loads(line) for line in xapi.splitlines()]
@@ -279,6 +281,9 @@ def test_pseudonymous_exports_name_nobody(db):
     assert sorted(r["respondent"] for r in csv.DictReader(io.StringIO(responses))) == sorted(
         pseudonym(key, r) for r in ["T1", "X2", "X3", "X4", "X5"])
     assert computed["pseudonymous"] is True
+    assert [(n["code"], n["name"]) for n in graph["nodes"]] == sorted([(p["MT"], None), (p["T1"], None)])
+    assert [(e["mentor"], e["mentee"]) for e in graph["edges"]] == [(p["MT"], p["T1"])]
+    assert schools["nodes"] == [] and schools["level"] == "school"
 
 
 def test_pseudonymous_indicator_rows_rewrite_person_subjects_and_detail_keys():
