@@ -15,7 +15,9 @@ struct IHubCommand: ParsableCommand {
         version: IHubInfo.version,
         subcommands: [Demo.self, Call.self, Repl.self, Import.self, Export.self, Assess.self, Classify.self, Pair.self,
                       ProcessCommand.self, Plan.self, Log.self, XAPI.self, Copy.self,
-                      Network.self, Person.self])
+                      Network.self,
+                      IndicatorCommand.self, Impact.self,
+                      Person.self])
 }
 
 /// Options shared by the commands that open a database.

@@ -525,6 +525,79 @@ static void test_network(void) {
     ihub_close(h);
 }
 
+/* The indicator service: a hub's Lua indicators stored as a time series
+** (recomputing a window replaces its rows), a value out of range reported
+** and never stored, a draft checked without storing it. */
+static void test_indicator_service(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"H\",\"name\":\"Hub\",\"country\":\"EE\"}") == IHUB_OK);
+#define IND_SEVEN "indicator{name='seven', description='Seven', level='hub', type='count'," \
+                  " compute=function(ctx) return {{value=7, detail={label=ctx.window.label}}} end}"
+#define IND_BIG "indicator{name='big', description='Too big', level='hub', type='share'," \
+                " compute=function() return {{value=2}} end}"
+    CHECK(call(h, "script.set", "{\"hub\":\"H\",\"name\":\"indicators\",\"source\":\"" IND_SEVEN "\\n" IND_BIG "\"}") == IHUB_OK);
+    const char *snap = "{\"hub\":\"H\",\"window\":\"2026-11\",\"names\":[\"H.seven\",\"H.big\"]}";
+    CHECK(ihub_call(h, "indicator.snapshot", snap, &out) == IHUB_OK);
+    CHECK(contains(out, "\"name\":\"H.seven\",\"level\":\"hub\"") && contains(out, "\"stored\":1,\"suppressed\":0,\"replaced\":0"));
+    CHECK(contains(out, "\"status\":\"IHUB_CONSTRAINT\"") && contains(out, "2.0 is above the maximum 1.0"));
+    ihub_free(out);
+    out = NULL;
+    CHECK(ihub_call(h, "indicator.snapshot", snap, &out) == IHUB_OK && contains(out, "\"stored\":1,\"suppressed\":0,\"replaced\":1"));
+    ihub_free(out);
+    out = NULL;
+    CHECK(ihub_call(h, "indicator.series", "{\"hub\":\"H\",\"name\":\"H.seven\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"window\":{\"kind\":\"month\",\"from\":\"2026-11-01\",\"to\":\"2026-11-30\"}") && contains(out, "\"label\":\"2026-11\""));
+    const char *point = out ? strstr(out, "\"value\":7.0,") : NULL;
+    CHECK(point != NULL && !contains(point + 1, "\"value\":7.0,"));  /* one point: no duplicate */
+    ihub_free(out);
+    out = NULL;
+    CHECK(ihub_call(h, "indicator.series", "{\"hub\":\"H\",\"name\":\"H.big\"}", &out) == IHUB_OK && contains(out, "\"points\":[]"));
+    ihub_free(out);
+    out = NULL;
+    CHECK(ihub_call(h, "indicator.check", "{\"hub\":\"H\",\"source\":\"" IND_BIG "\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"ok\":false") && contains(out, "IHUB_CONSTRAINT"));
+    ihub_free(out);
+    CHECK(call(h, "indicator.series", "{\"hub\":\"H\",\"name\":\"H.none\"}") == IHUB_NOTFOUND);
+    CHECK(contains(ihub_errmsg(h), "params.name: no indicator 'H.none'"));
+#undef IND_SEVEN
+#undef IND_BIG
+    ihub_close(h);
+}
+
+/* Maturity change and the impact estimate from C: the change of a hand-made
+** pair of rounds, and an estimate refused (no one was mentored) with the reason. */
+static void test_impact(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"H\",\"name\":\"Hub\",\"country\":\"EE\",\"min_group_size\":2}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"H\",\"code\":\"S1\",\"name\":\"School\"}") == IHUB_OK);
+    CHECK(call(h, "round.add", "{\"hub\":\"H\",\"code\":\"R1\",\"name\":\"R1\",\"start\":\"2025-09-01\"}") == IHUB_OK);
+    CHECK(call(h, "round.add", "{\"hub\":\"H\",\"code\":\"R2\",\"name\":\"R2\",\"start\":\"2026-09-01\"}") == IHUB_OK);
+    CHECK(call(h, "person.add", "{\"hub\":\"H\",\"code\":\"P1\",\"name\":\"P1\",\"schools\":[\"S1\"]}") == IHUB_OK);
+    CHECK(call(h, "person.add", "{\"hub\":\"H\",\"code\":\"P2\",\"name\":\"P2\",\"schools\":[\"S1\"]}") == IHUB_OK);
+    /* P1: 2 -> 4, P2: 3 -> 3: the mean rises from 2.5 to 3.5. */
+    CHECK(call(h, "assessment.submit", "{\"round\":\"R1\",\"instrument\":\"digcompedu\",\"responses\":["
+               "{\"respondent\":\"a\",\"school\":\"S1\",\"person\":\"P1\",\"group\":\"teachers\",\"answers\":{\"1.1\":2}},"
+               "{\"respondent\":\"b\",\"school\":\"S1\",\"person\":\"P2\",\"group\":\"teachers\",\"answers\":{\"1.1\":3}}]}") == IHUB_OK);
+    CHECK(call(h, "assessment.submit", "{\"round\":\"R2\",\"instrument\":\"digcompedu\",\"responses\":["
+               "{\"respondent\":\"a\",\"school\":\"S1\",\"person\":\"P1\",\"group\":\"teachers\",\"answers\":{\"1.1\":4}},"
+               "{\"respondent\":\"b\",\"school\":\"S1\",\"person\":\"P2\",\"group\":\"teachers\",\"answers\":{\"1.1\":3}}]}") == IHUB_OK);
+    CHECK(ihub_call(h, "indicator.compute", "{\"hub\":\"H\",\"names\":[\"maturity.change\",\"maturity.moved_up\"],\"window\":\"cumulative:2026-12-01\"}",
+                    &out) == IHUB_OK);
+    CHECK(contains(out, "\"part\":\"teachers:overall\",\"value\":1.0,\"n\":2,\"suppressed\":false,\"instrument\":\"digcompedu\",\"from\":\"R1\",\"to\":\"R2\""));
+    /* P1 moved from A2 to B2, P2 stayed at B1: half moved up. */
+    CHECK(contains(out, "\"part\":\"overall\",\"value\":0.5,\"n\":2"));
+    ihub_free(out);
+    CHECK(call(h, "impact.estimate", "{\"instrument\":\"digcompedu\",\"from\":\"R1\",\"to\":\"R2\"}") == IHUB_CONSTRAINT);
+    CHECK(contains(ihub_errmsg(h), "0 mentored teachers matched (of 0 assessed in both rounds), fewer than k = 2"));
+    CHECK(call(h, "impact.estimate", "{\"instrument\":\"digcompedu\",\"from\":\"R1\",\"to\":[\"R2\",\"R1\"]}") == IHUB_INVALID);
+    CHECK(contains(ihub_errmsg(h), "params.to: 2 rounds for from's 1"));
+    ihub_close(h);
+}
+
 static void test_privacy(void) {
     ihub *h = NULL;
     char *out = NULL;
@@ -576,6 +649,8 @@ int main(void) {
     test_xapi_validate();
     test_xapi_io();
     test_network();
+    test_indicator_service();
+    test_impact();
     test_privacy();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
