@@ -113,7 +113,7 @@ def aggregates(h):
         "activities": len(h.call("activity.list", {"hub": "H"})),
         "mentorships": [(m["level"], m["start"] if "start" in m else None) for m in h.call("pairing.mentorships", {"hub": "H"})],
         "aggregate": h.call("assessment.aggregate", {"round": "R1", "instrument": "selfie"}),
-        "indicators": strip(h.call("indicator.compute", {"hub": "H", "window": "cumulative:2026-06-30"})),
+        "indicators": strip(h.call("indicator.compute", {"hub": "H"})),
         "plans": len(h.call("plan.list", {"hub": "H"})),
         "events": len(h.call("xapi.events", {"hub": "H"})["events"]),
     }
