@@ -482,6 +482,38 @@ static void test_xapi_io(void) {
     ihub_close(h);
 }
 
+/* Insights from C: a hub's Lua rule raises one (once per window), the
+** acknowledgement is kept, a second ack is a conflict, a list filters by role. */
+static void test_insights(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"H\",\"name\":\"Hub\",\"country\":\"EE\"}") == IHUB_OK);
+    CHECK(call(h, "script.set", "{\"hub\":\"H\",\"name\":\"insights\",\"source\":\"return {{name = 'hello', role = 'mentor', "
+                                "apply = function(ctx) return {{severity = 'info', title = 'Hello ' .. ctx.window, "
+                                "reason = 'as of ' .. ctx.as_of, action = 'wave'}} end}}\"}") == IHUB_OK);
+    CHECK(ihub_call(h, "insight.generate", "{\"hub\":\"H\",\"window\":\"2026-11\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"rule\":\"hello\"") && contains(out, "\"title\":\"Hello 2026-11\"")
+          && contains(out, "\"reason\":\"as of 2026-11-30\"") && contains(out, "\"created\":1"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "insight.generate", "{\"hub\":\"H\",\"window\":\"2026-11\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"created\":0"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "insight.list", "{\"hub\":\"H\",\"role\":\"mentor\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"id\":1,") && contains(out, "\"status\":\"open\""));
+    ihub_free(out);
+    CHECK(ihub_call(h, "insight.ack", "{\"id\":1,\"note\":\"seen\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"status\":\"acknowledged\"") && contains(out, "\"note\":\"seen\""));
+    ihub_free(out);
+    CHECK(call(h, "insight.ack", "{\"id\":1}") == IHUB_CONFLICT);
+    CHECK(contains(ihub_errmsg(h), "params.id: insight 1 is acknowledged; ack needs it open"));
+    CHECK(ihub_call(h, "insight.list", "{\"hub\":\"H\",\"role\":\"coordinator\",\"window\":\"2026-11\"}", &out) == IHUB_OK);
+    CHECK(!contains(out, "\"rule\":\"hello\""));
+    ihub_free(out);
+    CHECK(call(h, "insight.get", "{\"id\":99}") == IHUB_NOTFOUND);
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
@@ -497,6 +529,7 @@ int main(void) {
     test_activity();
     test_xapi_validate();
     test_xapi_io();
+    test_insights();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
