@@ -257,3 +257,49 @@ def test_the_cli(tmp_path):
     assert rc == 0 and out.count("\n       20") == 3 and "reopen" in out
     rc, out, _ = run("rules", "--hub", "H")
     assert rc == 0 and "reach.behind_target" in out and "quiet_schools" in out
+
+
+def needs(h, *names):
+    known = {d["name"] for d in h.indicator.list(hub="H")}
+    if not set(names) <= known:
+        pytest.skip("indicators not built yet: " + ", ".join(sorted(set(names) - known)))
+
+
+def builtin(result, rule):
+    return [x for x in result["insights"] if x["rule"] == rule]
+
+
+def test_default_rule_reach_behind_target():
+    with ihub.open() as h:
+        h.call("hub.add", {"code": "H", "name": "Hub", "country": "EE", "target_schools": 10})
+        for code in ["S1", "S2"]:
+            h.call("school.add", {"hub": "H", "code": code, "name": code})
+        h.call("activity.log", {"hub": "H", "kind": "session", "date": "2026-11-10", "minutes": 60, "participants": [{"school": "S1"}]})
+        needs(h, "reach.schools", "reach.teachers")
+        # 2026-09-01 .. 2026-11-30: 91 of 365 days; 10 × 91 / 365 = 2.49 schools pro rata; 1 engaged (< half: alert).
+        r = h.insight.generate(hub="H", window="2026-11")
+        (x,) = builtin(r, "reach.behind_target")
+        assert (x["severity"], x["role"], x["indicator"], x["value"]) == ("alert", "coordinator", "reach.schools", 1)
+        assert x["reason"] == ("1 of the target 10 schools engaged from 2026-09-01 to 2026-11-30; pro rata for 91 of the "
+                               "school year's 365 days the hub would be at 2.49.")
+        h.call("activity.log", {"hub": "H", "kind": "session", "date": "2026-10-10", "minutes": 60, "participants": [{"school": "S2"}]})
+        # 2 of 2.49: a warning, over another window (the first insight stays as it was).
+        (y,) = builtin(h.insight.generate(hub="H", window="2026-10..2026-11-30"), "reach.behind_target")
+        assert (y["severity"], y["value"]) == ("warning", 2) and y["id"] != x["id"]
+        assert h.insight.get(id=x["id"])["value"] == 1
+
+
+def test_default_rule_overdue_plan():
+    with ihub.open() as h:
+        h.call("hub.add", {"code": "H", "name": "Hub", "country": "EE"})
+        h.call("school.add", {"hub": "H", "code": "S1", "name": "S1"})
+        p = h.plan.create(school="S1", title="Digital plan")
+        g = h.plan.add_goal(plan=p["id"], instrument="selfie", area="G", description="Feedback", target=3.5, by="2026-10-01")
+        h.plan.add_task(goal=g["id"], title="Try", due="2026-10-20")
+        needs(h, "risk.overdue_plans")
+        (x,) = builtin(h.insight.generate(hub="H", window="2026-11"), "plan.overdue")
+        assert (x["severity"], x["role"], x["level"], x["subject"], x["value"]) == ("alert", "school_leader", "plan", p["id"], 60)
+        assert x["reason"] == f"Plan {p['id']} of school S1 has 1 goal(s) and 1 task(s) past their date by 2026-11-30; the oldest by 60 days."
+        # By 2026-10-15 only the goal is late, by 14 days: a warning.
+        (y,) = builtin(h.insight.generate(hub="H", window="2026-10-01..2026-10-15"), "plan.overdue")
+        assert (y["severity"], y["value"]) == ("warning", 14) and "1 goal(s) and 0 task(s)" in y["reason"]
