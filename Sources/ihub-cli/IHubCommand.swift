@@ -15,7 +15,7 @@ struct IHubCommand: ParsableCommand {
         version: IHubInfo.version,
         subcommands: [Demo.self, Call.self, Repl.self, Import.self, Export.self, Assess.self, Classify.self, Pair.self,
                       ProcessCommand.self, Plan.self, Log.self, XAPI.self, Copy.self,
-                      InsightCommand.self])
+                      InsightCommand.self, Network.self])
 }
 
 /// Options shared by the commands that open a database.

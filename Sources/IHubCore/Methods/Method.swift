@@ -51,6 +51,7 @@ enum MethodTable {
         + XAPIValidateMethods.all + XAPIExchangeMethods.all
         + IndicatorMethods.all
         + InsightMethods.all
+        + NetworkMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
