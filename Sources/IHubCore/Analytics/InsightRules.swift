@@ -235,11 +235,13 @@ enum InsightRules {
         input.rows("network.multiplication").compactMap { row -> InsightDraft? in
             guard let count = row.value, count > 0 else { return nil }
             let what = row.part ?? "people"
+            let noun = what == "schools" ? "school(s)" : "person(s)"
             return InsightDraft(
                 rule: "network.multiplying", role: .coordinator, severity: .info, level: "hub", part: what,
                 indicator: "network.multiplication", value: count,
-                title: "Mentoring multiplies: \(cited(count)) \(what == "schools" ? "school(s)" : "person(s)") went from mentee to mentor",
-                reason: "\(cited(count)) \(what) who were mentees in one round are mentors in a later round.",
+                title: "Mentoring multiplies: \(cited(count)) \(noun) went from mentee to mentor",
+                reason: "\(cited(count)) \(noun) mentored in one round mentor in a later round"
+                    + (row.detail("cases")?.int.map { " (\($0) mentorship(s))" } ?? "") + ".",
                 action: "Recognise the new mentors and share how they got there with the schools starting out.")
         }
     }

@@ -303,3 +303,24 @@ def test_default_rule_overdue_plan():
         # By 2026-10-15 only the goal is late, by 14 days: a warning.
         (y,) = builtin(h.insight.generate(hub="H", window="2026-10-01..2026-10-15"), "plan.overdue")
         assert (y["severity"], y["value"]) == ("warning", 14) and "1 goal(s) and 0 task(s)" in y["reason"]
+
+
+def test_default_rule_mentoring_multiplies():
+    with ihub.open() as h:
+        h.call("hub.add", {"code": "H", "name": "Hub", "country": "EE"})
+        h.call("round.add", {"hub": "H", "code": "R1", "name": "One", "start": "2025-09-01"})
+        h.call("round.add", {"hub": "H", "code": "R2", "name": "Two", "start": "2026-02-01"})
+        h.call("school.add", {"hub": "H", "code": "S1", "name": "One"})
+        for code in ["A", "B", "C"]:
+            h.call("person.add", {"hub": "H", "code": code, "name": code, "schools": ["S1"], "roles": ["teacher"]})
+        h.script.set(hub="H", name="pairing", source="blocking.cross_school = 'any'\nfunction eligible() return nil, 'pins only' end")
+        needs(h, "network.multiplication")
+        # A mentors B in R1, B mentors C in R2: B went from mentee to mentor.
+        for rnd, mentee, mentor in [("R1", "B", "A"), ("R2", "C", "B")]:
+            run = h.pairing.propose(hub="H", round=rnd, level="teacher", pins=[{"mentee": mentee, "mentor": mentor}])["run"]
+            h.pairing.confirm(run=run)
+        r = h.insight.generate(hub="H", window="cumulative")
+        (x,) = builtin(r, "network.multiplying")
+        assert (x["severity"], x["role"], x["value"]) == ("info", "coordinator", 1)
+        assert x["title"] == "Mentoring multiplies: 1 person(s) went from mentee to mentor"
+        assert x["reason"] == "1 person(s) mentored in one round mentor in a later round (1 mentorship(s))."
