@@ -324,3 +324,33 @@ def test_default_rule_mentoring_multiplies():
         assert (x["severity"], x["role"], x["value"]) == ("info", "coordinator", 1)
         assert x["title"] == "Mentoring multiplies: 1 person(s) went from mentee to mentor"
         assert x["reason"] == "1 person(s) mentored in one round mentor in a later round (1 mentorship(s))."
+
+
+def test_default_rules_inactive_mentorship_and_dropout():
+    with ihub.open() as h:
+        h.call("hub.add", {"code": "H", "name": "Hub", "country": "EE"})
+        h.call("round.add", {"hub": "H", "code": "R1", "name": "One", "start": "2026-09-01"})
+        h.call("school.add", {"hub": "H", "code": "S1", "name": "One"})
+        for code in ["A", "B", "C", "D"]:
+            h.call("person.add", {"hub": "H", "code": code, "name": "Teacher " + code, "schools": ["S1"], "roles": ["teacher"]})
+        h.script.set(hub="H", name="pairing", source="blocking.cross_school = 'any'\nfunction eligible() return nil, 'pins only' end")
+        needs(h, "risk.inactive_mentorships", "risk.dropouts")
+        run = h.pairing.propose(hub="H", round="R1", level="teacher",
+                                pins=[{"mentee": "B", "mentor": "A"}, {"mentee": "D", "mentor": "C"}])["run"]
+        h.pairing.confirm(run=run, start="2026-09-01")
+        first, second = (h.call("mentorship.get", {"id": i}) for i in (1, 2))
+        assert (first["mentee"], second["mentee"]) == ("B", "D")
+        h.call("activity.log", {"hub": "H", "kind": "session", "date": "2026-10-01", "minutes": 60, "participants": [{"mentorship": 1}]})
+        h.call("activity.log", {"hub": "H", "kind": "session", "date": "2026-11-05", "minutes": 60, "participants": [{"mentorship": 2}]})
+        h.call("mentorship.end", {"id": 2, "date": "2026-11-15", "reason": "moved abroad"})
+        r = h.insight.generate(hub="H", window="2026-11")
+        # Mentorship 1: last activity 2026-10-01, 60 days before 2026-11-30 (alert from 60); 2 has ended.
+        (x,) = builtin(r, "mentorship.inactive")
+        assert (x["subject"], x["severity"], x["role"], x["value"]) == (1, "alert", "mentor", 60)
+        assert x["reason"] == ("Mentorship 1 (teacher level) has had 60 days without an activity by 2026-11-30, "
+                               "since its last activity on 2026-10-01.")
+        # D (and C) left with mentorship 2's end; D's last activity was 25 days before 2026-11-30.
+        drops = {d["subject"]: d for d in builtin(r, "teacher.dropout")}
+        assert "D" in drops and drops["D"]["subject_name"] == "Teacher D" and drops["D"]["value"] == 25
+        assert drops["D"]["reason"] == "Dropped out on 2026-11-15 (moved abroad); last activity 25 days before 2026-11-30."
+        assert "Teacher" not in drops["D"]["reason"] + drops["D"]["title"]
