@@ -284,7 +284,7 @@ def test_default_rule_reach_behind_target():
                                "school year's 365 days the hub would be at 2.49.")
         h.call("activity.log", {"hub": "H", "kind": "session", "date": "2026-10-10", "minutes": 60, "participants": [{"school": "S2"}]})
         # 2 of 2.49: a warning, over another window (the first insight stays as it was).
-        (y,) = builtin(h.insight.generate(hub="H", window="2026-10..2026-11-30"), "reach.behind_target")
+        (y,) = builtin(h.insight.generate(hub="H", window="2026-10-01..2026-11-30"), "reach.behind_target")
         assert (y["severity"], y["value"]) == ("warning", 2) and y["id"] != x["id"]
         assert h.insight.get(id=x["id"])["value"] == 1
 
