@@ -82,13 +82,14 @@ private func input(_ results: [Indicators.Result], asOf: String = "2026-11-30") 
     #expect(d[0].reason == "Dropped out on 2026-11-03 (moved); no activity recorded.")
     #expect(d[1].reason == "Dropped out on 2026-11-20 (left school); last activity 9 days before 2026-11-30.")
     let change = result("maturity.change", [
-        IndicatorRow(part: "leaders:A1", value: -0.42, n: 12, detail: [.init("from_mean", 2.1), .init("to_mean", 1.68), .init("hedges_g", -0.55), .init("ci", [-0.7, -0.14])]),
+        IndicatorRow(part: "leaders:A1", value: -0.42, n: 12, detail: [.init("instrument", "selfie"), .init("from", "R1"), .init("to", "R2"), .init("from_mean", 2.1), .init("to_mean", 1.68), .init("hedges_g", -0.55), .init("ci", [-0.7, -0.14])]),
         IndicatorRow(part: "leaders:A2", value: -0.2, n: 12, detail: [.init("ci", [-0.5, 0.1])]),
         IndicatorRow(part: "teachers:A1", value: -0.9, n: 3, detail: [.init("ci", [-1.5, -0.3])]),
     ], suppressed: [nil, nil, "fewer than 5 people"])
     let m = InsightRules.maturityDeclined.apply(try input([change]))
     #expect(m.map(\.part) == ["leaders:A1"] && m[0].severity == .alert)
-    #expect(m[0].reason == "The mean of leaders:A1 changed by -0.42 (2.10 → 1.68, n = 12) with a 95% CI of [-0.70, -0.14]; Hedges' g -0.55.")
+    #expect(m[0].title == "Maturity declined in area A1 (leaders)")
+    #expect(m[0].reason == "The mean of selfie in area A1 (leaders) between R1 and R2 changed by -0.42 (2.10 → 1.68, n = 12); Hedges' g -0.55, 95% CI [-0.70, -0.14].")
     let multi = result("network.multiplication", [IndicatorRow(part: "people", value: 3), IndicatorRow(part: "schools", value: 0)])
     let x = InsightRules.multiplication.apply(try input([multi]))
     #expect(x.count == 1 && x[0].severity == .info && x[0].title == "Mentoring multiplies: 3 person(s) went from mentee to mentor")

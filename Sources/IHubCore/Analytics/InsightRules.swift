@@ -209,22 +209,27 @@ enum InsightRules {
     static let maturityDeclined = InsightRule(
         "maturity.declined", """
             A maturity area (per group) whose mean declined between the two latest rounds, with the whole 95% \
-            confidence interval below 0 (alert, for the coordinator).
+            confidence interval of Hedges' g below 0 (alert, for the coordinator).
             """, indicators: ["maturity.change"]) { input in
         input.rows("maturity.change").compactMap { row -> InsightDraft? in
             guard let change = row.value, let ci = row.detail("ci")?.array, ci.count == 2,
                   let low = ci[0].double, let high = ci[1].double, high < 0 else { return nil }
             let part = row.part ?? "overall"
-            let g = row.detail("hedges_g")?.double.map { "; Hedges' g \(cited($0))" } ?? ""
+            let pieces = part.split(separator: ":", maxSplits: 1).map(String.init)
+            let (group, area) = pieces.count == 2 ? (pieces[0], pieces[1]) : ("", part)
+            let what = (area == "overall" ? "overall" : "in area \(area)") + (group.isEmpty ? "" : " (\(group))")
+            let rounds = [row.detail("instrument"), row.detail("from"), row.detail("to")].map { $0?.string }
+            let between = rounds[1].flatMap { f in rounds[2].map { " between \(f) and \($0)" } } ?? ""
             let means = [row.detail("from_mean")?.double, row.detail("to_mean")?.double]
             let n = row.n.map { ", n = \($0)" } ?? ""
+            let g = row.detail("hedges_g")?.double.map { "Hedges' g \(cited($0)), " } ?? ""
             return InsightDraft(
                 rule: "maturity.declined", role: .coordinator, severity: .alert, level: "hub", part: part,
                 indicator: "maturity.change", value: change,
-                title: "Maturity declined in \(part)",
-                reason: "The mean of \(part) changed by \(cited(change))"
+                title: "Maturity declined \(what)",
+                reason: "The mean\(rounds[0].map { " of \($0)" } ?? "") \(what)\(between) changed by \(cited(change))"
                     + (means[0].flatMap { f in means[1].map { " (\(cited(f)) → \(cited($0))\(n))" } } ?? "")
-                    + " with a 95% CI of [\(cited(low)), \(cited(high))]\(g).",
+                    + "; \(g)95% CI [\(cited(low)), \(cited(high))].",
                 action: "Look at the area with the schools concerned: choose it as a focus of their action plans and of the mentoring.")
         }
     }
