@@ -4,7 +4,10 @@
 /// budget) and returns insights `{severity=, title=, reason=, action=,
 /// role=, level=, subject=, part=, indicator=, value=}`. A rule that fails,
 /// runs out of budget or returns a malformed insight is reported and stores
-/// nothing; the other rules go on.
+/// nothing; the other rules go on. A rule's `indicators = {...}` are
+/// computed before it runs (a hub's own indicators too, which cannot run
+/// inside another methodology script) and given as `ctx.indicators[name]`,
+/// their rows as indicator.compute returns them.
 enum HubInsightRules {
     static let scriptName = "insights"
 
@@ -28,7 +31,12 @@ enum HubInsightRules {
         function __ihub_insight_rules(source, name)
           local out = {}
           for i, r in ipairs(rules_of(source, name)) do
-            out[i] = {name = r.name, description = r.description or "", role = r.role or ihub.null}
+            local wanted = r.indicators
+            if wanted ~= nil and type(wanted) ~= "table" then
+              error(name .. ": rule " .. r.name .. ": indicators must be a list of indicator names", 0)
+            end
+            out[i] = {name = r.name, description = r.description or "", role = r.role or ihub.null,
+                      indicators = ihub.array(wanted or {})}
           end
           return ihub.array(out)
         end
@@ -55,6 +63,7 @@ enum HubInsightRules {
         let name: String
         let description: String
         let role: InsightRole
+        let indicators: [String]
     }
 
     /// A rule that failed: its name (nil: the script itself) and why.
@@ -82,6 +91,11 @@ enum HubInsightRules {
                          "to": .string(window.toText), "as_of": .string(asOf.text)]
         for (i, rule) in rules.enumerated() {
             do throws(IHubError) {
+                var ctx = ctx
+                if !rule.indicators.isEmpty {
+                    ctx = .object((ctx.members ?? []) + [.init("indicators", try values(engine, rule, hub: hub, window: window))])
+                }
+                _ = try context.eval(helpers, chunkname: "ihub-insights")  // computing a hub's indicators may have reset the state
                 let found = try context.callGlobal("__ihub_insight_apply", [.string(script.source), .string(chunk), .int(Int64(i + 1)), ctx],
                                                    label: "\(chunk): rule \(rule.name)")
                 let list = found.first?.array ?? []
@@ -96,6 +110,20 @@ enum HubInsightRules {
             }
         }
         return (drafts, failures, source)
+    }
+
+    /// The rows of the indicators a rule reads, by name; an unknown or failed
+    /// indicator fails the rule.
+    private static func values(_ engine: Engine, _ rule: Rule, hub: String, window: Window) throws(IHubError) -> JSON {
+        let scope = try Indicators.Scope.resolve(engine.db, hub: hub, at: "params.hub")
+        let all = try Indicators.definitions(engine, hubID: scope.hubID)
+        let chosen = try Indicators.select(all, names: rule.indicators, at: "rule \(rule.name): indicators")
+        let results = try Indicators.compute(engine, chosen, scope: scope, window: window)
+        if let failed = results.first(where: { $0.error != nil }), let error = failed.error {
+            throw IHubError(error.status, "rule \(rule.name): indicator \(failed.definition.name): \(error.message)")
+        }
+        let doc = try Indicators.json(engine.db, results, scope: scope, window: window)
+        return .object((doc["indicators"]?.array ?? []).map { .init($0["name"]?.string ?? "", $0["rows"] ?? .array([])) })
     }
 
     /// The rules the hub's script declares (for insight.rules).
@@ -129,7 +157,12 @@ enum HubInsightRules {
                 }
                 role = parsed
             }
-            return Rule(name: name, description: x["description"]?.string ?? "", role: role)
+            var indicators: [String] = []
+            for v in x["indicators"]?.array ?? [] {
+                guard let s = v.string else { throw IHubError(.script, "\(chunk): rule \(name): indicators must be a list of indicator names") }
+                indicators.append(s)
+            }
+            return Rule(name: name, description: x["description"]?.string ?? "", role: role, indicators: indicators)
         }
     }
 

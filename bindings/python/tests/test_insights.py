@@ -354,3 +354,38 @@ def test_default_rules_inactive_mentorship_and_dropout():
         assert "D" in drops and drops["D"]["subject_name"] == "Teacher D" and drops["D"]["value"] == 25
         assert drops["D"]["reason"] == "Dropped out on 2026-11-15 (moved abroad); last activity 25 days before 2026-11-30."
         assert "Teacher" not in drops["D"]["reason"] + drops["D"]["title"]
+
+
+HUB_INDICATORS = """
+indicator{
+  name = "minutes", description = "Minutes of activities in the window", level = "hub", type = "count",
+  compute = function(ctx)
+    local total = 0
+    for _, a in ipairs(ihub.activity.list{hub = ctx.hub, from = ctx.window.from, to = ctx.window.to}) do total = total + a.minutes end
+    return {{value = total}}
+  end,
+}
+"""
+
+
+def test_lua_rules_read_the_hubs_own_indicators(h):
+    h.script.set(hub="H", name="indicators", source=HUB_INDICATORS)
+    h.script.set(hub="H", name="insights", source="""
+    return {
+      { name = "few_minutes", indicators = {"H.minutes"}, apply = function(ctx)
+          local m = ctx.indicators["H.minutes"][1].value
+          if m < 120 then
+            return {{severity = "warning", indicator = "H.minutes", value = m, title = "Few minutes",
+                     reason = string.format("%g", m) .. " minutes in " .. ctx.window .. ", below 120.", action = "Plan more sessions."}}
+          end
+        end },
+      { name = "unknown", indicators = {"H.nope"}, apply = function(ctx) return {} end },
+    }""")
+    r = h.insight.generate(hub="H", window="2026-11")
+    (x,) = own(r)
+    assert (x["rule"], x["indicator"], x["value"], x["reason"]) == ("few_minutes", "H.minutes", 60, "60 minutes in 2026-11, below 120.")
+    errors = [e for e in r["errors"] if e["source"] != "builtin"]
+    assert [(e["rule"], e["status"]) for e in errors] == [("unknown", "IHUB_NOTFOUND")]
+    assert errors[0]["message"] == "rule unknown: indicators[1]: no indicator 'H.nope' (indicator.list lists them)"
+    # December has no minutes: the rule raises it there too, over its own window.
+    assert own(h.insight.generate(hub="H", window="2026-12"))[0]["reason"] == "0 minutes in 2026-12, below 120."
