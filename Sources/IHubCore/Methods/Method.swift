@@ -52,6 +52,7 @@ enum MethodTable {
         + IndicatorMethods.all
         + InsightMethods.all
         + NetworkMethods.all
+        + ImpactMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
