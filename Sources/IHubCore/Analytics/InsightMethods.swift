@@ -29,8 +29,11 @@ enum InsightMethods {
             suggested action. An insight is raised once per rule, subject and window: generating again stores \
             nothing new for it and keeps its status and feedback. Default rules: reach behind the pro-rata target \
             of the school year, inactive mentorships, stalled process instances, overdue plans, dropouts, a maturity \
-            area that declined (95% CI below 0), mentoring that multiplies; then the rules of the hub's `insights` \
-            script, each run read-only with its own budget. A rule that fails (or whose indicator fails) is listed in \
+            area that declined (95% CI of Hedges' g below 0), mentoring that multiplies; then the rules of the hub's \
+            `insights` script — a list of {name, description, role, indicators, apply(ctx)}, apply returning insights \
+            {severity, title, reason, action, role, level, subject, part, indicator, value}; ctx holds hub, window, \
+            from, to, as_of, the rows of the named indicators (ctx.indicators[name]) and ctx.rows(name, options) — \
+            each run read-only with its own budget. A rule that fails (or whose indicator fails) is listed in \
             `errors` and stores nothing; one whose indicators the hub lacks is listed in `skipped`. Returns the \
             insights raised now (new or kept), with counts.
             """, writes: true, params: [hubField, .optional("window", .string, "the time window: \(Window.grammar) (default: the school year of today)")]) { engine, p throws(IHubError) in

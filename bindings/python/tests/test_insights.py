@@ -215,8 +215,9 @@ def test_rules_default_window_and_lua(h):
     h.script.set(hub="H", name="insights", source='''
         return {{name = "writer", apply = function(ctx) ihub.insight.generate{hub = ctx.hub} end}}''')
     r = h.insight.generate(hub="H", window="2026-10")
-    assert [(e["rule"], e["status"]) for e in r["errors"] if e["source"] != "builtin"] == [("writer", "IHUB_MISUSE")] or \
-        [e["rule"] for e in r["errors"] if e["source"] != "builtin"] == ["writer"]
+    (e,) = [e for e in r["errors"] if e["source"] != "builtin"]
+    assert (e["rule"], e["status"]) == ("writer", "IHUB_MISUSE") and "methodology scripts may not write" in e["message"]
+    assert [x for x in h.insight.list(hub="H", window="2026-10") if x["source"] != "builtin"] == []
 
 
 def cli():
