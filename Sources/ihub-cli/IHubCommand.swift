@@ -17,6 +17,7 @@ struct IHubCommand: ParsableCommand {
                       ProcessCommand.self, Plan.self, Log.self, XAPI.self, Copy.self,
                       Network.self,
                       IndicatorCommand.self, Impact.self,
+                      Person.self,
                       InsightCommand.self])
 }
 

@@ -53,6 +53,7 @@ enum MethodTable {
         + InsightMethods.all
         + NetworkMethods.all
         + ImpactMethods.all
+        + PrivacyMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
