@@ -390,3 +390,18 @@ def test_lua_rules_read_the_hubs_own_indicators(h):
     assert errors[0]["message"] == "rule unknown: indicators[1]: no indicator 'H.nope' (indicator.list lists them)"
     # December has no minutes: the rule raises it there too, over its own window.
     assert own(h.insight.generate(hub="H", window="2026-12"))[0]["reason"] == "0 minutes in 2026-12, below 120."
+
+
+def test_an_erased_person_shows_erased_in_insights(h):
+    h.script.set(hub="H", name="insights", source="""
+    return {{name = "hello", role = "mentor", apply = function(ctx)
+      return {{severity = "info", level = "person", subject = "P1", title = "Welcome", reason = "New this month.", action = "Say hello."}}
+    end}}""")
+    (x,) = own(h.insight.generate(hub="H", window="2026-11"))
+    assert (x["subject"], x["subject_name"]) == ("P1", "Mari")
+    h.insight.ack(id=x["id"], by="P1")
+    h.person.erase(code="P1")
+    after = h.insight.get(id=x["id"])
+    assert after["subject"].startswith("erased-") and after["subject_name"] != "Mari"
+    assert after["feedback"][0]["by"] == after["subject"]
+    assert "Mari" not in json.dumps(h.insight.list(hub="H"))
