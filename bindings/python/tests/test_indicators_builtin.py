@@ -372,10 +372,10 @@ def cli():
     return path
 
 
-@pytest.mark.skipif(bool(POSTGRES), reason="the CLI test reads the fixture's SQLite file")
 def test_cli_computes_the_indicators(hub):
     params = json.dumps({"hub": "H", "window": "2026-11", "names": ["participation.activities", "engagement.stakeholders"]})
-    done = subprocess.run([cli(), "call", "indicator.compute", params, "--db", hub.path], capture_output=True, text=True, timeout=60)
+    where = ["--db", POSTGRES, "--schema", hub.schema] if POSTGRES else ["--db", hub.path]
+    done = subprocess.run([cli(), "call", "indicator.compute", params, *where], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     out = {i["name"]: i["rows"] for i in json.loads(done.stdout)["indicators"]}
     assert by_part(out["participation.activities"]) == {"observation": (1,), "session": (1,)}
