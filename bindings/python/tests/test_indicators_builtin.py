@@ -380,3 +380,18 @@ def test_cli_computes_the_indicators(hub):
     out = {i["name"]: i["rows"] for i in json.loads(done.stdout)["indicators"]}
     assert by_part(out["participation.activities"]) == {"observation": (1,), "session": (1,)}
     assert by_part(out["engagement.stakeholders"], "stakeholders") == {"municipality": (2, 1), "university": (1, 1)}
+
+
+FAMILIES = ("reach.", "participation.", "process.", "engagement.", "risk.")
+
+
+@pytest.mark.parametrize("scope", ["H", None])
+def test_every_indicator_of_the_families_computes_in_every_kind_of_window(hub, scope):
+    for window in ["2026-11", "2026/27", "2026/27-T2", "2026-09-01..2026-12-31", "cumulative", "cumulative:2026-10-31"]:
+        p = {"window": window}
+        if scope:
+            p["hub"] = scope
+        result = hub.handle.call("indicator.compute", p)
+        ours = [i for i in result["indicators"] if i["name"].startswith(FAMILIES)]
+        assert len(ours) == 16 and all("error" not in i for i in ours), (window, ours)
+        assert {i["level"] for i in ours if i["name"].startswith("reach.")} == {"hub" if scope else "consortium"}
