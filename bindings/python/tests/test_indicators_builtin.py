@@ -373,13 +373,23 @@ def cli():
 
 
 def test_cli_computes_the_indicators(hub):
-    params = json.dumps({"hub": "H", "window": "2026-11", "names": ["participation.activities", "engagement.stakeholders"]})
     where = ["--db", POSTGRES, "--schema", hub.schema] if POSTGRES else ["--db", hub.path]
-    done = subprocess.run([cli(), "call", "indicator.compute", params, *where], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    out = {i["name"]: i["rows"] for i in json.loads(done.stdout)["indicators"]}
+    names = ["--name", "participation.activities", "--name", "engagement.stakeholders"]
+
+    def run(*args):
+        done = subprocess.run([cli(), "indicator", "compute", "--hub", "H", "--window", "2026-11", *names, *args, *where],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+    out = {i["name"]: i["rows"] for i in json.loads(run("--json"))["indicators"]}
     assert by_part(out["participation.activities"]) == {"observation": (1,), "session": (1,)}
     assert by_part(out["engagement.stakeholders"], "stakeholders") == {"municipality": (2, 1), "university": (1, 1)}
+    table = [line.split() for line in run().splitlines()]
+    assert ["observation", "1"] in table and ["municipality", "2"] in table and ["university", "1"] in table
+    # The generic form reaches the same operation.
+    params = json.dumps({"hub": "H", "window": "2026-11", "names": ["reach.schools"]})
+    done = subprocess.run([cli(), "call", "indicator.compute", params, *where], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and json.loads(done.stdout)["indicators"][0]["rows"][0]["value"] == 3
 
 
 FAMILIES = ("reach.", "participation.", "process.", "engagement.", "risk.")
