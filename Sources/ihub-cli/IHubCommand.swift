@@ -18,6 +18,7 @@ struct IHubCommand: ParsableCommand {
                       Network.self,
                       IndicatorCommand.self, Impact.self,
                       Person.self,
+                      InsightCommand.self,
                       ReportCommand.self])
 }
 

@@ -51,6 +51,7 @@ enum MethodTable {
         + XAPIValidateMethods.all + XAPIExchangeMethods.all
         + IndicatorMethods.all
         + ReportMethods.all
+        + InsightMethods.all
         + NetworkMethods.all
         + ImpactMethods.all
         + PrivacyMethods.all
