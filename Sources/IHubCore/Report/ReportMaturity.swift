@@ -112,7 +112,10 @@ enum ReportMaturity {
         }
         var rows: [(group: String, area: String, g: Double?, ci: (Double, Double)?)] = []
         let options: JSON = ["maturity.change": ["instrument": .string(pair.instrument.code), "from": .string(pair.fromCode), "to": .string(pair.toCode)]]
-        if let result = try src.indicators(["maturity.change"], options: options)["maturity.change"] {
+        // Over the consortium the two rounds are one hub's: the change is that hub's.
+        let hub = src.scope.hub == nil ? pair.from["hub"]?.string : nil
+        if let hub { section.notes.append("The consortium's two latest rounds with one instrument are hub \(hub)'s.") }
+        if let result = try src.indicators(["maturity.change"], hub: hub, options: options)["maturity.change"] {
             let list: [JSON]
             switch result {
             case .failure(let e):
