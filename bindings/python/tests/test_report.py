@@ -239,6 +239,9 @@ def test_consortium_report_covers_every_hub(h):
     assert data["scope"] == {"consortium": True}
     assert [t["name"] for t in data["tables"]] == ["maturity"]
     assert {r["hub"] for r in data["tables"][0]["rows"]} == {"H"}
+    (change,) = h.call("report.data", {"window": WINDOW, "table": "change"})["tables"]
+    assert {(r["from"], r["to"], r["area"], r["change"]) for r in change["rows"]} == {
+        ("R1", "R2", "A1", 1.5), ("R1", "R2", "A2", 0.0), ("R1", "R2", "overall", 0.75)}  # hub H's rounds
     page = h.call("report.html", {"window": WINDOW})["html"]
     assert "<title>ihub report — Consortium of 2 hubs</title>" in page
     assert structure(page).sections == SECTIONS
