@@ -61,6 +61,7 @@ struct Demo: ParsableCommand {
             try Demo.printAssessments(engine)
             try Demo.printPairing(engine)
             try Demo.printMentoring(engine)
+            try Demo.assessFollowUp(engine, seed: seed)
             try Demo.printReport(engine, databasePath: path)
 
             if path == ":memory:" {

@@ -132,7 +132,7 @@ struct ImpactEstimate {
     /// pairs resampled; class: within each class, the mentored and the
     /// comparison resampled apart (the classes keep their sizes and weights).
     func bootstrap(_ matched: [Matched], replicates: Int, seed: UInt64) -> [Double] {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var out: [Double] = []
         out.reserveCapacity(replicates)
         let diffs = matched.map { $0.unit.change - $0.controlChange }

@@ -4,28 +4,6 @@ import Glibc
 import Musl
 #endif
 
-/// SplitMix64 (Steele, Lea & Flood 2014): a small seeded generator, so a
-/// bootstrap gives the same interval for the same seed on every platform.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform index below `n` (n > 0): the high word of next × n (Lemire),
-    /// without the bias of a modulo worth speaking of for bootstrap sizes.
-    mutating func index(below n: Int) -> Int {
-        Int(next().multipliedFullWidth(by: UInt64(n)).high)
-    }
-}
-
 enum ImpactStatistics {
     /// The p-quantile of sorted values by linear interpolation between
     /// order statistics (numpy's default, "linear").
