@@ -51,10 +51,14 @@ class Sizes:
     pair_reps: int
     pg_reps: int  # PostgreSQL rows and the concurrent row (slower per round)
     statements: int = 1_000_000  # xAPI import
+    ind_people: int = 50_000  # indicators: people (100 per school), activities, rounds
+    ind_activities: int = 1_000_000
+    ind_reps: int = 3
 
 
 FULL = Sizes(100_000, 100_000, 100_000, 5, 100_000, 1_000_000, 100_000, 2, 1000, (1000, 2000), (20000, 4000, 50), 2, 2)
-QUICK = Sizes(5_000, 5_000, 5_000, 2, 5_000, 50_000, 2_000, 1, 200, (200, 400), (2000, 400, 50), 1, 1, 20_000)
+QUICK = Sizes(5_000, 5_000, 5_000, 2, 5_000, 50_000, 2_000, 1, 200, (200, 400), (2000, 400, 50), 1, 1, 20_000,
+              ind_people=2_000, ind_activities=40_000, ind_reps=1)
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,8 @@ def rows(z):
             "s", LOWER),
         Row(f"pairing loads {n_loads}, call", "pairing:loads_ihub_call", "pairing:loads_ortools", "peer: OR-Tools MCF",
             "s", LOWER),
+        Row("indicators, SQLite", "indicators:ihub", "indicators:limit", "limit: sqlite3 shell SQL", "s", LOWER),
+        Row("indicators, SQLite", "indicators:ihub", "indicators:peer", "peer: pandas", "s", LOWER),
     ]
 
 
@@ -138,6 +144,12 @@ pairing dense: an n x n integer matrix, ihub objective coverage (a full assignme
   pairing loads: {z.loads[0]} mentees, {z.loads[1]} mentors (capacity 5-7), {z.loads[2]} candidates each, ihub coverage vs
   OR-Tools solve_max_flow_with_min_cost; equal optima checked. solver: timed inside ihub (validation, sort, solve);
   call: the whole ihub_call from Python with the JSON ready (parse, solve, result); peers: their solve call; best of {z.pair_reps}.
+indicators: the built-in indicators ({INDICATORS[0]}) of one hub over the school year 2025/26, from one SQLite
+  file of {z.ind_people} people in {z.ind_people // 100} schools, {z.ind_activities} activities (their participants: people, schools,
+  mentorships), {z.ind_people // 10} teacher and {z.ind_people // 500} school mentorships in 2 rounds, process instances, plans, engagements;
+  ihub: one indicator.compute call (the handle open); limit: indicators.sql in the sqlite3 shell (the same rules by
+  hand, temporary tables; process start included); peer: pandas reading the tables and computing them; every
+  side's rows checked equal (indicators_check.py); best of {z.ind_reps}.
 ihub/it: ihub's figure divided by the other's; the verdict says in words which side is better."""
 
 
@@ -575,6 +587,51 @@ class Bench:
             raise Failed("the two sides' scores differ")
         return {"ihub": figure(out, "ihub_pairs_per_s"), "limit": figure(out, "limit_pairs_per_s")}
 
+    # The built-in indicators over one generated file (made untimed, with
+    # ihub's schema); the three sides' rows must agree (indicators_check).
+    def indicators(self):
+        z = self.z
+        db = SQLiteStore(self.work / "indicators.db").fresh().path
+        say(f"indicators: generating {z.ind_people} people, {z.ind_activities} activities...")
+        python("indicators_make.py", db, z.ind_people, z.ind_activities)
+        sys.path.insert(0, str(BENCH))
+        import indicators_check as check
+        out = {side: self.work / f"indicators-{side}.tsv" for side in ("ihub", "limit", "peer")}
+        params = "".join(f".parameter set @{k} {v}\n" for k, v in (
+            ("hub", 1), ("from", "\"'2025-09-01'\""), ("to", "\"'2026-08-31'\""), ("asof", "\"'2026-08-31'\""),
+            ("inactive_days", 30), ("stalled_days", 60)))
+        sql = params + (BENCH / "indicators.sql").read_text()
+        names = list(check.DETAILS)
+
+        def ihub():
+            return figure(python("indicators_ihub.py", db, out["ihub"]), "seconds")
+
+        def limit():
+            t0 = time.perf_counter()
+            p = subprocess.run(["sqlite3", "-bail", str(db)], input=sql, capture_output=True, text=True)
+            seconds = time.perf_counter() - t0
+            if p.returncode != 0 or p.stderr.strip():
+                raise Failed(f"sqlite3: {last_words(p.stderr)}")
+            out["limit"].write_text(p.stdout)
+            return seconds
+
+        def peer():
+            return figure(python("indicators_pandas.py", db, out["peer"]), "seconds")
+
+        say(f"indicators: best of {z.ind_reps}...")
+        best = best_of(z.ind_reps, LOWER, {"ihub": ihub, "limit": limit, "peer": peer})
+        rows = {side: check.parse(out[side].read_text()) for side in out if not isinstance(best.get(side), Failed)}
+        # ihub's rows over the indicators this build has; the peer's over all.
+        compared = {"ihub": ihub_names(db) if "ihub" in rows else [], "peer": names}
+        INDICATORS[0] = (f"ihub has {len(compared['ihub'])} of the {len(names)}: {', '.join(compared['ihub']) or 'none'};"
+                         f" peer and limit all {len(names)}")
+        for side in ("ihub", "peer"):
+            if side in rows and "limit" in rows:
+                wrong = check.differences(rows[side], rows["limit"], compared[side], (side, "limit"))
+                if wrong:
+                    best[side] = Failed(f"indicators: {side} and the limit disagree: " + " / ".join(wrong))
+        return best
+
     # Same matrix / graph on both sides in one run; pairing.py exits 1 when the optima differ.
     def pairing(self):
         z = self.z
@@ -670,6 +727,16 @@ def selected(z):
 ENV = dict(os.environ, IHUB_LIBRARY=str(LIB / "libihub.so"))
 os.environ["IHUB_LIBRARY"] = ENV["IHUB_LIBRARY"]  # the ihub package, in this process too
 PG_FAILURE = ["PostgreSQL did not start"]
+INDICATORS = ["none ran"]  # the indicators row's set, for the notes
+
+
+def ihub_names(db):
+    """The bench's indicators that this ihub has (indicator.list)."""
+    sys.path.insert(0, str(ROOT / "bindings" / "python"))
+    import ihub
+    import indicators_ihub
+    with ihub.open(db) as h:
+        return indicators_ihub.names_of(h)[0]
 
 
 def main():
