@@ -97,7 +97,7 @@ def tables(people, activities, seed=7, instrument=1):
                       None if end is None else day(end), reason))
         teacher_ments.append(len(ments))
     school_ments = []
-    for i in range(schools // 5):
+    for i in range(max(schools // 5, 2)):
         mentor, mentee = 2 * i + 1, 2 * i + 2
         r = 1 if i % 3 else 2
         start = rnd.randrange(0, 100) + (0 if r == 1 else 365)
