@@ -188,3 +188,45 @@ SELECT 'risk.overdue_plans', '', 'plan:' || p.id, CAST(julianday(@asof) - julian
        sum(l.goal), sum(l.task)
 FROM action_plans p JOIN late l ON l.plan = p.id
 WHERE p.hub_id = @hub AND (p.status = 'draft' OR p.status = 'active') GROUP BY p.id ORDER BY p.id;
+
+-- Maturity: the teacher instrument of the two latest rounds of the hub (by
+-- start date); a respondent's area mean is the mean of their scored items,
+-- their overall the mean of their area means.
+CREATE TEMP TABLE rr AS
+SELECT id, row_number() OVER (ORDER BY start_date DESC, id DESC) AS latest FROM rounds WHERE hub_id = @hub;
+CREATE TEMP TABLE items AS
+SELECT i.id AS instrument, json_extract(a.value, '$.code') AS area, json_extract(t.value, '$.code') AS item
+FROM instruments i, json_each(i.definition, '$.areas') a, json_each(a.value, '$.items') t WHERE i.code = 'digcompedu';
+CREATE TEMP TABLE levels AS
+SELECT json_extract(l.value, '$.min') AS min FROM instruments i, json_each(i.definition, '$.levels') l
+WHERE i.code = 'digcompedu';
+CREATE TEMP TABLE ra AS
+WITH areas AS (
+    SELECT CASE rr.latest WHEN 2 THEN 'from' ELSE 'to' END AS side, r.person_id AS person, r.id, x.area, avg(a.score) AS mean
+    FROM responses r JOIN rr ON rr.id = r.round_id AND rr.latest <= 2 JOIN schools s ON s.id = r.school_id AND s.hub_id = @hub
+    JOIN answers a ON a.response_id = r.id AND a.status = 'score' JOIN items x ON x.instrument = r.instrument_id AND x.item = a.item
+    WHERE r.grp = 'teachers' GROUP BY r.id, x.area)
+SELECT side, person, id, area, mean FROM areas
+UNION ALL SELECT side, person, id, 'overall', avg(mean) FROM areas GROUP BY id;
+
+-- maturity.change: per area, mean(to) - mean(from), Hedges' g and its 95% CI.
+WITH s AS (
+    SELECT area, side, count(*) AS n, avg(mean) AS mean,
+           sqrt((sum(mean * mean) - count(*) * avg(mean) * avg(mean)) / (count(*) - 1)) AS sd
+    FROM ra GROUP BY area, side),
+c AS (
+    SELECT f.area, f.n AS n1, t.n AS n2, f.mean AS m1, t.mean AS m2,
+           sqrt(((f.n - 1) * f.sd * f.sd + (t.n - 1) * t.sd * t.sd) / (f.n + t.n - 2)) AS pooled
+    FROM s f JOIN s t ON t.area = f.area AND t.side = 'to' WHERE f.side = 'from'),
+g AS (SELECT *, (1 - 3.0 / (4 * (n1 + n2) - 9)) * (m2 - m1) / pooled AS g FROM c),
+e AS (SELECT *, sqrt((n1 + n2) * 1.0 / (n1 * n2) + g * g / (2.0 * (n1 + n2))) AS se FROM g)
+SELECT 'maturity.change', '', 'teachers:' || area, m2 - m1, m1, m2, n1, n2, g, g - 1.959963984540054 * se,
+       g + 1.959963984540054 * se
+FROM e ORDER BY area;
+
+-- maturity.moved_up: teachers assessed in both rounds whose level (the
+-- highest whose minimum their mean reaches) is higher in the later one.
+WITH lv AS (SELECT side, person, area, (SELECT count(*) FROM levels WHERE min <= mean) AS level FROM ra),
+both AS (SELECT f.area, f.person, t.level > f.level AS up FROM lv f JOIN lv t ON t.person = f.person AND t.area = f.area
+         AND t.side = 'to' WHERE f.side = 'from')
+SELECT 'maturity.moved_up', '', area, avg(up), count(*) FROM both GROUP BY area ORDER BY area;

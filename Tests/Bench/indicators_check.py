@@ -27,6 +27,8 @@ DETAILS = {
     "process.stalled": ["open"],
     "risk.stalled_instances": [],
     "risk.overdue_plans": ["goals_overdue", "tasks_overdue"],
+    "maturity.change": ["from_mean", "to_mean", "n_from", "n_to", "hedges_g", "ci"],  # ci: low and high
+    "maturity.moved_up": ["n"],
 }
 WITHHELD = "(withheld)"
 
@@ -58,7 +60,11 @@ def from_ihub(result):
             if row.get("suppressed"):
                 out[key] = [WITHHELD]
             else:
-                out[key] = [field(row.get("value"))] + [field(row.get(k)) for k in DETAILS[name]]
+                fields = [field(row.get("value"))]
+                for k in DETAILS[name]:
+                    v = row.get(k)
+                    fields += [field(x) for x in v] if isinstance(v, list) else [field(v)]
+                out[key] = fields
     return out, errors
 
 

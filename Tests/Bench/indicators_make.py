@@ -1,7 +1,8 @@
 """indicators_make.py — the data of the indicator benchmark: one hub with its
 schools, teachers, memberships, two rounds, mentorships (teacher and school),
 activities with their participants, process instances and their moves,
-stakeholders and engagements, action plans with goals and tasks.
+stakeholders and engagements, action plans with goals and tasks, and two
+rounds of the teacher self-reflection (digcompedu) for one teacher in five.
 
     python3 indicators_make.py FILE PEOPLE ACTIVITIES [SEED]
 
@@ -17,6 +18,7 @@ teacher mentorship, one school in five of a school mentorship.
 """
 
 import datetime
+import json
 import random
 import sys
 
@@ -40,10 +42,11 @@ def stamp(n, seconds=0):
     return f"{day(n)}T{seconds // 3600 % 24:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}Z"
 
 
-def tables(people, activities, seed=7, instrument=1):
+def tables(people, activities, seed=7, instrument=(1, ("area", ["item"]),)):
     """The rows, table by table: [(table, columns, rows)], in an order the
     foreign keys accept."""
     rnd = random.Random(seed)
+    instrument_id, areas = instrument[0], instrument[1:]
     schools = max(people // 100, 4)
     out = []
 
@@ -169,7 +172,7 @@ def tables(people, activities, seed=7, instrument=1):
         plans.append((k, 1, school, person, f"Plan {k}", status, stamp(rnd.randrange(0, 400))))
         for _ in range(rnd.randrange(0, 4)):
             g = len(goals) + 1
-            goals.append((g, k, instrument, "area", "a goal", 3.0, day(rnd.randrange(100, DAYS + 100)),
+            goals.append((g, k, instrument_id, areas[0][0], "a goal", 3.0, day(rnd.randrange(100, DAYS + 100)),
                           rnd.choice(("open", "open", "achieved", "missed", "dropped"))))
             for _ in range(rnd.randrange(0, 3)):
                 due = day(rnd.randrange(50, DAYS + 60)) if rnd.random() < 0.9 else None
@@ -178,6 +181,24 @@ def tables(people, activities, seed=7, instrument=1):
     add("plan_goals", ("id", "plan_id", "instrument_id", "area", "description", "target_level", "target_date",
                        "status"), goals)
     add("plan_tasks", ("id", "goal_id", "title", "due_date", "status"), tasks)
+
+    # Two rounds of the teacher self-reflection: one teacher in five, in both
+    # rounds, a little further in the second; now and then an item not applicable.
+    responses, answers = [], []
+    for r, offset in ((1, 0.0), (2, 0.3)):
+        for p in range(1, people + 1, 5):
+            i = len(responses) + 1
+            responses.append((i, r, instrument_id, school_of[p], p, f"T{p:06d}", "teachers", stamp(100 + 365 * (r - 1))))
+            base = rnd.uniform(1.5, 4.5) + offset
+            for _, items in areas:
+                for item in items:
+                    if rnd.random() < 0.03:
+                        answers.append((i, item, None, "na"))
+                    else:
+                        answers.append((i, item, float(min(6, max(1, round(base + rnd.gauss(0, 0.8))))), "score"))
+    add("responses", ("id", "round_id", "instrument_id", "school_id", "person_id", "respondent", "grp", "submitted_at"),
+        responses)
+    add("answers", ("response_id", "item", "score", "status"), answers)
     return out
 
 
@@ -185,8 +206,11 @@ def fill(con, placeholder, people, activities, seed=7):
     """Stores the rows through a DB-API connection (`placeholder`: "?" for
     sqlite3, "%s" for psycopg) in one transaction; the caller commits."""
     cur = con.cursor()
-    cur.execute("SELECT min(id) FROM instruments")  # plans' goals name one of ihub's own
-    instrument = cur.fetchone()[0]
+    # The teacher instrument ihub has built in: its areas and items.
+    cur.execute("SELECT id, definition FROM instruments WHERE code = 'digcompedu'")
+    instrument_id, definition = cur.fetchone()
+    areas = [(a["code"], [i["code"] for i in a["items"]]) for a in json.loads(definition)["areas"]]
+    instrument = (instrument_id, *areas)
     for table, columns, rows in tables(people, activities, seed, instrument):
         marks = ", ".join([placeholder] * len(columns))
         cur.executemany(f"INSERT INTO {table}({', '.join(columns)}) VALUES ({marks})", rows)

@@ -11,6 +11,7 @@ computing) and "read_seconds R" (reading alone). `compute(con, ...)` does the
 same on any DB-API connection (the Python suite uses it on PostgreSQL too).
 """
 
+import json
 import sys
 import time
 
@@ -33,6 +34,10 @@ TABLES = {
     "action_plans": "id, hub_id, status",
     "plan_goals": "id, plan_id, target_date, status",
     "plan_tasks": "id, goal_id, due_date, status",
+    "rounds": "id, hub_id, start_date",
+    "instruments": "id, code, definition",
+    "responses": "id, round_id, instrument_id, school_id, person_id, grp",
+    "answers": "response_id, item, score, status",
 }
 
 
@@ -188,6 +193,48 @@ def compute(t, hub, frm, to, asof, inactive_days=30, stalled_days=60):
     since = days_between(asof, g.date)
     rows += [("risk.overdue_plans", "", f"plan:{p}", int(s), int(a), int(b))
              for p, s, a, b in zip(g.index, since, g.goal, g.task)]
+    return rows + maturity(t, hub)
+
+
+def maturity(t, hub):
+    """maturity.change and maturity.moved_up: the teacher instrument over the
+    hub's two latest rounds (by start date); a respondent's area mean is the
+    mean of their scored items, their overall the mean of their area means."""
+    rows = []
+    rounds = t["rounds"][t["rounds"].hub_id == hub].sort_values(["start_date", "id"])
+    if len(rounds) < 2:
+        return rows
+    side = {rounds.id.iloc[-2]: "from", rounds.id.iloc[-1]: "to"}
+    inst = t["instruments"][t["instruments"].code == "digcompedu"].iloc[0]
+    definition = json.loads(inst.definition)
+    item_area = {i["code"]: a["code"] for a in definition["areas"] for i in a["items"]}
+    minima = np.array(sorted(level["min"] for level in definition["levels"]))
+    schools = t["schools"][t["schools"].hub_id == hub].id
+    r = t["responses"]
+    r = r[r.round_id.isin(side) & (r.instrument_id == inst.id) & (r.grp == "teachers") & r.school_id.isin(schools)]
+    a = t["answers"]
+    a = a[(a.status == "score") & a.response_id.isin(r.id)].copy()
+    a["area"] = a["item"].map(item_area)
+    areas = a.dropna(subset=["area"]).groupby(["response_id", "area"]).score.mean().reset_index()
+    overall = areas.groupby("response_id").score.mean().reset_index().assign(area="overall")
+    ra = pd.concat([areas, overall]).merge(r[["id", "round_id", "person_id"]], left_on="response_id", right_on="id")
+    ra["side"] = ra.round_id.map(side)
+
+    s = ra.groupby(["area", "side"]).score.agg(["count", "mean", "std"])
+    for area in sorted(ra.area.unique()):
+        f, to = s.loc[(area, "from")], s.loc[(area, "to")]
+        n1, n2 = f["count"], to["count"]
+        pooled = np.sqrt(((n1 - 1) * f["std"] ** 2 + (n2 - 1) * to["std"] ** 2) / (n1 + n2 - 2))
+        g = (1 - 3 / (4 * (n1 + n2) - 9)) * (to["mean"] - f["mean"]) / pooled
+        se = np.sqrt((n1 + n2) / (n1 * n2) + g * g / (2 * (n1 + n2)))
+        z = 1.959963984540054
+        rows.append(("maturity.change", "", f"teachers:{area}", to["mean"] - f["mean"], f["mean"], to["mean"], int(n1), int(n2),
+                     g, g - z * se, g + z * se))
+
+    ra["level"] = np.searchsorted(minima, ra.score.to_numpy(), side="right")
+    both = ra[ra.side == "from"].merge(ra[ra.side == "to"], on=["person_id", "area"], suffixes=("_f", "_t"))
+    for area, g in both.groupby("area", sort=True):
+        rows.append(("maturity.moved_up", "", area, float((g.level_t > g.level_f).mean()), len(g)))
     return rows
 
 
