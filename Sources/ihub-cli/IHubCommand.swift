@@ -14,7 +14,8 @@ struct IHubCommand: ParsableCommand {
         abstract: "Run a Regional Innovation Hub: schools, people, mentoring and analytics, scriptable in Lua.",
         version: IHubInfo.version,
         subcommands: [Demo.self, Call.self, Repl.self, Import.self, Export.self, Assess.self, Classify.self, Pair.self,
-                      ProcessCommand.self, Plan.self, Log.self, XAPI.self, Copy.self])
+                      ProcessCommand.self, Plan.self, Log.self, XAPI.self, Copy.self,
+                      Network.self])
 }
 
 /// Options shared by the commands that open a database.

@@ -482,6 +482,49 @@ static void test_xapi_io(void) {
     ihub_close(h);
 }
 
+/* The mentoring network from C: two rounds confirmed through pairing (pins
+** only), A mentors B in R1 and B mentors C in R2 — a cascade of depth 2 in
+** which B multiplies; network.graph gives C generation 2; an unknown level
+** is refused naming the parameter. */
+static void test_network(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"H\",\"name\":\"Hub\",\"country\":\"EE\"}") == IHUB_OK);
+    CHECK(call(h, "round.add", "{\"hub\":\"H\",\"code\":\"R1\",\"name\":\"One\",\"start\":\"2025-09-01\"}") == IHUB_OK);
+    CHECK(call(h, "round.add", "{\"hub\":\"H\",\"code\":\"R2\",\"name\":\"Two\",\"start\":\"2026-02-01\"}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"H\",\"code\":\"S1\",\"name\":\"One\"}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"H\",\"code\":\"S2\",\"name\":\"Two\"}") == IHUB_OK);
+    CHECK(call(h, "person.add", "{\"hub\":\"H\",\"code\":\"A\",\"name\":\"A\",\"schools\":[\"S1\"],\"roles\":[\"teacher\"]}") == IHUB_OK);
+    CHECK(call(h, "person.add", "{\"hub\":\"H\",\"code\":\"B\",\"name\":\"B\",\"schools\":[\"S1\"],\"roles\":[\"teacher\"]}") == IHUB_OK);
+    CHECK(call(h, "person.add", "{\"hub\":\"H\",\"code\":\"C\",\"name\":\"C\",\"schools\":[\"S2\"],\"roles\":[\"teacher\"]}") == IHUB_OK);
+    CHECK(call(h, "script.set", "{\"hub\":\"H\",\"name\":\"pairing\",\"source\":"
+                                "\"blocking.cross_school = 'any'\\nfunction eligible() return nil, 'pins only' end\"}") == IHUB_OK);
+    const char *propose[] = {"{\"hub\":\"H\",\"round\":\"R1\",\"level\":\"teacher\",\"pins\":[{\"mentee\":\"B\",\"mentor\":\"A\"}]}",
+                             "{\"hub\":\"H\",\"round\":\"R2\",\"level\":\"teacher\",\"pins\":[{\"mentee\":\"C\",\"mentor\":\"B\"}]}"};
+    for (int i = 0; i < 2; i++) {
+        char confirm[64];
+        CHECK(ihub_call(h, "pairing.propose", propose[i], &out) == IHUB_OK && contains(out, "\"run\":"));
+        snprintf(confirm, sizeof confirm, "{\"run\":%d}", contains(out, "\"run\":") ? atoi(strstr(out, "\"run\":") + 6) : 0);
+        ihub_free(out);
+        out = NULL;
+        CHECK(call(h, "pairing.confirm", confirm) == IHUB_OK);
+    }
+    CHECK(ihub_call(h, "indicator.compute", "{\"hub\":\"H\",\"names\":[\"network.multiplication\",\"network.cascade_depth\"]}",
+                    &out) == IHUB_OK);
+    CHECK(contains(out, "\"part\":\"people\",\"value\":1.0,\"n\":null,\"suppressed\":false,\"cases\":1"));
+    CHECK(contains(out, "\"part\":\"teacher\",\"value\":2.0,"));
+    ihub_free(out);
+    out = NULL;
+    CHECK(ihub_call(h, "network.graph", "{\"hub\":\"H\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"code\":\"C\",\"name\":\"C\",\"school\":\"S2\",\"first_mentee_round\":\"R2\","
+                        "\"first_mentor_round\":null,\"generation\":2"));
+    CHECK(contains(out, "\"mentor\":\"B\",\"mentee\":\"C\",\"round\":\"R2\",\"round_order\":2"));
+    ihub_free(out);
+    CHECK(call(h, "network.graph", "{\"level\":\"class\"}") == IHUB_INVALID && contains(ihub_errmsg(h), "params.level"));
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
@@ -497,6 +540,7 @@ int main(void) {
     test_activity();
     test_xapi_validate();
     test_xapi_io();
+    test_network();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

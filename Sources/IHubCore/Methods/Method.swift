@@ -50,6 +50,7 @@ enum MethodTable {
         + ActivityMethods.all
         + XAPIValidateMethods.all + XAPIExchangeMethods.all
         + IndicatorMethods.all
+        + NetworkMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
