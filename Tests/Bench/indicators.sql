@@ -121,27 +121,27 @@ SELECT 'risk.inactive_mentorships', id, '', days, COALESCE(last, '') FROM m WHER
 -- risk.dropouts: a teacher mentorship of theirs ended in the window with a
 -- reason, or a membership ended in the window with no other as of its end;
 -- value: days since their last activity as of @asof.
-WITH out AS (
-    SELECT mentor_person_id AS person FROM mentorships
-    WHERE hub_id = @hub AND level = 'teacher' AND end_reason IS NOT NULL AND end_date BETWEEN @from AND @to
-    UNION SELECT mentee_person_id FROM mentorships
-    WHERE hub_id = @hub AND level = 'teacher' AND end_reason IS NOT NULL AND end_date BETWEEN @from AND @to
-    UNION SELECT ms.person_id FROM memberships ms JOIN people pe ON pe.id = ms.person_id
-    WHERE pe.hub_id = @hub AND ms.end_date BETWEEN @from AND @to AND NOT EXISTS (
-        SELECT 1 FROM memberships o WHERE o.person_id = ms.person_id AND o.id <> ms.id
-        AND (o.start_date IS NULL OR o.start_date <= ms.end_date) AND (o.end_date IS NULL OR o.end_date > ms.end_date))),
-acts AS (
-    SELECT p.person_id AS person, a.date FROM activity_participants p JOIN activities a ON a.id = p.activity_id
-    WHERE p.person_id IN (SELECT person FROM out) AND a.voided_at IS NULL AND a.date <= @asof
-    UNION ALL SELECT m.mentor_person_id, a.date FROM mentorships m JOIN activity_participants p ON p.mentorship_id = m.id
-    JOIN activities a ON a.id = p.activity_id
-    WHERE m.mentor_person_id IN (SELECT person FROM out) AND a.voided_at IS NULL AND a.date <= @asof
-    UNION ALL SELECT m.mentee_person_id, a.date FROM mentorships m JOIN activity_participants p ON p.mentorship_id = m.id
-    JOIN activities a ON a.id = p.activity_id
-    WHERE m.mentee_person_id IN (SELECT person FROM out) AND a.voided_at IS NULL AND a.date <= @asof)
-SELECT 'risk.dropouts', pe.code, '',
-       COALESCE(CAST(julianday(@asof) - julianday((SELECT max(date) FROM acts WHERE acts.person = out.person)) AS INTEGER), '')
-FROM out JOIN people pe ON pe.id = out.person ORDER BY pe.code;
+CREATE TEMP TABLE out AS
+SELECT mentor_person_id AS person FROM mentorships
+WHERE hub_id = @hub AND level = 'teacher' AND end_reason IS NOT NULL AND end_date BETWEEN @from AND @to
+UNION SELECT mentee_person_id FROM mentorships
+WHERE hub_id = @hub AND level = 'teacher' AND end_reason IS NOT NULL AND end_date BETWEEN @from AND @to
+UNION SELECT ms.person_id FROM memberships ms JOIN people pe ON pe.id = ms.person_id
+WHERE pe.hub_id = @hub AND ms.end_date BETWEEN @from AND @to AND NOT EXISTS (
+    SELECT 1 FROM memberships o WHERE o.person_id = ms.person_id AND o.id <> ms.id
+    AND (o.start_date IS NULL OR o.start_date <= ms.end_date) AND (o.end_date IS NULL OR o.end_date > ms.end_date));
+WITH acts AS (
+    SELECT p.person_id AS person, a.date FROM out JOIN activity_participants p ON p.person_id = out.person
+    JOIN activities a ON a.id = p.activity_id WHERE a.voided_at IS NULL AND a.date <= @asof
+    UNION ALL SELECT m.mentor_person_id, a.date FROM out JOIN mentorships m ON m.mentor_person_id = out.person
+    JOIN activity_participants p ON p.mentorship_id = m.id JOIN activities a ON a.id = p.activity_id
+    WHERE a.voided_at IS NULL AND a.date <= @asof
+    UNION ALL SELECT m.mentee_person_id, a.date FROM out JOIN mentorships m ON m.mentee_person_id = out.person
+    JOIN activity_participants p ON p.mentorship_id = m.id JOIN activities a ON a.id = p.activity_id
+    WHERE a.voided_at IS NULL AND a.date <= @asof),
+last AS (SELECT person, max(date) AS date FROM acts GROUP BY person)
+SELECT 'risk.dropouts', pe.code, '', COALESCE(CAST(julianday(@asof) - julianday(last.date) AS INTEGER), '')
+FROM out JOIN people pe ON pe.id = out.person LEFT JOIN last ON last.person = out.person ORDER BY pe.code;
 
 -- Process: the hub's instances and their moves, dated.
 CREATE TEMP TABLE mv AS
