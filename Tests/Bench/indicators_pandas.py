@@ -7,7 +7,8 @@ definitions and output as the limit, indicators.sql.
 
 Reads the SQLite FILE, writes the rows to OUT (tab-separated lines: indicator,
 subject, part, value, detail...) and prints "seconds S" (reading and
-computing) and "read_seconds R" (reading alone). `compute(con, ...)` does the
+computing), "read_seconds R" (reading alone) and "cpu_seconds C" (the
+process's CPU time for both). `compute(con, ...)` does the
 same on any DB-API connection (the Python suite uses it on PostgreSQL too).
 """
 
@@ -250,19 +251,20 @@ def main():
     import sqlite3
     path, out = sys.argv[1], sys.argv[2]
     frm, to, asof = sys.argv[3:6] if len(sys.argv) > 5 else ("2025-09-01", "2026-08-31", "2026-08-31")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     con = sqlite3.connect(path)
     con.execute("PRAGMA cache_size = -65536")  # ihub's page cache (SQLiteBackend)
     tables = read(con)
     t1 = time.perf_counter()
     hub = int(con.execute("SELECT id FROM hubs ORDER BY id LIMIT 1").fetchone()[0])
     rows = compute(tables, hub, frm, to, asof)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     con.close()
     with open(out, "w") as f:
         f.write(text(rows))
     print(f"seconds {t2 - t0:.4f}")
     print(f"read_seconds {t1 - t0:.4f}")
+    print(f"cpu_seconds {c2 - c0:.4f}")
 
 
 if __name__ == "__main__":
