@@ -15,7 +15,8 @@ struct IHubCommand: ParsableCommand {
         version: IHubInfo.version,
         subcommands: [Demo.self, Call.self, Repl.self, Import.self, Export.self, Assess.self, Classify.self, Pair.self,
                       ProcessCommand.self, Plan.self, Log.self, XAPI.self, Copy.self,
-                      Network.self])
+                      Network.self,
+                      IndicatorCommand.self])
 }
 
 /// Options shared by the commands that open a database.

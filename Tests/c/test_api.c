@@ -525,6 +525,47 @@ static void test_network(void) {
     ihub_close(h);
 }
 
+/* The indicator service: a hub's Lua indicators stored as a time series
+** (recomputing a window replaces its rows), a value out of range reported
+** and never stored, a draft checked without storing it. */
+static void test_indicator_service(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"H\",\"name\":\"Hub\",\"country\":\"EE\"}") == IHUB_OK);
+#define IND_SEVEN "indicator{name='seven', description='Seven', level='hub', type='count'," \
+                  " compute=function(ctx) return {{value=7, detail={label=ctx.window.label}}} end}"
+#define IND_BIG "indicator{name='big', description='Too big', level='hub', type='share'," \
+                " compute=function() return {{value=2}} end}"
+    CHECK(call(h, "script.set", "{\"hub\":\"H\",\"name\":\"indicators\",\"source\":\"" IND_SEVEN "\\n" IND_BIG "\"}") == IHUB_OK);
+    const char *snap = "{\"hub\":\"H\",\"window\":\"2026-11\",\"names\":[\"H.seven\",\"H.big\"]}";
+    CHECK(ihub_call(h, "indicator.snapshot", snap, &out) == IHUB_OK);
+    CHECK(contains(out, "\"name\":\"H.seven\",\"level\":\"hub\"") && contains(out, "\"stored\":1,\"suppressed\":0,\"replaced\":0"));
+    CHECK(contains(out, "\"status\":\"IHUB_CONSTRAINT\"") && contains(out, "2.0 is above the maximum 1.0"));
+    ihub_free(out);
+    out = NULL;
+    CHECK(ihub_call(h, "indicator.snapshot", snap, &out) == IHUB_OK && contains(out, "\"stored\":1,\"suppressed\":0,\"replaced\":1"));
+    ihub_free(out);
+    out = NULL;
+    CHECK(ihub_call(h, "indicator.series", "{\"hub\":\"H\",\"name\":\"H.seven\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"window\":{\"kind\":\"month\",\"from\":\"2026-11-01\",\"to\":\"2026-11-30\"}") && contains(out, "\"label\":\"2026-11\""));
+    const char *point = out ? strstr(out, "\"value\":7.0,") : NULL;
+    CHECK(point != NULL && !contains(point + 1, "\"value\":7.0,"));  /* one point: no duplicate */
+    ihub_free(out);
+    out = NULL;
+    CHECK(ihub_call(h, "indicator.series", "{\"hub\":\"H\",\"name\":\"H.big\"}", &out) == IHUB_OK && contains(out, "\"points\":[]"));
+    ihub_free(out);
+    out = NULL;
+    CHECK(ihub_call(h, "indicator.check", "{\"hub\":\"H\",\"source\":\"" IND_BIG "\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"ok\":false") && contains(out, "IHUB_CONSTRAINT"));
+    ihub_free(out);
+    CHECK(call(h, "indicator.series", "{\"hub\":\"H\",\"name\":\"H.none\"}") == IHUB_NOTFOUND);
+    CHECK(contains(ihub_errmsg(h), "params.name: no indicator 'H.none'"));
+#undef IND_SEVEN
+#undef IND_BIG
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
@@ -541,6 +582,7 @@ int main(void) {
     test_xapi_validate();
     test_xapi_io();
     test_network();
+    test_indicator_service();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -1,4 +1,5 @@
-/// The indicator operations: the catalogue and computing it.
+/// The indicator operations: the catalogue, computing it, storing values
+/// per window (the time series) and testing a hub's draft indicators script.
 enum IndicatorMethods {
     static let scopeField = Field.optional("hub", .string, "code of the hub (default: every hub, the consortium)")
     static let windowField = Field.optional("window", .string, "the time window: \(Window.grammar) (default cumulative)")
@@ -25,7 +26,61 @@ enum IndicatorMethods {
                 return try Indicators.json(engine.db, results, scope: scope, window: window)
             }
         },
+        Method("indicator.snapshot", """
+            Compute indicators as indicator.compute does and store their values with the window and the source that \
+            computed them (builtin, or script:<hash> of the hub's indicators script): the hub's time series. Storing a \
+            window again replaces that window's rows of each indicator, in one transaction (the same data gives the \
+            same rows). An indicator that fails is reported with its error and stores nothing (its earlier rows stay). \
+            Returns per indicator the rows stored, suppressed and replaced.
+            """, writes: true,
+               params: [scopeField, windowField,
+                        .optional("names", .array(.string), "only these indicators (default: all)"),
+                        .optional("options", .any, "options per indicator, as for indicator.compute")]) { engine, p throws(IHubError) in
+            let (scope, window, definitions) = try request(engine, p)
+            return try IndicatorSnapshots.store(engine, definitions, scope: scope, window: window, options: p["options"] ?? .object([]))
+        },
+        Method("indicator.series", """
+            The stored values of one indicator (indicator.snapshot) in a scope, by window end: per point the window, \
+            subject, part, value, n, detail, source and when it was computed. Values of fewer than k people are withheld.
+            """, params: [scopeField,
+                          .required("name", .string, "the indicator, e.g. \"reach.schools\""),
+                          .optional("subject", .any, "only this subject: a person's or school's code, a mentorship's id"),
+                          .optional("part", .string, "only this part of a breakdown"),
+                          .optional("from", .date, "only windows ending on or after this day"),
+                          .optional("to", .date, "only windows ending on or before this day")]) { engine, p throws(IHubError) in
+            try engine.db.snapshot { () throws(IHubError) in try IndicatorSnapshots.series(engine, p) }
+        },
+        Method("indicator.check", """
+            Run a draft of a hub's indicators script over the hub's data without storing anything (how a hub tests \
+            one before script.set): its indicators' definitions and results as indicator.compute gives them, each \
+            failure (IHUB_SCRIPT, IHUB_CONSTRAINT, IHUB_LIMIT) in its indicator's result, and ok = every one computed.
+            """, params: [.required("hub", .string, "code of the hub"),
+                          .required("source", .longText, "the draft's Lua text"),
+                          windowField,
+                          .optional("names", .array(.string), "only these of the draft's indicators (default: all)"),
+                          .optional("options", .any, "options per indicator, as for indicator.compute")]) { engine, p throws(IHubError) in
+            try engine.db.snapshot { () throws(IHubError) in try check(engine, p) }
+        },
     ]
+
+    /// indicator.check: the draft's indicators computed, nothing stored.
+    static func check(_ engine: Engine, _ p: JSON) throws(IHubError) -> JSON {
+        let scope = try Indicators.Scope.resolve(engine.db, hub: p["hub"]!.string!, at: "params.hub")
+        let window = try Window.parse(p["window"]?.string ?? "cumulative", today: CalendarDate(Timestamp.today())!, at: "params.window")
+        if let options = p["options"], options.members == nil { throw IHubError.invalid("params.options: must be an object of option objects by indicator name") }
+        guard try HubIndicatorScript.context(engine) != nil else {
+            throw IHubError(.misuse, "indicator.check runs a script in the methodology context, which is busy with the calling script")
+        }
+        let script = HubIndicatorScript(source: p["source"]!.string!, name: "\(scope.hub!)/\(HubIndicators.scriptName)")
+        let all = try HubIndicators.definitions(engine, script, hub: scope.hub!)
+        let definitions = try Indicators.select(all, names: p["names"]?.array?.compactMap(\.string), at: "params.names")
+        let results = try Indicators.compute(engine, definitions, scope: scope, window: window, options: p["options"] ?? .object([]))
+        var out = try Indicators.json(engine.db, results, scope: scope, window: window).members ?? []
+        out.insert(.init("ok", .bool(results.allSatisfy { $0.error == nil })), at: 0)
+        out.append(.init("source", .string("script:" + script.hash)))
+        out.append(.init("definitions", .array(definitions.map(\.described))))
+        return .object(out)
+    }
 
     /// The scope, window and indicators a request names.
     static func request(_ engine: Engine, _ p: JSON) throws(IHubError) -> (Indicators.Scope, Window, [IndicatorDefinition]) {

@@ -33,7 +33,7 @@ enum Indicators {
     /// The indicators of a hub, in catalogue order: the built-in set, then
     /// the hub's own (none over the consortium).
     static func definitions(_ engine: Engine, hubID: Int64?) throws(IHubError) -> [IndicatorDefinition] {
-        BuiltinIndicators.all
+        BuiltinIndicators.all + (try HubIndicators.definitions(engine, hubID: hubID))
     }
 
     /// The definitions named by `names` (all of them when nil), in catalogue

@@ -60,14 +60,15 @@ enum PairingMethods {
         Method("pairing.confirm", """
             Apply a run: its pairs become mentorships of its round, all or none; mentor and mentee loads, and mutual \
             mentoring (a pair whose reverse is confirmed in the round), are checked inside the transaction against what is \
-            confirmed by then.
+            confirmed by then. The mentorships start today, or on `start` (e.g. when a hub records pairs it made earlier).
             """,
                // Read committed behind the hub's row lock: once the lock is
                // held, every check reads what other confirmations committed
                // (serializable would check an older snapshot, then abort).
                writes: true, isolation: .readCommitted,
-               params: [.required("run", .integer, "the run's id")]) { engine, p throws(IHubError) in
-            try PairingWorkflow.confirm(engine.db, run: p["run"]!.int!)
+               params: [.required("run", .integer, "the run's id"),
+                        .optional("start", .date, "the mentorships' first day (default today)")]) { engine, p throws(IHubError) in
+            try PairingWorkflow.confirm(engine.db, run: p["run"]!.int!, start: p["start"]?.string ?? Timestamp.today())
         },
         Method("pairing.mentorships", "Confirmed pairs of a hub (current ones, or with history), with round, level and dates.",
                params: [.required("hub", .string, "code of the hub"),

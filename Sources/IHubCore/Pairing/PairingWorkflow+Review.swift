@@ -144,7 +144,7 @@ extension PairingWorkflow {
     /// Applies a run's pairs as mentorships of its round, inside the
     /// caller's transaction. Loads are counted here, against what is
     /// confirmed now: two confirmations cannot overload a mentor together.
-    static func confirm(_ db: Database, run id: Int64) throws(IHubError) -> JSON {
+    static func confirm(_ db: Database, run id: Int64, start: String) throws(IHubError) -> JSON {
         // The hub's row lock first: the checks below read what other
         // confirmations of the hub have committed by then.
         guard let hubID = try db.pairing.runHubID(id: id) else { throw IHubError.notFound("params.run: no pairing run #\(id)") }
@@ -177,7 +177,7 @@ extension PairingWorkflow {
                 throw IHubError(.constraint, "pairing.confirm: mentee \(IHubError.quoted(p.mentee)) would have \(got + 1) mentors in round \(IHubError.excerpt(run.round)), over its maximum of \(menteeMax): nothing was applied")
             }
             try db.pairing.addMentorship(hubID: run.hubID, roundID: run.roundID, level: level, mentee: mentee, mentor: mentor,
-                                         run: id, score: p.score)
+                                         run: id, score: p.score, start: start)
             added += 1
         }
         try db.pairing.markConfirmed(run: id)

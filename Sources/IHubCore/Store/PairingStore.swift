@@ -262,14 +262,14 @@ extension PairingStore {
 
     /// Confirms mentee ← mentor as a mentorship of the round, from today.
     func addMentorship(hubID: Int64, roundID: Int64, level: PairingRecords.Level, mentee: Int64, mentor: Int64,
-                       run: Int64, score: Double) throws(IHubError)
+                       run: Int64, score: Double, start: String) throws(IHubError)
     {
         let c = PairingStore.columns(level)
         try db.statement("""
             INSERT INTO mentorships(hub_id, round_id, level, \(c.mentee), \(c.mentor), run_id, score, start_date)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """).run([.int(hubID), .int(roundID), .text(level.rawValue), .int(mentee), .int(mentor), .int(run), .double(score),
-                      .text(Timestamp.today())])
+                      .text(start)])
     }
 
     private static let mentorshipSelect = """

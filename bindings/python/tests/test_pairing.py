@@ -43,8 +43,10 @@ def test_propose_explain_diff_confirm(h):
     assert pairs(again) == [("E1", "M2"), ("E2", "M1")]
     d = h.call("pairing.diff", {"from": run["run"], "to": again["run"]})
     assert d["removed"] == [{"mentee": "E1", "mentor": "M1", "score": 9}] and d["total"]["change"] == -4
-    assert h.call("pairing.confirm", {"run": again["run"]})["added"] == 2
-    assert len(h.call("pairing.mentorships", {"hub": "H"})) == 2
+    with pytest.raises(ihub.InvalidError, match="params.start"):
+        h.call("pairing.confirm", {"run": again["run"], "start": "2026-02-30"})
+    assert h.call("pairing.confirm", {"run": again["run"], "start": "2026-09-01"})["added"] == 2
+    assert [m["start"] for m in h.call("pairing.mentorships", {"hub": "H"})] == ["2026-09-01"] * 2
     with pytest.raises(ihub.ConflictError):
         h.call("pairing.confirm", {"run": again["run"]})
     # Lua reaches the same operations (admin context: proposing writes a run).
