@@ -16,7 +16,7 @@ struct IHubCommand: ParsableCommand {
         subcommands: [Demo.self, Call.self, Repl.self, Import.self, Export.self, Assess.self, Classify.self, Pair.self,
                       ProcessCommand.self, Plan.self, Log.self, XAPI.self, Copy.self,
                       Network.self,
-                      IndicatorCommand.self])
+                      IndicatorCommand.self, Impact.self])
 }
 
 /// Options shared by the commands that open a database.

@@ -566,6 +566,38 @@ static void test_indicator_service(void) {
     ihub_close(h);
 }
 
+/* Maturity change and the impact estimate from C: the change of a hand-made
+** pair of rounds, and an estimate refused (no one was mentored) with the reason. */
+static void test_impact(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"H\",\"name\":\"Hub\",\"country\":\"EE\",\"min_group_size\":2}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"H\",\"code\":\"S1\",\"name\":\"School\"}") == IHUB_OK);
+    CHECK(call(h, "round.add", "{\"hub\":\"H\",\"code\":\"R1\",\"name\":\"R1\",\"start\":\"2025-09-01\"}") == IHUB_OK);
+    CHECK(call(h, "round.add", "{\"hub\":\"H\",\"code\":\"R2\",\"name\":\"R2\",\"start\":\"2026-09-01\"}") == IHUB_OK);
+    CHECK(call(h, "person.add", "{\"hub\":\"H\",\"code\":\"P1\",\"name\":\"P1\",\"schools\":[\"S1\"]}") == IHUB_OK);
+    CHECK(call(h, "person.add", "{\"hub\":\"H\",\"code\":\"P2\",\"name\":\"P2\",\"schools\":[\"S1\"]}") == IHUB_OK);
+    /* P1: 2 -> 4, P2: 3 -> 3: the mean rises from 2.5 to 3.5. */
+    CHECK(call(h, "assessment.submit", "{\"round\":\"R1\",\"instrument\":\"digcompedu\",\"responses\":["
+               "{\"respondent\":\"a\",\"school\":\"S1\",\"person\":\"P1\",\"group\":\"teachers\",\"answers\":{\"1.1\":2}},"
+               "{\"respondent\":\"b\",\"school\":\"S1\",\"person\":\"P2\",\"group\":\"teachers\",\"answers\":{\"1.1\":3}}]}") == IHUB_OK);
+    CHECK(call(h, "assessment.submit", "{\"round\":\"R2\",\"instrument\":\"digcompedu\",\"responses\":["
+               "{\"respondent\":\"a\",\"school\":\"S1\",\"person\":\"P1\",\"group\":\"teachers\",\"answers\":{\"1.1\":4}},"
+               "{\"respondent\":\"b\",\"school\":\"S1\",\"person\":\"P2\",\"group\":\"teachers\",\"answers\":{\"1.1\":3}}]}") == IHUB_OK);
+    CHECK(ihub_call(h, "indicator.compute", "{\"hub\":\"H\",\"names\":[\"maturity.change\",\"maturity.moved_up\"],\"window\":\"cumulative:2026-12-01\"}",
+                    &out) == IHUB_OK);
+    CHECK(contains(out, "\"part\":\"teachers:overall\",\"value\":1.0,\"n\":2,\"suppressed\":false,\"instrument\":\"digcompedu\",\"from\":\"R1\",\"to\":\"R2\""));
+    /* P1 moved from A2 to B2, P2 stayed at B1: half moved up. */
+    CHECK(contains(out, "\"part\":\"overall\",\"value\":0.5,\"n\":2"));
+    ihub_free(out);
+    CHECK(call(h, "impact.estimate", "{\"instrument\":\"digcompedu\",\"from\":\"R1\",\"to\":\"R2\"}") == IHUB_CONSTRAINT);
+    CHECK(contains(ihub_errmsg(h), "0 mentored teachers matched (of 0 assessed in both rounds), fewer than k = 2"));
+    CHECK(call(h, "impact.estimate", "{\"instrument\":\"digcompedu\",\"from\":\"R1\",\"to\":[\"R2\",\"R1\"]}") == IHUB_INVALID);
+    CHECK(contains(ihub_errmsg(h), "params.to: 2 rounds for from's 1"));
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
@@ -583,6 +615,7 @@ int main(void) {
     test_xapi_io();
     test_network();
     test_indicator_service();
+    test_impact();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -51,6 +51,7 @@ enum MethodTable {
         + XAPIValidateMethods.all + XAPIExchangeMethods.all
         + IndicatorMethods.all
         + NetworkMethods.all
+        + ImpactMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
