@@ -130,14 +130,15 @@ UNION SELECT ms.person_id FROM memberships ms JOIN people pe ON pe.id = ms.perso
 WHERE pe.hub_id = @hub AND ms.end_date BETWEEN @from AND @to AND NOT EXISTS (
     SELECT 1 FROM memberships o WHERE o.person_id = ms.person_id AND o.id <> ms.id
     AND (o.start_date IS NULL OR o.start_date <= ms.end_date) AND (o.end_date IS NULL OR o.end_date > ms.end_date));
+-- CROSS JOIN: from the people out to their activities (not the whole log by date).
 WITH acts AS (
-    SELECT p.person_id AS person, a.date FROM out JOIN activity_participants p ON p.person_id = out.person
-    JOIN activities a ON a.id = p.activity_id WHERE a.voided_at IS NULL AND a.date <= @asof
-    UNION ALL SELECT m.mentor_person_id, a.date FROM out JOIN mentorships m ON m.mentor_person_id = out.person
-    JOIN activity_participants p ON p.mentorship_id = m.id JOIN activities a ON a.id = p.activity_id
+    SELECT p.person_id AS person, a.date FROM out CROSS JOIN activity_participants p ON p.person_id = out.person
+    CROSS JOIN activities a ON a.id = p.activity_id WHERE a.voided_at IS NULL AND a.date <= @asof
+    UNION ALL SELECT m.mentor_person_id, a.date FROM out CROSS JOIN mentorships m ON m.mentor_person_id = out.person
+    CROSS JOIN activity_participants p ON p.mentorship_id = m.id CROSS JOIN activities a ON a.id = p.activity_id
     WHERE a.voided_at IS NULL AND a.date <= @asof
-    UNION ALL SELECT m.mentee_person_id, a.date FROM out JOIN mentorships m ON m.mentee_person_id = out.person
-    JOIN activity_participants p ON p.mentorship_id = m.id JOIN activities a ON a.id = p.activity_id
+    UNION ALL SELECT m.mentee_person_id, a.date FROM out CROSS JOIN mentorships m ON m.mentee_person_id = out.person
+    CROSS JOIN activity_participants p ON p.mentorship_id = m.id CROSS JOIN activities a ON a.id = p.activity_id
     WHERE a.voided_at IS NULL AND a.date <= @asof),
 last AS (SELECT person, max(date) AS date FROM acts GROUP BY person)
 SELECT 'risk.dropouts', pe.code, '', COALESCE(CAST(julianday(@asof) - julianday(last.date) AS INTEGER), '')
