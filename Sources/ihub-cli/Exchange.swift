@@ -134,6 +134,9 @@ struct Export: ParsableCommand {
     @Flag(name: .long, help: "Replace the --out file if it exists.")
     var force = false
 
+    @Flag(name: .long, help: "People by pseudonym only (stable in this database), without names, e-mails or free text.")
+    var pseudonymous = false
+
     @Option(name: .long, help: "The database file.")
     var db: String
 
@@ -151,6 +154,7 @@ struct Export: ParsableCommand {
             if let hub { params.append(.init("hub", .string(hub))) }
             if let out { params += [.init("path", .string(out)), .init("overwrite", .bool(force))] }
             if excel { params.append(.init("excel", .bool(true))) }
+            if pseudonymous { params.append(.init("pseudonymous", .bool(true))) }
             if let delimiter { params.append(.init("delimiter", .string(delimiter == "tab" ? "\t" : delimiter))) }
             let result = try engine.call(json ? "export.json" : "export.csv", .object(params))
             if let out {

@@ -16,7 +16,8 @@ struct IHubCommand: ParsableCommand {
         subcommands: [Demo.self, Call.self, Repl.self, Import.self, Export.self, Assess.self, Classify.self, Pair.self,
                       ProcessCommand.self, Plan.self, Log.self, XAPI.self, Copy.self,
                       Network.self,
-                      IndicatorCommand.self, Impact.self])
+                      IndicatorCommand.self, Impact.self,
+                      Person.self])
 }
 
 /// Options shared by the commands that open a database.

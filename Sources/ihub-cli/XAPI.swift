@@ -170,6 +170,9 @@ struct XAPI: ParsableCommand {
         @Flag(name: .long, help: "Replace the --out file if it exists.")
         var force = false
 
+        @Flag(name: .long, help: "People by pseudonym only (stable in this database), no notes or outcomes.")
+        var pseudonymous = false
+
         @Option(name: .long, help: "The database file.")
         var db: String
 
@@ -178,6 +181,7 @@ struct XAPI: ParsableCommand {
         func run() throws {
             do throws(IHubError) {
                 var params: [JSON.Member] = [.init("hub", .string(hub)), .init("format", .string(array ? "json" : "ndjson"))]
+                if pseudonymous { params.append(.init("pseudonymous", .bool(true))) }
                 if let school { params.append(.init("school", .string(school))) }
                 if let from { params.append(.init("from", .string(from))) }
                 if let to { params.append(.init("to", .string(to))) }

@@ -598,6 +598,41 @@ static void test_impact(void) {
     ihub_close(h);
 }
 
+static void test_privacy(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"H\",\"name\":\"Hub\",\"country\":\"EE\"}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"H\",\"code\":\"S1\",\"name\":\"School\"}") == IHUB_OK);
+    CHECK(call(h, "person.add", "{\"hub\":\"H\",\"code\":\"T1\",\"name\":\"Jane Doe\",\"email\":\"jane@example.org\","
+                                "\"schools\":[\"S1\"]}") == IHUB_OK);
+    CHECK(call(h, "activity.log", "{\"hub\":\"H\",\"kind\":\"session\",\"date\":\"2026-03-02\",\"minutes\":90,"
+                                  "\"participants\":[{\"person\":\"T1\"}],\"notes\":\"Jane Doe presented\"}") == IHUB_OK);
+    /* Pseudonymous: no name, no code. */
+    CHECK(ihub_call(h, "export.csv", "{\"kind\":\"people\",\"pseudonymous\":true}", &out) == IHUB_OK
+          && contains(out, "p-") && !contains(out, "Jane") && !contains(out, "T1"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "xapi.export", "{\"hub\":\"H\",\"pseudonymous\":true}", &out) == IHUB_OK
+          && contains(out, "\\\"name\\\":\\\"p-") && !contains(out, "Jane") && !contains(out, "\\\"T1\\\""));
+    ihub_free(out);
+    /* Erasure: the hours stay, the name goes; twice is a no-op. */
+    CHECK(ihub_call(h, "person.erase", "{\"code\":\"T1\",\"reason\":\"request 1\"}", &out) == IHUB_OK
+          && contains(out, "\"code\":\"erased-") && contains(out, "\"already_erased\":false"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "person.erase", "{\"code\":\"T1\"}", &out) == IHUB_OK && contains(out, "\"already_erased\":true"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "activity.hours", "{\"hub\":\"H\",\"by\":\"school\"}", &out) == IHUB_OK
+          && contains(out, "\"minutes\":90"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "export.json", "{\"hub\":\"H\"}", &out) == IHUB_OK
+          && !contains(out, "Jane") && !contains(out, "jane@") && contains(out, " presented\"")
+          && !contains(out, "ihub_secrets"));
+    ihub_free(out);
+    CHECK(call(h, "person.erase", "{\"code\":\"NOPE\"}") == IHUB_NOTFOUND && contains(ihub_errmsg(h), "params.code"));
+    CHECK(call(h, "person.erase", "{}") == IHUB_INVALID && contains(ihub_errmsg(h), "params.code"));
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
@@ -616,6 +651,7 @@ int main(void) {
     test_network();
     test_indicator_service();
     test_impact();
+    test_privacy();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -19,11 +19,14 @@ enum IndicatorMethods {
             than k people (the hub's min_group_size; over the consortium the largest) are withheld with the reason.
             """, params: [scopeField, windowField,
                           .optional("names", .array(.string), "only these indicators (default: all)"),
-                          .optional("options", .any, "options per indicator, e.g. {\"risk.inactive_mentorships\": {\"days\": 30}}")]) { engine, p throws(IHubError) in
-            try engine.db.snapshot { () throws(IHubError) in
+                          .optional("options", .any, "options per indicator, e.g. {\"risk.inactive_mentorships\": {\"days\": 30}}"),
+                          Pseudonyms.field]) { engine, p throws(IHubError) in
+            // The key is made (at first use) before the read snapshot opens.
+            let pseudonyms = p["pseudonymous"]?.bool == true ? try Pseudonyms.load(engine.db) : nil
+            return try engine.db.snapshot { () throws(IHubError) in
                 let (scope, window, definitions) = try request(engine, p)
                 let results = try Indicators.compute(engine, definitions, scope: scope, window: window, options: p["options"] ?? .object([]))
-                return try Indicators.json(engine.db, results, scope: scope, window: window)
+                return try Indicators.json(engine.db, results, scope: scope, window: window, pseudonyms: pseudonyms)
             }
         },
         Method("indicator.snapshot", """

@@ -77,12 +77,16 @@ enum Indicators {
             }
             out.append(result)
         }
+        try ComplementarySuppression.apply(engine, &out, scope: scope, window: window, options: options)
         return out
     }
 
     /// The results as the method table returns them: rows with subjects by
-    /// code and name, suppressed values withheld with the reason.
-    static func json(_ db: Database, _ results: [Result], scope: Scope, window: Window) throws(IHubError) -> JSON {
+    /// code and name, suppressed values withheld with the reason. With
+    /// `pseudonyms`, people are named by pseudonym only (no name), in the
+    /// subject and in every detail key ending in `person`.
+    static func json(_ db: Database, _ results: [Result], scope: Scope, window: Window,
+                     pseudonyms: Pseudonyms? = nil) throws(IHubError) -> JSON {
         var names: [IndicatorLevel: [Int64: (code: String, name: String)]] = [:]
         var indicators: [JSON] = []
         for r in results {
@@ -97,21 +101,24 @@ enum Indicators {
                 names[r.level] = try db.analytics.subjectNames(r.level, hubID: scope.hubID)
             }
             let rows = zip(r.rows, r.suppressed).map { row, why in
-                rowJSON(row, level: r.level, names: names[r.level] ?? [:], suppressed: why)
+                rowJSON(row, level: r.level, names: names[r.level] ?? [:], suppressed: why, pseudonyms: pseudonyms)
             }
             m.append(.init("rows", .array(rows)))
             indicators.append(.object(m))
         }
-        return .object([.init("scope", scope.json), .init("k", .int(Int64(scope.k)))] + window.members
+        let pseudonymous: [JSON.Member] = pseudonyms == nil ? [] : [.init("pseudonymous", true)]
+        return .object([.init("scope", scope.json), .init("k", .int(Int64(scope.k)))] + pseudonymous + window.members
                        + [.init("indicators", .array(indicators))])
     }
 
     static func rowJSON(_ row: IndicatorRow, level: IndicatorLevel, names: [Int64: (code: String, name: String)],
-                        suppressed why: String?) -> JSON {
+                        suppressed why: String?, pseudonyms: Pseudonyms? = nil) -> JSON {
         var m: [JSON.Member] = []
         if let id = row.subjectID {
             if level == .mentorship {
                 m.append(.init("subject", .int(id)))
+            } else if level == .person, let pseudonyms {
+                m.append(.init("subject", JSON(names[id].map { pseudonyms.of($0.code) })))
             } else {
                 m += [.init("subject", JSON(names[id]?.code)), .init("subject_name", JSON(names[id]?.name))]
             }
@@ -123,7 +130,7 @@ enum Indicators {
             m += [.init("value", .null), .init("n", JSON(row.n.map(Int64.init))), .init("suppressed", true), .init("reason", .string(why))]
         } else {
             m += [.init("value", JSON(row.value)), .init("n", JSON(row.n.map(Int64.init))), .init("suppressed", false)]
-            m += row.detail
+            m += pseudonyms?.members(row.detail) ?? row.detail
         }
         return .object(m)
     }

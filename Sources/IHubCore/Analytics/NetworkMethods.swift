@@ -13,8 +13,9 @@ enum NetworkMethods {
             (distinct pairs), components, largest, density, depth, multipliers.
             """, params: [IndicatorMethods.scopeField,
                           .optional("level", .oneOf(MentoringNetwork.Level.allCases.map(\.rawValue)), "teacher (default) or school"),
-                          IndicatorMethods.windowField]) { engine, p throws(IHubError) in
-            try engine.db.snapshot { () throws(IHubError) in
+                          IndicatorMethods.windowField, Pseudonyms.field]) { engine, p throws(IHubError) in
+            let pseudonyms = p["pseudonymous"]?.bool == true ? try Pseudonyms.load(engine.db) : nil
+            let document = try engine.db.snapshot { () throws(IHubError) in
                 let scope = try Indicators.Scope.resolve(engine.db, hub: p["hub"]?.string, at: "params.hub")
                 let today = CalendarDate(Timestamp.today())!
                 let window = try Window.parse(p["window"]?.string ?? "cumulative", today: today, at: "params.window")
@@ -22,6 +23,7 @@ enum NetworkMethods {
                 let network = try MentoringNetwork.load(engine.db, hubID: scope.hubID, level: level, window: window)
                 return try graph(engine.db, network, scope: scope, window: window, asOf: min(window.to, today))
             }
+            return pseudonyms?.graph(document) ?? document
         },
     ]
 

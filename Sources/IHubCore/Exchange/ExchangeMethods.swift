@@ -57,8 +57,10 @@ enum ExchangeMethods {
                 .optional("delimiter", .oneOf([",", ";", "\t"]), "the separator (default `,`)"),
                 .optional("decimal_comma", .boolean, "write decimal numbers with a comma: 3,5 (default false)"),
                 Output.overwriteField,
+                Pseudonyms.field,
             ]) { engine, p throws(IHubError) in
             let kind = try ExchangeKind.named(p["kind"]!.string!, at: "params.kind")
+            let pseudonyms = p["pseudonymous"]?.bool == true ? try Pseudonyms.load(engine.db) : nil
             let hub = p["hub"]?.string
             let path = p["path"]?.string
             var style = p["excel"]?.bool == true ? CSVStyle.excel : CSVStyle()
@@ -72,7 +74,12 @@ enum ExchangeMethods {
             var writer = CSVWriter(output, style: style)
             try engine.db.snapshot { () throws(IHubError) in
                 _ = try engine.db.hubFilter(hub, at: "params.hub")
-                try writer.record(try kind.exportHeader?(engine.db, hub) ?? kind.header)
+                let header = try kind.exportHeader?(engine.db, hub) ?? kind.header
+                try writer.record(header)
+                if let pseudonyms {
+                    let rules = Pseudonyms.csvRules(kind: kind.name, header: header)
+                    writer.transform = { pseudonyms.csvRecord($0, rules) }
+                }
                 try kind.export(engine.db, hub, &writer)
             }
             let text = try output.finish()
@@ -91,12 +98,14 @@ enum ExchangeMethods {
                 .optional("hub", .string, "only this hub's data (hub code; shared instruments included)"),
                 .optional("path", .string, "write the document here instead of returning it (not from hub scripts)"),
                 Output.overwriteField,
+                Pseudonyms.field,
             ]) { engine, p throws(IHubError) in
+            let pseudonyms = p["pseudonymous"]?.bool == true ? try Pseudonyms.load(engine.db) : nil
             let path = p["path"]?.string
             let output = try path.map { path throws(IHubError) in try Output(path: path, overwrite: p["overwrite"]?.bool == true) }
             var result: (document: JSON?, counts: JSON) = (nil, .null)
             try engine.db.snapshot { () throws(IHubError) in
-                result = try JSONExport.run(engine.db, hub: p["hub"]?.string, output: output)
+                result = try JSONExport.run(engine.db, hub: p["hub"]?.string, output: output, pseudonyms: pseudonyms)
             }
             if let document = result.document { return document }
             return ["path": JSON(path), "bytes": .int(Int64(output?.written ?? 0)), "counts": result.counts]

@@ -14,24 +14,32 @@ enum JSONExport {
                         "classifications"]
     /// Columns that hold JSON text: exported as JSON, not as strings.
     static let jsonColumns: Set<String> = ["languages", "subjects", "definition", "reasons"]
-    /// Bookkeeping, not data.
-    static let skipped: Set<String> = ["ihub_migrations"]
+    /// Bookkeeping, not data; and the database's secrets (the pseudonym key), which never leave it.
+    static let skipped: Set<String> = ["ihub_migrations", "ihub_secrets"]
 
     /// The document (nil when written to `output`) and the rows per table.
-    static func run(_ db: Database, hub: String?, output: Output?) throws(IHubError) -> (document: JSON?, counts: JSON) {
+    /// `pseudonyms`: people by pseudonym, without names, e-mails or free text (Pseudonyms.jsonRecord).
+    static func run(_ db: Database, hub: String?, output: Output?, pseudonyms: Pseudonyms? = nil) throws(IHubError) -> (document: JSON?, counts: JSON) {
         let hubID = try db.hubFilter(hub, at: "params.hub")
         let tables = try schema(db)
+        let codes = pseudonyms == nil ? [] : Set(try db.privacy.personCodes(hubID: hubID))
         let writer = SectionWriter(output)
         writer.member("format", "ihub-export")
         writer.member("schema", .int(Migrations.latest))
         writer.member("library", .string(IHubInfo.version))
         writer.member("hub", JSON(hub))
+        if pseudonyms != nil { writer.member("pseudonymous", true) }
         var counts: [JSON.Member] = []
         for table in tables {
             writer.beginSection(table.name)
             var n: Int64 = 0
+            let personColumns = Set(table.coded.filter { table.references[$0] == "people" }.map { String($0.dropLast($0.hasSuffix("_id") ? 3 : 0)) })
             try db.exchange.eachRow(of: table, tables: tables, hubID: hubID) { values throws(IHubError) in
-                try writer.element(row(db, values, table))
+                var record = try row(db, values, table)
+                if let pseudonyms, let members = record.members {
+                    record = .object(pseudonyms.jsonRecord(table: table.name, members, personColumns: personColumns, codes: codes))
+                }
+                try writer.element(record)
                 n += 1
             }
             writer.endSection()

@@ -137,6 +137,8 @@ struct CSVWriter {
     let output: Output
     let style: CSVStyle
     private(set) var records = 0
+    /// Applied to each record after the header (a pseudonymous export's rules).
+    var transform: ((([String]) -> [String]))?
 
     init(_ output: Output, style: CSVStyle = CSVStyle()) {
         self.output = output
@@ -151,6 +153,7 @@ struct CSVWriter {
     func cell(_ number: Double) -> String { Cells.number(number, decimalComma: style.decimalComma) }
 
     mutating func record(_ fields: [String]) throws(IHubError) {
+        let fields = records > 0 ? transform?(fields) ?? fields : fields
         for (i, field) in fields.enumerated() {
             if i > 0 { output.append(style.delimiter) }
             CSVWriter.write(field, to: output, delimiter: style.delimiter)

@@ -52,6 +52,7 @@ enum MethodTable {
         + IndicatorMethods.all
         + NetworkMethods.all
         + ImpactMethods.all
+        + PrivacyMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 

@@ -51,6 +51,8 @@ enum Registry {
             .init(.optional("languages", .array(.language), "language tags of the languages spoken; none: the school's apply in pairing"), .list),
         ],
         extensionFields: People.extensionFields,
+        // Set by person.erase: the row then holds no personal data.
+        computed: [.init(name: "erased_at", value: .column("erased_at"))],
         filters: [
             (.optional("school", .string, "only current members of this school (school code)"), .currentMemberOf),
             (.optional("role", .oneOf(People.roles), "only people who have this role now"), .currentRole),

@@ -522,8 +522,9 @@ enum Migrations {
             value TEXT NOT NULL
         );
         -- An erased person keeps their row (ids behind anonymous aggregates)
-        -- without personal data; erased_at says when.
+        -- without personal data; erased_at says when, erasure_reason why.
         ALTER TABLE people ADD COLUMN erased_at TEXT;
+        ALTER TABLE people ADD COLUMN erasure_reason TEXT;
         """),
     ]
 

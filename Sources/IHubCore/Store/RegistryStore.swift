@@ -317,6 +317,8 @@ enum RecordComputed: Sendable {
     case countInHub(String)
     /// The school's languages, or its hub's when it lists none: a list.
     case effectiveLanguages
+    /// A column that only the engine writes (a person's erased_at).
+    case column(String)
 
     var isList: Bool { if case .effectiveLanguages = self { true } else { false } }
 
@@ -324,6 +326,7 @@ enum RecordComputed: Sendable {
         switch self {
         case .countInHub(let table): "SELECT count(*) FROM \(table) WHERE hub_id = t.id"
         case .effectiveLanguages: "CASE WHEN t.languages = '[]' THEN h.languages ELSE t.languages END"
+        case .column(let name): "t.\(name)"
         }
     }
 }

@@ -18,8 +18,10 @@ enum XAPIExchangeMethods {
             .optional("voided", .boolean, "include voided activities, each followed by its voiding statement (default true)"),
             .optional("path", .string, "write the statements here instead of returning the text (not from hub scripts)"),
             Output.overwriteField,
+            Pseudonyms.field,
         ]) { engine, p throws(IHubError) in
         var options = XAPIExport.Options()
+        options.pseudonyms = p["pseudonymous"]?.bool == true ? try Pseudonyms.load(engine.db) : nil
         options.school = p["school"]?.string
         options.from = p["from"]?.string
         options.to = p["to"]?.string
