@@ -117,6 +117,13 @@ def rows(z):
         Row("indicators, SQLite, CPU time", "indicators:ihub_cpu", "indicators:limit_cpu", "limit: sqlite3 shell SQL",
             "CPU s", LOWER),
         Row("indicators, SQLite, CPU time", "indicators:ihub_cpu", "indicators:peer_cpu", "peer: pandas", "CPU s", LOWER),
+        Row("indicators, maturity alone", "indicators:maturity_ihub", "indicators:maturity_limit", "limit: sqlite3 shell SQL",
+            "s", LOWER),
+        Row("indicators, maturity alone", "indicators:maturity_ihub", "indicators:maturity_peer", "peer: pandas", "s", LOWER),
+        Row("indicators, maturity, CPU time", "indicators:maturity_ihub_cpu", "indicators:maturity_limit_cpu",
+            "limit: sqlite3 shell SQL", "CPU s", LOWER),
+        Row("indicators, maturity, CPU time", "indicators:maturity_ihub_cpu", "indicators:maturity_peer_cpu",
+            "peer: pandas", "CPU s", LOWER),
     ]
 
 
@@ -671,7 +678,57 @@ class Bench:
                     best[side] = Failed(f"indicators: {side} and the limit disagree: " + " / ".join(wrong))
         for side, seconds in cpu.items():
             best[f"{side}_cpu"] = best[side] if isinstance(best[side], Failed) else seconds
-        return best
+        if "ihub" in rows and len(compared["ihub"]) < len(names):
+            # Not the same work: the ihub figures of the whole set stand only beside a whole set.
+            lacking = Failed(f"indicators: this ihub has {len(compared['ihub'])} of the {len(names)} indicators "
+                             f"({', '.join(compared['ihub'])}): the sides' work differs (see the maturity rows)")
+            best["ihub"] = best["ihub_cpu"] = lacking
+        return best | self.maturity_only(db, params, check)
+
+    # The maturity indicators alone (maturity.change, maturity.moved_up): the
+    # limit's maturity section, the peer's maturity() reading its tables only.
+    def maturity_only(self, db, params, check):
+        z = self.z
+        names = ["maturity.change", "maturity.moved_up"]
+        text = (BENCH / "indicators.sql").read_text()
+        head = text[:text.index("\n-- The window's activities")]  # the shell's settings
+        sql = params + head + text[text.index("\n-- Maturity:"):]
+        out = {side: self.work / f"maturity-{side}.tsv" for side in ("ihub", "limit", "peer")}
+        cpu = {}
+
+        def ihub():
+            got = python("indicators_ihub.py", db, out["ihub"], "2025/26", ",".join(names))
+            cpu["ihub"] = min(cpu.get("ihub", 1e9), figure(got, "cpu_seconds"))
+            return figure(got, "seconds")
+
+        def limit():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            p = subprocess.run(["sqlite3", "-bail", str(db)], input=sql, capture_output=True, text=True)
+            seconds = time.perf_counter() - t0
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if p.returncode != 0 or p.stderr.strip():
+                raise Failed(f"sqlite3: {last_words(p.stderr)}")
+            cpu["limit"] = min(cpu.get("limit", 1e9), after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            out["limit"].write_text(p.stdout)
+            return seconds
+
+        def peer():
+            got = python("indicators_pandas.py", db, out["peer"], "--maturity")
+            cpu["peer"] = min(cpu.get("peer", 1e9), figure(got, "cpu_seconds"))
+            return figure(got, "seconds")
+
+        say(f"indicators, maturity alone: best of {z.ind_reps}...")
+        best = best_of(z.ind_reps, LOWER, {"ihub": ihub, "limit": limit, "peer": peer})
+        rows = {side: check.parse(out[side].read_text()) for side in out if not isinstance(best.get(side), Failed)}
+        for side in ("ihub", "peer"):
+            if side in rows and "limit" in rows:
+                wrong = check.differences(rows[side], rows["limit"], names, (side, "limit"))
+                if wrong or not rows[side]:
+                    best[side] = Failed(f"maturity: {side} and the limit disagree: " + (" / ".join(wrong) or "no rows"))
+        out = {f"maturity_{side}": v for side, v in best.items()}
+        out |= {f"maturity_{side}_cpu": v if isinstance(v, Failed) else cpu[side] for side, v in best.items()}
+        return out
 
     # Same matrix / graph on both sides in one run; pairing.py exits 1 when the optima differ.
     def pairing(self):

@@ -2,7 +2,7 @@
 indicator.compute call over the hub and window, with the indicators of
 indicators_check.DETAILS that this build has.
 
-    python3 indicators_ihub.py FILE OUT [WINDOW]
+    python3 indicators_ihub.py FILE OUT [WINDOW [NAMES]]
 
 Times the ihub_call alone (wall clock and this process's CPU time) (the library computes every indicator and returns
 its JSON document; the handle is open before); writes the rows to OUT in
@@ -51,8 +51,11 @@ def compute(h, names, window=WINDOW, hub=HUB):
 def main():
     path, out = sys.argv[1], sys.argv[2]
     window = sys.argv[3] if len(sys.argv) > 3 else WINDOW
+    only = sys.argv[4].split(",") if len(sys.argv) > 4 else None  # only these indicators
     with ihub.open(path) as h:
         names, missing = names_of(h)
+        if only:
+            names, missing = [n for n in names if n in only], [n for n in missing if n in only]
         if not names:
             sys.exit(f"this ihub has none of the bench's indicators (indicator.list); missing: {', '.join(missing)}")
         seconds, cpu, result = compute(h, names, window)

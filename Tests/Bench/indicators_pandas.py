@@ -3,7 +3,7 @@ indicators computed with pandas from the tables of ihub's database, as an
 analyst would (read the tables whole, filter, merge, group). Same
 definitions and output as the limit, indicators.sql.
 
-    python3 indicators_pandas.py FILE OUT [FROM TO ASOF]
+    python3 indicators_pandas.py FILE OUT [FROM TO ASOF] [--maturity]
 
 Reads the SQLite FILE, writes the rows to OUT (tab-separated lines: indicator,
 subject, part, value, detail...) and prints "seconds S" (reading and
@@ -42,9 +42,13 @@ TABLES = {
 }
 
 
-def read(con):
+MATURITY_TABLES = ("schools", "rounds", "instruments", "responses", "answers")
+
+
+def read(con, tables=TABLES):
     out = {}
-    for table, columns in TABLES.items():
+    for table in tables:
+        columns = TABLES[table]
         cur = con.cursor()
         cur.execute(f"SELECT {columns} FROM {table}")
         out[table] = pd.DataFrame(cur.fetchall(), columns=[c.strip() for c in columns.split(",")])
@@ -249,15 +253,17 @@ def text(rows):
 
 def main():
     import sqlite3
-    path, out = sys.argv[1], sys.argv[2]
-    frm, to, asof = sys.argv[3:6] if len(sys.argv) > 5 else ("2025-09-01", "2026-08-31", "2026-08-31")
+    args = [a for a in sys.argv[1:] if a != "--maturity"]
+    only_maturity = "--maturity" in sys.argv  # only maturity.change and moved_up, from their tables
+    path, out = args[0], args[1]
+    frm, to, asof = args[2:5] if len(args) > 4 else ("2025-09-01", "2026-08-31", "2026-08-31")
     t0, c0 = time.perf_counter(), time.process_time()
     con = sqlite3.connect(path)
     con.execute("PRAGMA cache_size = -65536")  # ihub's page cache (SQLiteBackend)
-    tables = read(con)
+    tables = read(con, MATURITY_TABLES if only_maturity else TABLES)
     t1 = time.perf_counter()
     hub = int(con.execute("SELECT id FROM hubs ORDER BY id LIMIT 1").fetchone()[0])
-    rows = compute(tables, hub, frm, to, asof)
+    rows = maturity(tables, hub) if only_maturity else compute(tables, hub, frm, to, asof)
     t2, c2 = time.perf_counter(), time.process_time()
     con.close()
     with open(out, "w") as f:
