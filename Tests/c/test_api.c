@@ -482,6 +482,36 @@ static void test_xapi_io(void) {
     ihub_close(h);
 }
 
+/* The built-in indicators from C: reach against the hub's target and
+** activities per kind in a month, hours per person named by code, and an
+** option out of range refused with its path. */
+static void test_indicators_builtin(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"H\",\"name\":\"Hub\",\"country\":\"EE\",\"target_schools\":4}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"H\",\"code\":\"S1\",\"name\":\"School 1\"}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"H\",\"code\":\"S2\",\"name\":\"School 2\"}") == IHUB_OK);
+    CHECK(call(h, "person.add", "{\"hub\":\"H\",\"code\":\"T1\",\"name\":\"T1\",\"memberships\":"
+                                "[{\"school\":\"S1\",\"start\":\"2026-01-01\"}]}") == IHUB_OK);
+    CHECK(call(h, "activity.log", "{\"hub\":\"H\",\"kind\":\"workshop\",\"date\":\"2026-03-10\",\"minutes\":90,"
+                                  "\"participants\":[{\"person\":\"T1\"}]}") == IHUB_OK);
+    CHECK(call(h, "activity.log", "{\"hub\":\"H\",\"kind\":\"workshop\",\"date\":\"2026-04-01\",\"minutes\":30,"
+                                  "\"participants\":[{\"school\":\"S2\"}]}") == IHUB_OK);
+    CHECK(ihub_call(h, "indicator.compute", "{\"hub\":\"H\",\"window\":\"2026-03\",\"names\":[\"reach.schools\","
+                    "\"participation.activities\",\"participation.person_hours\"]}", &out) == IHUB_OK);
+    /* March: S1 through its member T1; S2's workshop is in April. */
+    CHECK(contains(out, "\"value\":1.0,\"n\":null,\"suppressed\":false,\"target\":4,\"share_of_target\":0.25,\"schools\":2}"));
+    CHECK(contains(out, "\"part\":\"workshop\",\"value\":1.0,\"n\":null,\"suppressed\":false,\"hours\":1.5}"));
+    CHECK(contains(out, "\"subject\":\"T1\",\"subject_name\":\"T1\",\"part\":null,\"value\":1.5,"));
+    ihub_free(out);
+    out = NULL;
+    CHECK(call(h, "indicator.compute", "{\"hub\":\"H\",\"names\":[\"risk.inactive_mentorships\"],"
+                                       "\"options\":{\"risk.inactive_mentorships\":{\"days\":-2}}}") == IHUB_INVALID);
+    CHECK(contains(ihub_errmsg(h), "params.options.risk.inactive_mentorships.days: must be a whole number of days"));
+    ihub_close(h);
+}
+
 /* The mentoring network from C: two rounds confirmed through pairing (pins
 ** only), A mentors B in R1 and B mentors C in R2 — a cascade of depth 2 in
 ** which B multiplies; network.graph gives C generation 2; an unknown level
@@ -648,6 +678,7 @@ int main(void) {
     test_activity();
     test_xapi_validate();
     test_xapi_io();
+    test_indicators_builtin();
     test_network();
     test_indicator_service();
     test_impact();
