@@ -61,6 +61,7 @@ struct Demo: ParsableCommand {
             try Demo.printAssessments(engine)
             try Demo.printPairing(engine)
             try Demo.printMentoring(engine)
+            try Demo.printReport(engine, databasePath: path)
 
             if path == ":memory:" {
                 print("\nTo keep a region: ihub demo region.db; then explore it with ihub repl region.db")

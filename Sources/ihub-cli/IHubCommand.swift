@@ -17,7 +17,9 @@ struct IHubCommand: ParsableCommand {
                       ProcessCommand.self, Plan.self, Log.self, XAPI.self, Copy.self,
                       Network.self,
                       IndicatorCommand.self, Impact.self,
-                      Person.self])
+                      Person.self,
+                      InsightCommand.self,
+                      ReportCommand.self])
 }
 
 /// Options shared by the commands that open a database.

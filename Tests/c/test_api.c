@@ -482,6 +482,35 @@ static void test_xapi_io(void) {
     ihub_close(h);
 }
 
+/* report.html and report.data from C: a hub with a hostile name and one
+** round of a school instrument; the page is self-contained (no <script>),
+** names every section and escapes the name; the maturity table as CSV has
+** its header and the leaders' overall mean; an unknown table is refused. */
+static void test_report(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"H\",\"name\":\"<script>x</script> & co\",\"country\":\"EE\",\"min_group_size\":1}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"H\",\"code\":\"S1\",\"name\":\"School\"}") == IHUB_OK);
+    CHECK(call(h, "round.add", "{\"hub\":\"H\",\"code\":\"R1\",\"name\":\"round 1\",\"start\":\"2026-01-01\"}") == IHUB_OK);
+    CHECK(call(h, "instrument.define", "{\"hub\":\"H\",\"source\":\"return {code = 'chk', name = 'Check', subject = 'school', "
+                                       "scale = {min = 1, max = 5}, groups = {'leaders'}, areas = {{code = 'A', name = 'A', "
+                                       "items = {{code = 'Q1', text = 'q'}, {code = 'Q2', text = 'q'}}}}}\"}") == IHUB_OK);
+    CHECK(call(h, "assessment.submit", "{\"round\":\"R1\",\"instrument\":\"chk\",\"responses\":[{\"respondent\":\"L1\",\"school\":\"S1\","
+                                       "\"group\":\"leaders\",\"answers\":{\"Q1\":2,\"Q2\":5}}]}") == IHUB_OK);
+    CHECK(ihub_call(h, "report.html", "{\"hub\":\"H\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "&lt;script&gt;x&lt;/script&gt; &amp; co") && !contains(out, "<script"));
+    CHECK(contains(out, "<section id=\\\"targets\\\"") && contains(out, "<section id=\\\"insights\\\""));
+    CHECK(contains(out, "<svg ") && contains(out, "<title id=\\\"chart-maturity-1-title\\\">"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "report.data", "{\"hub\":\"H\",\"format\":\"csv\",\"table\":\"maturity\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "hub,round,instrument,group,area,area_name,n,mean,sd,suppressed\\r\\n"));
+    CHECK(contains(out, "H,R1,chk,leaders,overall,Overall,1,3.5,"));
+    ihub_free(out);
+    CHECK(call(h, "report.data", "{\"table\":\"nope\"}") == IHUB_INVALID && contains(ihub_errmsg(h), "params.table"));
+    ihub_close(h);
+}
+
 /* The built-in indicators from C: reach against the hub's target and
 ** activities per kind in a month, hours per person named by code, and an
 ** option out of range refused with its path. */
@@ -663,6 +692,38 @@ static void test_privacy(void) {
     ihub_close(h);
 }
 
+/* Insights from C: a hub's Lua rule raises one (once per window), the
+** acknowledgement is kept, a second ack is a conflict, a list filters by role. */
+static void test_insights(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"H\",\"name\":\"Hub\",\"country\":\"EE\"}") == IHUB_OK);
+    CHECK(call(h, "script.set", "{\"hub\":\"H\",\"name\":\"insights\",\"source\":\"return {{name = 'hello', role = 'mentor', "
+                                "apply = function(ctx) return {{severity = 'info', title = 'Hello ' .. ctx.window, "
+                                "reason = 'as of ' .. ctx.as_of, action = 'wave'}} end}}\"}") == IHUB_OK);
+    CHECK(ihub_call(h, "insight.generate", "{\"hub\":\"H\",\"window\":\"2026-11\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"rule\":\"hello\"") && contains(out, "\"title\":\"Hello 2026-11\"")
+          && contains(out, "\"reason\":\"as of 2026-11-30\"") && contains(out, "\"created\":1"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "insight.generate", "{\"hub\":\"H\",\"window\":\"2026-11\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"created\":0"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "insight.list", "{\"hub\":\"H\",\"role\":\"mentor\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"id\":1,") && contains(out, "\"status\":\"open\""));
+    ihub_free(out);
+    CHECK(ihub_call(h, "insight.ack", "{\"id\":1,\"note\":\"seen\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"status\":\"acknowledged\"") && contains(out, "\"note\":\"seen\""));
+    ihub_free(out);
+    CHECK(call(h, "insight.ack", "{\"id\":1}") == IHUB_CONFLICT);
+    CHECK(contains(ihub_errmsg(h), "params.id: insight 1 is acknowledged; ack needs it open"));
+    CHECK(ihub_call(h, "insight.list", "{\"hub\":\"H\",\"role\":\"coordinator\",\"window\":\"2026-11\"}", &out) == IHUB_OK);
+    CHECK(!contains(out, "\"rule\":\"hello\""));
+    ihub_free(out);
+    CHECK(call(h, "insight.get", "{\"id\":99}") == IHUB_NOTFOUND);
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
@@ -678,11 +739,13 @@ int main(void) {
     test_activity();
     test_xapi_validate();
     test_xapi_io();
+    test_report();
     test_indicators_builtin();
     test_network();
     test_indicator_service();
     test_impact();
     test_privacy();
+    test_insights();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

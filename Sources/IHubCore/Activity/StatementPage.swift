@@ -6,7 +6,7 @@ enum StatementPage {
                       period: (from: String, to: String), lines: [ActivityStatement.Line], minutes: Int64, issued: String)
     {
         func put(_ s: String) { output.append(contentsOf: s.utf8) }
-        func text(_ s: String) { put(escape(s)) }
+        func text(_ s: String) { put(HTML.escape(s)) }
         let hours = format(ActivityHours.hours(minutes))
         put("""
             <!DOCTYPE html>
@@ -14,7 +14,7 @@ enum StatementPage {
             <head>
             <meta charset="utf-8">
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-            <title>Statement of mentoring hours — \(escape(subject.name))</title>
+            <title>Statement of mentoring hours — \(HTML.escape(subject.name))</title>
             <style>
             body { font-family: serif; margin: 2cm; color: #000; }
             h1 { font-size: 1.5em; margin-bottom: 0.2em; }
@@ -79,24 +79,6 @@ enum StatementPage {
             </html>
 
             """)
-    }
-
-    /// Text for HTML content and attribute values: & < > " ' escaped.
-    static func escape(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return s }
-        var out = ""
-        out.reserveCapacity(s.utf8.count + 16)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
     }
 
     /// Hours with two decimals: 1.5 → "1.50".

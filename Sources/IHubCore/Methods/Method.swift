@@ -50,6 +50,8 @@ enum MethodTable {
         + ActivityMethods.all
         + XAPIValidateMethods.all + XAPIExchangeMethods.all
         + IndicatorMethods.all
+        + ReportMethods.all
+        + InsightMethods.all
         + NetworkMethods.all
         + ImpactMethods.all
         + PrivacyMethods.all
