@@ -17,8 +17,10 @@ durable server (scripts/postgres start --durable) in a temporary folder.
 import argparse
 import hashlib
 import os
+import resource
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -51,10 +53,14 @@ class Sizes:
     pair_reps: int
     pg_reps: int  # PostgreSQL rows and the concurrent row (slower per round)
     statements: int = 1_000_000  # xAPI import
+    ind_people: int = 50_000  # indicators: people (100 per school), activities, rounds
+    ind_activities: int = 1_000_000
+    ind_reps: int = 2
 
 
 FULL = Sizes(100_000, 100_000, 100_000, 5, 100_000, 1_000_000, 100_000, 2, 1000, (1000, 2000), (20000, 4000, 50), 2, 2)
-QUICK = Sizes(5_000, 5_000, 5_000, 2, 5_000, 50_000, 2_000, 1, 200, (200, 400), (2000, 400, 50), 1, 1, 20_000)
+QUICK = Sizes(5_000, 5_000, 5_000, 2, 5_000, 50_000, 2_000, 1, 200, (200, 400), (2000, 400, 50), 1, 1, 20_000,
+              ind_people=2_000, ind_activities=40_000, ind_reps=1)
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,18 @@ def rows(z):
             "s", LOWER),
         Row(f"pairing loads {n_loads}, call", "pairing:loads_ihub_call", "pairing:loads_ortools", "peer: OR-Tools MCF",
             "s", LOWER),
+        Row("indicators, SQLite", "indicators:ihub", "indicators:limit", "limit: sqlite3 shell SQL", "s", LOWER),
+        Row("indicators, SQLite", "indicators:ihub", "indicators:peer", "peer: pandas", "s", LOWER),
+        Row("indicators, SQLite, CPU time", "indicators:ihub_cpu", "indicators:limit_cpu", "limit: sqlite3 shell SQL",
+            "CPU s", LOWER),
+        Row("indicators, SQLite, CPU time", "indicators:ihub_cpu", "indicators:peer_cpu", "peer: pandas", "CPU s", LOWER),
+        Row("indicators, maturity alone", "indicators:maturity_ihub", "indicators:maturity_limit", "limit: sqlite3 shell SQL",
+            "s", LOWER),
+        Row("indicators, maturity alone", "indicators:maturity_ihub", "indicators:maturity_peer", "peer: pandas", "s", LOWER),
+        Row("indicators, maturity, CPU time", "indicators:maturity_ihub_cpu", "indicators:maturity_limit_cpu",
+            "limit: sqlite3 shell SQL", "CPU s", LOWER),
+        Row("indicators, maturity, CPU time", "indicators:maturity_ihub_cpu", "indicators:maturity_peer_cpu",
+            "peer: pandas", "CPU s", LOWER),
     ]
 
 
@@ -138,6 +156,13 @@ pairing dense: an n x n integer matrix, ihub objective coverage (a full assignme
   pairing loads: {z.loads[0]} mentees, {z.loads[1]} mentors (capacity 5-7), {z.loads[2]} candidates each, ihub coverage vs
   OR-Tools solve_max_flow_with_min_cost; equal optima checked. solver: timed inside ihub (validation, sort, solve);
   call: the whole ihub_call from Python with the JSON ready (parse, solve, result); peers: their solve call; best of {z.pair_reps}.
+indicators: the built-in indicators ({INDICATORS[0]}) of one hub over the school year 2025/26, from one SQLite
+  file of {z.ind_people} people in {z.ind_people // 100} schools, {z.ind_activities} activities (their participants: people, schools,
+  mentorships), {z.ind_people // 10} teacher and {z.ind_people // 500} school mentorships in 2 rounds, process instances, plans, engagements;
+  ihub: one indicator.compute call (the handle open); limit: indicators.sql in the sqlite3 shell (the same rules by
+  hand, temporary tables; process start included); peer: pandas reading the tables and computing them; every
+  side's rows checked equal (indicators_check.py); best of {z.ind_reps}; s: wall clock, CPU s: the side's process's
+  CPU time (user + system), the figure to read on a shared machine.
 ihub/it: ihub's figure divided by the other's; the verdict says in words which side is better."""
 
 
@@ -575,6 +600,136 @@ class Bench:
             raise Failed("the two sides' scores differ")
         return {"ihub": figure(out, "ihub_pairs_per_s"), "limit": figure(out, "limit_pairs_per_s")}
 
+    # The generated file is kept between runs (under .build-release/bench/),
+    # named by its sizes and the generator's and schema's hashes: making it
+    # takes minutes on a busy machine, and every side only reads it.
+    def indicators_file(self):
+        z = self.z
+        made_by = hashlib.sha256((BENCH / "indicators_make.py").read_bytes()
+                                 + (ROOT / "Sources/IHubCore/Store/Migrations.swift").read_bytes()).hexdigest()[:12]
+        cache = ROOT / ".build-release" / "bench"
+        cache.mkdir(parents=True, exist_ok=True)
+        db = cache / f"indicators-{z.ind_people}-{z.ind_activities}-{made_by}.db"
+        if not db.exists():
+            for old in cache.glob(f"indicators-{z.ind_people}-{z.ind_activities}-*"):
+                old.unlink()
+            say(f"indicators: generating {z.ind_people} people, {z.ind_activities} activities (kept in {cache})...")
+            making = SQLiteStore(cache / "making.db").fresh()
+            python("indicators_make.py", making.path, z.ind_people, z.ind_activities)
+            con = sqlite3.connect(making.path)
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the whole file in one piece
+            con.close()
+            making.path.rename(db)
+            making.fresh()
+        return db
+
+    # The built-in indicators over one generated file (made untimed, with
+    # ihub's schema); the three sides' rows must agree (indicators_check).
+    def indicators(self):
+        z = self.z
+        db = self.indicators_file()
+        sys.path.insert(0, str(BENCH))
+        import indicators_check as check
+        out = {side: self.work / f"indicators-{side}.tsv" for side in ("ihub", "limit", "peer")}
+        params = "".join(f".parameter set @{k} {v}\n" for k, v in (
+            ("hub", 1), ("from", "\"'2025-09-01'\""), ("to", "\"'2026-08-31'\""), ("asof", "\"'2026-08-31'\""),
+            ("inactive_days", 30), ("stalled_days", 60)))
+        sql = params + (BENCH / "indicators.sql").read_text()
+        names = list(check.DETAILS)
+
+        cpu = {}  # each side's least CPU time (the machine is shared: wall clock includes waiting)
+
+        def keep_cpu(side, seconds):
+            cpu[side] = min(cpu.get(side, seconds), seconds)
+
+        def ihub():
+            got = python("indicators_ihub.py", db, out["ihub"])
+            keep_cpu("ihub", figure(got, "cpu_seconds"))
+            return figure(got, "seconds")
+
+        def limit():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            p = subprocess.run(["sqlite3", "-bail", str(db)], input=sql, capture_output=True, text=True)
+            seconds = time.perf_counter() - t0
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if p.returncode != 0 or p.stderr.strip():
+                raise Failed(f"sqlite3: {last_words(p.stderr)}")
+            keep_cpu("limit", after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            out["limit"].write_text(p.stdout)
+            return seconds
+
+        def peer():
+            got = python("indicators_pandas.py", db, out["peer"])
+            keep_cpu("peer", figure(got, "cpu_seconds"))
+            return figure(got, "seconds")
+
+        say(f"indicators: best of {z.ind_reps}...")
+        best = best_of(z.ind_reps, LOWER, {"ihub": ihub, "limit": limit, "peer": peer})
+        rows = {side: check.parse(out[side].read_text()) for side in out if not isinstance(best.get(side), Failed)}
+        # ihub's rows over the indicators this build has; the peer's over all.
+        compared = {"ihub": ihub_names(db) if "ihub" in rows else [], "peer": names}
+        INDICATORS[0] = (f"ihub has {len(compared['ihub'])} of the {len(names)}: {', '.join(compared['ihub']) or 'none'};"
+                         f" peer and limit all {len(names)}")
+        for side in ("ihub", "peer"):
+            if side in rows and "limit" in rows:
+                wrong = check.differences(rows[side], rows["limit"], compared[side], (side, "limit"))
+                if wrong:
+                    best[side] = Failed(f"indicators: {side} and the limit disagree: " + " / ".join(wrong))
+        for side, seconds in cpu.items():
+            best[f"{side}_cpu"] = best[side] if isinstance(best[side], Failed) else seconds
+        if "ihub" in rows and len(compared["ihub"]) < len(names):
+            # Not the same work: the ihub figures of the whole set stand only beside a whole set.
+            lacking = Failed(f"indicators: this ihub has {len(compared['ihub'])} of the {len(names)} indicators "
+                             f"({', '.join(compared['ihub'])}): the sides' work differs (see the maturity rows)")
+            best["ihub"] = best["ihub_cpu"] = lacking
+        return best | self.maturity_only(db, params, check)
+
+    # The maturity indicators alone (maturity.change, maturity.moved_up): the
+    # limit's maturity section, the peer's maturity() reading its tables only.
+    def maturity_only(self, db, params, check):
+        z = self.z
+        names = ["maturity.change", "maturity.moved_up"]
+        text = (BENCH / "indicators.sql").read_text()
+        head = text[:text.index("\n-- The window's activities")]  # the shell's settings
+        sql = params + head + text[text.index("\n-- Maturity:"):]
+        out = {side: self.work / f"maturity-{side}.tsv" for side in ("ihub", "limit", "peer")}
+        cpu = {}
+
+        def ihub():
+            got = python("indicators_ihub.py", db, out["ihub"], "2025/26", ",".join(names))
+            cpu["ihub"] = min(cpu.get("ihub", 1e9), figure(got, "cpu_seconds"))
+            return figure(got, "seconds")
+
+        def limit():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            p = subprocess.run(["sqlite3", "-bail", str(db)], input=sql, capture_output=True, text=True)
+            seconds = time.perf_counter() - t0
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if p.returncode != 0 or p.stderr.strip():
+                raise Failed(f"sqlite3: {last_words(p.stderr)}")
+            cpu["limit"] = min(cpu.get("limit", 1e9), after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            out["limit"].write_text(p.stdout)
+            return seconds
+
+        def peer():
+            got = python("indicators_pandas.py", db, out["peer"], "--maturity")
+            cpu["peer"] = min(cpu.get("peer", 1e9), figure(got, "cpu_seconds"))
+            return figure(got, "seconds")
+
+        say(f"indicators, maturity alone: best of {z.ind_reps}...")
+        best = best_of(z.ind_reps, LOWER, {"ihub": ihub, "limit": limit, "peer": peer})
+        rows = {side: check.parse(out[side].read_text()) for side in out if not isinstance(best.get(side), Failed)}
+        for side in ("ihub", "peer"):
+            if side in rows and "limit" in rows:
+                wrong = check.differences(rows[side], rows["limit"], names, (side, "limit"))
+                if wrong or not rows[side]:
+                    best[side] = Failed(f"maturity: {side} and the limit disagree: " + (" / ".join(wrong) or "no rows"))
+        out = {f"maturity_{side}": v for side, v in best.items()}
+        out |= {f"maturity_{side}_cpu": v if isinstance(v, Failed) else cpu[side] for side, v in best.items()}
+        return out
+
     # Same matrix / graph on both sides in one run; pairing.py exits 1 when the optima differ.
     def pairing(self):
         z = self.z
@@ -670,6 +825,16 @@ def selected(z):
 ENV = dict(os.environ, IHUB_LIBRARY=str(LIB / "libihub.so"))
 os.environ["IHUB_LIBRARY"] = ENV["IHUB_LIBRARY"]  # the ihub package, in this process too
 PG_FAILURE = ["PostgreSQL did not start"]
+INDICATORS = ["none ran"]  # the indicators row's set, for the notes
+
+
+def ihub_names(db):
+    """The bench's indicators that this ihub has (indicator.list)."""
+    sys.path.insert(0, str(ROOT / "bindings" / "python"))
+    import ihub
+    import indicators_ihub
+    with ihub.open(db) as h:
+        return indicators_ihub.names_of(h)[0]
 
 
 def main():

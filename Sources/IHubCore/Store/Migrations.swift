@@ -477,6 +477,11 @@ enum Migrations {
             computed_at TEXT NOT NULL
         );
         CREATE INDEX indicator_snapshots_series ON indicator_snapshots(hub_id, indicator, window_to);
+        -- A person's or school's activities (activity.hours' rule, risk.dropouts)
+        -- look up mentorships by mentee as well as by mentor: without these,
+        -- every lookup scanned the mentorships.
+        CREATE INDEX mentorships_mentee_person ON mentorships(mentee_person_id) WHERE mentee_person_id IS NOT NULL;
+        CREATE INDEX mentorships_mentee_school ON mentorships(mentee_school_id) WHERE mentee_school_id IS NOT NULL;
         -- == insights ==
         -- An insight: a rule's reading of indicator values, for a role, with
         -- its reason and a suggested action. `key` (rule, subject, window)
