@@ -55,8 +55,7 @@ def from_ihub(result):
             errors[name] = f"{ind['error']['status']}: {ind['error']['message']}"
             continue
         for row in ind["rows"]:
-            # A hub-level row has no subject; read it from the level, since a
-            # detail member named "subject" (risk.stalled_instances') shadows the row's.
+            # A hub-level row has no subject, whatever its detail holds.
             hub_level = ind.get("level") in ("hub", "consortium")
             subject = "" if hub_level or row["subject"] is None else str(row["subject"])
             key = (name, subject, row.get("part") or "")

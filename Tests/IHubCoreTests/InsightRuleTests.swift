@@ -52,8 +52,8 @@ private func input(_ results: [Indicators.Result], asOf: String = "2026-11-30") 
 
 @Test func stalledInstancesAndOverduePlans() throws {
     let stalled = result("risk.stalled_instances", [
-        IndicatorRow(part: "instance:7", value: 75, detail: [.init("instance", 7), .init("subject", "school"), .init("school", "S1"), .init("step", "anchoring")]),
-        IndicatorRow(part: "instance:8", value: 130, detail: [.init("instance", 8), .init("subject", "mentorship"), .init("mentorship", 2), .init("step", .null)]),
+        IndicatorRow(part: "instance:7", value: 75, detail: [.init("instance", 7), .init("subject_kind", "school"), .init("school", "S1"), .init("step", "anchoring")]),
+        IndicatorRow(part: "instance:8", value: 130, detail: [.init("instance", 8), .init("subject_kind", "mentorship"), .init("mentorship", 2), .init("step", .null)]),
     ])
     let s = InsightRules.stalledInstances.apply(try input([stalled]))
     #expect(s.map(\.subjectID) == [7, 8] && s.map(\.level) == ["instance", "instance"])

@@ -130,7 +130,9 @@ enum Indicators {
             m += [.init("value", .null), .init("n", JSON(row.n.map(Int64.init))), .init("suppressed", true), .init("reason", .string(why))]
         } else {
             m += [.init("value", JSON(row.value)), .init("n", JSON(row.n.map(Int64.init))), .init("suppressed", false)]
-            m += pseudonyms?.members(row.detail) ?? row.detail
+            // A detail never shadows the row's own members.
+            let own = Set(m.map(\.key) + ["subject_name"])
+            m += (pseudonyms?.members(row.detail) ?? row.detail).filter { !own.contains($0.key) }
         }
         return .object(m)
     }

@@ -154,7 +154,7 @@ enum InsightRules {
         input.rows("risk.stalled_instances").compactMap { row -> InsightDraft? in
             guard let id = row.detail("instance")?.int ?? row.caseID, let days = row.value else { return nil }
             let school = row.detail("school")?.string
-            let of = school.map { "school \($0)" } ?? row.detail("mentorship")?.int.map { "mentorship \($0)" } ?? "a \(row.detail("subject")?.string ?? "team")"
+            let of = school.map { "school \($0)" } ?? row.detail("mentorship")?.int.map { "mentorship \($0)" } ?? "a \(row.detail("subject_kind")?.string ?? "team")"
             let step = row.detail("step")?.string
             return InsightDraft(
                 rule: "process.stalled_instance", role: school != nil ? .schoolLeader : .coordinator,

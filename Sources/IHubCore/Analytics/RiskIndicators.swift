@@ -37,7 +37,7 @@ enum RiskIndicators {
             let x = s.instance
             let whose: JSON.Member = x.subject == "mentorship" ? .init("mentorship", JSON(x.mentorshipID)) : .init("school", JSON(x.school))
             return IndicatorRow(part: "instance:\(x.id)", value: Double(s.idle), detail: [
-                .init("instance", .int(x.id)), .init("subject", .string(x.subject)), whose, .init("step", JSON(s.last?.step)),
+                .init("instance", .int(x.id)), .init("subject_kind", .string(x.subject)), whose, .init("step", JSON(s.last?.step)),
             ])
         }
     }

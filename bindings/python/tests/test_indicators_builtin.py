@@ -283,7 +283,7 @@ def test_process_in_three_months(hub):
     assert only(got["process.cycles_completed"])["value"] == 0
     st = only(got["process.stalled"])
     assert (st["value"], st["open"]) == (1, 3)
-    assert [(r["part"], r["value"], r["instance"], r["subject"], r["school"], r["step"]) for r in got["risk.stalled_instances"]] == [
+    assert [(r["part"], r["value"], r["instance"], r["subject_kind"], r["school"], r["step"]) for r in got["risk.stalled_instances"]] == [
         ("instance:3", 60, 3, "school", "E2", None)]
     # October (as of 10-31): #3 closed that day; #1 in reflection 16 days, #2 51.
     got = compute(h, "2026-10", names, options={"process.stalled": {"days": 50}})
@@ -296,7 +296,7 @@ def test_process_in_three_months(hub):
     assert by_part(got["process.steps_reached"]) == {"initiative": (1,)}
     assert by_part(got["process.time_in_step"], "instances", "max_days") == {"initiative": (53, 2, 81)}
     assert only(got["process.cycles_completed"])["value"] == 1
-    assert [(r["part"], r["value"], r["subject"], r["mentorship"], r["step"]) for r in got["risk.stalled_instances"]] == [
+    assert [(r["part"], r["value"], r["subject_kind"], r["mentorship"], r["step"]) for r in got["risk.stalled_instances"]] == [
         ("instance:2", 81, "mentorship", 2, "initiative")]
     got = compute(h, "cumulative:2026-11-30", ["process.steps_reached", "process.cycles_completed"], hub=None)
     assert by_part(got["process.steps_reached"]) == {"anchoring": (1,), "initiative": (2,), "reflection": (1,)}
