@@ -70,12 +70,12 @@ enum IndicatorMethods {
     static func check(_ engine: Engine, _ p: JSON) throws(IHubError) -> JSON {
         let scope = try Indicators.Scope.resolve(engine.db, hub: p["hub"]!.string!, at: "params.hub")
         let window = try Window.parse(p["window"]?.string ?? "cumulative", today: CalendarDate(Timestamp.today())!, at: "params.window")
-        if let options = p["options"], options.members == nil { throw IHubError.invalid("params.options: must be an object of option objects by indicator name") }
         guard try HubIndicatorScript.context(engine) != nil else {
             throw IHubError(.misuse, "indicator.check runs a script in the methodology context, which is busy with the calling script")
         }
         let script = HubIndicatorScript(source: p["source"]!.string!, name: "\(scope.hub!)/\(HubIndicators.scriptName)")
         let all = try HubIndicators.definitions(engine, script, hub: scope.hub!)
+        try Indicators.checkOptions(p["options"], of: all, at: "params.options")
         let definitions = try Indicators.select(all, names: p["names"]?.array?.compactMap(\.string), at: "params.names")
         let results = try Indicators.compute(engine, definitions, scope: scope, window: window, options: p["options"] ?? .object([]))
         var out = try Indicators.json(engine.db, results, scope: scope, window: window).members ?? []
@@ -89,8 +89,8 @@ enum IndicatorMethods {
     static func request(_ engine: Engine, _ p: JSON) throws(IHubError) -> (Indicators.Scope, Window, [IndicatorDefinition]) {
         let scope = try Indicators.Scope.resolve(engine.db, hub: p["hub"]?.string, at: "params.hub")
         let window = try Window.parse(p["window"]?.string ?? "cumulative", today: CalendarDate(Timestamp.today())!, at: "params.window")
-        if let options = p["options"], options.members == nil { throw IHubError.invalid("params.options: must be an object of option objects by indicator name") }
         let all = try Indicators.definitions(engine, hubID: scope.hubID)
+        try Indicators.checkOptions(p["options"], of: all, at: "params.options")
         let names = p["names"]?.array?.compactMap(\.string)
         return (scope, window, try Indicators.select(all, names: names, at: "params.names"))
     }

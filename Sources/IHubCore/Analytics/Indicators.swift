@@ -48,6 +48,20 @@ enum Indicators {
         return all.filter { wanted.contains($0.name) }
     }
 
+    /// Checks options by indicator name (an object of option objects): each
+    /// names one of `all` and holds only its declared options, well typed.
+    static func checkOptions(_ options: JSON?, of all: [IndicatorDefinition], at path: String) throws(IHubError) {
+        guard let options else { return }
+        guard let members = options.members else { throw IHubError.invalid("\(path): must be an object of option objects by indicator name") }
+        let byName = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for m in members {
+            guard let d = byName[m.key] else {
+                throw IHubError.notFound("\(path): no indicator \(IHubError.quoted(m.key)) (indicator.list lists them)")
+            }
+            try Shape.object(d.options).validate(m.value, at: "\(path).\(m.key)")
+        }
+    }
+
     /// Computes `definitions` over `scope` and `window`. A failing
     /// indicator is reported in its result; the others still run.
     /// `options`: an object of option objects by indicator name.

@@ -24,6 +24,15 @@ struct Window: Equatable, Sendable {
     /// The window `text` names; `today` ends a cumulative window given no day.
     /// The error names `path`.
     static func parse(_ text: String, today: CalendarDate, at path: String) throws(IHubError) -> Window {
+        let window = try spelled(text, today: today, at: path)
+        // Years 1 to 9998, so that the school year around any day of a window exists.
+        guard (window.from ?? window.to).year >= 1, window.to.year <= 9998 else {
+            throw IHubError.invalid("\(path): \(IHubError.quoted(text, "\"")) is outside the years 0001 to 9998")
+        }
+        return window
+    }
+
+    private static func spelled(_ text: String, today: CalendarDate, at path: String) throws(IHubError) -> Window {
         func bad(_ why: String) -> IHubError {
             IHubError.invalid("\(path): \(IHubError.quoted(text, "\"")) is not a window (\(why)); write \(grammar)")
         }
@@ -40,12 +49,17 @@ struct Window: Equatable, Sendable {
             return Window(kind: .custom, from: from, to: to, label: text)
         }
         let b = Array(text.utf8)
-        if b.count == 7, b[4] == UInt8(ascii: "-"), let y = Int(text.prefix(4)), let m = Int(text.suffix(2)) {
+        /// The number written by b[range], digits only (Int() would take a sign).
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= b.count, range.allSatisfy({ b[$0] >= 0x30 && b[$0] <= 0x39 }) else { return nil }
+            return range.reduce(0) { $0 * 10 + Int(b[$1] - 0x30) }
+        }
+        if b.count == 7, b[4] == UInt8(ascii: "-"), let y = number(0..<4), let m = number(5..<7) {
             guard let first = CalendarDate(year: y, month: m, day: 1) else { throw bad("no such month") }
             return Window(kind: .month, from: first, to: first.monthEnd, label: text)
         }
-        if b.count >= 7, b[4] == UInt8(ascii: "/"), let y = Int(text.prefix(4)), let yy = Int(String(text.dropFirst(5).prefix(2))) {
-            guard (y + 1) % 100 == yy, y < 9999 else { throw bad("a school year is two consecutive years, e.g. 2026/27") }
+        if b.count >= 7, b[4] == UInt8(ascii: "/"), let y = number(0..<4), let yy = number(5..<7) {
+            guard (y + 1) % 100 == yy, y >= 1, y < 9998 else { throw bad("a school year is two consecutive years, e.g. 2026/27") }
             let september = CalendarDate(year: y, month: 9, day: 1)!
             let august = CalendarDate(year: y + 1, month: 8, day: 31)!
             switch text.dropFirst(7) {

@@ -29,7 +29,12 @@ enum ComplementarySuppression {
                                                  window: window, options: options)[0]
                 guard one.error == nil else { continue }
                 for row in one.rows where row.subjectID == nil {
-                    if let n = row.n, n > 0, n < hub.k { hidden[row.part ?? "", default: 0] += n }
+                    // A figure of two groups (maturity.change: n = the smaller) hides
+                    // the larger one too: count the most people it names.
+                    guard let n = row.n, n < hub.k else { continue }
+                    let most = row.detail.filter { $0.key.hasPrefix("n_") }.compactMap { $0.value.int }.map(Int.init).max() ?? n
+                    let people = max(n, most)
+                    if people > 0, people < hub.k { hidden[row.part ?? "", default: 0] += people }
                 }
             }
             for (r, row) in results[i].rows.enumerated() where row.subjectID == nil && results[i].suppressed[r] == nil && row.n != nil {

@@ -46,12 +46,17 @@ struct Pseudonyms {
     /// A detail or record with each string under a key ending in `person`
     /// (person, mentor_person, …) replaced by its pseudonym: the one rule
     /// of the pipeline's rows (see the shared conventions of indicators).
+    /// Free text (a plan's title, an end reason, notes) may name people: it
+    /// is left out.
     func members(_ members: [JSON.Member]) -> [JSON.Member] {
-        members.map { m in
+        members.compactMap { m in
+            if Pseudonyms.freeTextKeys.contains(m.key) { return nil }
             guard m.key.hasSuffix("person"), case .string(let code) = m.value else { return m }
             return JSON.Member(m.key, .string(of(code)))
         }
     }
+
+    static let freeTextKeys: Set<String> = ["title", "reason", "note", "notes", "outcome", "description"]
 
     /// `n` bytes from the kernel's random source.
     static func randomBytes(_ n: Int) throws(IHubError) -> [UInt8] {

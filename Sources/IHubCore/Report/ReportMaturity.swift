@@ -43,7 +43,9 @@ enum ReportMaturity {
         for (round, instruments) in rounds {
             let code = round["code"]?.string ?? "", hub = round["hub"]?.string ?? ""
             for instrument in instruments {
-                let agg = try src.engine.call("assessment.aggregate", ["round": .string(code), "instrument": .string(instrument.code)])
+                // A refused aggregate (an instrument the round cannot use) leaves that chart out, not the report.
+                guard case .success(let agg) = try src.call("assessment.aggregate", [.init("round", .string(code)),
+                                                                                     .init("instrument", .string(instrument.code))]) else { continue }
                 var means: [String: Double] = [:]
                 let rows = agg["results"]?.array ?? []
                 let pooled = pooledGroup(rows)

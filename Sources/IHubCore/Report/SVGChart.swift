@@ -74,6 +74,7 @@ enum SVGChart {
             for v in sr.values.compactMap({ $0 }) { lo = min(lo, v); hi = max(hi, v) }
             for c in sr.ci.compactMap({ $0 }) { lo = min(lo, c.0); hi = max(hi, c.1) }
         }
+        if hi == lo { hi = lo + 1 }  // every value 0: an axis of one unit, not a division by zero
         let step = niceStep(hi - lo)
         (lo, hi) = ((lo / step).rounded(.down) * step, (hi / step).rounded(.up) * step)
         func y(_ v: Double) -> Double { top + (hi - v) / (hi - lo) * plot }
@@ -228,6 +229,7 @@ enum SVGChart {
 
     /// A coordinate with at most one decimal.
     static func n(_ x: Double) -> String {
+        guard x.isFinite, abs(x) < 1e12 else { return "0" }
         let t = (x * 10).rounded() / 10
         return t == t.rounded() ? String(Int64(t)) : String(t)
     }
@@ -235,7 +237,7 @@ enum SVGChart {
     /// A value as the report prints it: whole numbers whole, else 2 decimals.
     static func num(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : Decimal2.text(x) }
 
-    static func percent(_ x: Double) -> String { "\(Int64((x * 100).rounded()))%" }
+    static func percent(_ x: Double) -> String { x.isFinite && abs(x) < 1e12 ? "\(Int64((x * 100).rounded()))%" : "–" }
 
     private static func short(_ s: String) -> String { s.count > 18 ? String(s.prefix(17)) + "…" : s }
 }

@@ -396,3 +396,21 @@ indicator{name = "bad", description = "A default of the wrong type", level = "hu
 """})
     error = h.call("indicator.compute", {"hub": "H", "names": ["H.bad"]})["indicators"][0]["error"]
     assert error["status"] == "IHUB_SCRIPT" and "options[1].default: expected an integer" in error["message"]
+
+
+def test_windows_and_options_are_checked_before_anything_runs():
+    with ihub.open() as h:
+        h.hub.add(code="H", name="Hub", country="EE")
+        for window in ["-001/00", "0000-01-01..0000-01-31", "+2026-11", "2026/2"]:
+            with pytest.raises(ihub.InvalidError, match="params.window"):
+                h.indicator.compute(hub="H", window=window)
+        with pytest.raises(ihub.InvalidError, match="params.window"):
+            h.insight.generate(hub="H", window="cumulative:0000-05-01")
+        with pytest.raises(ihub.NotFoundError, match="params.options: no indicator 'nope'"):
+            h.indicator.compute(hub="H", options={"nope": {}})
+        with pytest.raises(ihub.InvalidError, match=r"params\.options\.risk\.inactive_mentorships"):
+            h.indicator.compute(hub="H", options={"risk.inactive_mentorships": {"dayz": 5}})
+        with pytest.raises(ihub.InvalidError, match=r"params\.options\.maturity\.change\.instrument"):
+            h.indicator.compute(hub="H", options={"maturity.change": {"instrument": 5}})
+        days = h.indicator.compute(hub="H", names=["risk.inactive_mentorships"], options={"risk.inactive_mentorships": {"days": 5}})
+        assert days["indicators"][0]["rows"] == []
