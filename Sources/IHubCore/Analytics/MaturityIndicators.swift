@@ -43,7 +43,8 @@ enum MaturityIndicators {
         if let from, let to, from.hubID != to.hubID {
             throw IHubError.invalid("\(path).to: round \(IHubError.quoted(to.code)) belongs to hub \(to.hubCode), \(IHubError.quoted(from.code)) to hub \(from.hubCode): compare rounds of one hub")
         }
-        let assessed = try c.db.analytics.assessedRounds(hubID: hubID, upTo: c.window.toText)
+        // One named round names the hub whose rounds the other is taken from.
+        let assessed = try c.db.analytics.assessedRounds(hubID: hubID ?? from?.hubID ?? to?.hubID, upTo: c.window.toText)
         // Round code → instruments with data, rounds latest first.
         var rounds: [(code: String, instruments: [Int64])] = []
         for a in assessed {
@@ -89,7 +90,7 @@ enum MaturityIndicators {
     /// hub with a comparison uses), pooled — rounds of different hubs are
     /// never compared with each other.
     /// `path`: where the options came from, for messages.
-    static func comparisons(_ c: IndicatorContext, path: String = "options", fits: (Instrument) -> Bool) throws(IHubError) -> [Comparison] {
+    static func comparisons(_ c: IndicatorContext, path: String, fits: (Instrument) -> Bool) throws(IHubError) -> [Comparison] {
         if c.hubID != nil || c.options["from"] != nil || c.options["to"] != nil {
             return try comparison(c, hubID: c.hubID, path: path, fits: fits).map { [$0] } ?? []
         }
@@ -108,7 +109,7 @@ enum MaturityIndicators {
     }
 
     static func change(_ c: IndicatorContext) throws(IHubError) -> [IndicatorRow] {
-        let cmps = try comparisons(c, fits: { _ in true })
+        let cmps = try comparisons(c, path: "params.options.maturity.change", fits: { _ in true })
         guard let first = cmps.first else { return [] }
         let instrument = first.instrument
         var pooled: [(group: RespondentGroup, area: Int?, from: Summary, to: Summary)] = []
@@ -145,7 +146,7 @@ enum MaturityIndicators {
     }
 
     static func movedUp(_ c: IndicatorContext) throws(IHubError) -> [IndicatorRow] {
-        let cmps = try comparisons(c, fits: { $0.subject == .teacher && !$0.levels.isEmpty })
+        let cmps = try comparisons(c, path: "params.options.maturity.moved_up", fits: { $0.subject == .teacher && !$0.levels.isEmpty })
         guard let first = cmps.first else { return [] }
         let instrument = first.instrument
         // (before, after) of every teacher in both rounds of a comparison.
