@@ -81,7 +81,7 @@ def test_change_with_named_rounds_and_small_groups_suppressed(h):
     # R0 has one respondent: below k = 3, withheld with the reason.
     row = rows["teachers:overall"]
     assert row["n"] == 1 and row["suppressed"] and row["value"] is None and "k = 3" in row["reason"]
-    with pytest.raises(ihub.NotFoundError, match=r"options\.from"):
+    with pytest.raises(ihub.NotFoundError, match=r"params\.options\.maturity\.change\.from: no round"):
         h.call("indicator.compute", {"hub": "H", "names": ["maturity.change"], "options": {"maturity.change": {"from": "NOPE"}}})
 
 
@@ -94,7 +94,7 @@ def test_moved_up_counts_teachers_assessed_in_both_rounds(h):
     assert rows["1"]["value"] == pytest.approx(2 / 3)
     assert rows["2"]["n"] == 0 and rows["2"]["suppressed"]
     # A school instrument has no levels of teachers.
-    with pytest.raises(ihub.InvalidError, match=r"options\.instrument: selfie"):
+    with pytest.raises(ihub.InvalidError, match=r"params\.options\.maturity\.moved_up\.instrument: selfie"):
         compute(h, "maturity.moved_up", instrument="selfie")
 
 
