@@ -104,8 +104,26 @@ struct IndicatorContext {
     /// This indicator's options, as given (an object; absent ones take their defaults).
     let options: JSON
 
+    /// What the indicators of one computation share (same scope and window).
+    var memo = IndicatorMemo()
+
     /// An integer option, its default when absent.
     func option(_ name: String, default value: Int64) -> Int64 { options[name]?.int ?? value }
+
+    /// Hours per subject in the scope and window, as activity.hours counts
+    /// them; read once per computation (reach and participation both need them).
+    func hours(by: HoursSubject) throws(IHubError) -> [Int64: (activities: Int64, minutes: Int64)] {
+        if let known = memo.hours[by] { return known }
+        let hours = try db.analytics.hours(by: by, hubID: hubID, window: window)
+        memo.hours[by] = hours
+        return hours
+    }
+}
+
+/// Results one computation's indicators share, so that the same costly
+/// query runs once per scope and window.
+final class IndicatorMemo {
+    var hours: [HoursSubject: [Int64: (activities: Int64, minutes: Int64)]] = [:]
 }
 
 /// One value: of a subject (a person, school or mentorship by id; nil for

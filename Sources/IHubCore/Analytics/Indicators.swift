@@ -70,11 +70,12 @@ enum Indicators {
     {
         let today = CalendarDate(Timestamp.today())!
         var out: [Result] = []
+        let memo = IndicatorMemo()
         for d in definitions {
             let level: IndicatorLevel = d.level == .hub && scope.hubID == nil ? .consortium : d.level
             var result = Result(definition: d, level: level)
             let context = IndicatorContext(engine: engine, hubID: scope.hubID, hub: scope.hub, window: window,
-                                           asOf: Swift.min(window.to, today), options: options[d.name] ?? .object([]))
+                                           asOf: Swift.min(window.to, today), options: options[d.name] ?? .object([]), memo: memo)
             do throws(IHubError) {
                 let rows = try d.compute(context)
                 for (i, row) in rows.enumerated() {

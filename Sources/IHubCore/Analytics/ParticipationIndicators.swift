@@ -57,7 +57,7 @@ enum ParticipationIndicators {
     /// the scope with hours, most first (then by id).
     static func hours(_ by: HoursSubject, _ c: IndicatorContext) throws(IHubError) -> [IndicatorRow] {
         let scope = try c.db.analytics.ids(by == .person ? "people" : "schools", hubID: c.hubID)
-        return try c.db.analytics.hours(by: by, hubID: c.hubID, window: c.window)
+        return try c.hours(by: by)
             .filter { $0.value.minutes > 0 && scope.contains($0.key) }
             .sorted { ($0.value.minutes, $1.key) > ($1.value.minutes, $0.key) }
             .map { id, h in

@@ -16,7 +16,7 @@ enum ReachIndicators {
         it, and all schools of the scope.
         """, level: .hub, type: .count) { c throws(IHubError) in
         let all = try c.db.analytics.ids("schools", hubID: c.hubID)
-        var engaged = Set(try c.db.analytics.hours(by: .school, hubID: c.hubID, window: c.window).keys)
+        var engaged = Set(try c.hours(by: .school).keys)
         engaged.formUnion(try c.db.analytics.schoolsInMentorships(hubID: c.hubID, window: c.window))
         let value = engaged.intersection(all).count
         let target = try c.db.analytics.target("target_schools", hubID: c.hubID)
@@ -30,7 +30,7 @@ enum ReachIndicators {
         the window.
         """, level: .hub, type: .count) { c throws(IHubError) in
         let members = try c.db.analytics.members(hubID: c.hubID, window: c.window)
-        var engaged = Set(try c.db.analytics.hours(by: .person, hubID: c.hubID, window: c.window).keys)
+        var engaged = Set(try c.hours(by: .person).keys)
         engaged.formUnion(try c.db.analytics.peopleInMentorships(hubID: c.hubID, window: c.window))
         let value = engaged.intersection(members).count
         let target = try c.db.analytics.target("target_teachers", hubID: c.hubID)
