@@ -32,11 +32,11 @@ enum ReportNetwork {
             }
             var chartNodes: [SVGChart.Node] = []
             for n in nodes {
-                let code = text(n, "code", "id")
+                let code = text(n, "code")
                 let generation = (n["generation"] ?? .null).int.map(Int.init) ?? 0
                 nodesTable.add([.string(level), .string(code), n["name"] ?? .null, n["school"] ?? .null,
-                                pick(n, "first_round_as_mentee", "first_mentee_round", "mentee_round"),
-                                pick(n, "first_round_as_mentor", "first_mentor_round", "mentor_round"), n["generation"] ?? .null])
+                                n["first_mentee_round"] ?? .null,
+                                n["first_mentor_round"] ?? .null, n["generation"] ?? .null])
                 chartNodes.append(SVGChart.Node(id: code, label: code, name: n["name"]?.string ?? code, generation: generation))
             }
             let sorted = edges.enumerated().sorted { a, b in
@@ -45,12 +45,12 @@ enum ReportNetwork {
             var rounds: [String] = []
             var chartEdges: [SVGChart.Edge] = []
             for e in sorted {
-                let round = text(e, "round", "round_code")
+                let round = text(e, "round")
                 if !rounds.contains(round) { rounds.append(round) }
-                edgesTable.add([.string(level), .string(text(e, "mentor", "from")), .string(text(e, "mentee", "to")), .string(round),
-                                e["round_order"] ?? .null, pick(e, "start_date", "start"), pick(e, "end_date", "end"), e["hours"] ?? .null])
+                edgesTable.add([.string(level), .string(text(e, "mentor")), .string(text(e, "mentee")), .string(round),
+                                e["round_order"] ?? .null, e["start"] ?? .null, e["end"] ?? .null, e["hours"] ?? .null])
                 let hours = e["hours"]?.double.map { "\(SVGChart.num($0)) h" } ?? ""
-                chartEdges.append(SVGChart.Edge(from: text(e, "mentor", "from"), to: text(e, "mentee", "to"),
+                chartEdges.append(SVGChart.Edge(from: text(e, "mentor"), to: text(e, "mentee"),
                                                 round: rounds.firstIndex(of: round)!, note: hours))
             }
             guard !chartEdges.isEmpty else {
@@ -72,16 +72,8 @@ enum ReportNetwork {
         return section.with(nodesTable, edgesTable)
     }
 
-    private static func pick(_ v: JSON, _ keys: String...) -> JSON {
-        for k in keys { if let x = v[k], !x.isNull { return x } }
-        return .null
-    }
-
-    private static func text(_ v: JSON, _ keys: String...) -> String {
-        for k in keys {
-            if let s = v[k]?.string { return s }
-            if let i = v[k]?.int { return String(i) }
-        }
-        return ""
+    /// A member of network.graph's nodes or edges as text.
+    private static func text(_ v: JSON, _ key: String) -> String {
+        v[key]?.string ?? v[key]?.int.map(String.init) ?? ""
     }
 }
