@@ -163,10 +163,13 @@ enum HubReport {
             section.missing = "No activities in this window."
             return section.with(table)
         }
-        var months: [String] = []
+        // Each month's days within the window (a custom window may cut its first and last month).
+        var months: [String] = [], windows: [String: String] = [:]
         var y = start.year, m = start.month
         while (y, m) <= (end.year, end.month) {
-            months.append("\(y)-\(m < 10 ? "0" : "")\(m)")
+            let label = "\(y)-\(m < 10 ? "0" : "")\(m)", first = CalendarDate(year: y, month: m, day: 1)!
+            months.append(label)
+            windows[label] = "\(max(first, start).text)..\(min(first.monthEnd, end).text)"
             (y, m) = m == 12 ? (y + 1, 1) : (y, m + 1)
         }
         if months.count > 36 {
@@ -175,7 +178,7 @@ enum HubReport {
         }
         var counts: [String: [Double?]] = [:]
         for (i, month) in months.enumerated() {
-            let rows = try src.indicators(["participation.activities"], window: month)["participation.activities"]
+            let rows = try src.indicators(["participation.activities"], window: windows[month]!)["participation.activities"]
             switch rows {
             case .failure(let e)?:
                 section.missing = "participation.activities: \(e.message)"

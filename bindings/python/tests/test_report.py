@@ -396,3 +396,14 @@ def test_an_empty_hub_gets_a_page_whose_sections_say_why_they_are_empty():
         data = h.call("report.data", {"hub": "E"})
         assert [t["name"] for t in data["tables"]] == TABLES
         assert all(t["rows"] == [] for t in data["tables"] if t["name"] not in ("targets", "activity"))
+
+
+def test_activity_months_keep_to_the_window():
+    """A custom window cuts its first and last month: only its own days count."""
+    with ihub.open() as h:
+        h.hub.add(code="H", name="Hub", country="EE")
+        h.school.add(hub="H", code="S1", name="S1")
+        for d in ["2026-09-05", "2026-09-20", "2026-10-05", "2026-10-20"]:
+            h.activity.log(hub="H", kind="session", date=d, minutes=60, participants=[{"school": "S1"}])
+        (table,) = h.report.data(hub="H", window="2026-09-15..2026-10-10", table="activity")["tables"]
+        assert [(r["month"], r["activities"]) for r in table["rows"]] == [("2026-09", 1), ("2026-10", 1)]
