@@ -7,44 +7,34 @@ extension Demo {
                                 "risk.inactive_mentorships", "network.multiplication", "network.cascade_depth", "maturity.change"]
 
     static func printReport(_ engine: Engine, databasePath: String) throws(IHubError) {
-        let known = Set((try engine.call("indicator.list").array ?? []).compactMap { $0["name"]?.string })
-        let names = keyIndicators.filter { known.contains($0) }
         print("\nKey indicators of the consortium (indicator.compute):")
-        if names.isEmpty { print("  (none of \(keyIndicators.joined(separator: ", ")) in this build)") }
-        if !names.isEmpty {
-            let r = try engine.call("indicator.compute", ["names": .array(names.map { .string($0) })])
-            for ind in r["indicators"]?.array ?? [] {
-                let name = ind["name"]?.string ?? ""
-                if let e = ind["error"] {
-                    print("  \(name.padding(to: 34))\(e["message"]?.string ?? "failed")")
-                    continue
-                }
-                let rows = ind["rows"]?.array ?? []
-                let shown = rows.prefix(3).map { row -> String in
-                    let part = row["part"]?.string.map { "\($0) " } ?? ""
-                    let subject = row["subject"].flatMap { $0.string ?? $0.int.map { "#\($0)" } }.map { "\($0) " } ?? ""
-                    let value = row["suppressed"]?.bool == true ? "withheld" : row["value"]?.int.map { String($0) } ?? row["value"]?.double.map { Decimal2.text($0) } ?? "–"
-                    return "\(subject)\(part)\(value)"
-                }
-                let more = rows.count > 3 ? " (+\(rows.count - 3) more)" : ""
-                print("  \(name.padding(to: 34))\(rows.isEmpty ? "no rows" : shown.joined(separator: ", ") + more)")
+        let computed = try engine.call("indicator.compute", ["names": .array(keyIndicators.map { .string($0) })])
+        for ind in computed["indicators"]?.array ?? [] {
+            let name = ind["name"]?.string ?? ""
+            if let e = ind["error"] {
+                print("  \(name.padding(to: 34))\(e["message"]?.string ?? "failed")")
+                continue
             }
+            let rows = ind["rows"]?.array ?? []
+            let shown = rows.prefix(3).map { row -> String in
+                let part = row["part"]?.string.map { "\($0) " } ?? ""
+                let subject = row["subject"].flatMap { $0.string ?? $0.int.map { "#\($0)" } }.map { "\($0) " } ?? ""
+                let value = row["suppressed"]?.bool == true ? "withheld" : row["value"]?.int.map { String($0) } ?? row["value"]?.double.map { Decimal2.text($0) } ?? "–"
+                return "\(subject)\(part)\(value)"
+            }
+            let more = rows.count > 3 ? " (+\(rows.count - 3) more)" : ""
+            print("  \(name.padding(to: 34))\(rows.isEmpty ? "no rows" : shown.joined(separator: ", ") + more)")
         }
         guard databasePath != ":memory:" else {
             print("\nThe consortium's report: ihub demo region.db writes report.html beside the database (or ihub report --out report.html --db region.db)")
             return
         }
-        // Insights to show, when this build has the rules.
-        let methods = Set((try engine.call("api.describe").array ?? []).compactMap { $0["name"]?.string })
-        if methods.contains("insight.generate") {
-            var raised = 0
-            for hub in try engine.call("hub.list").array ?? [] {
-                guard let code = hub["code"]?.string else { continue }
-                let r = try engine.call("insight.generate", ["hub": .string(code)])
-                raised += r.array?.count ?? r["insights"]?.array?.count ?? 0
-            }
-            print("\nInsights raised by the default rules (insight.generate): \(raised)")
+        var raised = 0
+        for hub in try engine.call("hub.list").array ?? [] {
+            guard let code = hub["code"]?.string else { continue }
+            raised += try engine.call("insight.generate", ["hub": .string(code)])["insights"]?.array?.count ?? 0
         }
+        print("\nInsights raised by the default rules (insight.generate): \(raised)")
         let folder = databasePath.contains("/") ? String(databasePath[..<databasePath.lastIndex(of: "/")!]) + "/" : ""
         let path = folder + "report.html"
         let r = try engine.call("report.html", ["path": .string(path), "overwrite": true])

@@ -95,7 +95,7 @@ enum MaturityIndicators {
             return try comparison(c, hubID: c.hubID, path: path, fits: fits).map { [$0] } ?? []
         }
         var out: [Comparison] = []
-        for hubID in try c.db.analytics.hubIDs() {
+        for hubID in try c.db.analytics.hubIDs(nil) {
             guard let cmp = try comparison(c, hubID: hubID, path: path, fits: { i in fits(i) && (out.first.map { $0.instrument.id == i.id } ?? true) }) else { continue }
             out.append(cmp)
         }

@@ -51,9 +51,4 @@ extension AnalyticsStore {
         while try s.step() { out[s.int(0)] = s.text(1) ?? "" }
         return out
     }
-
-    /// Every hub's id, in id order.
-    func hubIDs() throws(IHubError) -> [Int64] {
-        try db.statement("SELECT id FROM hubs ORDER BY id").rows([]) { $0.int(0) }
-    }
 }
