@@ -28,7 +28,11 @@ let package = Package(
         .target(name: "IHubAPI"),
         // The only C that touches a lua_State: sandbox, budgets, trampolines.
         .target(name: "IHubLua", dependencies: ["CLua"]),
-        .target(name: "IHubCore", dependencies: ["CSQLite", "CPostgres", "CCSV", "IHubLua"]),
+        // The methodology's Lua files, embedded at build time (Plugins/EmbedLua).
+        .executableTarget(name: "embed-lua", path: "Sources/embed-lua"),
+        .plugin(name: "EmbedLua", capability: .buildTool(), dependencies: ["embed-lua"]),
+        .target(name: "IHubCore", dependencies: ["CSQLite", "CPostgres", "CCSV", "IHubLua"],
+                plugins: ["EmbedLua"]),
         .target(
             name: "IHub", dependencies: ["IHubCore", "IHubAPI"], exclude: ["exports.map"],
             // Only the ihub_* symbols leave libihub.so. lld, because gold keeps

@@ -13,6 +13,7 @@ enum HubScriptMethods {
             let source = p["source"]!.string!
             try compiles(engine, source, chunkname: "\(p["hub"]!.string!)/\(name)")
             try engine.db.scripts.set(hubID: hubID, name: name, source: source, hash: FNV1a.hex(source))
+            try engine.db.methodology.clearCurrent(hubID: hubID)  // the package in force is no longer what runs
             guard let stored = try engine.db.scripts.script(hubID: hubID, name: name) else {
                 throw IHubError(.error, "params.name: script \(IHubError.quoted(name)) was stored but cannot be read back")
             }
@@ -41,6 +42,7 @@ enum HubScriptMethods {
             let hubID = try engine.db.requireID(.hub, code: p["hub"]!.string!, at: "params.hub")
             let name = p["name"]!.string!
             guard try engine.db.scripts.remove(hubID: hubID, name: name) else { throw IHubError.notFound("params.name: hub \(IHubError.excerpt(p["hub"]?.string ?? "")) has no script \(IHubError.quoted(name))") }
+            try engine.db.methodology.clearCurrent(hubID: hubID)
             return ["removed": .string(name)]
         },
     ]
@@ -67,7 +69,7 @@ enum HubScriptMethods {
 
     /// Compiles (without running) in the methodology context, so that a
     /// syntax error shows when the script is stored, not when it is needed.
-    private static func compiles(_ engine: Engine, _ source: String, chunkname: String) throws(IHubError) {
+    static func compiles(_ engine: Engine, _ source: String, chunkname: String) throws(IHubError) {
         let context = try engine.methodology()
         _ = try context.eval("""
             function __ihub_compiles(source, name)

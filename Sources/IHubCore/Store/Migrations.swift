@@ -531,6 +531,56 @@ enum Migrations {
         ALTER TABLE people ADD COLUMN erased_at TEXT;
         ALTER TABLE people ADD COLUMN erasure_reason TEXT;
         """),
+        ("methodology: package versions with their files, the decision log", """
+        -- == methodology packages ==
+        -- A version of a hub's methodology: the package's files, by content
+        -- hash (MethodologyPackage.hash). Loading the same files again finds
+        -- the same version; older versions stay readable.
+        CREATE TABLE methodology_versions (
+            id         INTEGER PRIMARY KEY,
+            hub_id     INTEGER NOT NULL REFERENCES hubs(id),
+            hash       TEXT NOT NULL,
+            loaded_at  TEXT NOT NULL,
+            note       TEXT,
+            UNIQUE (hub_id, hash)
+        );
+        CREATE TABLE methodology_files (
+            version_id INTEGER NOT NULL REFERENCES methodology_versions(id) ON DELETE CASCADE,
+            name       TEXT NOT NULL,   -- the path in the package, e.g. pairing.lua
+            source     TEXT NOT NULL,
+            hash       TEXT NOT NULL,
+            PRIMARY KEY (version_id, name)
+        ) WITHOUT ROWID;
+        -- The version in force per hub (no row: the default methodology and
+        -- any scripts stored one by one with script.set). A table of its own,
+        -- not a column of hubs: references stay acyclic (store.copy).
+        CREATE TABLE hub_methodology (
+            hub_id     INTEGER PRIMARY KEY REFERENCES hubs(id),
+            version_id INTEGER NOT NULL REFERENCES methodology_versions(id)
+        );
+        -- == decision log ==
+        -- Every decision the engine takes for users: a pairing run, a
+        -- classification, a refused transition, an insight; with what it
+        -- saw (inputs_hash), the methodology it ran (methodology: a version
+        -- hash or 'default') and the reason in words. Subjects by id, so
+        -- that an erasure leaves the log intact without the person's data.
+        CREATE TABLE decisions (
+            id           INTEGER PRIMARY KEY,
+            hub_id       INTEGER NOT NULL REFERENCES hubs(id),
+            kind         TEXT NOT NULL CHECK (kind = 'pairing' OR kind = 'classification'
+                                             OR kind = 'transition_refused' OR kind = 'insight'),
+            subject_kind TEXT NOT NULL,   -- school, person, mentorship, process, run, hub
+            subject_id   INTEGER,
+            ref_id       INTEGER,         -- the row the decision made (run, classification, insight), if any
+            inputs_hash  TEXT NOT NULL,
+            methodology  TEXT NOT NULL,
+            reason       TEXT NOT NULL,
+            detail       TEXT NOT NULL DEFAULT '{}',  -- JSON object: the decision's other facts
+            created_at   TEXT NOT NULL
+        );
+        CREATE INDEX decisions_hub ON decisions(hub_id, kind, id);
+        CREATE INDEX decisions_subject ON decisions(subject_kind, subject_id, id);
+        """),
     ]
 
     static var latest: Int64 { Int64(all.count) }
