@@ -13,13 +13,27 @@ struct IHubCommand: ParsableCommand {
         commandName: "ihub",
         abstract: "Run a Regional Innovation Hub: schools, people, mentoring and analytics, scriptable in Lua.",
         version: IHubInfo.version,
-        subcommands: [Demo.self, Call.self, Repl.self, Import.self, Export.self, Assess.self, Classify.self, Pair.self,
-                      ProcessCommand.self, Plan.self, Log.self, XAPI.self, Copy.self,
-                      Network.self,
-                      IndicatorCommand.self, Impact.self,
-                      Person.self,
-                      InsightCommand.self,
-                      ReportCommand.self])
+        subcommands: [
+            Demo.self,
+            Call.self,
+            Repl.self,
+            Import.self,
+            Export.self,
+            Assess.self,
+            Classify.self,
+            Pair.self,
+            ProcessCommand.self,
+            Plan.self,
+            Log.self,
+            XAPI.self,
+            Copy.self,
+            Network.self,
+            IndicatorCommand.self,
+            Impact.self,
+            Person.self,
+            InsightCommand.self,
+            ReportCommand.self,
+        ])
 }
 
 /// Options shared by the commands that open a database.
