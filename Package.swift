@@ -24,6 +24,8 @@ let package = Package(
         .systemLibrary(name: "CPostgres", providers: [.apt(["libpq-dev"])]),
         // libcsv: the CSV parser of imports (Exchange/).
         .systemLibrary(name: "CCSV", providers: [.apt(["libcsv-dev"])]),
+        // libedit: the REPL's line editing, history and completion (ihub-cli/ReplLineEditor.swift).
+        .systemLibrary(name: "CEdit", providers: [.apt(["libedit-dev"])]),
         // Owns include/ihub.h so that header edits re-check the Swift side.
         .target(name: "IHubAPI"),
         // The only C that touches a lua_State: sandbox, budgets, trampolines.
@@ -40,7 +42,7 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "--version-script=\(root)Sources/IHub/exports.map"])]),
         .executableTarget(
             name: "IHubCLI",
-            dependencies: ["IHubCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["IHubCore", "CEdit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/ihub-cli"),
         .testTarget(name: "IHubCoreTests", dependencies: ["IHubCore"]),
     ],

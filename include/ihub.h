@@ -187,6 +187,9 @@ int ihub_call(ihub *h, const char *method, const char *params_json,
 **
 ** The chunk runs in the handle's admin Lua state, which keeps its globals
 ** between calls (as a REPL does), under the admin time and memory budgets.
+** It also has ihub.transaction(fn, ...): fn runs in a transaction of its own
+** (a savepoint inside another); when fn raises, every write it made is rolled
+** back and the error goes on; otherwise its results are returned.
 ** A Lua error returns IHUB_SCRIPT, a spent budget IHUB_LIMIT; the message
 ** names the chunk and line, with a short traceback. The handle stays usable.
 **

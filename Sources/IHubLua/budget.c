@@ -23,6 +23,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 
 #include <lauxlib.h>
 
@@ -53,8 +54,11 @@ static int raise_time(lua_State *L) {
         }
     }
     if (!found) lua_pushliteral(L, "");
-    lua_pushfstring(L, "time limit of %I ms exceeded",
-                    (lua_Integer)ihl_from(L)->time_ms);
+    if (atomic_load(&ihl_from(L)->interrupted))
+        lua_pushliteral(L, "interrupted");
+    else
+        lua_pushfstring(L, "time limit of %I ms exceeded",
+                        (lua_Integer)ihl_from(L)->time_ms);
     lua_concat(L, 2);
     return lua_error(L);
 }
@@ -88,13 +92,26 @@ static int ts_before(const struct timespec *a, const struct timespec *b) {
 
 /* Runs with wd_mutex held, so ihl_unwatch waits for it to finish. */
 static void fire(ihl_state *S) {
-    atomic_store(&S->firing, 1);
+    atomic_fetch_add(&S->firing, 1);  /* a count: ihl_interrupt may arm too */
     atomic_store(&S->expired, true);
     /* lua_sethook may be called asynchronously (lua.c does so from a signal
     ** handler): it only sets fields and trap flags the VM polls. */
     arm(atomic_load(&S->running));
-    atomic_store(&S->firing, 0);
+    atomic_fetch_sub(&S->firing, 1);
     S->wd_fired = 1;
+}
+
+/* The time budget's mechanism, spent at once: the same hook, which the
+** script cannot swallow, raising "interrupted". Only atomics and
+** lua_sethook, so a signal handler may call it, on any thread. */
+void ihl_interrupt(ihl_state *S) {
+    if (S == NULL || !atomic_load(&S->busy)) return;
+    atomic_fetch_add(&S->firing, 1);
+    atomic_store(&S->interrupted, true);
+    atomic_store(&S->expired, true);
+    lua_State *L = atomic_load(&S->running);
+    if (L != NULL) arm(L);
+    atomic_fetch_sub(&S->firing, 1);
 }
 
 static void *wd_main(void *arg) {
@@ -135,7 +152,13 @@ static void wd_init(void) {
     if (pthread_attr_init(&ta) != 0) return;
     pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&ta, 64 * 1024);
+    /* The watchdog takes no signals (it inherits this mask): a Ctrl-C is
+    ** handled by the thread that evaluates, which a REPL expects. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
     rc = pthread_create(&t, &ta, wd_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_attr_destroy(&ta);
     wd_status = rc;
 }

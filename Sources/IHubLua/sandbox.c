@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 
 #include <lauxlib.h>
 
@@ -188,6 +189,8 @@ ihl_state *ihl_open(const ihl_config *config) {
     ihl_state *S = calloc(1, sizeof *S);
     if (S == NULL) return NULL;
     atomic_init(&S->expired, false);
+    atomic_init(&S->interrupted, false);
+    atomic_init(&S->busy, 0);
     atomic_init(&S->firing, 0);
     atomic_init(&S->running, NULL);
     if (config != NULL) {
@@ -370,16 +373,20 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
     S->host_status = 0;
     S->internal_msg = 0;
     atomic_store(&S->expired, false);
+    atomic_store(&S->interrupted, false);
     atomic_store(&S->running, L);
     lua_settop(L, 0);
-    S->busy = 1;
+    atomic_store(&S->busy, 1);
     if (S->time_ms > 0) ihl_watch(S);
     lua_pushcfunction(L, f);
     lua_pushlightuserdata(L, J);
     int st = lua_pcall(L, 1, 1, 0);
     if (S->time_ms > 0) ihl_unwatch(S);  /* from here no watchdog access */
-    lua_sethook(L, NULL, 0, 0);  /* coroutines: cleared at their next resume */
+    atomic_store(&S->busy, 0);  /* no interrupt from here */
+    while (atomic_load(&S->firing)) sched_yield();  /* one on another thread */
+    lua_sethook(L, NULL, 0, 0);
     int expired = atomic_load(&S->expired);
+    int interrupted = atomic_load(&S->interrupted);
     int outcome;
 
     if (st == LUA_OK && J->phase == PH_DONE && !expired) {
@@ -405,6 +412,11 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
             size_t n = strlen(msg);
             outcome = n >= 5 && strcmp(msg + n - 5, "<eof>") == 0 ? IHL_INCOMPLETE
                                                                   : IHL_SYNTAX;
+        } else if (interrupted) {
+            outcome = IHL_INTERRUPTED;
+            if (lst == LUA_ERRERR || lst == LUA_ERRMEM || !strstr(msg, "interrupted")) {
+                prefix = label; sep = colon; msg = "interrupted"; suffix = "";
+            }
         } else if (expired) {
             outcome = IHL_TIME;
             if (lst == LUA_ERRERR || lst == LUA_ERRMEM || !strstr(msg, "time limit")) {
@@ -432,8 +444,8 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
     }
     lua_settop(L, 0);
     atomic_store(&S->expired, false);
+    atomic_store(&S->interrupted, false);
     S->refusals = 0;
-    S->busy = 0;
     if (S->out_cap > 64 * 1024) {  /* do not keep a large buffer around */
         free(S->out);
         S->out = NULL;

@@ -42,12 +42,14 @@ struct ihl_state {
     size_t out_len, out_cap;
     int out_full;
 
-    int busy;                   /* inside ihl_eval / ihl_call_global */
+    atomic_int busy;            /* inside ihl_eval / ihl_call_global; read
+                                   by ihl_interrupt (any thread, signals) */
 
     /* Time. `expired`, `firing` and `running` are shared with the watchdog
     ** thread; both sides use seq_cst so that a thread switch and an expiry
     ** never miss each other. */
     atomic_bool expired;
+    atomic_bool interrupted;    /* ihl_interrupt stopped it (expired is set too) */
     atomic_int firing;          /* the watchdog is arming a thread now */
     _Atomic(lua_State *) running;  /* the thread executing the evaluation */
 

@@ -724,6 +724,25 @@ static void test_insights(void) {
     ihub_close(h);
 }
 
+/* ihub.transaction in the admin state: a failing function's writes are undone. */
+static void test_repl(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(ihub_eval(h, "ihub.transaction(function()\n"
+                       "  ihub.hub.add{code = 'T1', name = 't', country = 'EE'}\n"
+                       "  error('undo')\nend)", &out) == IHUB_SCRIPT && out == NULL);
+    CHECK(contains(ihub_errmsg(h), "eval:3: undo"));
+    CHECK(ihub_eval(h, "return #ihub.hub.list{}", &out) == IHUB_OK && contains(out, "\"values\":[0]"));
+    ihub_free(out);
+    CHECK(ihub_eval(h, "return ihub.transaction(function() ihub.hub.add{code = 'T2', name = 't', country = 'EE'} "
+                       "return #ihub.hub.list{} end)", &out) == IHUB_OK && contains(out, "\"values\":[1]"));
+    ihub_free(out);
+    CHECK(ihub_call(h, "hub.list", NULL, &out) == IHUB_OK && contains(out, "\"T2\"") && !contains(out, "\"T1\""));
+    ihub_free(out);
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
@@ -746,6 +765,7 @@ int main(void) {
     test_impact();
     test_privacy();
     test_insights();
+    test_repl();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -21,6 +21,8 @@ package final class ScriptContext {
     unowned let engine: Engine
     let writes: Bool
     private(set) var state: OpaquePointer?  // read by the pairing hot loop (Pairing/PolicyScript.swift)
+    /// Transactions ihub.transaction opened and not yet closed (ScriptTransaction.swift).
+    var openTransactions = 0
 
     init(engine: Engine, writes: Bool, timeMs: Int, memoryMB: Int) throws(IHubError) {
         self.engine = engine
@@ -29,6 +31,7 @@ package final class ScriptContext {
         // refused with a reason (see hostCall), but never script.*: that
         // would re-enter its own state.
         let exposed = MethodTable.all.filter { writes || !$0.name.hasPrefix("script.") }.map(\.name)
+            + (writes ? ScriptContext.transactionCalls : [])
         let names = exposed.map { strdup($0) }
         // By code, for the `status` field of the error values of ihub.* calls.
         let statusNames = (0...(Status.allCases.map(\.rawValue).max() ?? 0)).map { strdup(Status(rawValue: $0)?.name ?? "") }
@@ -49,6 +52,7 @@ package final class ScriptContext {
         }
         guard let opened else { throw IHubError(.noMemory, "cannot create a Lua state: out of memory") }
         state = opened
+        if writes { try loadAdminGlue() }
     }
 
     deinit { ihl_close(state) }
@@ -64,6 +68,7 @@ package final class ScriptContext {
             bytes.withMemoryRebound(to: CChar.self) { ihl_eval(state, chunkname, $0.baseAddress, $0.count, flags, &result) }
         }
         defer { free(result) }
+        try closeAbandonedTransactions()
         let reply = result.map { String(cString: $0) } ?? "out of memory"
         switch Int(outcome) {
         case Int(IHL_OK):
@@ -87,6 +92,7 @@ package final class ScriptContext {
         let argsText = JSON.array(args).serialized()
         let outcome = ihl_call_global_as(state, name, label, argsText, argsText.utf8.count, &result)
         defer { free(result) }
+        try closeAbandonedTransactions()
         let text = result.map { String(cString: $0) } ?? "out of memory"
         guard Int(outcome) == Int(IHL_OK) else { throw failure(outcome, text) }
         do {
@@ -106,6 +112,7 @@ package final class ScriptContext {
     func failure(_ outcome: Int32, _ message: String) -> IHubError {
         switch outcome {
         case Int32(IHL_MEMORY), Int32(IHL_TIME): return IHubError(.limit, message)
+        case Int32(IHL_INTERRUPTED): return IHubError(.script, message)
         case Int32(IHL_HOST):
             let status = Status(rawValue: ihl_host_status(state)) ?? .script
             return IHubError(status == .ok ? .script : status, message)
@@ -124,6 +131,10 @@ private func hostCall(_ ctx: UnsafeMutableRawPointer?, _ method: UnsafePointer<C
     let context = Unmanaged<ScriptContext>.fromOpaque(ctx).takeUnretainedValue()
     let name = String(cString: method)
     do throws(IHubError) {
+        if ScriptContext.transactionCalls.contains(name) {
+            result.pointee = strdup(try context.transactionCall(name).serialized())
+            return Status.ok.rawValue
+        }
         let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(params).assumingMemoryBound(to: UInt8.self), count: length)
         let method = try MethodTable.find(name)
         if method.writes && !context.writes {

@@ -192,6 +192,50 @@ final class Database {
         }
     }
 
+    // MARK: transactions that span calls
+
+    /// Opens a transaction (a savepoint inside one) that the calls after it
+    /// join until `endSpan` closes it: the admin Lua context's
+    /// ihub.transaction(fn), whose fn makes many calls. Spans nest; the
+    /// caller closes them innermost first. No retry on PostgreSQL: what
+    /// the calls did outside the database cannot be run again.
+    func beginSpan() throws(IHubError) {
+        finishStatements()
+        if transactionDepth == 0 {
+            try backend.begin(.serializable)
+        } else {
+            try execute("SAVEPOINT span\(transactionDepth)")
+        }
+        transactionDepth += 1
+    }
+
+    /// Closes the innermost span: keeps its writes (`commit`) or undoes them.
+    func endSpan(commit: Bool) throws(IHubError) {
+        guard transactionDepth > 0 else { throw IHubError(.misuse, "no transaction is open") }
+        finishStatements()
+        transactionDepth -= 1
+        let name = "span\(transactionDepth)"
+        if transactionDepth == 0 {
+            guard commit else {
+                backend.rollback()
+                rollbacks += 1
+                return
+            }
+            do {
+                try backend.commit()
+            } catch {
+                backend.rollback()
+                rollbacks += 1
+                throw error
+            }
+        } else if commit {
+            try execute("RELEASE \(name)")
+        } else {
+            rollbacks += 1
+            try execute("ROLLBACK TO \(name); RELEASE \(name)")
+        }
+    }
+
     /// Random, growing waits between attempts, so writers that collided do
     /// not collide again in step: up to 2^attempt ms, at most a second.
     private static func pause(attempt: Int) {

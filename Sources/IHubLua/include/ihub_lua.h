@@ -43,6 +43,7 @@ enum {
     IHL_INCOMPLETE = 5,  /* the chunk ends early (a REPL should read more lines) */
     IHL_HOST = 6,        /* an ihub.* call failed and the script did not catch
                             its error value: ihl_host_status() gives the status */
+    IHL_INTERRUPTED = 7, /* ihl_interrupt stopped it ("interrupted") */
 };
 
 /* Chunks whose name starts with this are ihub's own helpers: their frames
@@ -162,6 +163,24 @@ int ihl_score_pairs(ihl_state *S, const char *name, int f, int t,
 
 /* Releases kept references (0 or negative entries are skipped). */
 void ihl_release(ihl_state *S, const int *refs, int n);
+
+/* ---- interrupts ------------------------------------------------------ */
+
+/* Makes the running evaluation of S fail with "interrupted" (IHL_INTERRUPTED)
+** at its next Lua instruction or call, as the time budget does when spent:
+** pcall cannot swallow it. Does nothing when S is not evaluating. Only
+** atomics and lua_sethook: async-signal-safe, callable from any thread.
+** An evaluation inside a host call stops when the call returns. */
+void ihl_interrupt(ihl_state *S);
+
+/* Installs a SIGINT handler (no SA_RESTART, so a blocking read returns
+** EINTR) that interrupts S's running evaluation, and otherwise notes the
+** signal for ihl_interrupt_seen. S == NULL restores the default action.
+** Returns 0, or -1 when sigaction fails. */
+int ihl_catch_interrupts(ihl_state *S);
+
+/* Whether a SIGINT was caught since the last call (which clears it). */
+int ihl_interrupt_seen(void);
 
 /* Bytes the state holds now. */
 size_t ihl_memory_used(const ihl_state *S);

@@ -1,0 +1,44 @@
+-- The admin context's own functions (loaded once per admin Lua state).
+--
+-- ihub.transaction(fn, ...) runs fn(...) in a transaction of its own (a
+-- savepoint inside another one): when fn raises, every write it made is
+-- rolled back and the error goes on unchanged; otherwise its writes stay
+-- and its results are returned. An evaluation that ends with a transaction
+-- still open (interrupted, out of time) has it rolled back by the host.
+
+local tx = ihub.__tx
+ihub.__tx = nil
+local pack, unpack, pcall, error, type = table.pack, table.unpack, pcall, error, type
+
+function ihub.transaction(fn, ...)
+  if type(fn) ~= "function" then
+    error("ihub.transaction: expected a function, got " .. type(fn), 2)
+  end
+  local depth = tx.begin().depth
+  local r = pack(pcall(fn, ...))
+  if not r[1] then
+    tx.rollback { depth = depth }
+    error(r[2], 0)
+  end
+  tx.commit { depth = depth }
+  return unpack(r, 2, r.n)
+end
+
+-- For the REPL's Tab: the string keys of the table at a dotted path from the
+-- globals ("" for the globals themselves), sorted; a table's key ends in ".".
+function __ihub_repl_keys(path)
+  local t = _G
+  for part in string.gmatch(path, "[^.:]+") do
+    if type(t) ~= "table" then return {} end
+    t = rawget(t, part)
+  end
+  if type(t) ~= "table" then return {} end
+  local keys = {}
+  for k, v in next, t do
+    if type(k) == "string" and k:sub(1, 6) ~= "__ihub" then
+      keys[#keys + 1] = type(v) == "table" and k .. "." or k
+    end
+  end
+  table.sort(keys)
+  return keys
+end
