@@ -48,6 +48,10 @@ static void wrap(lua_State *L, int t, const char *name, lua_CFunction f) {
 /* ---- print ------------------------------------------------------------ */
 
 static void out_write(lua_State *L, ihl_state *S, const char *s, size_t n) {
+    if (S->print != NULL) {  /* streamed to the host (a REPL), not kept */
+        S->print(S->print_ctx, s, n);
+        return;
+    }
     if (S->out_full) return;
     int full = n > OUTPUT_CAP - S->out_len;
     if (full) {  /* cut before a character, not inside one */

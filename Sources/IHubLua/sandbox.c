@@ -484,4 +484,10 @@ int ihl_call_global_as(ihl_state *S, const char *name, const char *label,
     return r;
 }
 
+void ihl_set_print(ihl_state *S, ihl_print_fn fn, void *ctx) {
+    if (S == NULL) return;
+    S->print = fn;
+    S->print_ctx = ctx;
+}
+
 int ihl_host_status(const ihl_state *S) { return S != NULL ? S->host_status : 0; }

@@ -41,6 +41,8 @@ struct ihl_state {
     char *out;
     size_t out_len, out_cap;
     int out_full;
+    ihl_print_fn print;         /* ihl_set_print: print goes there instead */
+    void *print_ctx;
 
     atomic_int busy;            /* inside ihl_eval / ihl_call_global; read
                                    by ihl_interrupt (any thread, signals) */

@@ -56,7 +56,7 @@ final class ReplLineEditor {
         }
         defer { free(raw) }
         let line = String(cString: raw)
-        if !line.trimmed.isEmpty {
+        if !line.trimmed.isEmpty && line.trimmed != ".quit" && line.trimmed != ".exit" {  // Up then Enter must not leave
             add_history(raw)
             if let historyFile { _ = write_history(historyFile) }
         }

@@ -24,6 +24,19 @@ final class ReplSession {
     init(engine: Engine, context: ScriptContext) {
         self.engine = engine
         self.context = context
+        // print() shows at once, and what a failing chunk printed stays shown.
+        context.streamPrints { [unowned self] text in self.emit(text) }
+    }
+
+    /// A file's name as Lua messages show it: they keep 59 bytes, so a long
+    /// path keeps its end ("...tests/bad.lua:3: ...").
+    static func chunkName(_ path: String) -> String {
+        let bytes = Array(path.utf8)
+        guard bytes.count > 59 else { return path }
+        var tail = Array(bytes.suffix(56))
+        if let slash = tail.firstIndex(of: UInt8(ascii: "/")) { tail = Array(tail[slash...]) }
+        while let first = tail.first, first & 0xC0 == 0x80 { tail.removeFirst() }
+        return "..." + String(decoding: tail, as: UTF8.self)
     }
 
     deinit { if let output { fclose(output) } }
@@ -40,6 +53,7 @@ final class ReplSession {
     @discardableResult
     func run(_ source: String, chunkname: String, firstLine: Int = 1, complete: Bool = false) -> Result {
         let padded = String(repeating: "\n", count: max(firstLine - 1, 0)) + source
+        let chunkname = ReplSession.chunkName(chunkname)
         let started = ReplSession.now()
         defer {
             if ScriptContext.interruptSeen() { interrupted = true }

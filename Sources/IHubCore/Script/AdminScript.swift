@@ -52,6 +52,20 @@ extension ScriptContext {
         }
     }
 
+    // MARK: print
+
+    /// print() of this context's chunks goes to `sink` as it happens (nil:
+    /// back into the evaluation's `output`).
+    package func streamPrints(to sink: ((String) -> Void)?) {
+        printSink = sink.map(PrintSink.init)
+        guard let printSink else { return ihl_set_print(state, nil, nil) }
+        ihl_set_print(state, { ctx, text, length in
+            guard let ctx, let text else { return }
+            let bytes = UnsafeRawBufferPointer(start: text, count: length)
+            Unmanaged<PrintSink>.fromOpaque(ctx).takeUnretainedValue().write(String(decoding: bytes, as: UTF8.self))
+        }, Unmanaged.passUnretained(printSink).toOpaque())
+    }
+
     // MARK: Ctrl-C
 
     /// From now on SIGINT interrupts this context's running evaluation
@@ -64,4 +78,10 @@ extension ScriptContext {
     /// Whether a SIGINT arrived since the last call (a line editor's read
     /// returned early because of it).
     package static func interruptSeen() -> Bool { ihl_interrupt_seen() != 0 }
+}
+
+/// The closure print() streams to; the context keeps it alive.
+final class PrintSink {
+    let write: (String) -> Void
+    init(_ write: @escaping (String) -> Void) { self.write = write }
 }

@@ -23,6 +23,8 @@ package final class ScriptContext {
     private(set) var state: OpaquePointer?  // read by the pairing hot loop (Pairing/PolicyScript.swift)
     /// Transactions ihub.transaction opened and not yet closed (ScriptTransaction.swift).
     var openTransactions = 0
+    /// Where print() streams to, when set (AdminScript.swift).
+    var printSink: PrintSink?
 
     init(engine: Engine, writes: Bool, timeMs: Int, memoryMB: Int) throws(IHubError) {
         self.engine = engine

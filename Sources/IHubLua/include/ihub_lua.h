@@ -164,6 +164,14 @@ int ihl_score_pairs(ihl_state *S, const char *name, int f, int t,
 /* Releases kept references (0 or negative entries are skipped). */
 void ihl_release(ihl_state *S, const int *refs, int n);
 
+/* Where print() writes: by default into the evaluation's result ("output");
+** with fn, to fn(ctx, text, len) as it prints (a REPL shows it at once, and
+** an evaluation that fails later keeps what it printed). text is valid
+** UTF-8, not NUL-terminated; fn must not call back into S. NULL restores
+** the default. */
+typedef void (*ihl_print_fn)(void *ctx, const char *text, size_t len);
+void ihl_set_print(ihl_state *S, ihl_print_fn fn, void *ctx);
+
 /* ---- interrupts ------------------------------------------------------ */
 
 /* Makes the running evaluation of S fail with "interrupted" (IHL_INTERRUPTED)
