@@ -285,3 +285,46 @@ def test_the_cli(tmp_path):
     with ihub.open() as fresh:
         files = {f["name"]: f["source"] for f in fresh.methodology.default()["files"]}
     assert default.returncode == 0 and default.stdout == files["process.lua"]
+
+
+def test_diffs_apply_and_are_shortest(h, tmp_path):
+    """Random edits of a file: each diff, applied by patch(1), gives the new
+    text, and changes as few lines as `diff --minimal` does."""
+    import random
+    import shutil
+    if not shutil.which("patch") or not shutil.which("diff"):
+        pytest.skip("patch(1) and diff(1) are needed")
+    rng = random.Random(11)
+    words = ["-- a", "-- b", "-- c", "local x = 1", "", "x = x + 1"]
+    for case in range(25):
+        old = [rng.choice(words) for _ in range(rng.randint(0, 30))]
+        new = list(old)
+        for _ in range(rng.randint(1, 8)):
+            at = rng.randint(0, len(new))
+            op = rng.random()
+            if op < 0.4:
+                new.insert(at, rng.choice(words))
+            elif new and op < 0.8:
+                del new[min(at, len(new) - 1)]
+            elif new:
+                new[min(at, len(new) - 1)] = "-- changed " + str(case)
+        a, b = "".join(x + "\n" for x in old), "".join(x + "\n" for x in new)
+        if case % 5 == 0:
+            b = b.rstrip("\n")  # a last line without its line feed
+        va = h.methodology.load(hub="H", files={"rules.lua": a})["version"]
+        vb = h.methodology.load(hub="H", files={"rules.lua": b})["version"]
+        files = h.methodology.diff(hub="H", **{"from": va, "to": vb})["files"]
+        if a == b:
+            assert files == []
+            continue
+        (f,) = files
+        (tmp_path / "a").write_text(a)
+        (tmp_path / "b").write_text(b)
+        (tmp_path / "p").write_text(f["diff"])
+        subprocess.run(["patch", "-s", "-o", str(tmp_path / "out"), str(tmp_path / "a"), str(tmp_path / "p")], check=True)
+        assert (tmp_path / "out").read_text() == b, f["diff"]
+        gnu = subprocess.run(["diff", "--minimal", "-u", str(tmp_path / "a"), str(tmp_path / "b")], capture_output=True, text=True).stdout
+
+        def changed(text):
+            return sum(1 for line in text.splitlines()[2:] if line[:1] in "+-")
+        assert changed(f["diff"]) == changed(gnu), (f["diff"], gnu)
