@@ -22,6 +22,8 @@ struct MethodologyCommand: ParsableCommand {
         pairs.compactMap { k, v in v.map { .init(k, .string($0)) } }
     }
 
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
     /// Prints the text of the file named `name`; false (and a message) when there is none.
     static func printFile(_ files: [JSON], _ name: String) -> Bool {
         guard let f = files.first(where: { $0["name"]?.string == name }) else {
@@ -52,7 +54,7 @@ struct MethodologyCommand: ParsableCommand {
             try common.run("methodology.load", MethodologyCommand.members([("hub", hub), ("path", dir), ("note", note)])) { r in
                 let files = r["files"]?.array ?? []
                 print("\(r["hub"]?.string ?? hub): version \(r["version"]?.string ?? "") in force"
-                      + (r["new"]?.bool == true ? " (new, \(files.count) files)" : " (loaded before; nothing new stored)"))
+                      + (r["new"]?.bool == true ? " (new, \(MethodologyCommand.count(files.count, "file")))" : " (loaded before; nothing new stored)"))
                 MethodologyCommand.printFiles(files)
             }
         }
@@ -71,7 +73,7 @@ struct MethodologyCommand: ParsableCommand {
                 if versions.isEmpty { print("\(hub): no methodology packages loaded (the default methodology)") }
                 for v in versions {
                     let mark = v["in_force"]?.bool == true ? "*" : " "
-                    print("\(mark) \(v["version"]?.string ?? "")  \(v["loaded_at"]?.string ?? "")  \(v["files"]?.int ?? 0) files"
+                    print("\(mark) \(v["version"]?.string ?? "")  \(v["loaded_at"]?.string ?? "")  \(MethodologyCommand.count(Int(v["files"]?.int ?? 0), "file"))"
                           + (v["note"]?.string.map { "  \($0)" } ?? ""))
                 }
             }

@@ -61,9 +61,10 @@ enum MethodologyMethods {
         },
         Method("methodology.diff", """
             What changed between two versions of a hub's methodology: `from` and `to` (default: the one in force), \
-            each a hash, a unique prefix of one, or "default" (the default methodology). Per file that differs: \
-            name, change (added, removed, changed), the hashes and a unified diff with 3 lines of context; then the \
-            names of the unchanged files.
+            each a hash, a unique prefix of one, or "default" (the default methodology; against it a version is \
+            taken layered over the default, so its changes to the default show and the default files it keeps are \
+            unchanged). Per file that differs: name, change (added, removed, changed), the hashes and a unified diff \
+            with 3 lines of context; then the names of the unchanged files.
             """, params: [hubField,
                           .required("from", .string, "the older version: hash, unique prefix or \"default\""),
                           .optional("to", .string, "the newer version (default: the one in force)")]) { engine, p throws(IHubError) in
@@ -71,8 +72,11 @@ enum MethodologyMethods {
             return try db.snapshot { () throws(IHubError) in
                 let hub = p["hub"]!.string!
                 let hubID = try db.requireID(.hub, code: hub, at: "params.hub")
-                let from = try side(db, hubID: hubID, hub: hub, p["from"]?.string, at: "params.from")
-                let to = try side(db, hubID: hubID, hub: hub, p["to"]?.string, at: "params.to")
+                var from = try side(db, hubID: hubID, hub: hub, p["from"]?.string, at: "params.from")
+                var to = try side(db, hubID: hubID, hub: hub, p["to"]?.string, at: "params.to")
+                // Against the default, a package is what it makes of the default.
+                if from.label == "default" { to.files = layered(to.files) }
+                if to.label == "default" { from.files = layered(from.files) }
                 let (changes, unchanged) = MethodologyDiff.compare(from: from.files, to: to.files, fromLabel: from.label, toLabel: to.label)
                 return [
                     "hub": .string(hub), "from": .string(from.label), "to": .string(to.label),
@@ -161,6 +165,13 @@ enum MethodologyMethods {
         if version == "default" { return ("default", defaultPackage.files) }
         let row = try find(db, hubID: hubID, hub: hub, version, at: at)
         return (row.hash, try db.methodology.files(versionID: row.id))
+    }
+
+    /// A package's files over the default's: what runs for a hub with it
+    /// in force (a hook file it lacks is the default one).
+    static func layered(_ files: [MethodologyPackage.File]) -> [MethodologyPackage.File] {
+        let own = Set(files.map(\.name))
+        return (files + defaultPackage.files.filter { !own.contains($0.name) }).sorted { $0.name < $1.name }
     }
 
     static func instrumentCode(_ name: String) -> String? {

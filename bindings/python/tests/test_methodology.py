@@ -141,9 +141,11 @@ def test_diff_against_the_default_and_missing_newline(h):
     v = h.methodology.load(hub="H", files={"rules.lua": "return 1"})["version"]
     d = h.methodology.diff(hub="H", **{"from": "default"})
     assert d["from"] == "default" and d["to"] == v
-    changes = {f["name"]: f["change"] for f in d["files"]}
-    assert changes["rules.lua"] == ("changed" if "rules.lua" in names else "added")
-    assert all(changes[n] == "removed" for n in names if n != "rules.lua")
+    # Against the default, the package is layered over it: only rules.lua differs.
+    assert [(f["name"], f["change"]) for f in d["files"]] == [("rules.lua", "changed" if "rules.lua" in names else "added")]
+    assert d["unchanged"] == [n for n in names if n != "rules.lua"]
+    back = h.methodology.diff(hub="H", **{"from": v, "to": "default"})
+    assert [(f["name"], f["change"]) for f in back["files"]] == [("rules.lua", "changed" if "rules.lua" in names else "removed")]
     w = h.methodology.load(hub="H", files={"rules.lua": "return 1\n"})["version"]
     (f,) = h.methodology.diff(hub="H", **{"from": v, "to": w})["files"]
     assert f["diff"] == (f"--- {v}/rules.lua\n+++ {w}/rules.lua\n@@ -1 +1 @@\n"
@@ -266,10 +268,10 @@ def test_the_cli(tmp_path):
     v1 = json.loads(first.stdout)["version"]
     (pkg / "rules.lua").write_text(RULES_V2)
     second = run("load", str(pkg), "--hub", "H")
-    assert second.returncode == 0 and "in force (new, 1 files)" in second.stdout and "rules.lua" in second.stdout
+    assert second.returncode == 0 and "in force (new, 1 file)" in second.stdout and "rules.lua" in second.stdout
     listed = run("list", "--hub", "H")
     lines = listed.stdout.splitlines()
-    assert len(lines) == 2 and lines[0].startswith(f"  {v1}") and lines[0].endswith("1 files  v1") and lines[1].startswith("* ")
+    assert len(lines) == 2 and lines[0].startswith(f"  {v1}") and lines[0].endswith("1 file  v1") and lines[1].startswith("* ")
     shown = run("show", v1[:5], "--hub", "H", "--file", "rules.lua")
     assert shown.returncode == 0 and shown.stdout == RULES_V1
     missing = run("show", "--hub", "H", "--file", "nope.lua")
@@ -277,6 +279,17 @@ def test_the_cli(tmp_path):
     diff = run("diff", v1, "--hub", "H", env={**os.environ, "NO_COLOR": "1"})
     assert diff.returncode == 0 and "changed rules.lua\n" in diff.stdout
     assert "-  if d.overall >= 3 then\n+  if d.overall >= 4 then\n" in diff.stdout and "\x1b[" not in diff.stdout
+    # On a terminal: coloured, unless NO_COLOR is set.
+    pexpect = pytest.importorskip("pexpect")
+    for no_color, coloured in ((None, True), ("1", False)):
+        env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+        if no_color:
+            env["NO_COLOR"] = no_color
+        child = pexpect.spawn(cli(), ["methodology", "diff", v1, "--hub", "H", "--db", db, *extra], env=env, encoding="utf-8", timeout=60)
+        text = child.read()
+        child.close()
+        assert "if d.overall >= 4 then" in text
+        assert ("\x1b[31m-  if d.overall >= 3 then\x1b[0m" in text) == coloured and ("\x1b[" in text) == coloured
     as_json = json.loads(run("diff", v1, "--hub", "H", "--json").stdout)
     assert as_json["files"][0]["name"] == "rules.lua"
     bad = run("diff", "zzz", "--hub", "H")
