@@ -207,6 +207,10 @@ def test_script_set_takes_the_package_out_of_force(h):
     # Loading the package again puts it back (and removes the stray hook).
     assert h.methodology.load(hub="H", files={"rules.lua": RULES_V1})["new"] is False
     assert [s["name"] for s in h.script.list(hub="H")] == ["classify"] and h.methodology.get(hub="H")["version"] == v
+    h.script.remove(hub="H", name="classify")
+    assert [x["in_force"] for x in h.methodology.list(hub="H")] == [False]
+    with pytest.raises(ihub.NotFoundError, match=r"it runs the default methodology"):
+        h.methodology.get(hub="H")
 
 
 def test_classification_runs_the_package_and_records_its_version(h):
@@ -219,10 +223,13 @@ def test_classification_runs_the_package_and_records_its_version(h):
     assert run["classes"] == {"mentor": 1, "mentee": 2}
     if "decision.list" not in {m["name"] for m in h.api.describe()}:
         pytest.skip("the decision log (decision.list) is not in this build")
-    decisions = h.decision.list(hub="H", kind="classification")
-    assert {d["methodology"] for d in decisions} == {v1, v2}
-    newest = [d for d in decisions if d["methodology"] == v2]
-    assert len(newest) == 3
+    decisions = h.decision.list(hub="H", kind="classification")  # newest first, one per teacher and run
+    assert [d["methodology"] for d in decisions] == [v2] * 3 + [v1] * 3
+    # Scripts set one by one are labelled by their hashes, not by the version.
+    h.script.set(hub="H", name="classify", source=RULES_V1)
+    h.classification.run(hub="H", round="R1", subject="teacher")
+    label = h.decision.list(hub="H", kind="classification", limit=1)[0]["methodology"]
+    assert label.startswith("scripts:") and label not in (v1, v2)
 
 
 def test_lua_calls_and_refuses_paths(h):
