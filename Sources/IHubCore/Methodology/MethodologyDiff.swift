@@ -132,18 +132,14 @@ enum MethodologyDiff {
             if let h = hunks.last, lo <= h.1 + 1 { hunks[hunks.count - 1].1 = hi } else { hunks.append((lo, hi)) }
         }
         var out = "--- \(fromName)\n+++ \(toName)\n"
+        // Lines of each side before the edit at `done`: where a hunk starts.
+        var aBefore = 0, bBefore = 0, done = 0
         for (lo, hi) in hunks {
-            var aCount = 0, bCount = 0
-            // The lines before the hunk on each side: where it starts.
-            var aBefore = 0, bBefore = 0
-            for e in script[0..<lo] {
-                switch e {
-                case .keep: aBefore += 1; bBefore += 1
-                case .delete: aBefore += 1
-                case .insert: bBefore += 1
-                }
+            for e in script[done..<lo] {
+                if case .insert = e {} else { aBefore += 1 }
+                if case .delete = e {} else { bBefore += 1 }
             }
-            var body = ""
+            var aCount = 0, bCount = 0, body = ""
             for e in script[lo...hi] {
                 switch e {
                 case .keep(let i, _):
@@ -160,6 +156,7 @@ enum MethodologyDiff {
             let aStart = aCount == 0 ? aBefore : aBefore + 1
             let bStart = bCount == 0 ? bBefore : bBefore + 1
             out += "@@ -\(range(aStart, aCount)) +\(range(bStart, bCount)) @@\n" + body
+            aBefore += aCount; bBefore += bCount; done = hi + 1
         }
         return out
     }
