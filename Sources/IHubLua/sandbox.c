@@ -305,6 +305,15 @@ static int p_eval(lua_State *L) {
     J->phase = PH_RUN;
     J->status = lua_pcall(L, 0, LUA_MULTRET, 2);
     if (J->status != LUA_OK) return 1;
+    if (J->flags & IHL_SHOW_VALUES) {
+        if (lua_getglobal(L, "__ihub_repl_show") == LUA_TFUNCTION) {
+            lua_insert(L, 4);
+            J->status = lua_pcall(L, lua_gettop(L) - 4, LUA_MULTRET, 2);
+            if (J->status != LUA_OK) return 1;
+        } else {
+            lua_pop(L, 1);
+        }
+    }
     return ihl_finish_values(L, J, 4, 1);
 }
 

@@ -54,7 +54,7 @@ struct ReplCommands {
     // MARK: .help
 
     func help(_ name: String?) throws(IHubError) -> String {
-        guard var name else { return overview() }
+        guard var name else { return try overview() }
         if let command = ReplCommands.all.first(where: { $0.name == name || $0.name == "." + name }) {
             return "\(command.usage)\n    \(command.summary)\n"
         }
@@ -68,12 +68,12 @@ struct ReplCommands {
         return ReplCommands.list(inside)
     }
 
-    private func overview() -> String {
+    private func overview() throws(IHubError) -> String {
+        let catalogue = try session.engine.call("api.describe").array ?? []
         var text = "Type Lua; an expression shows its value. Lists of records show as tables (.mode).\n"
         text += "Multi-line chunks continue with >>; Ctrl-C stops a running chunk (globals stay); Tab completes.\n"
         text += "ihub.transaction(function() ... end) undoes every write of the function when it fails.\n\n"
         for c in ReplCommands.all { text += c.usage.padding(to: 30) + c.summary + "\n" }
-        let catalogue = (try? session.engine.call("api.describe").array) ?? []
         let namespaces = catalogue.compactMap { $0["name"]?.string?.split(separator: ".").first.map(String.init) }
         var seen = Set<String>()
         let ordered = namespaces.filter { seen.insert($0).inserted }

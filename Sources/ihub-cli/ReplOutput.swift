@@ -46,8 +46,10 @@ enum ReplMode: String, CaseIterable {
         return !items.isEmpty && records.count == items.count ? records : nil
     }
 
+    /// Pretty-printed over lines when it holds lists or tables; [1,2,3] stays on one.
     static func isNested(_ value: JSON) -> Bool {
-        (value.array.map { !$0.isEmpty } ?? false) || (value.members.map { !$0.isEmpty } ?? false)
+        let inner = value.array ?? value.members?.map(\.value) ?? []
+        return inner.contains { ($0.array.map { !$0.isEmpty } ?? false) || ($0.members.map { !$0.isEmpty } ?? false) }
     }
 
     /// Column names: Lua tables have no key order, so the identifying ones

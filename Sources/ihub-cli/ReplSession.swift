@@ -60,7 +60,7 @@ final class ReplSession {
             if timer { emit(ReplSession.elapsed(since: started)) }
         }
         do {
-            switch try context.eval(padded, chunkname: chunkname, expressionFirst: true) {
+            switch try context.eval(padded, chunkname: chunkname, expressionFirst: true, shown: true) {
             case .incomplete(let message):
                 if !complete { return .incomplete(message) }
                 report(IHubError(.script, message))

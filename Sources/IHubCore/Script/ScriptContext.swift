@@ -61,9 +61,10 @@ package final class ScriptContext {
 
     /// Runs a chunk in this context's globals, or (`isolated`) in a fresh
     /// environment over them, so that it leaves nothing behind.
+    /// `shown`: values a person reads (a REPL): functions become their names.
     package func eval(_ source: String, chunkname: String, expressionFirst: Bool = false,
-                      isolated: Bool = false) throws(IHubError) -> Outcome {
-        let flags = (expressionFirst ? IHL_EXPRESSION_FIRST : 0) | (isolated ? IHL_FRESH_ENV : 0)
+                      isolated: Bool = false, shown: Bool = false) throws(IHubError) -> Outcome {
+        let flags = (expressionFirst ? IHL_EXPRESSION_FIRST : 0) | (isolated ? IHL_FRESH_ENV : 0) | (shown ? IHL_SHOW_VALUES : 0)
         var result: UnsafeMutablePointer<CChar>?
         var text = source  // withUTF8 makes the bytes contiguous when they are not
         let outcome = text.withUTF8 { bytes in

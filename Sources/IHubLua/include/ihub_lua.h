@@ -97,6 +97,10 @@ void ihl_close(ihl_state *S);
 #define IHL_FRESH_ENV        2  /* run in a copy of the globals (library
                                    tables copied too, _G is the copy): the
                                    script leaves nothing behind for the next */
+#define IHL_SHOW_VALUES      4  /* a REPL: the values pass through the global
+                                   function __ihub_repl_show, when there is
+                                   one, before they become JSON (functions
+                                   shown by name instead of refused) */
 
 /* Compiles and runs a chunk in the state's globals (which persist), or in
 ** a fresh copy of them (IHL_FRESH_ENV).

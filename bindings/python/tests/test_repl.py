@@ -302,3 +302,18 @@ def test_help_describes_an_operation_in_prose(tmp_path):
     assert ".mode [table|json|csv|line]" in plain(p.line(".help .mode"))
     assert "neither an operation" in plain(p.line(".help nosuchthing"))
     assert p.quit() == 0
+
+
+def test_functions_and_lists_are_shown_not_refused():
+    chunks = "ihub.hub\nprint\n{1, 2, 3}\nt = {f = print}\nt\nt.f == print\n0/0\n"
+    run = subprocess.run([cli(), "repl"], input=chunks, capture_output=True, text=True, timeout=60)
+    lines = run.stdout.splitlines()
+    # ihub.hub's functions by name, in line mode; print by its address.
+    assert [l.split(" = ")[0].strip() for l in lines[:5]] == ["add", "add_many", "get", "list", "update"]
+    assert all(re.fullmatch(r"function: (builtin: )?0x[0-9a-f]+", l.split(" = ")[1]) for l in lines[:5])
+    assert re.fullmatch(r"function: (builtin: )?0x[0-9a-f]+", lines[5])
+    assert lines[6] == "[1,2,3]"
+    assert re.fullmatch(r"f = function: (builtin: )?0x[0-9a-f]+", lines[7])
+    assert lines[8] == "true"  # the table itself was left alone
+    # What JSON cannot hold exactly is still an error (NaN), as in every context.
+    assert run.stderr.startswith("IHUB_SCRIPT: stdin: returned value 1 is NaN")

@@ -42,3 +42,30 @@ function __ihub_repl_keys(path)
   table.sort(keys)
   return keys
 end
+
+-- The REPL shows what an expression returns: functions, coroutines and
+-- userdata (which JSON cannot hold) by their names, "function: 0x...",
+-- also inside tables (a copy; the table itself is left alone).
+local null = ihub.null
+
+local function shown(v, seen)
+  local t = type(v)
+  if t == "function" or t == "thread" or (t == "userdata" and v ~= null) then return tostring(v) end
+  if t ~= "table" or seen[v] then return v end
+  seen[v] = true
+  local copy, changed = {}, false
+  for k, x in next, v do
+    local s = shown(x, seen)
+    copy[k] = s
+    changed = changed or s ~= x
+  end
+  seen[v] = nil
+  if not changed then return v end
+  return getmetatable(v) == getmetatable(ihub.array {}) and ihub.array(copy) or copy
+end
+
+function __ihub_repl_show(...)
+  local r = table.pack(...)
+  for i = 1, r.n do r[i] = shown(r[i], {}) end
+  return table.unpack(r, 1, r.n)
+end
