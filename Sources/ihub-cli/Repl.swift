@@ -22,9 +22,11 @@ struct Repl: ParsableCommand {
             Ctrl-C stopped one.
             """)
 
-    @Argument(help: ArgumentHelp("The database file (default: a throwaway in-memory one), then a Lua script to run.",
-                                 valueName: "db] [script.lua"))
-    var paths: [String] = []
+    @Argument(help: "The database file (default: a throwaway in-memory one); a name ending in .lua is the script.")
+    var db: String?
+
+    @Argument(help: "A Lua script to run (one chunk; its errors name its lines).")
+    var script: String?
 
     @Option(name: .customShort("e"), help: ArgumentHelp("A Lua chunk to run first (repeatable).", valueName: "chunk"))
     var chunks: [String] = []
@@ -34,15 +36,10 @@ struct Repl: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    func validate() throws {
-        guard paths.count <= 2 else { throw ValidationError("give at most a database and a script") }
-    }
-
     /// `ihub repl x.lua` is a script on a throwaway database; `ihub repl x.db` a database.
     var locations: (db: String, script: String?) {
-        if paths.count == 2 { return (paths[0], paths[1]) }
-        if let only = paths.first { return only.hasSuffix(".lua") ? (":memory:", only) : (only, nil) }
-        return (":memory:", nil)
+        if let db, script == nil, db.hasSuffix(".lua") { return (":memory:", db) }
+        return (db ?? ":memory:", script)
     }
 
     func run() throws {
