@@ -174,17 +174,19 @@ final class Database {
         finishStatements()
         try backend.beginRead()
         transactionDepth = 1
-        defer { transactionDepth = 0 }
+        let outcome: Result<T, IHubError>
         do {
             let result = try body()
             finishStatements()
             try backend.commit()
-            return result
+            outcome = .success(result)
         } catch {
             finishStatements()
             backend.rollback()
-            throw error
+            outcome = .failure(error)
         }
+        transactionDepth = 0
+        return try keepLasting(outcome)
     }
 
     private func outermost<T>(_ isolation: Isolation, _ body: () throws(IHubError) -> T) throws(IHubError) -> T {
