@@ -764,6 +764,9 @@ static void test_packages(void) {
     CHECK(contains(ihub_errmsg(h), "params.files.\"pairng.lua\": not a file of a methodology package"));
     CHECK(call(h, "methodology.load", "{\"hub\":\"H\",\"files\":{\"rules.lua\":\"x = = 1\"}}") == IHUB_SCRIPT);
     CHECK(contains(ihub_errmsg(h), "H/rules.lua:1:"));
+    ihub_close(h);
+}
+
 static void test_decisions(void) {
     ihub *h = NULL;
     char *out = NULL;
