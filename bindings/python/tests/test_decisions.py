@@ -289,8 +289,11 @@ def test_why_school_and_person(h):
     assert none["question"] == "why is school 'E1' (East School) where it is?"
     assert none["answer"][0] == "no classification of school 'E1' (East School) is recorded in round R2 (classification.run records them)"
     h.classification.run(hub="H", round="R1", subject="teacher")
+    run = h.pairing.propose(hub="H", round="R1", level="teacher", pins=[{"mentee": "T1", "mentor": "MT"}])
     p = h.decision.why(person="T1")
     assert p["question"] == "why is 'T1' (Jane Doe) developing?"
+    assert "pairing run #%d (round R1): 'T1' (Jane Doe) is mentored by 'MT' (Mart Mentor), score 1.00 (pinned)" % run["run"] in p["answer"]
+    assert [d["kind"] for d in p["decisions"]] == ["classification", "pairing"]
     with pytest.raises(ihub.InvalidError, match="params.round: round 'R1' is of hub H"):
         h.decision.why(school="GS", round="R1")
     with pytest.raises(ihub.InvalidError, match="params: ask about one of school, person, mentee with mentor, or decision"):
