@@ -145,21 +145,23 @@ def test_ctrl_c_stops_the_running_chunk_and_keeps_the_globals(tmp_path, target):
     args, open_db = target
     p = Prompt(tmp_path, args)
     p.line("counter = 7")
-    p.child.send("while true do counter = counter + 0 end\r")
-    time.sleep(0.5)
+    # Each loop says it runs first, so that Ctrl-C comes while it does.
+    p.child.send("print('spin' .. 'ning') while true do counter = counter + 0 end\r")
+    p.child.expect_exact("spinning")
     p.child.sendintr()
     p.child.expect_exact("interrupted")
     p.ready()
     assert plain(p.line("counter")).strip() == "7"
     # pcall cannot swallow the interrupt.
-    p.child.send("while true do pcall(function() while true do end end) end\r")
-    time.sleep(0.5)
+    p.child.send("print('spin' .. 'ning') while true do pcall(function() while true do end end) end\r")
+    p.child.expect_exact("spinning")
     p.child.sendintr()
     p.child.expect_exact("interrupted")
     p.ready()
     # An interrupted transaction leaves nothing written.
-    p.child.send('ihub.transaction(function() ihub.hub.add{code = "HX", name = "x", country = "EE"} while true do end end)\r')
-    time.sleep(0.5)
+    p.child.send('ihub.transaction(function() ihub.hub.add{code = "HX", name = "x", country = "EE"} '
+                 'print("spin" .. "ning") while true do end end)\r')
+    p.child.expect_exact("spinning")
     p.child.sendintr()
     p.child.expect_exact("interrupted")
     p.ready()
