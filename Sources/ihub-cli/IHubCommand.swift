@@ -33,6 +33,8 @@ struct IHubCommand: ParsableCommand {
             Person.self,
             InsightCommand.self,
             ReportCommand.self,
+            Check.self,
+            TestCommand.self,
         ])
 }
 
