@@ -159,16 +159,14 @@ private struct FileRunner {
     }
 
     /// methodology(hub): the package put in force for the hub of the test's
-    /// database; the reply is its version or the error.
+    /// database by methodology.load; the reply is its version or the error.
     private func load(_ sandbox: Engine, hub: String) -> JSON {
+        let files = JSON.object(package.files.map { JSON.Member($0.name, .string($0.source)) })
         do throws(IHubError) {
-            let hubID = try sandbox.db.requireID(.hub, code: hub, at: "methodology(hub)")
-            let loaded = try sandbox.db.transaction { () throws(IHubError) in
-                try MethodologyLoad.load(sandbox, hubID: hubID, hub: hub, package: package, note: "ihub test")
-            }
-            return ["version": .string(loaded.version.hash)]
+            let loaded = try sandbox.call("methodology.load", ["hub": .string(hub), "files": files, "note": "ihub test"])
+            return ["version": loaded["version"] ?? .null]
         } catch {
-            return ["error": .string(error.message)]
+            return ["error": .string("methodology(\(IHubError.quoted(hub, "\""))): \(error.message)")]
         }
     }
 }

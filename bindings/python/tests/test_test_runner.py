@@ -64,12 +64,13 @@ test("the package under test", function()
   fixture("small", {name = "Small hub"})
   local v = methodology("S1")
   assert_match(v.version, "^%x+$")
+  assert_eq(ihub.methodology.list{hub = "S1"}[1].version, v.version)
   assert_eq(ihub.script.get{hub = "S1", name = "pairing"}.source, "weights.school.language = 2\\n")
 end)
 
 test("an unknown fixture", function()
   assert_error(function() fixture("nowhere") end, "the package has no fixtures/nowhere.lua")
-  assert_error(function() methodology("NOPE") end, "NOPE")
+  assert_error(function() methodology("NOPE") end, 'methodology%("NOPE"%): params.hub: ')
   assert_error(function() end)
 end)
 """
@@ -135,7 +136,7 @@ def test_results_of_each_test(package):
     assert t["a runtime error"]["failures"] == [{"line": 16, "message": "basic_test.lua:16: attempt to index a nil value (local 'x')",
                                                  "expected": None, "actual": None}]
     assert t["near misses"]["failures"] == [{"line": 26, "message": "not within 0.25", "expected": "1", "actual": "1.5"}]
-    assert t["an unknown fixture"]["failures"] == [{"line": 24, "message": "the function raised no error",
+    assert t["an unknown fixture"]["failures"] == [{"line": 25, "message": "the function raised no error",
                                                     "expected": "an error", "actual": "no error"}]
     assert all(isinstance(x["ms"], int) and x["ms"] >= 0 for x in r["tests"])
 
