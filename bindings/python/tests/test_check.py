@@ -203,3 +203,13 @@ def test_the_cli(tmp_path):
     assert rc == 64 and "--db needs --hub" in err
     rc, _, err = run(str(tmp_path / "missing"))
     assert rc == 3 and "IHUB_NOTFOUND" in err
+
+
+def test_the_demo_hub_to_run_for(h):
+    r = h.call("methodology.check", {"files": {"rules.lua": NUMBER_RULES}, "hub": "LT-CTA", "demo": True})
+    assert (r["hub"], r["dry_run"]) == ("LT-CTA", "demo")
+    assert r["findings"][0]["message"].startswith("LT-CTA/classify: classify(school 'LT-CTA-S01')")
+    with pytest.raises(ihub.NotFoundError, match="params.hub"):
+        h.call("methodology.check", {"files": {"rules.lua": NUMBER_RULES}, "hub": "XX", "demo": True})
+    with pytest.raises(ihub.InvalidError, match="params.hub: give the hub"):
+        h.call("methodology.check", {"files": {"rules.lua": NUMBER_RULES}, "demo": False})

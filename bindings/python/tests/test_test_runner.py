@@ -249,3 +249,13 @@ def test_the_cli_exit_codes(package, tmp_path):
     assert rc == 2 and "not a file of a methodology package" in err
     rc, _, err = run(good, "--tap", "--json")
     assert rc == 64
+
+
+def test_a_spent_budget_fails_that_test_only():
+    spin = 'test("spins", function()\n  while true do end\nend)\n' \
+           'test("spins under pcall", function()\n  for i = 1, 1e9 do pcall(function() while true do end end) end\nend)\n' \
+           'test("after", function() assert_true(true) end)\n'
+    with ihub.open(admin_time_ms=300) as h:
+        r = h.call("methodology.test", {"files": {"a_test.lua": spin}})
+    assert [(t["name"], t["ok"]) for t in r["tests"]] == [("spins", False), ("spins under pcall", False), ("after", True)]
+    assert r["tests"][0]["failures"][0]["message"] == "a_test.lua: time limit of 300 ms exceeded"
