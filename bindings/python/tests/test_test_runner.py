@@ -259,3 +259,12 @@ def test_a_spent_budget_fails_that_test_only():
         r = h.call("methodology.test", {"files": {"a_test.lua": spin}})
     assert [(t["name"], t["ok"]) for t in r["tests"]] == [("spins", False), ("spins under pcall", False), ("after", True)]
     assert r["tests"][0]["failures"][0]["message"] == "a_test.lua: time limit of 300 ms exceeded"
+
+
+def test_values_are_shown_on_one_line():
+    source = 'test("text", function() assert_eq("two\\nlines", "two\\nlines!", "the text") end)\n' \
+             'test("kinds", function() assert_eq({1, "a", {x = true}, [10] = 0.5}, {}) end)\n'
+    with ihub.open() as h:
+        r = h.call("methodology.test", {"files": {"v_test.lua": source}})
+    assert [t["failures"][0]["expected"] for t in r["tests"]] == ['"two\\nlines!"', "{}"]
+    assert [t["failures"][0]["actual"] for t in r["tests"]] == ['"two\\nlines"', '{1, "a", {x = true}, [10] = 0.5}']

@@ -15,7 +15,9 @@ local FAILURE, REQUEST = {}, {}  -- keys marking our own error values and yields
 local function show(v, depth)
   depth = depth or 0
   local t = type(v)
-  if t == "string" then return string.format("%q", #v > 200 and v:sub(1, 200) .. "..." or v) end
+  if t == "string" then  -- on one line: %q writes a newline as a backslash and a newline
+    return (string.format("%q", #v > 200 and v:sub(1, 200) .. "..." or v):gsub("\\\n", "\\n"))
+  end
   if v == ihub.null then return "ihub.null" end
   if t ~= "table" then return tostring(v) end
   if depth > 3 then return "{...}" end
