@@ -52,7 +52,10 @@ enum MethodologyToolMethods {
     static func rawFiles(_ p: JSON) throws(IHubError) -> [String: String] {
         switch (p["files"], p["path"]?.string) {
         case (let files?, nil) where !files.isNull:
-            guard case .object(let members) = files else { throw IHubError.invalid("params.files: expected an object of file name → Lua text") }
+            // An empty Lua table may arrive as [].
+            guard let members = files.members ?? (files.array?.isEmpty == true ? [] : nil) else {
+                throw IHubError.invalid("params.files: expected an object of file name → Lua text")
+            }
             var out: [String: String] = [:]
             for m in members {
                 guard let text = m.value.string else { throw IHubError.invalid("params.files.\(IHubError.quoted(m.key, "\"")): expected the file's text") }

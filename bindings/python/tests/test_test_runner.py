@@ -176,6 +176,7 @@ def test_bad_requests_and_lua(tmp_path):
             h.call("methodology.test", {"path": str(tmp_path / "missing")})
         r = h.eval('return ihub.methodology.test{files = {["x_test.lua"] = "test(\'t\', function() assert_eq(2, 3) end)"}}')
         assert r["failed"] == 1 and r["tests"][0]["failures"][0]["expected"] == "3"
+        assert h.eval("return ihub.methodology.test{files = {}}") == {"passed": 0, "failed": 0, "tests": []}
         with pytest.raises(ihub.Error, match="may not write"):
             h.call("script.eval", {"source": "return ihub.methodology.test{files = {}}"})
         assert h.call("hub.list") == []  # nothing of the tests reached this database
