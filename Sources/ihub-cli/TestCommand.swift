@@ -15,7 +15,7 @@ struct TestCommand: ParsableCommand {
         commandName: "test",
         abstract: "Run a methodology package's *_test.lua files, each test in a fresh in-memory database.",
         discussion: """
-            A test file calls test(name, function() ... end); inside, fixture("demo") or fixture(NAME) (the \
+            A test file calls test(NAME, FN); inside, fixture("demo") or fixture(NAME) (the \
             package's fixtures/NAME.lua or fixtures/NAME/<kind>.csv) fills the test's database, methodology(HUB) \
             loads the package for a hub, and assert_eq, assert_near, assert_true, assert_match, assert_error check.
             Exit status: 0 every test passed, 1 a test failed, 2 invalid package, 3 folder not found, 9 I/O \
