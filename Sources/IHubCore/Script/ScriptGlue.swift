@@ -11,10 +11,12 @@ extension ScriptContext {
     /// callers see the same error whether or not the glue is there yet.
     func loadGlue(_ name: String) throws(IHubError) {
         let file = "engine/\(name).lua"
-        if ihl_is_busy(state) != 0 { throw IHubError(.script, "\(file): the state is busy with another evaluation") }
+        if ihl_is_busy(state) != 0 { throw IHubError(.script, "ihub-\(name): the state is busy with another evaluation") }
         guard glueEvaluations[file] == nil else { return }
         guard let source = EmbeddedLua.files[file] else { throw IHubError(.error, "\(file): no such embedded Lua file") }
-        _ = try eval(source, chunkname: file)
+        // "ihub-" marks the chunk as ihub's own: tracebacks leave its frames
+        // out and messages name the hub's script instead (sandbox.c).
+        _ = try eval(source, chunkname: "ihub-\(name)")
         glueEvaluations[file, default: 0] += 1
     }
 }

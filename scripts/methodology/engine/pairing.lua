@@ -15,7 +15,7 @@ end
 local shown = __ihub_shown
 function __ihub_pairing_env(default_source, hub_source, hub_name)
   local env = __ihub_fresh_env()
-  local chunk, err = load(default_source, "=default/pairing.lua", "t", env)
+  local chunk, err = load(default_source, "=ihub-pairing-default", "t", env)
   if not chunk then error(err, 0) end
   chunk()
   if hub_source ~= nil then

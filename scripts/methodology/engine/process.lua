@@ -83,7 +83,7 @@ end
 local function setup(default_source, hub_source, hub_name)
   local env = __ihub_fresh_env()
   local rules = editors(env)
-  local chunk, err = load(default_source, "=default/process.lua", "t", env)
+  local chunk, err = load(default_source, "=ihub-process-default", "t", env)
   if not chunk then error(err, 0) end
   chunk()
   if not absent(hub_source) then
