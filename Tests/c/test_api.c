@@ -743,6 +743,9 @@ static void test_embed(void) {
         CHECK(contains(out, "\"value\":1"));
         ihub_free(out);
     }
+    ihub_close(h);
+}
+
 /* Methodology packages from C: a load is a version by content hash, the
 ** same files again the same version, a new one leaves the old readable, a
 ** diff names the changed line, and a misspelt hook file is refused. */

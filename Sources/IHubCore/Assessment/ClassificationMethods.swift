@@ -9,7 +9,9 @@ enum ClassificationMethods {
             subject = {kind, code, name, hub, ...} and assessments = the subject's scores in the round by instrument code \
             (schools: {groups = {leaders|teachers|students = {responses, reported?, overall, areas}}, staff = leaders and teachers}, \
             each figure {mean, sd, n}; teachers: their latest response's overall, level, areas and items) and returns a \
-            class and a list of reasons, or nil to leave the subject unclassified; anything else (a function, NaN, a \
+            class and a list of reasons, or nil to leave the subject unclassified (a third argument, ctx = {round, k, \
+            thresholds = {advanced, developing}, areas = the instrument's {code, name} in order, levels (teachers)}, is \
+            what the default rule, scripts/methodology/default/rules.lua, reads beside them); anything else (a function, NaN, a \
             non-string class...) is a script error naming the subject, and nothing is stored.
             """,
                writes: true,
@@ -33,7 +35,8 @@ enum ClassificationMethods {
             let rule: String
             if let script = try HubScriptMethods.load(db, hubID: hubID, name: "classify") {
                 rule = "script:\(script.hash)"
-                verdicts = try ClassificationScript.run(engine, script.source, chunkname: "\(hubCode)/classify", c)
+                verdicts = try ClassificationScript.run(engine, script.source, chunkname: "\(hubCode)/classify", c,
+                                                        context: c.defaultContext(thresholds, digcompedu))
             } else {
                 rule = "default"
                 verdicts = try ClassificationScript.run(engine, Classification.defaultRule, chunkname: "default/rules.lua", c,
@@ -126,7 +129,7 @@ enum ClassificationMethods {
 /// subject unclassified. Run in the methodology context, all subjects in
 /// one evaluation (one time budget for the run).
 enum ClassificationScript {
-    /// `context` is the default rule's third argument (nil for a hub's script).
+    /// `context` is classify's third argument (Classification.defaultContext).
     static func run(_ engine: Engine, _ source: String, chunkname: String, _ c: Classification,
                     context ctx: JSON = .null) throws(IHubError) -> [Classification.Verdict] {
         let context = try engine.methodology()

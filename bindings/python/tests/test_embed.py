@@ -88,3 +88,26 @@ def test_the_demo_summary_is_demo_summary_lua():
     section = out.split("A hub script in the sandbox (script.eval, read-only):\n")[1].split("\n\n")[0].splitlines()
     assert [line.split()[0] for line in section] == ["EE-ACC", "FI-TRE", "LT-CTA", "GE-IMR", "NO-TRD"]
     assert all("per school" in line and "mentors (1 per" in line for line in section)
+
+
+def test_the_default_rule_loaded_as_a_hubs_rules_lua_classifies_as_the_default(demo):
+    """default/rules.lua is a hub's rules.lua like any other: loaded as the
+    hub's package it gives the default's classes and reasons, word for word."""
+    def classes(round_, subject):
+        return [(c["code"], c["class"], c["reasons"])
+                for c in demo.call("classification.list", {"round": round_, "subject": subject})]
+
+    files = {f["name"]: f["source"] for f in demo.call("methodology.default", {})["files"]}
+    assert files["rules.lua"] == text("default/rules.lua")
+    for subject in ("school", "teacher"):
+        by_default = demo.call("classification.run", {"hub": "FI-TRE", "round": "FI-TRE-R2", "subject": subject,
+                                                      "thresholds": {"advanced": 3.5 if subject == "school" else "C1"}})
+        assert by_default["rule"] == "default" and by_default["classified"] > 0
+        expected = classes("FI-TRE-R2", subject)
+        assert any(len(r) == 3 for _, _, r in expected)  # weakest and strongest areas too
+        demo.call("methodology.load", {"hub": "FI-TRE", "files": {"rules.lua": files["rules.lua"]}})
+        by_package = demo.call("classification.run", {"hub": "FI-TRE", "round": "FI-TRE-R2", "subject": subject,
+                                                      "thresholds": {"advanced": 3.5 if subject == "school" else "C1"}})
+        assert by_package["rule"].startswith("script:")
+        assert classes("FI-TRE-R2", subject) == expected
+        demo.call("script.remove", {"hub": "FI-TRE", "name": "classify"})

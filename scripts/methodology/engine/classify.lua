@@ -4,8 +4,9 @@
 -- globals): it leaves nothing behind, and no other hub's classify is seen.
 -- It may define the global function classify or return one.
 
--- who[i] names subject i in messages ("school 'S1'"); ctx, given to the
--- default rule (default/rules.lua) only, is the third argument of classify.
+-- who[i] names subject i in messages ("school 'S1'"); ctx (the round, k,
+-- the thresholds, the instrument's areas and levels) is classify's third
+-- argument, what the default rule (default/rules.lua) reads.
 function __ihub_classify(source, name, subjects, assessments, who, ctx)
   local env = __ihub_fresh_env()
   local chunk, err = load(source, "=" .. name, "t", env)
