@@ -500,3 +500,5 @@ void ihl_set_print(ihl_state *S, ihl_print_fn fn, void *ctx) {
 }
 
 int ihl_host_status(const ihl_state *S) { return S != NULL ? S->host_status : 0; }
+
+int ihl_is_busy(const ihl_state *S) { return S != NULL && S->busy; }

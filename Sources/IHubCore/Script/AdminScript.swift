@@ -9,12 +9,7 @@ extension ScriptContext {
     /// Host calls of the glue only, under ihub.__tx (which the glue removes).
     static let transactionCalls = ["__tx.begin", "__tx.commit", "__tx.rollback"]
 
-    func loadAdminGlue() throws(IHubError) {
-        guard let glue = EmbeddedLua.files["engine/repl.lua"] else {
-            throw IHubError(.error, "engine/repl.lua is not embedded in this build")
-        }
-        _ = try eval(glue, chunkname: "ihub-repl")
-    }
+    func loadAdminGlue() throws(IHubError) { try loadGlue("repl") }
 
     /// Serves ihub.__tx.begin/commit/rollback. The glue closes what it opened,
     /// innermost first; `depth` says which, so a mismatch cannot close another's.

@@ -21,10 +21,12 @@ package final class ScriptContext {
     unowned let engine: Engine
     let writes: Bool
     private(set) var state: OpaquePointer?  // read by the pairing hot loop (Pairing/PolicyScript.swift)
-    /// Transactions ihub.transaction opened and not yet closed (ScriptTransaction.swift).
+    /// Transactions ihub.transaction opened and not yet closed (AdminScript.swift).
     var openTransactions = 0
     /// Where print() streams to, when set (AdminScript.swift).
     var printSink: PrintSink?
+    /// Engine glue evaluated in this state, by file, with how often (once: see ScriptGlue.swift).
+    var glueEvaluations: [String: Int] = [:]
 
     init(engine: Engine, writes: Bool, timeMs: Int, memoryMB: Int) throws(IHubError) {
         self.engine = engine
