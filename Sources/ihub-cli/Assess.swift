@@ -10,23 +10,18 @@ struct Assess: ParsableCommand {
 
     /// Options every assess view takes.
     struct Common: ParsableArguments {
-        @Option(name: .long, help: "The database file.")
-        var db: String
-
         @Option(name: .long, help: "The instrument: selfie, digcompedu or a hub's own.")
         var instrument = "selfie"
 
-        @Flag(name: .long, help: "Print the operation's JSON document instead of a table.")
-        var json = false
-
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: OutputOptions
 
         /// Runs the operation and prints its document, or hands it to `table`.
         func run(_ method: String, _ params: [JSON.Member], table: (JSON) -> Void) throws {
             do throws(IHubError) {
-                let engine = try database.open(db)
+                let engine = try database.open()
                 let result = try engine.call(method, .object([.init("instrument", .string(instrument))] + params))
-                if json { print(result.serialized(pretty: true)) } else { table(result) }
+                output.show(result, view: table)
             } catch {
                 throw error.exit()
             }
@@ -40,11 +35,11 @@ struct Assess: ParsableCommand {
         @Option(name: .long, help: "Only this school.")
         var school: String?
 
-        @Option(name: .long, help: "Only this respondent group: leaders, teachers or students.")
-        var group: String?
+        @Option(name: .long, help: "Only this respondent group.")
+        var group: RespondentGroup?
 
         var params: [JSON.Member] {
-            [("hub", hub), ("school", school), ("group", group)].compactMap { key, value in value.map { .init(key, .string($0)) } }
+            [("hub", hub), ("school", school), ("group", group?.rawValue)].compactMap { key, value in value.map { .init(key, .string($0)) } }
         }
     }
 
@@ -174,15 +169,17 @@ struct Classify: ParsableCommand {
 
     @Option(name: .long, help: "The hub.") var hub: String
     @Option(name: .long, help: "The round.") var round: String
-    @Option(name: .long, help: "What to classify: school or teacher.") var subject: String
-    @Option(name: .long, help: "The database file.") var db: String
-    @Flag(name: .long, help: "Print the classes as JSON (classification.list) after the run's summary document.") var json = false
+    @Option(name: .long, help: "What to classify.") var subject: Level
     @OptionGroup var database: DatabaseOptions
+    @Flag(name: .long, help: "Print the run's summary document and the classes (classification.list) as one JSON document.") var json = false
 
     func run() throws {
         do throws(IHubError) {
-            let engine = try database.open(db)
-            let run = try engine.call("classification.run", ["hub": .string(hub), "round": .string(round), "subject": .string(subject)])
+            let engine = try database.open()
+            let subject = self.subject.rawValue
+            let run = try Progress.during("classifying") { () throws(IHubError) in
+                try engine.call("classification.run", ["hub": .string(hub), "round": .string(round), "subject": .string(subject)])
+            }
             let classes = try engine.call("classification.list", ["round": .string(round), "subject": .string(subject)])
             if json {
                 print(JSON.object([.init("run", run), .init("classes", classes)]).serialized(pretty: true))

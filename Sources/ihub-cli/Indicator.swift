@@ -94,7 +94,7 @@ struct IndicatorCommand: ParsableCommand {
         @OptionGroup var scope: Scope
 
         func run() throws {
-            try common.run("indicator.compute", try scope.params()) { r in printResults(r) }
+            try common.run("indicator.compute", try scope.params(), progress: "computing indicators") { r in printResults(r) }
         }
     }
 
@@ -106,7 +106,7 @@ struct IndicatorCommand: ParsableCommand {
         @OptionGroup var scope: Scope
 
         func run() throws {
-            try common.run("indicator.snapshot", try scope.params()) { r in
+            try common.run("indicator.snapshot", try scope.params(), progress: "computing indicators") { r in
                 print("\(r["scope"]?["hub"]?.string ?? "every hub"), window \(r["window"]?.string ?? ""), stored at \(r["computed_at"]?.string ?? "")")
                 for ind in r["indicators"]?.array ?? [] {
                     let name = (ind["name"]?.string ?? "").padding(to: 36)

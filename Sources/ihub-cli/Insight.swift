@@ -19,7 +19,9 @@ struct InsightCommand: ParsableCommand {
     /// One line per insight: id, severity, status, role, title; then the reason and the action.
     static func printInsight(_ x: JSON, full: Bool) {
         let subject = x["subject"].map { $0.string ?? $0.int.map { "#\($0)" } ?? "" } ?? ""
-        print("#\(String(x["id"]?.int ?? 0).padding(to: 5)) \((x["severity"]?.string ?? "").padding(to: 8)) "
+        let severity = x["severity"]?.string ?? ""
+        let colour = Severity(rawValue: severity)?.style ?? .bold
+        print("#\(String(x["id"]?.int ?? 0).padding(to: 5)) \(colour(severity.padding(to: 8))) "
               + "\((x["status"]?.string ?? "").padding(to: 13)) \((x["role"]?.string ?? "").padding(to: 14)) "
               + "\(x["title"]?.string ?? "")" + (subject.isEmpty || x["level"]?.string == "hub" ? "" : " [\(x["level"]?.string ?? "") \(subject)]"))
         print("       \(x["reason"]?.string ?? "")")
@@ -41,7 +43,7 @@ struct InsightCommand: ParsableCommand {
         @Option(name: .long, help: "The window (default: the school year of today).") var window: String?
 
         func run() throws {
-            try common.run("insight.generate", InsightCommand.members([("hub", hub), ("window", window)])) { r in
+            try common.run("insight.generate", InsightCommand.members([("hub", hub), ("window", window)]), progress: "generating insights") { r in
                 print("\(r["insights"]?.array?.count ?? 0) insights over \(r["window"]?.string ?? "") (as of \(r["as_of"]?.string ?? "")): "
                       + "\(r["created"]?.int ?? 0) new, \(r["kept"]?.int ?? 0) kept")
                 for x in r["insights"]?.array ?? [] { InsightCommand.printInsight(x, full: false) }
@@ -59,13 +61,13 @@ struct InsightCommand: ParsableCommand {
             discussion: "Example: ihub insight list --hub EE-ACC --role mentor --status open --db region.db")
         @OptionGroup var common: Common
         @Option(name: .long, help: "The hub.") var hub: String
-        @Option(name: .long, help: "Only for this role: coordinator, school_leader or mentor.") var role: String?
-        @Option(name: .long, help: "Only with this status: open, acknowledged or dismissed.") var status: String?
-        @Option(name: .long, help: "Only this severity: info, warning or alert.") var severity: String?
+        @Option(name: .long, help: "Only for this role.") var role: InsightRole?
+        @Option(name: .long, help: "Only with this status.") var status: InsightStatus?
+        @Option(name: .long, help: "Only this severity.") var severity: Severity?
         @Option(name: .long, help: "Only raised over this window.") var window: String?
 
         func run() throws {
-            let p = InsightCommand.members([("hub", hub), ("role", role), ("status", status), ("severity", severity), ("window", window)])
+            let p = InsightCommand.members([("hub", hub), ("role", role?.rawValue), ("status", status?.rawValue), ("severity", severity?.rawValue), ("window", window)])
             try common.run("insight.list", p) { list in
                 if list.array?.isEmpty ?? true { print("no insights") }
                 for x in list.array ?? [] { InsightCommand.printInsight(x, full: false) }

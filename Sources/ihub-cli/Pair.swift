@@ -64,20 +64,21 @@ struct Pair: ParsableCommand {
         @OptionGroup var common: Common
         @Option(name: .long, help: "The hub.") var hub: String?
         @Option(name: .long, help: "The round.") var round: String?
-        @Option(name: .long, help: "school or teacher.") var level: String?
-        @Option(name: .long, help: "total_fit, coverage or fairness.") var objective: String?
-        @Option(name: .long, help: "optimal or stable.") var mode: String?
+        @Option(name: .long, help: "What is paired (default: the round's).") var level: Level?
+        @Option(name: .long, help: "What the run optimises (default total_fit).") var objective: Objective?
+        @Option(name: .long, help: "How it assigns (default optimal).") var mode: PairingMode?
         @Option(name: .long, help: "Re-run this run with its parameters plus the new pins and bans.") var rerun: Int?
         @Option(name: .long, help: "A pair that must be in the run, MENTEE:MENTOR (repeatable).") var pin: [String] = []
         @Option(name: .long, help: "A pair that must not be, MENTEE:MENTOR (repeatable).") var ban: [String] = []
 
         func run() throws {
-            var p: [JSON.Member] = [("hub", hub), ("round", round), ("level", level), ("objective", objective), ("mode", mode)]
+            var p: [JSON.Member] = [("hub", hub), ("round", round), ("level", level?.rawValue), ("objective", objective?.rawValue),
+                                    ("mode", mode?.rawValue)]
                 .compactMap { k, v in v.map { .init(k, .string($0)) } }
             if let rerun { p.append(.init("rerun", .int(Int64(rerun)))) }
             if !pin.isEmpty { p.append(.init("pins", try Pair.pairs(pin, "pin"))) }
             if !ban.isEmpty { p.append(.init("bans", try Pair.pairs(ban, "ban"))) }
-            try common.run("pairing.propose", .object(p), view: Pair.printRun)
+            try common.run("pairing.propose", .object(p), progress: "pairing", view: Pair.printRun)
         }
     }
 
@@ -111,8 +112,8 @@ struct Pair: ParsableCommand {
         func run() throws {
             try common.run("pairing.diff", ["from": .int(Int64(from)), "to": .int(Int64(to))]) { d in
                 print("run #\(from) -> #\(to): total \(Decimal2.text(d["total"]?["from"]?.double ?? 0)) -> \(Decimal2.text(d["total"]?["to"]?.double ?? 0))")
-                for (key, sign) in [("added", "+"), ("removed", "-")] {
-                    for p in d[key]?.array ?? [] { print("  \(sign) \(p["mentee"]?.string ?? "") <- \(p["mentor"]?.string ?? "")") }
+                for (key, sign, style) in [("added", "+", Style.green), ("removed", "-", Style.red)] {
+                    for p in d[key]?.array ?? [] { print(style("  \(sign) \(p["mentee"]?.string ?? "") <- \(p["mentor"]?.string ?? "")")) }
                 }
                 for u in d["newly_unmatched"]?.array ?? [] { print("  unmatched now: \(u["code"]?.string ?? "") (\(u["reason"]?.string ?? ""))") }
             }

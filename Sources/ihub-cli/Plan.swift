@@ -119,10 +119,10 @@ struct Plan: ParsableCommand {
         @Option(name: .long, help: "Only this hub.") var hub: String?
         @OptionGroup var subject: Subject
         @Option(name: .long, help: "Only this process instance.") var instance: Int?
-        @Option(name: .long, help: "Only plans with this status.") var status: String?
+        @Option(name: .long, help: "Only plans with this status.") var status: PlanStatus?
 
         func run() throws {
-            var p = Plan.members([("hub", hub), ("school", subject.school), ("person", subject.person), ("status", status)])
+            var p = Plan.members([("hub", hub), ("school", subject.school), ("person", subject.person), ("status", status?.rawValue)])
             if let instance { p.append(.init("instance", .int(Int64(instance)))) }
             try common.run("plan.list", p) { list in
                 for x in list.array ?? [] {

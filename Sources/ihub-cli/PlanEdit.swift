@@ -13,7 +13,9 @@ extension Plan {
                           ihub plan focus remove 1 --area B --db region.db
                 """)
         @OptionGroup var common: Common
-        @Argument(help: "confirm, add or remove.") var action: String
+        enum Action: String, ExpressibleByArgument, CaseIterable { case confirm, add, remove }
+
+        @Argument(help: "What to do with the area.") var action: Action
         @Argument(help: "The plan's id.") var plan: Int
         @Option(name: .long, help: "The instrument area.") var area: String
         @Option(name: .long, help: "The instrument (required by add).") var instrument: String?
@@ -22,13 +24,12 @@ extension Plan {
         func run() throws {
             let method: String
             switch action {
-            case "confirm": method = "plan.confirm_focus"
-            case "add": method = "plan.add_focus"
-            case "remove": method = "plan.remove_focus"
-            default: throw ValidationError("\(action): expected confirm, add or remove")
+            case .confirm: method = "plan.confirm_focus"
+            case .add: method = "plan.add_focus"
+            case .remove: method = "plan.remove_focus"
             }
             var p: [JSON.Member] = [.init("plan", .int(Int64(plan)))]
-            p += Plan.members([("area", area), ("instrument", instrument), ("by", action == "remove" ? nil : by)])
+            p += Plan.members([("area", area), ("instrument", instrument), ("by", action == .remove ? nil : by)])
             try common.run(method, p) { f in
                 if f["removed"]?.bool == true {
                     print("plan #\(plan): focus area \(f["instrument"]?.string ?? "") \(f["area"]?.string ?? "") removed")

@@ -112,13 +112,13 @@ struct ProcessCommand: ParsableCommand {
         @OptionGroup var common: Common
         @Option(name: .long, help: "The hub.") var hub: String
         @Option(name: .long, help: "Only this school's processes (as school or team).") var school: String?
-        @Option(name: .long, help: "Only school, team or mentorship processes.") var subject: String?
+        @Option(name: .long, help: "Only the processes of this subject.") var subject: ProcessSubject?
         @Flag(name: .long, help: "Only open processes.") var open = false
 
         func run() throws {
             var p: [JSON.Member] = [.init("hub", .string(hub))]
             if let school { p.append(.init("school", .string(school))) }
-            if let subject { p.append(.init("subject", .string(subject))) }
+            if let subject { p.append(.init("subject", .string(subject.rawValue))) }
             if open { p.append(.init("open", .bool(true))) }
             try common.run([("process.list", .object(p))]) { r in
                 let list = r[0].array ?? []
@@ -182,10 +182,10 @@ struct ProcessCommand: ParsableCommand {
         @OptionGroup var common: Common
         @Option(name: .long, help: "The hub whose own methods are listed too.") var hub: String?
         @Option(name: .long, help: "Only methods that suit this step.") var step: String?
-        @Option(name: .long, help: "Only intra_school, inter_school or whole_school methods.") var level: String?
+        @Option(name: .long, help: "Only methods at this level.") var level: MethodLevel?
 
         func run() throws {
-            let p: [JSON.Member] = [("hub", hub), ("step", step), ("level", level)].compactMap { k, v in v.map { .init(k, .string($0)) } }
+            let p: [JSON.Member] = [("hub", hub), ("step", step), ("level", level?.rawValue)].compactMap { k, v in v.map { .init(k, .string($0)) } }
             try common.run([("toolbox.list", .object(p))]) { r in
                 for m in r[0].array ?? [] {
                     let minutes = m["typical_minutes"]?.int.map { "\($0) min" } ?? "-"

@@ -19,7 +19,7 @@ struct Repl: ParsableCommand {
     @Argument(help: "The database file (default: a throwaway in-memory one).")
     var db: String = ":memory:"
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: OpenOptions
 
     func run() throws {
         let engine: Engine

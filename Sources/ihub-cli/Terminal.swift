@@ -15,9 +15,10 @@ enum Terminal {
     static let output = isatty(1) != 0
     static let errors = isatty(2) != 0
 
-    /// `text` with control characters escaped, except tab, line feed and
-    /// the carriage return of a CRLF line end.
-    static func safe(_ text: String) -> String {
+    /// `text` with control characters escaped, except tab, line feed, the
+    /// carriage return of a CRLF line end and, with `styles`, the colour
+    /// sequences Style writes (which only colour text).
+    static func safe(_ text: String, styles: Bool = false) -> String {
         let scalars = Array(text.unicodeScalars)
         func harmless(_ i: Int) -> Bool {
             switch scalars[i] {
@@ -28,11 +29,28 @@ enum Terminal {
         }
         guard scalars.indices.contains(where: { !harmless($0) }) else { return text }
         var out = ""
-        for i in scalars.indices {
+        var i = 0
+        while i < scalars.count {
+            if styles, scalars[i] == "\u{1B}", let n = styleLength(scalars, at: i) {
+                out.unicodeScalars.append(contentsOf: scalars[i..<i + n])
+                i += n
+                continue
+            }
             // The same spelling as messages use for control characters.
             if harmless(i) { out.unicodeScalars.append(scalars[i]) } else { out += IHubError.escaped(scalars[i]) }
+            i += 1
         }
         return out
+    }
+
+    /// The length of the Style sequence at `i`, if one starts there.
+    private static func styleLength(_ scalars: [Unicode.Scalar], at i: Int) -> Int? {
+        for n in 4...5 where i + n <= scalars.count {
+            var s = ""
+            s.unicodeScalars.append(contentsOf: scalars[i..<i + n])
+            if Style.sequences.contains(s) { return n }
+        }
+        return nil
     }
 }
 
@@ -40,5 +58,5 @@ enum Terminal {
 /// Swift's print in this module), escaped for a terminal.
 func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
     let text = items.map { "\($0)" }.joined(separator: separator)
-    Swift.print(Terminal.output ? Terminal.safe(text) : text, terminator: terminator)
+    Swift.print(Terminal.output ? Terminal.safe(text, styles: Style.output) : text, terminator: terminator)
 }
