@@ -11,15 +11,15 @@ enum ExitStatus {
     static let usage: Int32 = 64
 
     static let meanings: [Status: String] = [
-        .error: "an error that fits no other code; or a check that found problems (xapi validate, check, test)",
+        .error: "no other code fits, or a check found problems",
         .invalid: "a parameter or an input file is malformed",
-        .notFound: "a database, record, file or operation that does not exist",
+        .notFound: "a database, record, file or operation does not exist",
         .conflict: "the record already exists",
         .constraint: "a rule of the data model would be broken",
         .script: "a Lua script raised an error",
-        .limit: "a script ran past its time or memory budget, or an input past a size limit",
+        .limit: "past a script's time or memory budget, or a size limit",
         .noMemory: "out of memory",
-        .io: "a file or the database could not be read or written",
+        .io: "a file or the database cannot be read or written",
         .corrupt: "the file is not an ihub database, or is damaged",
         .busy: "the database stayed locked past the busy timeout",
         .misuse: "the interface was used wrongly",
@@ -32,11 +32,11 @@ enum ExitStatus {
             let code = String(status.rawValue).padding(to: 4)
             lines.append("  \(code) \(status.name): \(meanings[status] ?? "")")
         }
-        lines.append("  \(usage)   usage: an unknown option, a missing argument, a value not among the choices")
+        lines.append("  \(usage)   usage: an unknown option, a missing argument, a bad choice")
         lines.append("  130  interrupted (Ctrl-C)")
         lines.append("")
-        lines.append("Output: --json prints the JSON document of the operation for scripts; progress lines and colours")
-        lines.append("appear on a terminal only, and colours never when NO_COLOR is set.")
+        lines.append("--json prints the operation's JSON document, for scripts. Progress lines and "
+                     + "colours appear on a terminal only; colours never when NO_COLOR is set.")
         return lines.joined(separator: "\n")
     }
 }
