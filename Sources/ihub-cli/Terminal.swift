@@ -15,15 +15,16 @@ enum Terminal {
     static let output = isatty(1) != 0
     static let errors = isatty(2) != 0
 
-    /// `text` with control characters escaped, except tab, line feed, the
-    /// carriage return of a CRLF line end and, with `styles`, the colour
-    /// sequences Style writes (which only colour text).
+    /// `text` with control characters escaped, except tab, line feed and
+    /// the carriage return of a CRLF line end. Style's marks become its
+    /// colours (`styles`) or nothing; data cannot forge them (Style.mark).
     static func safe(_ text: String, styles: Bool = false) -> String {
         let scalars = Array(text.unicodeScalars)
         func harmless(_ i: Int) -> Bool {
             switch scalars[i] {
             case "\t", "\n": return true
             case "\r": return i + 1 < scalars.count && scalars[i + 1] == "\n"
+            case Style.open, Style.close: return false
             default: return !IHubError.isControl(scalars[i])
             }
         }
@@ -31,9 +32,9 @@ enum Terminal {
         var out = ""
         var i = 0
         while i < scalars.count {
-            if styles, scalars[i] == "\u{1B}", let n = styleLength(scalars, at: i) {
-                out.unicodeScalars.append(contentsOf: scalars[i..<i + n])
-                i += n
+            if scalars[i] == Style.open, let (code, end) = Style.mark(in: scalars, at: i) {
+                if styles { out += "\u{1B}[\(code)m" }
+                i = end
                 continue
             }
             // The same spelling as messages use for control characters.
@@ -41,16 +42,6 @@ enum Terminal {
             i += 1
         }
         return out
-    }
-
-    /// The length of the Style sequence at `i`, if one starts there.
-    private static func styleLength(_ scalars: [Unicode.Scalar], at i: Int) -> Int? {
-        for n in 4...5 where i + n <= scalars.count {
-            var s = ""
-            s.unicodeScalars.append(contentsOf: scalars[i..<i + n])
-            if Style.sequences.contains(s) { return n }
-        }
-        return nil
     }
 }
 
