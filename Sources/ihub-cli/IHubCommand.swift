@@ -34,6 +34,7 @@ struct IHubCommand: ParsableCommand {
             Person.self,
             InsightCommand.self,
             ReportCommand.self,
+            MethodologyCommand.self,
         ])
 }
 
