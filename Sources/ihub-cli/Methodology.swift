@@ -158,24 +158,16 @@ struct MethodologyCommand: ParsableCommand {
     }
 }
 
-/// Colours of a diff: only on a terminal, never when NO_COLOR is set (no-color.org).
+/// Colours of a diff (Style: only on a terminal, never when NO_COLOR is set).
 enum DiffColour {
-    static let enabled: Bool = {
-        guard Terminal.output else { return false }
-        if let value = getenv("NO_COLOR"), value.pointee != 0 { return false }
-        return true
-    }()
-
     /// Prints one line of a diff, coloured by its kind when colours are on.
-    /// The text is escaped first, so only our own escape codes reach the terminal.
     static func emit(_ text: String, bold: Bool = false) {
-        guard enabled else { return print(text) }
-        let code: String
-        if bold || text.hasPrefix("+++") || text.hasPrefix("---") { code = "1" }
-        else if text.hasPrefix("+") { code = "32" }
-        else if text.hasPrefix("-") { code = "31" }
-        else if text.hasPrefix("@@") { code = "36" }
-        else { return print(text) }
-        Swift.print("\u{1B}[\(code)m" + Terminal.safe(text) + "\u{1B}[0m")
+        let style: Style?
+        if bold || text.hasPrefix("+++") || text.hasPrefix("---") { style = .bold }
+        else if text.hasPrefix("+") { style = .green }
+        else if text.hasPrefix("-") { style = .red }
+        else if text.hasPrefix("@@") { style = .cyan }
+        else { style = nil }
+        print(style.map { $0(text) } ?? text)
     }
 }
