@@ -35,6 +35,9 @@ struct IHubCommand: ParsableCommand {
             InsightCommand.self,
             ReportCommand.self,
             MethodologyCommand.self,
+            Why.self,
+            Check.self,
+            TestCommand.self,
         ])
 }
 

@@ -56,6 +56,8 @@ enum MethodTable {
         + ImpactMethods.all
         + PrivacyMethods.all
         + MethodologyMethods.all
+        + DecisionMethods.all
+        + MethodologyToolMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
