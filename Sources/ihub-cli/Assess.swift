@@ -4,7 +4,7 @@ import IHubCore
 /// `ihub assess scores|aggregate|compare`: readable views of the
 /// assessment.* operations (--json prints the operation's document).
 struct Assess: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "assess", 
         abstract: "Assessment results: each response's scores, aggregates per area and group, round comparisons.",
         subcommands: [Scores.self, Aggregate.self, Compare.self])
 
@@ -44,7 +44,7 @@ struct Assess: ParsableCommand {
     }
 
     struct Scores: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "scores", 
             abstract: "Each response's area means and overall score in a round (assessment.scores).",
             discussion: "Example: ihub assess scores --round EE-ACC-R1 --school EE-ACC-S01 --db region.db")
 
@@ -77,7 +77,7 @@ struct Assess: ParsableCommand {
     }
 
     struct Aggregate: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "aggregate", 
             abstract: "Mean, sd and n per area and respondent group of a round, small groups suppressed (assessment.aggregate).",
             discussion: "Example: ihub assess aggregate --round EE-ACC-R1 --group teachers --db region.db")
 
@@ -99,7 +99,7 @@ struct Assess: ParsableCommand {
     }
 
     struct Compare: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "compare", 
             abstract: "The change between two rounds per area and group, with Hedges' g and its 95% CI (assessment.compare).",
             discussion: "Example: ihub assess compare --from EE-ACC-R1 --to EE-ACC-R2 --group teachers --db region.db")
 
@@ -162,7 +162,7 @@ struct Assess: ParsableCommand {
 
 /// `ihub classify`: run the maturity classification of a round and show it.
 struct Classify: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "classify", 
         abstract: "Classify a hub's schools or teachers in a round (classification.run) and list the classes with their first reason.",
         discussion: "The hub's \"classify\" script replaces the default rule when it has one (ihub call script.set ...).\n"
             + "Example: ihub classify --hub EE-ACC --round EE-ACC-R1 --subject school --db region.db")

@@ -3,7 +3,7 @@ import IHubCore
 
 /// `ihub copy`: a whole database into another one, between engines.
 struct Copy: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "copy", 
         abstract: "Copy a whole database into a new or empty one: SQLite file ↔ PostgreSQL, all or nothing, verified.",
         discussion: """
             Every table is copied with its ids in one transaction on the target; before it commits, the JSON \

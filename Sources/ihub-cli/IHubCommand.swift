@@ -63,7 +63,7 @@ extension IHubError {
 }
 
 struct Call: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "call", 
         abstract: "Run one operation of the method table and print its JSON result.",
         discussion: "Example: ihub call school.list '{\"hub\":\"EE-ACC\"}' --db region.db\n`ihub call api.describe` lists every operation.")
 

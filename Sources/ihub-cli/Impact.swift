@@ -4,7 +4,7 @@ import IHubCore
 /// `ihub impact`: did mentoring change maturity (impact.estimate)? --json
 /// prints the operation's document.
 struct Impact: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "impact", 
         abstract: "The impact of mentoring on maturity: mentored against matched unmentored, difference in differences with a bootstrap CI, and the dose–response on hours.",
         discussion: "Example: ihub impact --hub H --instrument digcompedu --from R1 --to R2 --match nearest --db region.db")
 

@@ -35,7 +35,7 @@ struct InsightCommand: ParsableCommand {
     }
 
     struct Generate: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "generate", 
             abstract: "Apply the rules to a hub's indicators and store the insights (insight.generate).",
             discussion: "Example: ihub insight generate --hub EE-ACC --window 2026/27 --db region.db")
         @OptionGroup var common: Common
@@ -56,7 +56,7 @@ struct InsightCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "list", 
             abstract: "A hub's stored insights, most severe first (insight.list).",
             discussion: "Example: ihub insight list --hub EE-ACC --role mentor --status open --db region.db")
         @OptionGroup var common: Common
@@ -76,7 +76,7 @@ struct InsightCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One insight with its feedback (insight.get).")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "One insight with its feedback (insight.get).")
         @OptionGroup var common: Common
         @Argument(help: "The insight's id.") var id: Int
 
@@ -96,7 +96,7 @@ struct InsightCommand: ParsableCommand {
     }
 
     struct Ack: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Acknowledge an open insight (insight.ack).",
+        static let configuration = CommandConfiguration(commandName: "ack", abstract: "Acknowledge an open insight (insight.ack).",
                                                         discussion: "Example: ihub insight ack 3 --by P-001 --note \"call planned\" --db region.db")
         @OptionGroup var common: Common
         @OptionGroup var feedback: Feedback
@@ -108,7 +108,7 @@ struct InsightCommand: ParsableCommand {
     }
 
     struct Dismiss: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Dismiss an insight, with the reason (insight.dismiss).",
+        static let configuration = CommandConfiguration(commandName: "dismiss", abstract: "Dismiss an insight, with the reason (insight.dismiss).",
                                                         discussion: "Example: ihub insight dismiss 3 --reason \"the pair meets offline\" --db region.db")
         @OptionGroup var common: Common
         @OptionGroup var feedback: Feedback
@@ -120,7 +120,7 @@ struct InsightCommand: ParsableCommand {
     }
 
     struct Reopen: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reopen an acknowledged or dismissed insight (insight.reopen).")
+        static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Reopen an acknowledged or dismissed insight (insight.reopen).")
         @OptionGroup var common: Common
         @OptionGroup var feedback: Feedback
         @Option(name: .long, help: "Why it is open again.") var note: String?
@@ -131,7 +131,7 @@ struct InsightCommand: ParsableCommand {
     }
 
     struct Rules: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The insight rules of a hub: the default set, then its own (insight.rules).")
+        static let configuration = CommandConfiguration(commandName: "rules", abstract: "The insight rules of a hub: the default set, then its own (insight.rules).")
         @OptionGroup var common: Common
         @Option(name: .long, help: "The hub.") var hub: String
 

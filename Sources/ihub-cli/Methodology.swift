@@ -42,7 +42,7 @@ struct MethodologyCommand: ParsableCommand {
     }
 
     struct Load: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "load", 
             abstract: "Load a package folder for a hub and put it in force (methodology.load).",
             discussion: "Example: ihub methodology load scripts/hubs/accelerator --hub EE-ACC --note \"first term\" --db region.db")
         @OptionGroup var common: Common
@@ -61,7 +61,7 @@ struct MethodologyCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "list", 
             abstract: "A hub's methodology versions, oldest first; * marks the one in force (methodology.list).",
             discussion: "Example: ihub methodology list --hub EE-ACC --db region.db")
         @OptionGroup var common: Common
@@ -81,7 +81,7 @@ struct MethodologyCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "show", 
             abstract: "One version of a hub's methodology and its files (methodology.get).",
             discussion: "Example: ihub methodology show 3f2a --hub EE-ACC --file pairing.lua --db region.db")
         @OptionGroup var common: Common
@@ -104,7 +104,7 @@ struct MethodologyCommand: ParsableCommand {
     }
 
     struct Diff: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "diff", 
             abstract: "What changed between two versions of a hub's methodology, as unified diffs (methodology.diff).",
             discussion: """
                 FROM and TO are version hashes, unique prefixes, or "default" (the default methodology); TO is the \
@@ -133,7 +133,7 @@ struct MethodologyCommand: ParsableCommand {
     }
 
     struct Default: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "default", 
             abstract: "The default methodology's files, which a hub's package is layered over (methodology.default).",
             discussion: "Example: ihub methodology default --file process.lua")
         @Option(name: .long, help: "Print only this file's text.") var file: String?

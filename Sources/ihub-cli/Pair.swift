@@ -4,7 +4,7 @@ import IHubCore
 /// `ihub pair propose|explain|diff|confirm`: the pairing workflow
 /// (pairing.* operations); --json prints the operation's document.
 struct Pair: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "pair", 
         abstract: "Who mentors whom: propose a pairing run, explain a pair, compare runs, confirm one.",
         subcommands: [Propose.self, Explain.self, Diff.self, Confirm.self])
 
@@ -58,7 +58,7 @@ struct Pair: ParsableCommand {
     }
 
     struct Propose: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "propose", 
             abstract: "Propose a pairing run (stored; nobody's pairs change until it is confirmed).",
             discussion: "Example: ihub pair propose --hub LT-CTA --round LT-CTA-R2 --level school --db region.db")
         @OptionGroup var common: Common
@@ -83,7 +83,7 @@ struct Pair: ParsableCommand {
     }
 
     struct Explain: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "explain", 
             abstract: "Each criterion's contribution to a pair, or why a pair is not in the run.",
             discussion: "Example: ihub pair explain --run 3 LT-CTA-S04 LT-CTA-S01 --db region.db (or: explain 3 LT-CTA-S04 LT-CTA-S01)")
         @OptionGroup var common: Common
@@ -104,7 +104,7 @@ struct Pair: ParsableCommand {
     }
 
     struct Diff: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Compare two runs.")
+        static let configuration = CommandConfiguration(commandName: "diff", abstract: "Compare two runs.")
         @OptionGroup var common: Common
         @Argument(help: "The earlier run.") var from: Int
         @Argument(help: "The later run.") var to: Int
@@ -121,7 +121,7 @@ struct Pair: ParsableCommand {
     }
 
     struct Confirm: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "confirm", 
             abstract: "Apply a run: its pairs become mentorships, all or none.",
             discussion: "Example: ihub pair confirm --run 3 --db region.db (or: confirm 3)")
         @OptionGroup var common: Common

@@ -5,7 +5,7 @@ import IHubCore
 /// statuses, and the history of statuses.
 extension Plan {
     struct Focus: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "focus", 
             abstract: "Confirm, add or remove a plan's focus area.",
             discussion: """
                 Examples: ihub plan focus confirm 1 --area C --by EE-ACC-P0001 --db region.db
@@ -42,7 +42,7 @@ extension Plan {
     }
 
     struct Goal: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "goal", 
             abstract: "Add a goal on an instrument area, with a target level and date.",
             discussion: "Example: ihub plan goal 1 --instrument selfie --area C --description \"Devices for every class\" --target 3.5 --by 2026-06-30 --db region.db")
         @OptionGroup var common: Common
@@ -67,7 +67,7 @@ extension Plan {
     }
 
     struct Task: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "task", 
             abstract: "Add a task to a goal, with an owner and a due date.",
             discussion: "Example: ihub plan task 1 --title \"Survey the devices\" --owner EE-ACC-P0001 --due 2026-02-01 --db region.db")
         @OptionGroup var common: Common
@@ -85,7 +85,7 @@ extension Plan {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "status", 
             abstract: "Set the status of a plan, goal or task (recorded in the plan's history).",
             discussion: "Examples: ihub plan status --plan 1 active --by EE-ACC-P0001 --db region.db; ihub plan status --task 3 done --db region.db")
         @OptionGroup var common: Common
@@ -110,7 +110,7 @@ extension Plan {
     }
 
     struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every status of a plan, its goals and tasks, in order.")
+        static let configuration = CommandConfiguration(commandName: "history", abstract: "Every status of a plan, its goals and tasks, in order.")
         @OptionGroup var common: Common
         @Argument(help: "The plan's id.") var plan: Int
 

@@ -9,7 +9,7 @@ struct XAPI: ParsableCommand {
         subcommands: [Validate.self, Import.self, Export.self])
 
     struct Validate: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "validate", 
             abstract: "Check xAPI 1.0.3 statements offline: NDJSON (one a line, streamed) or a JSON array.",
             discussion: """
                 Prints a summary, then each problem as `line 7: actor.mbox: …` (`statement 3:` in a JSON array), \
@@ -67,7 +67,7 @@ struct XAPI: ParsableCommand {
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "import", 
             abstract: "Import xAPI statements into a hub: NDJSON (streamed, any size) or a JSON array; all or none.",
             discussion: """
                 Every statement is validated first: with any invalid one nothing is imported, and each problem is \
@@ -132,7 +132,7 @@ struct XAPI: ParsableCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "export", 
             abstract: "Write a hub's activities as xAPI statements: NDJSON (default) or a JSON array.",
             discussion: """
                 One statement per activity, its id the activity's uuid; actors are accounts on the hub's home page \
