@@ -4,29 +4,24 @@ import IHubCore
 /// `ihub assess scores|aggregate|compare`: readable views of the
 /// assessment.* operations (--json prints the operation's document).
 struct Assess: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "assess", 
         abstract: "Assessment results: each response's scores, aggregates per area and group, round comparisons.",
         subcommands: [Scores.self, Aggregate.self, Compare.self])
 
     /// Options every assess view takes.
     struct Common: ParsableArguments {
-        @Option(name: .long, help: "The database file.")
-        var db: String
-
         @Option(name: .long, help: "The instrument: selfie, digcompedu or a hub's own.")
         var instrument = "selfie"
 
-        @Flag(name: .long, help: "Print the operation's JSON document instead of a table.")
-        var json = false
-
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: OutputOptions
 
         /// Runs the operation and prints its document, or hands it to `table`.
         func run(_ method: String, _ params: [JSON.Member], table: (JSON) -> Void) throws {
             do throws(IHubError) {
-                let engine = try database.open(db)
+                let engine = try database.open()
                 let result = try engine.call(method, .object([.init("instrument", .string(instrument))] + params))
-                if json { print(result.serialized(pretty: true)) } else { table(result) }
+                output.show(result, view: table)
             } catch {
                 throw error.exit()
             }
@@ -40,16 +35,16 @@ struct Assess: ParsableCommand {
         @Option(name: .long, help: "Only this school.")
         var school: String?
 
-        @Option(name: .long, help: "Only this respondent group: leaders, teachers or students.")
-        var group: String?
+        @Option(name: .long, help: "Only this respondent group.")
+        var group: RespondentGroup?
 
         var params: [JSON.Member] {
-            [("hub", hub), ("school", school), ("group", group)].compactMap { key, value in value.map { .init(key, .string($0)) } }
+            [("hub", hub), ("school", school), ("group", group?.rawValue)].compactMap { key, value in value.map { .init(key, .string($0)) } }
         }
     }
 
     struct Scores: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "scores", 
             abstract: "Each response's area means and overall score in a round (assessment.scores).",
             discussion: "Example: ihub assess scores --round EE-ACC-R1 --school EE-ACC-S01 --db region.db")
 
@@ -82,7 +77,7 @@ struct Assess: ParsableCommand {
     }
 
     struct Aggregate: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "aggregate", 
             abstract: "Mean, sd and n per area and respondent group of a round, small groups suppressed (assessment.aggregate).",
             discussion: "Example: ihub assess aggregate --round EE-ACC-R1 --group teachers --db region.db")
 
@@ -104,7 +99,7 @@ struct Assess: ParsableCommand {
     }
 
     struct Compare: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "compare", 
             abstract: "The change between two rounds per area and group, with Hedges' g and its 95% CI (assessment.compare).",
             discussion: "Example: ihub assess compare --from EE-ACC-R1 --to EE-ACC-R2 --group teachers --db region.db")
 
@@ -167,22 +162,24 @@ struct Assess: ParsableCommand {
 
 /// `ihub classify`: run the maturity classification of a round and show it.
 struct Classify: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "classify", 
         abstract: "Classify a hub's schools or teachers in a round (classification.run) and list the classes with their first reason.",
         discussion: "The hub's \"classify\" script replaces the default rule when it has one (ihub call script.set ...).\n"
             + "Example: ihub classify --hub EE-ACC --round EE-ACC-R1 --subject school --db region.db")
 
     @Option(name: .long, help: "The hub.") var hub: String
     @Option(name: .long, help: "The round.") var round: String
-    @Option(name: .long, help: "What to classify: school or teacher.") var subject: String
-    @Option(name: .long, help: "The database file.") var db: String
-    @Flag(name: .long, help: "Print the classes as JSON (classification.list) after the run's summary document.") var json = false
+    @Option(name: .long, help: "What to classify.") var subject: Level
     @OptionGroup var database: DatabaseOptions
+    @Flag(name: .long, help: "Print the run's summary document and the classes (classification.list) as one JSON document.") var json = false
 
     func run() throws {
         do throws(IHubError) {
-            let engine = try database.open(db)
-            let run = try engine.call("classification.run", ["hub": .string(hub), "round": .string(round), "subject": .string(subject)])
+            let engine = try database.open()
+            let subject = self.subject.rawValue
+            let run = try Progress.during("classifying") { () throws(IHubError) in
+                try engine.call("classification.run", ["hub": .string(hub), "round": .string(round), "subject": .string(subject)])
+            }
             let classes = try engine.call("classification.list", ["round": .string(round), "subject": .string(subject)])
             if json {
                 print(JSON.object([.init("run", run), .init("classes", classes)]).serialized(pretty: true))

@@ -2,21 +2,25 @@ import ArgumentParser
 import IHubCore
 
 /// The options of a command that runs operations of the method table on a
-/// database file (`ihub pair|process|plan|log …`): the file, --json, and
-/// the engine's options; and the running itself, errors becoming the exit
-/// status and message.
+/// database (`ihub pair|process|plan|log …`): `--db` and the open options,
+/// `--json`; and the running itself, errors becoming the exit status and
+/// message. Long work shows a progress line on a terminal (`progress:`).
 struct CallOptions: ParsableArguments {
-    @Option(name: .long, help: "The database file.") var db: String
-    @Flag(name: .long, help: "Print the operation's JSON document.") var json = false
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    var db: String { database.db }
+    var json: Bool { output.json }
 
     /// Runs the operations in order on one engine; the last result is
     /// printed (--json) or shown by `view` with all results.
-    func run(_ calls: [(String, JSON)], view: ([JSON]) -> Void) throws {
+    func run(_ calls: [(String, JSON)], progress: String? = nil, view: ([JSON]) -> Void) throws {
         do throws(IHubError) {
-            let engine = try database.open(db)
+            let engine = try database.open()
             var results: [JSON] = []
-            for (method, params) in calls { results.append(try engine.call(method, params)) }
+            try Progress.during(progress) { () throws(IHubError) in
+                for (method, params) in calls { results.append(try engine.call(method, params)) }
+            }
             if json { print((results.last ?? .null).serialized(pretty: true)) } else { view(results) }
         } catch {
             throw error.exit()
@@ -24,11 +28,11 @@ struct CallOptions: ParsableArguments {
     }
 
     /// Runs one operation; its result is printed (--json) or shown by `view`.
-    func run(_ method: String, _ params: JSON, view: (JSON) -> Void) throws {
-        try run([(method, params)]) { results in view(results[0]) }
+    func run(_ method: String, _ params: JSON, progress: String? = nil, view: (JSON) -> Void) throws {
+        try run([(method, params)], progress: progress) { results in view(results[0]) }
     }
 
-    func run(_ method: String, _ params: [JSON.Member], view: (JSON) -> Void) throws {
-        try run(method, .object(params), view: view)
+    func run(_ method: String, _ params: [JSON.Member], progress: String? = nil, view: (JSON) -> Void) throws {
+        try run(method, .object(params), progress: progress, view: view)
     }
 }

@@ -5,7 +5,7 @@ import IHubCore
 /// (methodology.check): one `DIR/file:line: severity: message` line per
 /// finding; exit 1 when one is an error.
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "check", 
         abstract: "Check a methodology package: compile errors, unknown hooks, wrong return shapes, each hook run once.",
         discussion: """
             Without --db the hooks run on the demo region in memory (for --hub, default EE-ACC); with --db and --hub \
@@ -17,10 +17,11 @@ struct Check: ParsableCommand {
             """)
 
     @Argument(help: "The package's folder.") var dir: String
-    @Option(name: .long, help: "Run the hooks on this database (rolled back); needs --hub.") var db: String?
     @Option(name: .long, help: "The hub to run the hooks for.") var hub: String?
     @Flag(name: .long, help: "Print the operation's JSON document.") var json = false
-    @OptionGroup var database: DatabaseOptions
+    /// --db: run the hooks on this database (rolled back); needs --hub. Without it, the demo region in memory.
+    @OptionGroup var database: OptionalDatabaseOptions
+    var db: String? { database.db }
 
     func validate() throws {
         if db != nil && hub == nil { throw ValidationError("--db needs --hub: the hub whose data the hooks run on") }
@@ -32,8 +33,8 @@ struct Check: ParsableCommand {
         if db == nil { params.append(.init("demo", .bool(true))) }
         let result: JSON
         do throws(IHubError) {
-            let engine = try database.open(db ?? ":memory:")
-            result = try engine.call("methodology.check", .object(params))
+            let engine = try database.open()
+            result = try Progress.during("checking \(dir)") { () throws(IHubError) in try engine.call("methodology.check", .object(params)) }
         } catch {
             throw error.exit()
         }

@@ -3,7 +3,7 @@ import IHubCore
 
 /// `ihub copy`: a whole database into another one, between engines.
 struct Copy: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "copy", 
         abstract: "Copy a whole database into a new or empty one: SQLite file ↔ PostgreSQL, all or nothing, verified.",
         discussion: """
             Every table is copied with its ids in one transaction on the target; before it commits, the JSON \
@@ -25,7 +25,8 @@ struct Copy: ParsableCommand {
     @Option(name: .long, help: "PostgreSQL target: its schema (created if missing).")
     var toSchema: String?
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: OpenOptions
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         do throws(IHubError) {
@@ -35,10 +36,10 @@ struct Copy: ParsableCommand {
             defer { engine.close() }
             var params: [JSON.Member] = [.init("path", .string(to))]
             if let toSchema { params.append(.init("options", .object([.init("schema", .string(toSchema))]))) }
-            let result = try engine.call("store.copy", .object(params))
+            let result = try Progress.during("copying to \(to)") { () throws(IHubError) in try engine.call("store.copy", .object(params)) }
             let rows = result["rows"]?.int ?? 0
             let tables = result["tables"]?.members?.count ?? 0
-            print("copied \(rows) rows in \(tables) tables to \(result["path"]?.string ?? to) (\(result["engine"]?.string ?? "")); the exports of both are equal")
+            output.say(result, "copied \(rows) rows in \(tables) tables to \(result["path"]?.string ?? to) (\(result["engine"]?.string ?? "")); the exports of both are equal")
         } catch {
             throw error.exit()
         }

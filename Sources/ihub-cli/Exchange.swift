@@ -25,17 +25,17 @@ struct Import: ParsableCommand {
     @Argument(help: "The CSV file.")
     var file: String
 
-    @Option(name: .long, help: "What the file holds: \(ExchangeKinds.names.joined(separator: ", ")).")
-    var kind: String
+    @Option(name: .long, help: "What the file holds.")
+    var kind: ExchangeKind
 
     @Flag(name: .long, help: "Check the file and count what would change; change nothing.")
     var dryRun = false
 
-    @Option(name: .long, help: "The separator, `,`, `;` or `tab` (default: found from the header line).")
-    var delimiter: String?
+    @Option(name: .long, help: "The separator (default: found from the header line).")
+    var delimiter: Delimiter?
 
-    @Option(name: .long, help: "How the file writes dates: YYYY-MM-DD (default), DD.MM.YYYY or DD/MM/YYYY.")
-    var dateFormat: String?
+    @Option(name: .long, help: "How the file writes dates (default YYYY-MM-DD).")
+    var dateFormat: DateFormat?
 
     @Flag(name: .long, help: "Leave columns the kind does not know out instead of refusing the file.")
     var ignoreColumns = false
@@ -49,26 +49,27 @@ struct Import: ParsableCommand {
     @Option(name: .long, help: "responses_wide: the instrument of every row, when the file has no instrument column.")
     var instrument: String?
 
-    @Option(name: .long, help: "The database file.")
-    var db: String
-
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
+        var rejected: Status?
         do throws(IHubError) {
             // An import creates its database, but neither a dry run nor a file
             // that cannot be read leaves a new one behind: the engine then names
             // the file's problem from a database in memory.
-            let engine = try database.open(access(file, R_OK) == 0 ? db : ":memory:", creates: !dryRun)
-            var params: [JSON.Member] = [.init("kind", .string(kind)), .init("path", .string(file)),
+            let engine = try database.options.open(access(file, R_OK) == 0 ? database.db : ":memory:", creates: !dryRun)
+            var params: [JSON.Member] = [.init("kind", .string(kind.name)), .init("path", .string(file)),
                                          .init("dry_run", .bool(dryRun))]
-            if let delimiter { params.append(.init("delimiter", .string(delimiter == "tab" ? "\t" : delimiter))) }
-            if let dateFormat { params.append(.init("date_format", .string(dateFormat))) }
+            if let delimiter { params.append(.init("delimiter", .string(delimiter.character))) }
+            if let dateFormat { params.append(.init("date_format", .string(dateFormat.rawValue))) }
             if ignoreColumns { params.append(.init("ignore_unknown_columns", .bool(true))) }
             if let problems { params += [.init("problems_out", .string(problems)), .init("overwrite", .bool(force))] }
             if let instrument { params.append(.init("instrument", .string(instrument))) }
-            let report = try engine.call("import.csv", .object(params))
-            if report["valid"] == false {
+            let report = try Progress.during("importing \(file)") { () throws(IHubError) in
+                try engine.call("import.csv", .object(params))
+            }
+            if report["valid"] == false, !output.json {
                 // A dry run of a rejected file: the same report as an import.
                 let list = report["problems"]?.array ?? []
                 let count = report["problem_count"]?.int ?? 0
@@ -77,10 +78,13 @@ struct Import: ParsableCommand {
                 error.details = report["problems"]
                 throw error
             }
-            print("\(file): \(Import.describe(report))")
+            output.say(report, "\(file): \(Import.describe(report))")
+            // --json of a rejected dry run: the report, and the status as without --json.
+            if report["valid"] == false { rejected = Status(name: report["problems"]?.array?.first?["status"]?.string) ?? .invalid }
         } catch {
             throw error.exitListingProblems()
         }
+        if let rejected { throw ExitCode(rejected.rawValue) }
     }
 
     /// "725 rows: 700 inserted, 20 updated, 5 unchanged" and the like.
@@ -113,8 +117,8 @@ struct Export: ParsableCommand {
                       ihub export --json --hub EE-ACC --out ee-acc.json --db region.db
             """)
 
-    @Option(name: .long, help: "What to export as CSV: \(ExchangeKinds.names.joined(separator: ", ")).")
-    var kind: String?
+    @Option(name: .long, help: "What to export as CSV.")
+    var kind: ExchangeKind?
 
     @Flag(name: .long, help: "Export everything (of the hub) as one JSON document instead.")
     var json = false
@@ -128,17 +132,14 @@ struct Export: ParsableCommand {
     @Flag(name: .long, help: "CSV for Excel in Estonian, Lithuanian, Georgian (decimal-comma) settings: BOM, `;`, decimal commas.")
     var excel = false
 
-    @Option(name: .long, help: "The CSV separator, `,`, `;` or `tab` (default `,`; `;` with --excel).")
-    var delimiter: String?
+    @Option(name: .long, help: "The CSV separator (default `,`; `;` with --excel).")
+    var delimiter: Delimiter?
 
     @Flag(name: .long, help: "Replace the --out file if it exists.")
     var force = false
 
     @Flag(name: .long, help: "People by pseudonym only (stable in this database), without names, e-mails or free text.")
     var pseudonymous = false
-
-    @Option(name: .long, help: "The database file.")
-    var db: String
 
     @OptionGroup var database: DatabaseOptions
 
@@ -148,18 +149,20 @@ struct Export: ParsableCommand {
 
     func run() throws {
         do throws(IHubError) {
-            let engine = try database.open(db)
+            let engine = try database.open()
             var params: [JSON.Member] = []
-            if let kind { params.append(.init("kind", .string(kind))) }
+            if let kind { params.append(.init("kind", .string(kind.name))) }
             if let hub { params.append(.init("hub", .string(hub))) }
             if let out { params += [.init("path", .string(out)), .init("overwrite", .bool(force))] }
             if excel { params.append(.init("excel", .bool(true))) }
             if pseudonymous { params.append(.init("pseudonymous", .bool(true))) }
-            if let delimiter { params.append(.init("delimiter", .string(delimiter == "tab" ? "\t" : delimiter))) }
-            let result = try engine.call(json ? "export.json" : "export.csv", .object(params))
+            if let delimiter { params.append(.init("delimiter", .string(delimiter.character))) }
+            let result = try Progress.during(out.map { "writing \($0)" }) { () throws(IHubError) in
+                try engine.call(json ? "export.json" : "export.csv", .object(params))
+            }
             if let out {
                 let what = json ? "\(result["counts"]?.members?.reduce(0) { $0 + ($1.value.int ?? 0) } ?? 0) records"
-                    : "\(result["rows"]?.int ?? 0) rows of \(kind ?? "")"
+                    : "\(result["rows"]?.int ?? 0) rows of \(kind?.name ?? "")"
                 Console.error("ihub: wrote \(what) to \(out) (\(result["bytes"]?.int ?? 0) bytes)")
             } else if json {
                 print(result.serialized(pretty: true))

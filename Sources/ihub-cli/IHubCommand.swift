@@ -12,6 +12,7 @@ struct IHubCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ihub",
         abstract: "Run a Regional Innovation Hub: schools, people, mentoring and analytics, scriptable in Lua.",
+        discussion: ExitStatus.help,
         version: IHubInfo.version,
         subcommands: [
             Demo.self,
@@ -40,39 +41,12 @@ struct IHubCommand: ParsableCommand {
         ])
 }
 
-/// Options shared by the commands that open a database.
-struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "Time budget of one admin Lua evaluation, in milliseconds.")
-    var adminTimeMs: Int?
-
-    @Flag(name: .long, help: "Create the database file if it does not exist (demo and import always may).")
-    var create = false
-
-    @Option(name: .long, help: "PostgreSQL (--db postgresql://…): the schema that holds the deployment's tables.")
-    var schema: String?
-
-    /// Opens `path`; a missing file is IHUB_NOTFOUND unless the command
-    /// makes databases (`creates`: demo, import) or --create is given, so
-    /// a mistyped --db never leaves an empty database behind.
-    func open(_ path: String, creates: Bool = false) throws(IHubError) -> Engine {
-        var json: [JSON.Member] = [.init("create", .bool(creates || create))]
-        if let adminTimeMs { json.append(.init("admin_time_ms", .int(Int64(adminTimeMs)))) }
-        if let schema { json.append(.init("schema", .string(schema))) }
-        let options = try Engine.Options(json: .object(json))
-        do {
-            return try Engine(path: path, options: options)
-        } catch where error.status == .notFound {
-            throw IHubError(.notFound, "\(error.message); `ihub demo FILE`, `ihub import` or --create make one")
-        }
-    }
-}
-
 /// Standard error and flushing, without touching C's global FILE pointers
 /// (which Swift 6 treats as shared mutable state).
 enum Console {
     static func error(_ line: String) {
         var text = line.hasSuffix("\n") ? line : line + "\n"
-        if Terminal.errors { text = Terminal.safe(text) }
+        if Terminal.errors { text = Terminal.safe(text, styles: Style.errors) }
         text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
     }
 
@@ -83,13 +57,13 @@ extension IHubError {
     /// Prints the error the way every command reports failures, and exits
     /// with the status code.
     func exit() -> ExitCode {
-        Console.error("ihub: \(status.name): \(message)\n")
+        Console.error("ihub: \(Style.red(status.name, errors: true)): \(message)\n")
         return ExitCode(status.rawValue)
     }
 }
 
 struct Call: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "call", 
         abstract: "Run one operation of the method table and print its JSON result.",
         discussion: "Example: ihub call school.list '{\"hub\":\"EE-ACC\"}' --db region.db\n`ihub call api.describe` lists every operation.")
 
@@ -99,17 +73,14 @@ struct Call: ParsableCommand {
     @Argument(help: "Its parameters as a JSON object (default {}); - reads them from standard input.")
     var params: String?
 
-    @Option(name: .long, help: "The database file (\":memory:\" for a throwaway one).")
-    var db: String = ":memory:"
-
     @Flag(name: .long, help: "Print compact JSON on one line.")
     var compact = false
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: OptionalDatabaseOptions
 
     func run() throws {
         do throws(IHubError) {
-            let engine = try database.open(db)
+            let engine = try database.open()
             var text = params ?? "{}"
             if text == "-" { text = readAll() }
             let parsed = try Engine.parse(text, at: "params")

@@ -4,7 +4,7 @@ import IHubCore
 /// `ihub impact`: did mentoring change maturity (impact.estimate)? --json
 /// prints the operation's document.
 struct Impact: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "impact", 
         abstract: "The impact of mentoring on maturity: mentored against matched unmentored, difference in differences with a bootstrap CI, and the dose–response on hours.",
         discussion: "Example: ihub impact --hub H --instrument digcompedu --from R1 --to R2 --match nearest --db region.db")
 
@@ -15,7 +15,7 @@ struct Impact: ParsableCommand {
     @Option(name: .long, help: "The instrument; its subject (school or teacher) is the level (default: as maturity.change chooses).") var instrument: String?
     @Option(name: .long, help: "The earlier round (repeat it, with --to, for one pair of rounds per hub; default: as maturity.change chooses).") var from: [String] = []
     @Option(name: .long, help: "The later round.") var to: [String] = []
-    @Option(name: .long, help: "school or teacher (default: the instrument's subject).") var level: String?
+    @Option(name: .long, help: "The level (default: the instrument's subject).") var level: Level?
     @Option(name: .long, help: "An area's code: its mean is the outcome (default: the overall score).") var area: String?
     @Option(name: .long, help: "class (the earlier round's class, default) or nearest (starting score).") var match: Match?
     @Option(name: .long, help: "Bootstrap replicates (default 2000).") var bootstrap: Int?
@@ -24,11 +24,11 @@ struct Impact: ParsableCommand {
     func run() throws {
         var p: [JSON.Member] = []
         for (k, c) in [("from", from), ("to", to)] where !c.isEmpty { p.append(.init(k, c.count == 1 ? .string(c[0]) : .array(c.map { .string($0) }))) }
-        for (k, v) in [("hub", hub), ("instrument", instrument), ("level", level), ("area", area), ("match", match?.rawValue)] {
+        for (k, v) in [("hub", hub), ("instrument", instrument), ("level", level?.rawValue), ("area", area), ("match", match?.rawValue)] {
             if let v { p.append(.init(k, .string(v))) }
         }
         for (k, v) in [("bootstrap", bootstrap), ("seed", seed)] { if let v { p.append(.init(k, .int(Int64(v)))) } }
-        try common.run("impact.estimate", p) { r in
+        try common.run("impact.estimate", p, progress: "estimating the impact") { r in
             let e = r["estimate"], m = r["mentored"], c = r["comparison"], d = r["dose_response"]
             func num(_ v: JSON?) -> String { v?.double.map { Decimal2.text($0) } ?? "–" }
             let ci = e?["ci"]?.array ?? []

@@ -69,7 +69,7 @@ struct IndicatorCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "list", 
             abstract: "The indicators of a hub (built in, then its own), or the built-in set.",
             discussion: "Example: ihub indicator list --hub EE-ACC --db region.db")
         @OptionGroup var common: Common
@@ -87,26 +87,26 @@ struct IndicatorCommand: ParsableCommand {
     }
 
     struct Compute: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "compute", 
             abstract: "Compute indicators over a window (nothing is stored).",
             discussion: "Example: ihub indicator compute --hub EE-ACC --window 2026/27-T1 --name reach.schools --db region.db")
         @OptionGroup var common: Common
         @OptionGroup var scope: Scope
 
         func run() throws {
-            try common.run("indicator.compute", try scope.params()) { r in printResults(r) }
+            try common.run("indicator.compute", try scope.params(), progress: "computing indicators") { r in printResults(r) }
         }
     }
 
     struct Snapshot: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "snapshot", 
             abstract: "Compute indicators over a window and store their values (replacing that window's), for time series.",
             discussion: "Example: ihub indicator snapshot --hub EE-ACC --window 2026-11 --db region.db")
         @OptionGroup var common: Common
         @OptionGroup var scope: Scope
 
         func run() throws {
-            try common.run("indicator.snapshot", try scope.params()) { r in
+            try common.run("indicator.snapshot", try scope.params(), progress: "computing indicators") { r in
                 print("\(r["scope"]?["hub"]?.string ?? "every hub"), window \(r["window"]?.string ?? ""), stored at \(r["computed_at"]?.string ?? "")")
                 for ind in r["indicators"]?.array ?? [] {
                     let name = (ind["name"]?.string ?? "").padding(to: 36)
@@ -121,7 +121,7 @@ struct IndicatorCommand: ParsableCommand {
     }
 
     struct Series: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "series", 
             abstract: "The stored time series of one indicator.",
             discussion: "Example: ihub indicator series --hub EE-ACC --name reach.schools --from 2026-09-01 --db region.db")
         @OptionGroup var common: Common
@@ -146,7 +146,7 @@ struct IndicatorCommand: ParsableCommand {
     }
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "check", 
             abstract: "Run a draft indicators script over a hub's data without storing anything.",
             discussion: "Example: ihub indicator check --hub EE-ACC --script indicators.lua --window 2026-11 --db region.db")
         @OptionGroup var common: Common

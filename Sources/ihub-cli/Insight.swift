@@ -19,7 +19,9 @@ struct InsightCommand: ParsableCommand {
     /// One line per insight: id, severity, status, role, title; then the reason and the action.
     static func printInsight(_ x: JSON, full: Bool) {
         let subject = x["subject"].map { $0.string ?? $0.int.map { "#\($0)" } ?? "" } ?? ""
-        print("#\(String(x["id"]?.int ?? 0).padding(to: 5)) \((x["severity"]?.string ?? "").padding(to: 8)) "
+        let severity = x["severity"]?.string ?? ""
+        let colour = Severity(rawValue: severity)?.style ?? .bold
+        print("#\(String(x["id"]?.int ?? 0).padding(to: 5)) \(colour(severity.padding(to: 8))) "
               + "\((x["status"]?.string ?? "").padding(to: 13)) \((x["role"]?.string ?? "").padding(to: 14)) "
               + "\(x["title"]?.string ?? "")" + (subject.isEmpty || x["level"]?.string == "hub" ? "" : " [\(x["level"]?.string ?? "") \(subject)]"))
         print("       \(x["reason"]?.string ?? "")")
@@ -33,7 +35,7 @@ struct InsightCommand: ParsableCommand {
     }
 
     struct Generate: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "generate", 
             abstract: "Apply the rules to a hub's indicators and store the insights (insight.generate).",
             discussion: "Example: ihub insight generate --hub EE-ACC --window 2026/27 --db region.db")
         @OptionGroup var common: Common
@@ -41,7 +43,7 @@ struct InsightCommand: ParsableCommand {
         @Option(name: .long, help: "The window (default: the school year of today).") var window: String?
 
         func run() throws {
-            try common.run("insight.generate", InsightCommand.members([("hub", hub), ("window", window)])) { r in
+            try common.run("insight.generate", InsightCommand.members([("hub", hub), ("window", window)]), progress: "generating insights") { r in
                 print("\(r["insights"]?.array?.count ?? 0) insights over \(r["window"]?.string ?? "") (as of \(r["as_of"]?.string ?? "")): "
                       + "\(r["created"]?.int ?? 0) new, \(r["kept"]?.int ?? 0) kept")
                 for x in r["insights"]?.array ?? [] { InsightCommand.printInsight(x, full: false) }
@@ -54,18 +56,18 @@ struct InsightCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "list", 
             abstract: "A hub's stored insights, most severe first (insight.list).",
             discussion: "Example: ihub insight list --hub EE-ACC --role mentor --status open --db region.db")
         @OptionGroup var common: Common
         @Option(name: .long, help: "The hub.") var hub: String
-        @Option(name: .long, help: "Only for this role: coordinator, school_leader or mentor.") var role: String?
-        @Option(name: .long, help: "Only with this status: open, acknowledged or dismissed.") var status: String?
-        @Option(name: .long, help: "Only this severity: info, warning or alert.") var severity: String?
+        @Option(name: .long, help: "Only for this role.") var role: InsightRole?
+        @Option(name: .long, help: "Only with this status.") var status: InsightStatus?
+        @Option(name: .long, help: "Only this severity.") var severity: Severity?
         @Option(name: .long, help: "Only raised over this window.") var window: String?
 
         func run() throws {
-            let p = InsightCommand.members([("hub", hub), ("role", role), ("status", status), ("severity", severity), ("window", window)])
+            let p = InsightCommand.members([("hub", hub), ("role", role?.rawValue), ("status", status?.rawValue), ("severity", severity?.rawValue), ("window", window)])
             try common.run("insight.list", p) { list in
                 if list.array?.isEmpty ?? true { print("no insights") }
                 for x in list.array ?? [] { InsightCommand.printInsight(x, full: false) }
@@ -74,7 +76,7 @@ struct InsightCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One insight with its feedback (insight.get).")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "One insight with its feedback (insight.get).")
         @OptionGroup var common: Common
         @Argument(help: "The insight's id.") var id: Int
 
@@ -94,7 +96,7 @@ struct InsightCommand: ParsableCommand {
     }
 
     struct Ack: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Acknowledge an open insight (insight.ack).",
+        static let configuration = CommandConfiguration(commandName: "ack", abstract: "Acknowledge an open insight (insight.ack).",
                                                         discussion: "Example: ihub insight ack 3 --by P-001 --note \"call planned\" --db region.db")
         @OptionGroup var common: Common
         @OptionGroup var feedback: Feedback
@@ -106,7 +108,7 @@ struct InsightCommand: ParsableCommand {
     }
 
     struct Dismiss: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Dismiss an insight, with the reason (insight.dismiss).",
+        static let configuration = CommandConfiguration(commandName: "dismiss", abstract: "Dismiss an insight, with the reason (insight.dismiss).",
                                                         discussion: "Example: ihub insight dismiss 3 --reason \"the pair meets offline\" --db region.db")
         @OptionGroup var common: Common
         @OptionGroup var feedback: Feedback
@@ -118,7 +120,7 @@ struct InsightCommand: ParsableCommand {
     }
 
     struct Reopen: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reopen an acknowledged or dismissed insight (insight.reopen).")
+        static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Reopen an acknowledged or dismissed insight (insight.reopen).")
         @OptionGroup var common: Common
         @OptionGroup var feedback: Feedback
         @Option(name: .long, help: "Why it is open again.") var note: String?
@@ -129,7 +131,7 @@ struct InsightCommand: ParsableCommand {
     }
 
     struct Rules: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The insight rules of a hub: the default set, then its own (insight.rules).")
+        static let configuration = CommandConfiguration(commandName: "rules", abstract: "The insight rules of a hub: the default set, then its own (insight.rules).")
         @OptionGroup var common: Common
         @Option(name: .long, help: "The hub.") var hub: String
 

@@ -4,7 +4,7 @@ import IHubCore
 /// `ihub log add|list|void|hours|statement|import`: the activity log
 /// (activity.* operations); --json prints the operation's document.
 struct Log: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "log", 
         abstract: "The activity log: record mentoring activities, list them, count hours, issue statements of hours, import in bulk.",
         subcommands: [Add.self, List.self, VoidActivity.self, Hours.self, Statement.self, Import.self])
 
@@ -60,7 +60,7 @@ struct Log: ParsableCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "add", 
             abstract: "Record an activity.",
             discussion: "Example: ihub log add --hub H --kind session --date 2026-03-02 --minutes 90 --person T1:mentor --person T2:mentee --method collegial --db region.db")
         @OptionGroup var common: Common
@@ -94,7 +94,7 @@ struct Log: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "list", 
             abstract: "A hub's activities by date.",
             discussion: "Example: ihub log list --hub H --from 2026-01-01 --to 2026-06-30 --person T1 --db region.db")
         @OptionGroup var common: Common
@@ -129,7 +129,7 @@ struct Log: ParsableCommand {
     }
 
     struct Hours: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "hours", 
             abstract: "Mentoring hours per person, school or mentorship.",
             discussion: "Example: ihub log hours --hub H --by school --from 2026-01-01 --to 2026-06-30 --db region.db")
         @OptionGroup var common: Common
@@ -153,7 +153,7 @@ struct Log: ParsableCommand {
     }
 
     struct Statement: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "statement", 
             abstract: "A statement of a person's or school's mentoring hours, as CSV or printable HTML.",
             discussion: "Example: ihub log statement --hub H --person T1 --from 2026-01-01 --to 2026-06-30 --format html --out hours.html --db region.db")
         @OptionGroup var common: Common
@@ -181,7 +181,7 @@ struct Log: ParsableCommand {
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "import", 
             abstract: "Import activities from an NDJSON or CSV file: all of them or none.",
             discussion: "Example: ihub log import activities.csv --hub H --db region.db")
         @OptionGroup var common: Common

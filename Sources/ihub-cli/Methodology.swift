@@ -42,7 +42,7 @@ struct MethodologyCommand: ParsableCommand {
     }
 
     struct Load: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "load", 
             abstract: "Load a package folder for a hub and put it in force (methodology.load).",
             discussion: "Example: ihub methodology load scripts/hubs/accelerator --hub EE-ACC --note \"first term\" --db region.db")
         @OptionGroup var common: Common
@@ -61,7 +61,7 @@ struct MethodologyCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "list", 
             abstract: "A hub's methodology versions, oldest first; * marks the one in force (methodology.list).",
             discussion: "Example: ihub methodology list --hub EE-ACC --db region.db")
         @OptionGroup var common: Common
@@ -81,7 +81,7 @@ struct MethodologyCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "show", 
             abstract: "One version of a hub's methodology and its files (methodology.get).",
             discussion: "Example: ihub methodology show 3f2a --hub EE-ACC --file pairing.lua --db region.db")
         @OptionGroup var common: Common
@@ -104,7 +104,7 @@ struct MethodologyCommand: ParsableCommand {
     }
 
     struct Diff: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "diff", 
             abstract: "What changed between two versions of a hub's methodology, as unified diffs (methodology.diff).",
             discussion: """
                 FROM and TO are version hashes, unique prefixes, or "default" (the default methodology); TO is the \
@@ -133,7 +133,7 @@ struct MethodologyCommand: ParsableCommand {
     }
 
     struct Default: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "default", 
             abstract: "The default methodology's files, which a hub's package is layered over (methodology.default).",
             discussion: "Example: ihub methodology default --file process.lua")
         @Option(name: .long, help: "Print only this file's text.") var file: String?
@@ -158,24 +158,16 @@ struct MethodologyCommand: ParsableCommand {
     }
 }
 
-/// Colours of a diff: only on a terminal, never when NO_COLOR is set (no-color.org).
+/// Colours of a diff (Style: only on a terminal, never when NO_COLOR is set).
 enum DiffColour {
-    static let enabled: Bool = {
-        guard Terminal.output else { return false }
-        if let value = getenv("NO_COLOR"), value.pointee != 0 { return false }
-        return true
-    }()
-
     /// Prints one line of a diff, coloured by its kind when colours are on.
-    /// The text is escaped first, so only our own escape codes reach the terminal.
     static func emit(_ text: String, bold: Bool = false) {
-        guard enabled else { return print(text) }
-        let code: String
-        if bold || text.hasPrefix("+++") || text.hasPrefix("---") { code = "1" }
-        else if text.hasPrefix("+") { code = "32" }
-        else if text.hasPrefix("-") { code = "31" }
-        else if text.hasPrefix("@@") { code = "36" }
-        else { return print(text) }
-        Swift.print("\u{1B}[\(code)m" + Terminal.safe(text) + "\u{1B}[0m")
+        let style: Style?
+        if bold || text.hasPrefix("+++") || text.hasPrefix("---") { style = .bold }
+        else if text.hasPrefix("+") { style = .green }
+        else if text.hasPrefix("-") { style = .red }
+        else if text.hasPrefix("@@") { style = .cyan }
+        else { style = nil }
+        print(style.map { $0(text) } ?? text)
     }
 }

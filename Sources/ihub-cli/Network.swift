@@ -5,7 +5,7 @@ import IHubCore
 /// (network.graph) — a summary, the rounds, the edges and the nodes with
 /// their generation in the cascade; --json prints the operation's document.
 struct Network: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "network", 
         abstract: "The mentoring network: who mentors whom across rounds, components, density and the cascade of mentees who become mentors.",
         discussion: "Example: ihub network --hub EE-ACC --level teacher --window 2026/27 --db region.db")
 

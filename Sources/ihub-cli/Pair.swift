@@ -4,7 +4,7 @@ import IHubCore
 /// `ihub pair propose|explain|diff|confirm`: the pairing workflow
 /// (pairing.* operations); --json prints the operation's document.
 struct Pair: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "pair", 
         abstract: "Who mentors whom: propose a pairing run, explain a pair, compare runs, confirm one.",
         subcommands: [Propose.self, Explain.self, Diff.self, Confirm.self])
 
@@ -58,31 +58,32 @@ struct Pair: ParsableCommand {
     }
 
     struct Propose: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "propose", 
             abstract: "Propose a pairing run (stored; nobody's pairs change until it is confirmed).",
             discussion: "Example: ihub pair propose --hub LT-CTA --round LT-CTA-R2 --level school --db region.db")
         @OptionGroup var common: Common
         @Option(name: .long, help: "The hub.") var hub: String?
         @Option(name: .long, help: "The round.") var round: String?
-        @Option(name: .long, help: "school or teacher.") var level: String?
-        @Option(name: .long, help: "total_fit, coverage or fairness.") var objective: String?
-        @Option(name: .long, help: "optimal or stable.") var mode: String?
+        @Option(name: .long, help: "What is paired (default: the round's).") var level: Level?
+        @Option(name: .long, help: "What the run optimises (default total_fit).") var objective: Objective?
+        @Option(name: .long, help: "How it assigns (default optimal).") var mode: PairingMode?
         @Option(name: .long, help: "Re-run this run with its parameters plus the new pins and bans.") var rerun: Int?
         @Option(name: .long, help: "A pair that must be in the run, MENTEE:MENTOR (repeatable).") var pin: [String] = []
         @Option(name: .long, help: "A pair that must not be, MENTEE:MENTOR (repeatable).") var ban: [String] = []
 
         func run() throws {
-            var p: [JSON.Member] = [("hub", hub), ("round", round), ("level", level), ("objective", objective), ("mode", mode)]
+            var p: [JSON.Member] = [("hub", hub), ("round", round), ("level", level?.rawValue), ("objective", objective?.rawValue),
+                                    ("mode", mode?.rawValue)]
                 .compactMap { k, v in v.map { .init(k, .string($0)) } }
             if let rerun { p.append(.init("rerun", .int(Int64(rerun)))) }
             if !pin.isEmpty { p.append(.init("pins", try Pair.pairs(pin, "pin"))) }
             if !ban.isEmpty { p.append(.init("bans", try Pair.pairs(ban, "ban"))) }
-            try common.run("pairing.propose", .object(p), view: Pair.printRun)
+            try common.run("pairing.propose", .object(p), progress: "pairing", view: Pair.printRun)
         }
     }
 
     struct Explain: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "explain", 
             abstract: "Each criterion's contribution to a pair, or why a pair is not in the run.",
             discussion: "Example: ihub pair explain --run 3 LT-CTA-S04 LT-CTA-S01 --db region.db (or: explain 3 LT-CTA-S04 LT-CTA-S01)")
         @OptionGroup var common: Common
@@ -103,7 +104,7 @@ struct Pair: ParsableCommand {
     }
 
     struct Diff: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Compare two runs.")
+        static let configuration = CommandConfiguration(commandName: "diff", abstract: "Compare two runs.")
         @OptionGroup var common: Common
         @Argument(help: "The earlier run.") var from: Int
         @Argument(help: "The later run.") var to: Int
@@ -111,8 +112,8 @@ struct Pair: ParsableCommand {
         func run() throws {
             try common.run("pairing.diff", ["from": .int(Int64(from)), "to": .int(Int64(to))]) { d in
                 print("run #\(from) -> #\(to): total \(Decimal2.text(d["total"]?["from"]?.double ?? 0)) -> \(Decimal2.text(d["total"]?["to"]?.double ?? 0))")
-                for (key, sign) in [("added", "+"), ("removed", "-")] {
-                    for p in d[key]?.array ?? [] { print("  \(sign) \(p["mentee"]?.string ?? "") <- \(p["mentor"]?.string ?? "")") }
+                for (key, sign, style) in [("added", "+", Style.green), ("removed", "-", Style.red)] {
+                    for p in d[key]?.array ?? [] { print(style("  \(sign) \(p["mentee"]?.string ?? "") <- \(p["mentor"]?.string ?? "")")) }
                 }
                 for u in d["newly_unmatched"]?.array ?? [] { print("  unmatched now: \(u["code"]?.string ?? "") (\(u["reason"]?.string ?? ""))") }
             }
@@ -120,7 +121,7 @@ struct Pair: ParsableCommand {
     }
 
     struct Confirm: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "confirm", 
             abstract: "Apply a run: its pairs become mentorships, all or none.",
             discussion: "Example: ihub pair confirm --run 3 --db region.db (or: confirm 3)")
         @OptionGroup var common: Common

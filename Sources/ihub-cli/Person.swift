@@ -4,12 +4,12 @@ import IHubCore
 /// `ihub person erase`: a person's personal data out of the database
 /// (person.erase), the anonymous aggregates kept.
 struct Person: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "person", 
         abstract: "People's personal data: erase a person, keeping the anonymous aggregates they are part of.",
         subcommands: [Erase.self])
 
     struct Erase: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "erase", 
             abstract: "Erase a person's personal data (name, e-mail, subjects, languages, mentions in free text, xAPI identity).",
             discussion: """
                 The person's row stays, under an `erased-…` code, so counts, hours, assessment figures and indicator \

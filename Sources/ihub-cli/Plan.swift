@@ -4,7 +4,7 @@ import IHubCore
 /// `ihub plan …`: action plans (plan.* operations); --json prints the
 /// operation's document.
 struct Plan: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "plan", 
         abstract: "Action plans: focus areas suggested from assessments, goals, tasks and their status over time.",
         subcommands: [Suggest.self, Create.self, Show.self, List.self, Focus.self, Goal.self, Task.self, Status.self, History.self])
 
@@ -68,7 +68,7 @@ struct Plan: ParsableCommand {
     }
 
     struct Suggest: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "suggest", 
             abstract: "The weakest areas of the latest assessment, with their figures (plan.suggest).",
             discussion: "Example: ihub plan suggest --school EE-ACC-S01 --db region.db")
         @OptionGroup var common: Common
@@ -83,7 +83,7 @@ struct Plan: ParsableCommand {
     }
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "create", 
             abstract: "A new plan (draft); --suggest adds the suggested focus areas, to be confirmed.",
             discussion: "Example: ihub plan create --school EE-ACC-S01 --title \"Digital plan 2026\" --suggest --db region.db")
         @OptionGroup var common: Common
@@ -105,7 +105,7 @@ struct Plan: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A plan with its focus areas, goals, tasks and progress.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "A plan with its focus areas, goals, tasks and progress.")
         @OptionGroup var common: Common
         @Argument(help: "The plan's id.") var id: Int
 
@@ -113,16 +113,16 @@ struct Plan: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Plans with the counts of their goals and tasks.",
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Plans with the counts of their goals and tasks.",
                                                         discussion: "Example: ihub plan list --hub EE-ACC --db region.db")
         @OptionGroup var common: Common
         @Option(name: .long, help: "Only this hub.") var hub: String?
         @OptionGroup var subject: Subject
         @Option(name: .long, help: "Only this process instance.") var instance: Int?
-        @Option(name: .long, help: "Only plans with this status.") var status: String?
+        @Option(name: .long, help: "Only plans with this status.") var status: PlanStatus?
 
         func run() throws {
-            var p = Plan.members([("hub", hub), ("school", subject.school), ("person", subject.person), ("status", status)])
+            var p = Plan.members([("hub", hub), ("school", subject.school), ("person", subject.person), ("status", status?.rawValue)])
             if let instance { p.append(.init("instance", .int(Int64(instance)))) }
             try common.run("plan.list", p) { list in
                 for x in list.array ?? [] {

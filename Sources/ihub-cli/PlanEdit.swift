@@ -5,7 +5,7 @@ import IHubCore
 /// statuses, and the history of statuses.
 extension Plan {
     struct Focus: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "focus", 
             abstract: "Confirm, add or remove a plan's focus area.",
             discussion: """
                 Examples: ihub plan focus confirm 1 --area C --by EE-ACC-P0001 --db region.db
@@ -13,7 +13,9 @@ extension Plan {
                           ihub plan focus remove 1 --area B --db region.db
                 """)
         @OptionGroup var common: Common
-        @Argument(help: "confirm, add or remove.") var action: String
+        enum Action: String, ExpressibleByArgument, CaseIterable { case confirm, add, remove }
+
+        @Argument(help: "What to do with the area.") var action: Action
         @Argument(help: "The plan's id.") var plan: Int
         @Option(name: .long, help: "The instrument area.") var area: String
         @Option(name: .long, help: "The instrument (required by add).") var instrument: String?
@@ -22,13 +24,12 @@ extension Plan {
         func run() throws {
             let method: String
             switch action {
-            case "confirm": method = "plan.confirm_focus"
-            case "add": method = "plan.add_focus"
-            case "remove": method = "plan.remove_focus"
-            default: throw ValidationError("\(action): expected confirm, add or remove")
+            case .confirm: method = "plan.confirm_focus"
+            case .add: method = "plan.add_focus"
+            case .remove: method = "plan.remove_focus"
             }
             var p: [JSON.Member] = [.init("plan", .int(Int64(plan)))]
-            p += Plan.members([("area", area), ("instrument", instrument), ("by", action == "remove" ? nil : by)])
+            p += Plan.members([("area", area), ("instrument", instrument), ("by", action == .remove ? nil : by)])
             try common.run(method, p) { f in
                 if f["removed"]?.bool == true {
                     print("plan #\(plan): focus area \(f["instrument"]?.string ?? "") \(f["area"]?.string ?? "") removed")
@@ -41,7 +42,7 @@ extension Plan {
     }
 
     struct Goal: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "goal", 
             abstract: "Add a goal on an instrument area, with a target level and date.",
             discussion: "Example: ihub plan goal 1 --instrument selfie --area C --description \"Devices for every class\" --target 3.5 --by 2026-06-30 --db region.db")
         @OptionGroup var common: Common
@@ -66,7 +67,7 @@ extension Plan {
     }
 
     struct Task: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "task", 
             abstract: "Add a task to a goal, with an owner and a due date.",
             discussion: "Example: ihub plan task 1 --title \"Survey the devices\" --owner EE-ACC-P0001 --due 2026-02-01 --db region.db")
         @OptionGroup var common: Common
@@ -84,7 +85,7 @@ extension Plan {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "status", 
             abstract: "Set the status of a plan, goal or task (recorded in the plan's history).",
             discussion: "Examples: ihub plan status --plan 1 active --by EE-ACC-P0001 --db region.db; ihub plan status --task 3 done --db region.db")
         @OptionGroup var common: Common
@@ -109,7 +110,7 @@ extension Plan {
     }
 
     struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every status of a plan, its goals and tasks, in order.")
+        static let configuration = CommandConfiguration(commandName: "history", abstract: "Every status of a plan, its goals and tasks, in order.")
         @OptionGroup var common: Common
         @Argument(help: "The plan's id.") var plan: Int
 

@@ -35,7 +35,7 @@ struct ProcessCommand: ParsableCommand {
     }
 
     struct Model: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "model", 
             abstract: "The steps of a hub's process model (the default, or as its process script changes it).",
             discussion: "Example: ihub process model --hub EE-ACC --db region.db")
         @OptionGroup var common: Common
@@ -53,7 +53,7 @@ struct ProcessCommand: ParsableCommand {
     }
 
     struct Start: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "start", 
             abstract: "Start a process for a school, a school's development team or a mentorship.",
             discussion: "Example: ihub process start --school EE-ACC-S01 --at initiative --db region.db")
         @OptionGroup var common: Common
@@ -71,7 +71,7 @@ struct ProcessCommand: ParsableCommand {
     }
 
     struct Move: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "move", 
             abstract: "Move a process to a step (the model's rules may refuse, with their reason).",
             discussion: "Example: ihub process move 3 mapping_needs --by EE-ACC-P0001 --note \"workshop held\" --db region.db")
         @OptionGroup var common: Common
@@ -92,7 +92,7 @@ struct ProcessCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A process with its methods and its history of moves.",
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "A process with its methods and its history of moves.",
                                                         discussion: "Example: ihub process show 3 --db region.db")
         @OptionGroup var common: Common
         @Argument(help: "The process.") var id: Int
@@ -107,18 +107,18 @@ struct ProcessCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A hub's processes.",
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "A hub's processes.",
                                                         discussion: "Example: ihub process list --hub EE-ACC --open --db region.db")
         @OptionGroup var common: Common
         @Option(name: .long, help: "The hub.") var hub: String
         @Option(name: .long, help: "Only this school's processes (as school or team).") var school: String?
-        @Option(name: .long, help: "Only school, team or mentorship processes.") var subject: String?
+        @Option(name: .long, help: "Only the processes of this subject.") var subject: ProcessSubject?
         @Flag(name: .long, help: "Only open processes.") var open = false
 
         func run() throws {
             var p: [JSON.Member] = [.init("hub", .string(hub))]
             if let school { p.append(.init("school", .string(school))) }
-            if let subject { p.append(.init("subject", .string(subject))) }
+            if let subject { p.append(.init("subject", .string(subject.rawValue))) }
             if open { p.append(.init("open", .bool(true))) }
             try common.run([("process.list", .object(p))]) { r in
                 let list = r[0].array ?? []
@@ -129,7 +129,7 @@ struct ProcessCommand: ParsableCommand {
     }
 
     struct Next: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Where a process may move now, and why not elsewhere.",
+        static let configuration = CommandConfiguration(commandName: "next", abstract: "Where a process may move now, and why not elsewhere.",
                                                         discussion: "Example: ihub process next 3 --db region.db")
         @OptionGroup var common: Common
         @Argument(help: "The process.") var id: Int
@@ -147,7 +147,7 @@ struct ProcessCommand: ParsableCommand {
     }
 
     struct Close: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Close a process with a reason.",
+        static let configuration = CommandConfiguration(commandName: "close", abstract: "Close a process with a reason.",
                                                         discussion: "Example: ihub process close 3 --reason \"goals reached\" --db region.db")
         @OptionGroup var common: Common
         @Argument(help: "The process.") var id: Int
@@ -159,7 +159,7 @@ struct ProcessCommand: ParsableCommand {
     }
 
     struct Choose: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Choose a toolbox method for a process (or remove it with --remove).",
+        static let configuration = CommandConfiguration(commandName: "choose", abstract: "Choose a toolbox method for a process (or remove it with --remove).",
                                                         discussion: "Example: ihub process choose 3 needs_mapping --step mapping_needs --db region.db")
         @OptionGroup var common: Common
         @Argument(help: "The process.") var id: Int
@@ -177,15 +177,15 @@ struct ProcessCommand: ParsableCommand {
     }
 
     struct Toolbox: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The methods toolbox: built-in methods and the hub's own.",
+        static let configuration = CommandConfiguration(commandName: "toolbox", abstract: "The methods toolbox: built-in methods and the hub's own.",
                                                         discussion: "Example: ihub process toolbox --hub EE-ACC --step mapping_needs --db region.db")
         @OptionGroup var common: Common
         @Option(name: .long, help: "The hub whose own methods are listed too.") var hub: String?
         @Option(name: .long, help: "Only methods that suit this step.") var step: String?
-        @Option(name: .long, help: "Only intra_school, inter_school or whole_school methods.") var level: String?
+        @Option(name: .long, help: "Only methods at this level.") var level: MethodLevel?
 
         func run() throws {
-            let p: [JSON.Member] = [("hub", hub), ("step", step), ("level", level)].compactMap { k, v in v.map { .init(k, .string($0)) } }
+            let p: [JSON.Member] = [("hub", hub), ("step", step), ("level", level?.rawValue)].compactMap { k, v in v.map { .init(k, .string($0)) } }
             try common.run([("toolbox.list", .object(p))]) { r in
                 for m in r[0].array ?? [] {
                     let minutes = m["typical_minutes"]?.int.map { "\($0) min" } ?? "-"

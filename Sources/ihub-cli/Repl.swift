@@ -34,7 +34,7 @@ struct Repl: ParsableCommand {
     @Flag(name: .customShort("i"), help: "Stay at the prompt after the script and -e chunks.")
     var interactiveAfter = false
 
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: OpenOptions
 
     /// `ihub repl x.lua` is a script on a throwaway database; `ihub repl x.db` a database.
     var locations: (db: String, script: String?) {

@@ -36,7 +36,7 @@ struct ReportCommand: ParsableCommand {
         switch format {
         case .html:
             if let out { p.append(.init("path", .string(out))) }
-            try common.run("report.html", .object(p)) { r in
+            try common.run("report.html", .object(p), progress: "writing the report") { r in
                 if let html = r["html"]?.string { print(html, terminator: "") } else { ReportCommand.describe(r, out ?? "") }
             }
         case .json, .csv:
@@ -45,7 +45,7 @@ struct ReportCommand: ParsableCommand {
             let perTable = format == .csv && table == nil && out != nil
             if let out, !perTable { p.append(.init("path", .string(out))) }
             var tables = JSON.null
-            try common.run("report.data", .object(p)) { r in
+            try common.run("report.data", .object(p), progress: "computing the report") { r in
                 if perTable {
                     tables = r
                 } else if out != nil {

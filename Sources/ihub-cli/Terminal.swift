@@ -16,21 +16,30 @@ enum Terminal {
     static let errors = isatty(2) != 0
 
     /// `text` with control characters escaped, except tab, line feed and
-    /// the carriage return of a CRLF line end.
-    static func safe(_ text: String) -> String {
+    /// the carriage return of a CRLF line end. Style's marks become its
+    /// colours (`styles`) or nothing; data cannot forge them (Style.mark).
+    static func safe(_ text: String, styles: Bool = false) -> String {
         let scalars = Array(text.unicodeScalars)
         func harmless(_ i: Int) -> Bool {
             switch scalars[i] {
             case "\t", "\n": return true
             case "\r": return i + 1 < scalars.count && scalars[i + 1] == "\n"
+            case Style.open, Style.close: return false
             default: return !IHubError.isControl(scalars[i])
             }
         }
         guard scalars.indices.contains(where: { !harmless($0) }) else { return text }
         var out = ""
-        for i in scalars.indices {
+        var i = 0
+        while i < scalars.count {
+            if scalars[i] == Style.open, let (code, end) = Style.mark(in: scalars, at: i) {
+                if styles { out += "\u{1B}[\(code)m" }
+                i = end
+                continue
+            }
             // The same spelling as messages use for control characters.
             if harmless(i) { out.unicodeScalars.append(scalars[i]) } else { out += IHubError.escaped(scalars[i]) }
+            i += 1
         }
         return out
     }
@@ -40,5 +49,5 @@ enum Terminal {
 /// Swift's print in this module), escaped for a terminal.
 func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
     let text = items.map { "\($0)" }.joined(separator: separator)
-    Swift.print(Terminal.output ? Terminal.safe(text) : text, terminator: terminator)
+    Swift.print(Terminal.output ? Terminal.safe(text, styles: Style.output) : text, terminator: terminator)
 }

@@ -28,7 +28,7 @@ struct TestCommand: ParsableCommand {
     @Option(name: .long, help: "Also write a JUnit XML report to this file.") var junit: String?
     @Option(name: .long, help: "Only the tests whose name or file contains this text.") var filter: String?
     @Flag(name: .long, help: "Print the operation's JSON document.") var json = false
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: OpenOptions
 
     func validate() throws {
         if tap && json { throw ValidationError("--tap and --json: choose one") }
@@ -40,7 +40,7 @@ struct TestCommand: ParsableCommand {
         let result: JSON
         do throws(IHubError) {
             let engine = try database.open(":memory:")
-            result = try engine.call("methodology.test", .object(params))
+            result = try Progress.during("testing \(dir)") { () throws(IHubError) in try engine.call("methodology.test", .object(params)) }
             if let junit { try TestReport.write(TestReport.junit(result, dir: dir), to: junit) }
         } catch {
             throw error.exit()

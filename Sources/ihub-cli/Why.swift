@@ -4,7 +4,7 @@ import IHubCore
 /// `ihub why …`: the decision log read as answers (decision.why), and the
 /// log itself (decision.list); --json prints the operation's document.
 struct Why: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static let configuration = CommandConfiguration(commandName: "why", 
         abstract: "Why the engine decided what it did: a school's class, a pair, a person, a decision; and the decision log.",
         discussion: """
             Every pairing run, classification, refused process move and insight is recorded with the inputs' hash, \
@@ -27,7 +27,7 @@ struct Why: ParsableCommand {
     }
 
     struct School: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "school", 
             abstract: "Why a school is in its class: its latest classification, pairing, refused moves and insights.")
         @OptionGroup var common: Common
         @Argument(help: "The school's code.") var code: String
@@ -39,7 +39,7 @@ struct Why: ParsableCommand {
     }
 
     struct Pair: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "pair", 
             abstract: "Why a mentee is paired with a mentor: the run, the score's parts and the policy's reasons (or why not).")
         @OptionGroup var common: Common
         @Argument(help: "The mentee's code (a school or a teacher).") var mentee: String
@@ -67,7 +67,7 @@ struct Why: ParsableCommand {
     }
 
     struct Decision: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One decision: its reason, methodology version and files (decision.get).")
+        static let configuration = CommandConfiguration(commandName: "decision", abstract: "One decision: its reason, methodology version and files (decision.get).")
         @OptionGroup var common: Common
         @Argument(help: "The decision's id.") var id: Int
 

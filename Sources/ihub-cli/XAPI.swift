@@ -9,7 +9,7 @@ struct XAPI: ParsableCommand {
         subcommands: [Validate.self, Import.self, Export.self])
 
     struct Validate: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "validate", 
             abstract: "Check xAPI 1.0.3 statements offline: NDJSON (one a line, streamed) or a JSON array.",
             discussion: """
                 Prints a summary, then each problem as `line 7: actor.mbox: …` (`statement 3:` in a JSON array), \
@@ -27,13 +27,8 @@ struct XAPI: ParsableCommand {
         @Option(name: .long, help: "Print the problems of at most this many statements (default 1000).")
         var limit: Int = 1000
 
-        @Flag(name: .long, help: "Print the operation's JSON document instead.")
-        var json = false
-
-        @Option(name: .long, help: "The database the operation runs in (default \":memory:\"; validation reads none).")
-        var db: String = ":memory:"
-
-        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: OutputOptions
+        @OptionGroup var database: OptionalDatabaseOptions
 
         func run() throws {
             let result: JSON
@@ -41,15 +36,12 @@ struct XAPI: ParsableCommand {
                 let path = file == "-" ? "/dev/stdin" : file
                 var params: [JSON.Member] = [.init("path", .string(path)), .init("limit", .int(Int64(max(0, limit))))]
                 if noWarnings { params.append(.init("warnings", .bool(false))) }
-                result = try database.open(db).call("xapi.validate", .object(params))
+                let engine = try database.open()
+                result = try Progress.during("checking \(file)") { () throws(IHubError) in try engine.call("xapi.validate", .object(params)) }
             } catch {
                 throw error.exit()
             }
-            if json {
-                print(result.serialized(pretty: true))
-            } else {
-                Validate.printReport(result)
-            }
+            output.show(result, view: Validate.printReport)
             if (result["invalid"]?.int ?? 0) > 0 { throw ExitCode(1) }
         }
 
@@ -75,7 +67,7 @@ struct XAPI: ParsableCommand {
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "import", 
             abstract: "Import xAPI statements into a hub: NDJSON (streamed, any size) or a JSON array; all or none.",
             discussion: """
                 Every statement is validated first: with any invalid one nothing is imported, and each problem is \
@@ -103,18 +95,18 @@ struct XAPI: ParsableCommand {
         @Flag(name: .long, help: "Replace the --problems file if it exists.")
         var force = false
 
-        @Option(name: .long, help: "The database file.")
-        var db: String
-
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
+            var rejected = false
             do throws(IHubError) {
                 var params: [JSON.Member] = [.init("hub", .string(hub)), .init("path", .string(file)), .init("dry_run", .bool(dryRun))]
                 if let base { params.append(.init("base", .string(base))) }
                 if let problems { params += [.init("problems_out", .string(problems)), .init("overwrite", .bool(force))] }
-                let r = try database.open(db).call("xapi.import", .object(params))
-                if r["valid"] == false {
+                let engine = try database.open()
+                let r = try Progress.during("importing \(file)") { () throws(IHubError) in try engine.call("xapi.import", .object(params)) }
+                if r["valid"] == false, !output.json {
                     let count = r["problem_count"]?.int ?? 0
                     var error = IHubError(.invalid, "\(file): \(count == 1 ? "1 problem" : "\(count) problems") (dry run: nothing was changed)")
                     error.details = r["problems"]
@@ -124,7 +116,8 @@ struct XAPI: ParsableCommand {
                 var text = "\(file): \(n("statements")) statements: \(n("activities")) activities, \(n("events")) events, \(n("unchanged")) unchanged, \(n("voided")) voided"
                 if n("unknown_voids") > 0 { text += ", \(n("unknown_voids")) voiding an unknown statement" }
                 if dryRun { text += " (dry run: nothing was changed)" }
-                print(text)
+                output.say(r, text)
+                rejected = r["valid"] == false
             } catch {
                 let code = error.exit()
                 for p in error.details?.array ?? [] {
@@ -134,11 +127,12 @@ struct XAPI: ParsableCommand {
                 }
                 throw code
             }
+            if rejected { throw ExitCode(Status.invalid.rawValue) }
         }
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "export", 
             abstract: "Write a hub's activities as xAPI statements: NDJSON (default) or a JSON array.",
             discussion: """
                 One statement per activity, its id the activity's uuid; actors are accounts on the hub's home page \
@@ -173,9 +167,6 @@ struct XAPI: ParsableCommand {
         @Flag(name: .long, help: "People by pseudonym only (stable in this database), no notes or outcomes.")
         var pseudonymous = false
 
-        @Option(name: .long, help: "The database file.")
-        var db: String
-
         @OptionGroup var database: DatabaseOptions
 
         func run() throws {
@@ -187,7 +178,8 @@ struct XAPI: ParsableCommand {
                 if let to { params.append(.init("to", .string(to))) }
                 if let base { params.append(.init("base", .string(base))) }
                 if let out { params += [.init("path", .string(out)), .init("overwrite", .bool(force))] }
-                let r = try database.open(db).call("xapi.export", .object(params))
+                let engine = try database.open()
+                let r = try Progress.during(out.map { "writing \($0)" }) { () throws(IHubError) in try engine.call("xapi.export", .object(params)) }
                 if let out {
                     Console.error("ihub: wrote \(r["statements"]?.int ?? 0) statements to \(out) (\(r["bytes"]?.int ?? 0) bytes)")
                 } else {

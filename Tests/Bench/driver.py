@@ -56,11 +56,12 @@ class Sizes:
     ind_people: int = 50_000  # indicators: people (100 per school), activities, rounds
     ind_activities: int = 1_000_000
     ind_reps: int = 2
+    startup_runs: int = 40  # CLI start: runs per side and round (the median counts)
 
 
 FULL = Sizes(100_000, 100_000, 100_000, 5, 100_000, 1_000_000, 100_000, 2, 1000, (1000, 2000), (20000, 4000, 50), 2, 2)
 QUICK = Sizes(5_000, 5_000, 5_000, 2, 5_000, 50_000, 2_000, 1, 200, (200, 400), (2000, 400, 50), 1, 1, 20_000,
-              ind_people=2_000, ind_activities=40_000, ind_reps=1)
+              ind_people=2_000, ind_activities=40_000, ind_reps=1, startup_runs=10)
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,11 @@ def rows(z):
             "limit: sqlite3 shell SQL", "CPU s", LOWER),
         Row("indicators, maturity, CPU time", "indicators:maturity_ihub_cpu", "indicators:maturity_peer_cpu",
             "peer: pandas", "CPU s", LOWER),
+        *[Row(name, f"startup:{side}", f"startup:{peer}", who, "ms", LOWER)
+          for name, side in (("CLI start: ihub --version", "ihub_version"),
+                             ("CLI start: ihub call api.version", "ihub_call"),
+                             ("CLI start: scripts/ihub --version", "wrapper"))
+          for peer, who in (("sqlite3", "peer: sqlite3 :memory:"), ("lua", "peer: lua5.4 -e ''"))],
     ]
 
 
@@ -163,6 +169,10 @@ indicators: the built-in indicators ({INDICATORS[0]}) of one hub over the school
   hand, temporary tables; process start included); peer: pandas reading the tables and computing them; every
   side's rows checked equal (indicators_check.py); best of {z.ind_reps}; s: wall clock, CPU s: the side's process's
   CPU time (user + system), the figure to read on a shared machine.
+CLI start: from exec to exit, output to /dev/null, the median of {z.startup_runs} runs (best of {z.reps} rounds):
+  ihub --version and ihub call api.version (an in-memory database opened, one call) of the release build;
+  scripts/ihub --version: the checkout's wrapper, which first checks that the build is current;
+  peers: sqlite3 :memory: 'select 1', lua5.4 -e ''.
 ihub/it: ihub's figure divided by the other's; the verdict says in words which side is better."""
 
 
@@ -731,6 +741,22 @@ class Bench:
         return out
 
     # Same matrix / graph on both sides in one run; pairing.py exits 1 when the optima differ.
+    def startup(self):
+        z = self.z
+        say(f"CLI start: {z.startup_runs} runs per side, best of {z.reps}...")
+        ihub = LIB / "ihub-cli"
+        wrapper = ROOT / "scripts" / "ihub"
+        subprocess.run([wrapper, "--version"], capture_output=True)  # rebuilds now if a source is newer
+        commands = {
+            "ihub_version": [ihub, "--version"],
+            "ihub_call": [ihub, "call", "api.version"],
+            "wrapper": [wrapper, "--version"],
+            "sqlite3": ["sqlite3", ":memory:", "select 1"],
+            "lua": ["lua5.4", "-e", ""],
+        }
+        return best_of(z.reps, LOWER, {side: (lambda argv=argv: figure(run(self.exe("startup"), z.startup_runs, *argv), "ms"))
+                                       for side, argv in commands.items()})
+
     def pairing(self):
         z = self.z
         say(f"pairing: dense 1:1 at n={','.join(map(str, z.dense))} vs scipy, loads {z.loads} vs OR-Tools, "
@@ -810,6 +836,7 @@ def compile_programs(work):
         "xapi_ihub": [BENCH / "xapi_ihub.c", *with_ihub],
         "xapi_sqlite": [BENCH / "xapi_sqlite.c", "-lsqlite3"],
         "xapi_pq": [BENCH / "xapi_pq.c", *pq.stdout.split()],
+        "startup": [BENCH / "startup.c"],
     }
     for name, args in programs.items():
         subprocess.run(["gcc", *cflags, *map(str, args), "-o", str(work / name)], check=True)
