@@ -67,7 +67,8 @@ struct MethodologyPackage: Equatable {
     static func script(of file: String) -> String? { hooks.first { $0.file == file }?.script }
 
     /// Reads the package in folder `path`: its hook files, `instruments/`,
-    /// its tests and `fixtures/`; other files and folders are IHUB_INVALID,
+    /// its tests and `fixtures/` (a README.md or other .md file is its
+    /// documentation, not read); other files and folders are IHUB_INVALID,
     /// so that a misspelt hook (`pairng.lua`) is not silently left out.
     static func read(directory path: String, at: String) throws(IHubError) -> MethodologyPackage {
         var files: [String: String] = [:]
@@ -75,6 +76,7 @@ struct MethodologyPackage: Equatable {
             for entry in try FileText.list(folder, at: at) {
                 let name = prefix + entry.name
                 if entry.name.hasPrefix(".") { continue }  // editors' and VCS files
+                if !entry.isFolder && entry.name.hasSuffix(".md") { continue }  // the package's documentation
                 if entry.isFolder {
                     guard depth < 4, name == "instruments" || name == "fixtures" || name.hasPrefix("fixtures/") else {
                         throw IHubError.invalid("\(at): \(IHubError.quoted(path + "/" + name, limit: Limits.path)) is not a folder of a methodology package (instruments/, fixtures/)")
