@@ -34,10 +34,9 @@ test("a pair of one level is ruled out with the reason", function()
       if a < b and ca == cb and ca == "developing" and a:find("-S", 1, true) and b:find("-S", 1, true) then same = {a, b} end
     end
   end
-  if same then
-    local e = ihub.pairing.explain{run = run.run, mentee = same[1], mentor = same[2]}
-    assert_match(e.ruled_out_by.reason, "pairs cross levels")
-  end
+  assert_true(same ~= nil, "two developing schools in the round")
+  local e = ihub.pairing.explain{run = run.run, mentee = same[1], mentor = same[2]}
+  assert_match(e.ruled_out_by.reason, "pairs cross levels")
 end)
 
 test("development actions need the collegial method", function()
