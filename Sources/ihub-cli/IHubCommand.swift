@@ -33,6 +33,7 @@ struct IHubCommand: ParsableCommand {
             Person.self,
             InsightCommand.self,
             ReportCommand.self,
+            MethodologyCommand.self,
         ])
 }
 

@@ -724,6 +724,49 @@ static void test_insights(void) {
     ihub_close(h);
 }
 
+/* Methodology packages from C: a load is a version by content hash, the
+** same files again the same version, a new one leaves the old readable, a
+** diff names the changed line, and a misspelt hook file is refused. */
+static void test_packages(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    char version[17] = {0};
+    const char *at;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"H\",\"name\":\"Hub\",\"country\":\"EE\"}") == IHUB_OK);
+    CHECK(ihub_call(h, "methodology.load", "{\"hub\":\"H\",\"files\":{\"pairing.lua\":"
+                    "\"function score(a, b)\\n  return 1\\nend\\n\"}}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"new\":true") && contains(out, "\"hooks\":[\"pairing\"]"));
+    at = out ? strstr(out, "\"version\":\"") : NULL;
+    CHECK(at != NULL);
+    if (at) memcpy(version, at + 11, 16);
+    ihub_free(out);
+    CHECK(ihub_call(h, "methodology.load", "{\"hub\":\"H\",\"files\":{\"pairing.lua\":"
+                    "\"function score(a, b)\\n  return 1\\nend\\n\"}}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"new\":false") && contains(out, version));
+    ihub_free(out);
+    CHECK(call(h, "methodology.load", "{\"hub\":\"H\",\"files\":{\"pairing.lua\":"
+               "\"function score(a, b)\\n  return 2\\nend\\n\"}}") == IHUB_OK);
+    CHECK(ihub_call(h, "methodology.list", "{\"hub\":\"H\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"in_force\":false") && contains(out, "\"in_force\":true") && contains(out, version));
+    ihub_free(out);
+    {
+        char params[96];
+        snprintf(params, sizeof params, "{\"hub\":\"H\",\"from\":\"%s\"}", version);
+        CHECK(ihub_call(h, "methodology.diff", params, &out) == IHUB_OK);
+        CHECK(contains(out, "\"change\":\"changed\"") && contains(out, "@@ -1,3 +1,3 @@\\n function score(a, b)\\n-  return 1\\n+  return 2\\n"));
+        ihub_free(out);
+        snprintf(params, sizeof params, "{\"hub\":\"H\",\"version\":\"%.6s\"}", version);
+        CHECK(ihub_call(h, "methodology.get", params, &out) == IHUB_OK && contains(out, "return 1"));
+        ihub_free(out);
+    }
+    CHECK(call(h, "methodology.load", "{\"hub\":\"H\",\"files\":{\"pairng.lua\":\"\"}}") == IHUB_INVALID);
+    CHECK(contains(ihub_errmsg(h), "params.files.\"pairng.lua\": not a file of a methodology package"));
+    CHECK(call(h, "methodology.load", "{\"hub\":\"H\",\"files\":{\"rules.lua\":\"x = = 1\"}}") == IHUB_SCRIPT);
+    CHECK(contains(ihub_errmsg(h), "H/rules.lua:1:"));
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
@@ -746,6 +789,7 @@ int main(void) {
     test_impact();
     test_privacy();
     test_insights();
+    test_packages();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

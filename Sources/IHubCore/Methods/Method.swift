@@ -55,6 +55,7 @@ enum MethodTable {
         + NetworkMethods.all
         + ImpactMethods.all
         + PrivacyMethods.all
+        + MethodologyMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 

@@ -62,6 +62,15 @@ extension MethodologyStore {
             .rows([.int(versionID)]) { s in MethodologyPackage.File(name: s.text(0) ?? "", source: s.text(1) ?? "") }
     }
 
+    /// The number of files of each of the hub's versions, by version id.
+    func fileCounts(hubID: Int64) throws(IHubError) -> [Int64: Int64] {
+        let rows = try db.statement("""
+            SELECT f.version_id, COUNT(*) FROM methodology_files f JOIN methodology_versions v ON v.id = f.version_id
+            WHERE v.hub_id = ? GROUP BY f.version_id ORDER BY f.version_id
+            """).rows([.int(hubID)]) { s in (s.int(0), s.int(1)) }
+        return Dictionary(rows, uniquingKeysWith: { a, _ in a })
+    }
+
     /// Puts a version in force for its hub.
     func setCurrent(hubID: Int64, versionID: Int64) throws(IHubError) {
         try db.statement("""
