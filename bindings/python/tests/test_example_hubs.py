@@ -212,3 +212,17 @@ def test_ihub_demo_refuses_a_hub_not_in_the_region():
                           capture_output=True, text=True, timeout=600)
     assert done.returncode != 0
     assert "--hub: no hub 'XX-NONE' in the demo region (EE-ACC, FI-TRE, LT-CTA, GE-IMR, NO-TRD)" in done.stderr
+
+
+def test_a_packages_folder_loads_with_its_readme_left_out():
+    with ihub.open() as h:
+        if not has_method(h, "methodology.load"):
+            pytest.skip("this build has no methodology.load")
+        h.call("demo.populate", {"seed": 1, "assessments": False})
+        folder = os.path.join(HUBS, "collegial-region")
+        assert os.path.exists(os.path.join(folder, "README.md"))
+        loaded = h.call("methodology.load", {"hub": "GE-IMR", "path": folder})
+        assert [f["name"] for f in loaded["files"]] == ["pairing.lua", "process.lua", "rules.lua"]
+        # The same version as the files given one by one: the README is no part of it.
+        again = h.call("methodology.load", {"hub": "GE-IMR", "files": package_files("collegial-region")})
+        assert (again["version"], again["new"]) == (loaded["version"], False)
