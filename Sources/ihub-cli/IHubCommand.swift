@@ -34,6 +34,7 @@ struct IHubCommand: ParsableCommand {
             InsightCommand.self,
             ReportCommand.self,
             MethodologyCommand.self,
+            Why.self,
         ])
 }
 

@@ -767,6 +767,36 @@ static void test_packages(void) {
     ihub_close(h);
 }
 
+static void test_decisions(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(call(h, "hub.add", "{\"code\":\"H\",\"name\":\"Hub\",\"country\":\"EE\"}") == IHUB_OK);
+    CHECK(call(h, "round.add", "{\"hub\":\"H\",\"code\":\"R1\",\"name\":\"round 1\"}") == IHUB_OK);
+    CHECK(call(h, "school.add", "{\"hub\":\"H\",\"code\":\"S1\",\"name\":\"School 1\"}") == IHUB_OK);
+    CHECK(call(h, "classification.run", "{\"hub\":\"H\",\"round\":\"R1\",\"subject\":\"school\"}") == IHUB_OK);
+    CHECK(ihub_call(h, "decision.list", "{\"hub\":\"H\",\"subject\":{\"school\":\"S1\"}}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"kind\":\"classification\"") && contains(out, "\"methodology\":\"default\"")
+          && contains(out, "\"reason\":\"left unclassified by the default rule: no selfie responses or reports in round R1\""));
+    ihub_free(out);
+    CHECK(ihub_call(h, "decision.why", "{\"school\":\"S1\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"question\":\"why is school 'S1' (School 1) unclassified?\""));
+    ihub_free(out);
+    /* A refused move: the caller's error, and the refusal kept in the log. */
+    CHECK(call(h, "script.set", "{\"hub\":\"H\",\"name\":\"process\",\"source\":\"rule('anchoring', function() "
+                                "return false, 'not yet' end)\"}") == IHUB_OK);
+    CHECK(call(h, "process.start", "{\"school\":\"S1\",\"at\":\"initiative\"}") == IHUB_OK);
+    CHECK(call(h, "process.move", "{\"id\":1,\"to\":\"anchoring\"}") == IHUB_CONSTRAINT);
+    CHECK(contains(ihub_errmsg(h), "refused the move of process #1 to 'anchoring': not yet"));
+    CHECK(ihub_call(h, "decision.list", "{\"hub\":\"H\",\"kind\":\"transition_refused\"}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"ref\":1,") && contains(out, "to 'anchoring': not yet\""));
+    ihub_free(out);
+    CHECK(call(h, "decision.get", "{\"id\":99}") == IHUB_NOTFOUND);
+    CHECK(contains(ihub_errmsg(h), "params.id: no decision with id 99"));
+    CHECK(call(h, "decision.list", "{\"hub\":\"H\",\"kind\":\"guess\"}") == IHUB_INVALID);
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
@@ -790,6 +820,7 @@ int main(void) {
     test_privacy();
     test_insights();
     test_packages();
+    test_decisions();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

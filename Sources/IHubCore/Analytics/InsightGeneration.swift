@@ -30,12 +30,15 @@ enum InsightGeneration {
         }
         var insights: [JSON] = [], seen: Set<Int64> = []
         var created: Int64 = 0
+        let methodology = try MethodologyLoad.label(db, hubID: hubID)
         for d in outcome.drafts {
             let key = d.key(window)
-            if try db.insights.raise(hubID: hubID, d, key: key, window: window) { created += 1 }
+            let raised = try db.insights.raise(hubID: hubID, d, key: key, window: window)
+            if raised { created += 1 }
             guard let row = try db.insights.get(hubID: hubID, key: key) else {
                 throw IHubError(.error, "insight \(IHubError.quoted(key)) was stored but cannot be read back")
             }
+            if raised { try DecisionLog.insight(db, hubID: hubID, id: row.id, d, window: window, methodology: methodology) }
             guard seen.insert(row.id).inserted else { continue }
             insights.append(InsightMethods.json(row, feedback: try db.insights.feedback(insightID: row.id)))
         }

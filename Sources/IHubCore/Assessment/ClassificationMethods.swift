@@ -42,18 +42,20 @@ enum ClassificationMethods {
             // Every verdict is known before anything is written: a failing
             // script stores nothing, and the old classes stay.
             try db.assessment.deleteClassifications(roundID: round.id, schools: kind == .school)
+            let log = try DecisionLog.Classifications(db, hubID: hubID, round: round, rule: rule, thresholds: p["thresholds"])
             // The default rule's classes are always listed, a script's as they come.
             var counts: [(String, Int)] = rule == "default" ? Classification.classes.map { ($0, 0) } : []
             var skipped: [JSON] = []
             for (subject, verdict) in zip(c.subjects, verdicts) {
                 let reasons = JSON.array(verdict.reasons.map { .string($0) })
+                // Same inputs and same rule give the same class: the hash lets a
+                // reader tell a changed verdict from changed data.
+                let inputs = JSON.array([subject.json, .object(subject.assessments), p["thresholds"] ?? .null])
+                try log.record(subject, verdict, inputsHash: FNV1a.hex(inputs.serialized()))
                 guard let cls = verdict.cls else {
                     skipped.append(["code": .string(subject.code), "reasons": reasons])
                     continue
                 }
-                // Same inputs and same rule give the same class: the hash lets a
-                // reader tell a changed verdict from changed data.
-                let inputs = JSON.array([subject.json, .object(subject.assessments), p["thresholds"] ?? .null])
                 try db.assessment.insertClassification(roundID: round.id, schoolID: subject.schoolID, personID: subject.personID,
                                                        cls: cls, reasons: reasons.serialized(), rule: rule,
                                                        inputs: FNV1a.hex(inputs.serialized()))

@@ -56,6 +56,7 @@ enum MethodTable {
         + ImpactMethods.all
         + PrivacyMethods.all
         + MethodologyMethods.all
+        + DecisionMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 

@@ -78,6 +78,7 @@ enum PairingWorkflow {
                                 policyHash: setup.policy.hash, params: params.json, capacity: setup.settings.capacityJSON,
                                 total: outcome.total, candidates: outcome.candidates)
         let id = try db.pairing.addRun(run, pairs: outcome.pairs, unmatched: outcome.unmatched)
+        try DecisionLog.pairingRun(engine, run: id, setup: setup, params: params, outcome: outcome, inputsHash: run.inputsHash)
         return try get(db, id: id)
     }
 

@@ -35,7 +35,7 @@ enum PersonErase {
                                       agent: try agent(db, hubID: person.hubID, code: erasedCode))
         var counts: [JSON.Member] = []
         counts.append(.init("plans", .int(try db.privacy.erasePlanTexts(person: id, with: erasedPlanText))))
-        counts.append(.init("texts", .int(try scrubTexts(db, person.hubID, identity))))
+        counts.append(.init("texts", .int(try scrubTexts(db, person.hubID, identity) + DecisionLog.scrub(db, hubID: person.hubID, identity))))
         counts.append(.init("pairing", .int(try scrubPairing(db, person.hubID, identity))))
         counts.append(.init("statements", .int(try scrubStatements(db, person.hubID, identity))))
         try db.privacy.eraseRow(id, code: erasedCode, at: stamp, reason: reason)

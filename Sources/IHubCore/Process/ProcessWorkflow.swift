@@ -119,6 +119,8 @@ enum ProcessWorkflow {
         let (steps, verdicts) = try model.check(instance: instance, from: x.step, targets: [to])
         guard let verdict = verdicts.first, let verdict else { throw model.unknownStep(to, steps, at: path) }
         guard verdict.allowed else {
+            try DecisionLog.refusal(db, x, instance: instance, to: to, byID: byID, model: model.name, modelHash: model.hash,
+                                    reason: verdict.reason ?? "by a rule", persists: path != "params.at")
             throw IHubError(.constraint, "\(path): \(model.name) refused the move of process #\(x.id) to \(IHubError.quoted(to)): \(verdict.reason ?? "by a rule")")
         }
         let cycle = verdict.newCycle ? x.cycle + 1 : x.cycle

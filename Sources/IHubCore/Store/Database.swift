@@ -12,6 +12,8 @@ final class Database {
     private let backend: any StoreBackend
     private var cache: [String: any Statement] = [:]
     private var transactionDepth = 0
+    /// Writes to make once the outermost transaction ends (afterTransaction).
+    private var lasting: [(Database) throws(IHubError) -> Void] = []
 
     /// How often a transaction is tried when the server aborts it to keep
     /// transactions serializable (PostgreSQL), before IHUB_BUSY.
@@ -120,17 +122,49 @@ final class Database {
         if transactionDepth > 0 { return try savepoint(body) }
         var attempt = 1
         while true {
+            lasting.removeAll()  // an attempt run again asks again
+            let outcome: Result<T, IHubError>
             do {
-                return try outermost(isolation, body)
+                outcome = .success(try outermost(isolation, body))
             } catch {
-                guard backend.failedToSerialize else { throw error }
-                guard attempt < Database.serializationAttempts else {
-                    throw IHubError(.busy, "\(error.message) (the transaction was tried \(attempt) times while other writers changed the same data)")
+                if backend.failedToSerialize && attempt < Database.serializationAttempts {
+                    Database.pause(attempt: attempt)
+                    attempt += 1
+                    continue
                 }
-                Database.pause(attempt: attempt)
-                attempt += 1
+                outcome = .failure(backend.failedToSerialize
+                    ? IHubError(.busy, "\(error.message) (the transaction was tried \(attempt) times while other writers changed the same data)")
+                    : error)
             }
+            return try keepLasting(outcome)
         }
+    }
+
+    /// Writes that outlast the transaction that asked for them, committed or
+    /// rolled back: e.g. the decision log's record of a refusal whose error
+    /// rolls back the rest. Run at once (in a transaction of their own)
+    /// outside a transaction; otherwise after the outermost one ends.
+    func afterTransaction(_ work: @escaping (Database) throws(IHubError) -> Void) throws(IHubError) {
+        guard transactionDepth > 0 else {
+            try transaction { () throws(IHubError) in try work(self) }
+            return
+        }
+        lasting.append(work)
+    }
+
+    /// Runs the lasting writes in a transaction of their own, then gives the
+    /// outcome; a failure of theirs is said after the caller's own error.
+    private func keepLasting<T>(_ outcome: Result<T, IHubError>) throws(IHubError) -> T {
+        let work = lasting
+        lasting.removeAll()
+        guard !work.isEmpty else { return try outcome.get() }
+        do {
+            try transaction { () throws(IHubError) in for w in work { try w(self) } }
+        } catch {
+            guard case .failure(let first) = outcome else { throw error }
+            throw IHubError(first.status, "\(first.message) (and what was to outlast the transaction was not written: \(error.message))")
+        }
+        return try outcome.get()
     }
 
     /// Runs `body` on one consistent snapshot of the database: a read-only
@@ -140,17 +174,19 @@ final class Database {
         finishStatements()
         try backend.beginRead()
         transactionDepth = 1
-        defer { transactionDepth = 0 }
+        let outcome: Result<T, IHubError>
         do {
             let result = try body()
             finishStatements()
             try backend.commit()
-            return result
+            outcome = .success(result)
         } catch {
             finishStatements()
             backend.rollback()
-            throw error
+            outcome = .failure(error)
         }
+        transactionDepth = 0
+        return try keepLasting(outcome)
     }
 
     private func outermost<T>(_ isolation: Isolation, _ body: () throws(IHubError) -> T) throws(IHubError) -> T {

@@ -99,6 +99,9 @@ extension PrivacyStore {
         .init(table: "insights", column: "reason", hub: inHub),
         .init(table: "insights", column: "action", hub: inHub),
         .init(table: "insight_feedback", column: "note", hub: "insight_id IN (SELECT id FROM insights WHERE hub_id = ?)"),
+        // The decision log names records by id; what scripts and rules wrote may
+        // name people (its detail, JSON, is scrubbed value by value: DecisionLog.scrub).
+        .init(table: "decisions", column: "reason", hub: inHub),
         // The consortium's rows (hub_id NULL) may name anyone.
         .init(table: "indicator_snapshots", column: "detail", hub: "(hub_id = ? OR hub_id IS NULL)"),
     ]
