@@ -226,3 +226,19 @@ def test_a_packages_folder_loads_with_its_readme_left_out():
         # The same version as the files given one by one: the README is no part of it.
         again = h.call("methodology.load", {"hub": "GE-IMR", "files": package_files("collegial-region")})
         assert (again["version"], again["new"]) == (loaded["version"], False)
+
+
+def test_the_decisions_of_a_packages_cycle_refer_to_its_version():
+    with ihub.open() as h:
+        if not has_method(h, "decision.list"):
+            pytest.skip("this build has no decision log")
+        h.call("demo.populate", {"seed": 1})
+        version = load(h, "LT-CTA", "ct-network")
+        h.call("classification.run", {"hub": "LT-CTA", "round": "LT-CTA-R2", "subject": "teacher"})
+        run = h.call("pairing.propose", {"hub": "LT-CTA", "round": "LT-CTA-R2", "level": "teacher"})
+        pairing = h.call("decision.list", {"hub": "LT-CTA", "kind": "pairing"})
+        assert [(d["subject"], d["methodology"]) for d in pairing] == [({"kind": "run", "id": run["run"]}, version)]
+        assert "remote" in {c["criterion"] for c in pairing[0]["detail"]["pairs"][0]["criteria"]}
+        classified = h.call("decision.list", {"hub": "LT-CTA", "kind": "classification", "limit": 500})
+        assert classified and {d["methodology"] for d in classified} == {version}
+        assert any("the network's mentors: B2 and up" in d["reason"] for d in classified)
