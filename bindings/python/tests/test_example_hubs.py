@@ -242,3 +242,12 @@ def test_the_decisions_of_a_packages_cycle_refer_to_its_version():
         classified = h.call("decision.list", {"hub": "LT-CTA", "kind": "classification", "limit": 500})
         assert classified and {d["methodology"] for d in classified} == {version}
         assert any("the network's mentors: B2 and up" in d["reason"] for d in classified)
+
+
+@pytest.mark.parametrize("name", sorted(PACKAGES))
+def test_each_package_checks_clean_for_its_hub(name):
+    with ihub.open() as h:
+        if not has_method(h, "methodology.check"):
+            pytest.skip("this build has no methodology.check")
+        r = h.call("methodology.check", {"path": os.path.join(HUBS, name), "hub": PACKAGES[name]})
+    assert r["ok"] and [f for f in r["findings"] if f["severity"] == "error"] == []

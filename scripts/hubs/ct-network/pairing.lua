@@ -24,11 +24,11 @@ criteria.remote = function(mentee, mentor)
   return math.min(1, d / 40)
 end
 
--- Only the network's advanced teachers and schools mentor.
+-- Only the network's advanced teachers and schools mentor; a round not
+-- classified yet is read as the default policy reads it.
+local default_eligible = eligible
 function eligible(r, level)
-  if r.maturity == nil then
-    return nil, level == "school" and "no selfie results in the round" or "no digcompedu self-reflection in the round"
-  end
+  if r.maturity == nil or r.class == nil then return default_eligible(r, level) end
   if r.class == "advanced" then return "mentor" end
   return "mentee"
 end
