@@ -35,6 +35,8 @@ struct IHubCommand: ParsableCommand {
             ReportCommand.self,
             MethodologyCommand.self,
             Why.self,
+            Check.self,
+            TestCommand.self,
         ])
 }
 

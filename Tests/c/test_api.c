@@ -797,6 +797,28 @@ static void test_decisions(void) {
     ihub_close(h);
 }
 
+static void test_check_test(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    /* A misspelt hook function is an error at its line; a good package has no findings. */
+    CHECK(ihub_call(h, "methodology.check", "{\"files\":{\"pairing.lua\":\"x = 1\\nfunction scroe(a, b) return 1 end\\n\"}}",
+                    &out) == IHUB_OK);
+    CHECK(contains(out, "\"ok\":false") && contains(out, "\"line\":2,\"severity\":\"error\"")
+          && contains(out, "did you mean score?") && contains(out, "\"line\":1,\"severity\":\"warning\""));
+    ihub_free(out);
+    /* A package's tests: one passes, one fails with its line, expected and actual. */
+    CHECK(ihub_call(h, "methodology.test", "{\"files\":{\"a_test.lua\":\"test('one', function() assert_eq(1, 1) end)\\n"
+                                           "test('two', function()\\n  assert_eq({1, 2}, {1, 3})\\nend)\\n\"}}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"passed\":1,\"failed\":1") && contains(out, "\"line\":3,\"message\":\"values differ\"")
+          && contains(out, "\"expected\":\"{1, 3}\",\"actual\":\"{1, 2}\""));
+    ihub_free(out);
+    CHECK(call(h, "methodology.test", "{\"files\":{\"tests.lua\":\"\"}}") == IHUB_INVALID);
+    CHECK(contains(ihub_errmsg(h), "params.files.\"tests.lua\": not a file of a methodology package"));
+    CHECK(call(h, "methodology.check", "{}") == IHUB_INVALID);
+    ihub_close(h);
+}
+
 int main(void) {
     test_versions();
     test_calls();
@@ -821,6 +843,7 @@ int main(void) {
     test_insights();
     test_packages();
     test_decisions();
+    test_check_test();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

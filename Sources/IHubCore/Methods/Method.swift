@@ -57,6 +57,7 @@ enum MethodTable {
         + PrivacyMethods.all
         + MethodologyMethods.all
         + DecisionMethods.all
+        + MethodologyToolMethods.all
 
     static let byName: [String: Method] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
