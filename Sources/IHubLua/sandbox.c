@@ -473,3 +473,5 @@ int ihl_call_global_as(ihl_state *S, const char *name, const char *label,
 }
 
 int ihl_host_status(const ihl_state *S) { return S != NULL ? S->host_status : 0; }
+
+int ihl_is_busy(const ihl_state *S) { return S != NULL && S->busy; }

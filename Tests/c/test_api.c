@@ -724,6 +724,28 @@ static void test_insights(void) {
     ihub_close(h);
 }
 
+/* The default methodology is embedded from scripts/methodology: the default
+** pairing policy's text and version are those of default/pairing.lua, and a
+** hub script that assigns the engine's glue globals changes nothing for the
+** next run (the glue lives in the state's globals, the script in a copy). */
+static void test_embed(void) {
+    ihub *h = NULL;
+    char *out = NULL;
+    CHECK(open_fresh(NULL, &h) == IHUB_OK);
+    CHECK(ihub_call(h, "pairing.policy", "{}", &out) == IHUB_OK);
+    CHECK(contains(out, "\"default\":\"-- ihub default pairing policy.") && contains(out, "\"hash\":\"88a38ee14a8f7a3e\""));
+    ihub_free(out);
+    CHECK(call(h, "hub.add", "{\"code\":\"H\",\"name\":\"Hub\",\"country\":\"EE\"}") == IHUB_OK);
+    CHECK(call(h, "script.set", "{\"hub\":\"H\",\"name\":\"indicators\",\"source\":\"__ihub_indicators_compute = nil "
+                                "indicator{name = 'one', description = 'One', level = 'hub', type = 'count', compute = function(ctx) return {{value = 1}} end}\"}") == IHUB_OK);
+    for (int i = 0; i < 2; i++) {
+        CHECK(ihub_call(h, "indicator.compute", "{\"hub\":\"H\",\"names\":[\"H.one\"]}", &out) == IHUB_OK);
+        CHECK(contains(out, "\"value\":1"));
+        ihub_free(out);
+    }
+    ihub_close(h);
+}
+
 /* Methodology packages from C: a load is a version by content hash, the
 ** same files again the same version, a new one leaves the old readable, a
 ** diff names the changed line, and a misspelt hook file is refused. */
@@ -841,6 +863,7 @@ int main(void) {
     test_impact();
     test_privacy();
     test_insights();
+    test_embed();
     test_packages();
     test_decisions();
     test_check_test();

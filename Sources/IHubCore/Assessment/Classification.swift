@@ -87,7 +87,8 @@ struct Classification {
         guard let cells = data.cells[school], !cells.isEmpty else { return nil }
         let instrument = data.instrument
         func figures(_ groups: UInt8) -> JSON? {
-            let overall = data.pool(schools: [school], groups: groups, area: nil).summary
+            let pooled = data.pool(schools: [school], groups: groups, area: nil)
+            let overall = pooled.summary
             guard overall.n > 0 else { return nil }
             var areas: [JSON.Member] = []
             for (a, area) in instrument.areas.enumerated() {
@@ -96,7 +97,9 @@ struct Classification {
             }
             let responses = RespondentGroup.of(groups).reduce(0) { $0 + (cells[$1]?.responses ?? 0) }
             let reported = RespondentGroup.of(groups).contains { cells[$0]?.fromReports == true }
+            // `reported`: how many of them come from area reports (the default rule says so).
             return stripNulls(["responses": .int(Int64(responses)), "from_reports": .bool(reported),
+                               "reported": pooled.reported > 0 ? .int(Int64(pooled.reported)) : .null,
                                "overall": summaryJSON(overall), "areas": .object(areas)])
         }
         var groups: [JSON.Member] = []
@@ -141,77 +144,28 @@ extension Classification {
         ]
     }
 
-    func defaultVerdict(_ subject: Subject, _ t: Thresholds, _ digcompedu: Instrument?) -> Verdict {
-        kind == .school ? schoolVerdict(subject, t) : teacherVerdict(subject, t, digcompedu)
-    }
+    /// The default rule: scripts/methodology/default/rules.lua, run as a
+    /// hub's classify script is, with `defaultContext` as its third argument.
+    static let defaultRule = EmbeddedLua.files["default/rules.lua"]!
 
-    private func schoolVerdict(_ subject: Subject, _ t: Thresholds) -> Verdict {
-        guard let data = schoolData["selfie"], data.cells[subject.schoolID!] != nil else {
-            return Verdict(cls: nil, reasons: ["no selfie responses or reports in round \(round.code)"])
+    /// What the default rule needs beside the subjects: the round, k, the
+    /// thresholds and the instrument's areas (and levels, for teachers) in order.
+    func defaultContext(_ t: Thresholds, _ digcompedu: Instrument?) -> JSON {
+        func areas(_ instrument: Instrument?) -> JSON {
+            .array((instrument?.areas ?? []).map { ["code": .string($0.code), "name": .string($0.name)] })
         }
-        let staff = RespondentGroup.leaders.bit | RespondentGroup.teachers.bit
-        let school: Set<Int64> = [subject.schoolID!]
-        let pooled = data.pool(schools: school, groups: staff, area: nil)
-        let overall = pooled.summary
-        guard overall.n >= round.k else {
-            return Verdict(cls: nil, reasons: [
-                "only \(overall.n) teachers and leaders answered selfie in round \(round.code) (fewer than k = \(round.k))"])
+        var members: [JSON.Member] = [.init("round", .string(round.code)), .init("k", .int(Int64(round.k)))]
+        switch kind {
+        case .school:
+            members.append(.init("thresholds", ["advanced": .double(t.schoolAdvanced), "developing": .double(t.schoolDeveloping)]))
+            members.append(.init("areas", areas(schoolData["selfie"]?.instrument)))
+        case .teacher:
+            members.append(.init("thresholds", ["advanced": .string(t.teacherAdvanced), "developing": .string(t.teacherDeveloping)]))
+            members.append(.init("areas", areas(digcompedu)))
+            members.append(.init("levels", .array((digcompedu?.levels ?? []).map {
+                ["code": .string($0.code), "name": .string($0.name), "min": .double($0.min)]
+            })))
         }
-        let from = "from \(overall.n) teachers and leaders" + (pooled.reported > 0 ? " (\(pooled.reported) in area reports)" : "")
-        let v = overall.mean
-        var reasons: [String]
-        let cls: String
-        if v >= t.schoolAdvanced {
-            cls = "advanced"
-            reasons = ["selfie overall \(Decimal2.text(v, against: t.schoolAdvanced)) \(from) ≥ \(Decimal2.text(t.schoolAdvanced))"]
-        } else if v >= t.schoolDeveloping {
-            cls = "developing"
-            reasons = ["selfie overall \(Decimal2.text(v, against: t.schoolAdvanced)) \(from): ≥ \(Decimal2.text(t.schoolDeveloping)) and < \(Decimal2.text(t.schoolAdvanced))"]
-        } else {
-            cls = "beginning"
-            reasons = ["selfie overall \(Decimal2.text(v, against: t.schoolDeveloping)) \(from) < \(Decimal2.text(t.schoolDeveloping))"]
-        }
-        // The weakest and strongest areas point at the next step.
-        var areas: [(name: String, mean: Double)] = []
-        for (a, area) in data.instrument.areas.enumerated() {
-            let s = data.pool(schools: school, groups: staff, area: a).summary
-            if s.n >= round.k { areas.append(("\(area.code) \(area.name)", s.mean)) }
-        }
-        if areas.count >= 2, let low = areas.min(by: { $0.mean < $1.mean }), let high = areas.max(by: { $0.mean < $1.mean }) {
-            reasons.append("weakest area: \(low.name) (\(Decimal2.text(low.mean)))")
-            reasons.append("strongest area: \(high.name) (\(Decimal2.text(high.mean)))")
-        }
-        return Verdict(cls: cls, reasons: reasons)
-    }
-
-    private func teacherVerdict(_ subject: Subject, _ t: Thresholds, _ instrument: Instrument?) -> Verdict {
-        guard let instrument, let r = teacherData["digcompedu"]?.latest[subject.personID!] else {
-            return Verdict(cls: nil, reasons: ["no digcompedu response in round \(round.code)"])
-        }
-        guard let overall = r.overall, let level = instrument.level(of: overall), let index = instrument.levelIndex(code: level.code),
-              let advanced = instrument.levelIndex(code: t.teacherAdvanced), let developing = instrument.levelIndex(code: t.teacherDeveloping)
-        else {
-            return Verdict(cls: nil, reasons: ["the digcompedu response of round \(round.code) has no scores (only na or pnts)"])
-        }
-        func cut(_ i: Int) -> String { "\(instrument.levels[i].code) (\(Decimal2.text(instrument.levels[i].min)))" }
-        let head = "digcompedu overall \(Decimal2.text(overall)), level \(level.code) \(level.name)"
-        let cls: String
-        var reasons: [String]
-        if index >= advanced {
-            cls = "advanced"
-            reasons = ["\(head) ≥ \(cut(advanced))"]
-        } else if index >= developing {
-            cls = "developing"
-            reasons = ["\(head): ≥ \(cut(developing)) and < \(cut(advanced))"]
-        } else {
-            cls = "beginning"
-            reasons = ["\(head) < \(cut(developing))"]
-        }
-        let areas = zip(instrument.areas, r.areas).compactMap { a, s in s.mean.map { (a, $0) } }
-        if areas.count >= 2, let low = areas.min(by: { $0.1 < $1.1 }), let high = areas.max(by: { $0.1 < $1.1 }) {
-            reasons.append("weakest area: \(low.0.code) \(low.0.name) (\(instrument.level(of: low.1)?.code ?? Decimal2.text(low.1)))")
-            reasons.append("strongest area: \(high.0.code) \(high.0.name) (\(instrument.level(of: high.1)?.code ?? Decimal2.text(high.1)))")
-        }
-        return Verdict(cls: cls, reasons: reasons)
+        return .object(members)
     }
 }

@@ -7,9 +7,11 @@ enum ClassificationMethods {
             the selfie overall of teachers and leaders, teachers by their digcompedu level), or by the hub's "classify" \
             script; replaces the round's classes of that subject. The script's classify(subject, assessments) gets \
             subject = {kind, code, name, hub, ...} and assessments = the subject's scores in the round by instrument code \
-            (schools: {groups = {leaders|teachers|students = {responses, overall, areas}}, staff = leaders and teachers}, \
+            (schools: {groups = {leaders|teachers|students = {responses, reported?, overall, areas}}, staff = leaders and teachers}, \
             each figure {mean, sd, n}; teachers: their latest response's overall, level, areas and items) and returns a \
-            class and a list of reasons, or nil to leave the subject unclassified; anything else (a function, NaN, a \
+            class and a list of reasons, or nil to leave the subject unclassified (a third argument, ctx = {round, k, \
+            thresholds = {advanced, developing}, areas = the instrument's {code, name} in order, levels (teachers)}, is \
+            what the default rule, scripts/methodology/default/rules.lua, reads beside them); anything else (a function, NaN, a \
             non-string class...) is a script error naming the subject, and nothing is stored.
             """,
                writes: true,
@@ -33,10 +35,12 @@ enum ClassificationMethods {
             let rule: String
             if let script = try HubScriptMethods.load(db, hubID: hubID, name: "classify") {
                 rule = "script:\(script.hash)"
-                verdicts = try ClassificationScript.run(engine, script.source, chunkname: "\(hubCode)/classify", c)
+                verdicts = try ClassificationScript.run(engine, script.source, chunkname: "\(hubCode)/classify", c,
+                                                        context: c.defaultContext(thresholds, digcompedu))
             } else {
                 rule = "default"
-                verdicts = c.subjects.map { c.defaultVerdict($0, thresholds, digcompedu) }
+                verdicts = try ClassificationScript.run(engine, Classification.defaultRule, chunkname: "default/rules.lua", c,
+                                                        context: c.defaultContext(thresholds, digcompedu))
             }
 
             // Every verdict is known before anything is written: a failing
@@ -121,47 +125,21 @@ enum ClassificationMethods {
     }
 }
 
-/// A hub's "classify" script: `classify(subject, assessments)` returns a
+/// A hub's "classify" script, or the default rule (scripts/methodology/
+/// default/rules.lua): `classify(subject, assessments)` returns a
 /// class and its reasons (a list of sentences, or one), or nil to leave the
 /// subject unclassified. Run in the methodology context, all subjects in
 /// one evaluation (one time budget for the run).
 enum ClassificationScript {
-    /// The script runs in a fresh environment (a copy of the sandbox's globals):
-    /// it leaves nothing behind, and no other hub's `classify` is seen. It
-    /// may define the global function `classify` or return one.
-    private static let helper = """
-        -- who[i] names subject i in messages ("school 'S1'").
-        function __ihub_classify(source, name, subjects, assessments, who)
-          local env = __ihub_fresh_env()
-          local chunk, err = load(source, "=" .. name, "t", env)
-          if not chunk then error(err, 0) end
-          local returned = chunk()
-          local classify = rawget(env, "classify")
-          if type(classify) ~= "function" then classify = returned end
-          if type(classify) ~= "function" then
-            error(name .. ": the script defines no function classify(subject, assessments)", 0)
-          end
-          local out = {}
-          for i = 1, #subjects do
-            local class, reasons = classify(subjects[i], assessments[i])
-            -- What JSON cannot hold is refused here, where the subject is known.
-            local bad = __ihub_json_check(class, "the class") or __ihub_json_check(reasons, "the reasons")
-            if bad then
-              error(name .. ": classify(" .. who[i] .. "): " .. bad, 0)
-            end
-            out[i] = ihub.array({class == nil and ihub.null or class, reasons == nil and ihub.null or reasons})
-          end
-          return ihub.array(out)
-        end
-        """
-
-    static func run(_ engine: Engine, _ source: String, chunkname: String, _ c: Classification) throws(IHubError) -> [Classification.Verdict] {
+    /// `context` is classify's third argument (Classification.defaultContext).
+    static func run(_ engine: Engine, _ source: String, chunkname: String, _ c: Classification,
+                    context ctx: JSON = .null) throws(IHubError) -> [Classification.Verdict] {
         let context = try engine.methodology()
-        _ = try context.eval(helper, chunkname: "ihub-classify")
+        try context.loadGlue("classify")  // scripts/methodology/engine/classify.lua
         let subjects = JSON.array(c.subjects.map(\.json))
         let assessments = JSON.array(c.subjects.map { .object($0.assessments) })
         let who = JSON.array(c.subjects.map { .string("\(c.kind.rawValue) \(IHubError.quoted($0.code))") })
-        let result = try context.callGlobal("__ihub_classify", [.string(source), .string(chunkname), subjects, assessments, who],
+        let result = try context.callGlobal("__ihub_classify", [.string(source), .string(chunkname), subjects, assessments, who, ctx],
                                             label: chunkname)
         let verdicts = result.first?.array ?? []
         guard verdicts.count == c.subjects.count else {

@@ -19,15 +19,10 @@ enum MethodologyCheck {
         case demo(hub: String)
     }
 
-    /// Files of documentation beside the Lua files, left out of a package.
-    static func isDocumentation(_ name: String) -> Bool {
-        !name.contains("/") && (name.hasSuffix(".md") || name.hasSuffix(".txt"))
-    }
-
     static func check(_ engine: Engine, files: [String: String], target: Target) throws(IHubError) -> [Finding] {
         var findings: [Finding] = []
         var known: [String: String] = [:]
-        for (name, source) in files.sorted(by: { $0.key < $1.key }) where !isDocumentation(name) {
+        for (name, source) in files.sorted(by: { $0.key < $1.key }) where MethodologyPackage.role(of: name) != .documentation {
             if MethodologyPackage.role(of: name) != nil { known[name] = source; continue }
             findings.append(Finding(file: name, line: nil, severity: .error, message: unknownFile(name)))
         }

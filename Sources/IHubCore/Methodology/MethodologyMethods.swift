@@ -114,13 +114,19 @@ enum MethodologyMethods {
 
     /// The package the parameters give: `files` ({name: text}) or `path`, exactly one.
     static func package(_ p: JSON) throws(IHubError) -> MethodologyPackage {
+        try MethodologyPackage(files: try files(p), at: p["files"].map { $0.isNull } == false ? "params.files" : "params.path")
+    }
+
+    /// The files of `files` or of the folder `path` (exactly one), every
+    /// one kept: a check reports those that are no part of a package.
+    static func files(_ p: JSON) throws(IHubError) -> [String: String] {
         let files = p["files"].flatMap { $0.isNull ? nil : $0 }
         let path = p["path"]?.string
         switch (files, path) {
         case (nil, nil), (.some, .some):
             throw IHubError.invalid("params: give the package's files or its path (one of them)")
         case (nil, let path?):
-            return try MethodologyPackage.read(directory: path, at: "params.path")
+            return try MethodologyPackage.files(directory: path, at: "params.path")
         case (let files?, nil):
             guard let members = files.members ?? (files.array?.isEmpty == true ? [] : nil) else {
                 throw IHubError.invalid("params.files: expected an object of file name → Lua text, got \(files.kindName)")
@@ -131,7 +137,7 @@ enum MethodologyMethods {
                 try Shape.longText.validate(m.value, at: at)
                 guard texts.updateValue(m.value.string!, forKey: m.key) == nil else { throw IHubError.invalid("\(at): given twice") }
             }
-            return try MethodologyPackage(files: texts, at: "params.files")
+            return texts
         }
     }
 

@@ -3,7 +3,8 @@
 /// the hub's stored script of that hook; `instruments/<code>.lua` files are
 /// instrument declarations (as instrument.define takes them). Files named
 /// `*_test.lua` and the `fixtures/` folder are the package's tests: they
-/// are read with it but are not part of its version.
+/// are read with it but are not part of its version; `*.md` and `*.txt`
+/// beside the files are its documentation and are left out.
 struct MethodologyPackage: Equatable {
     /// A hook file and the stored script it becomes (see each hook's use).
     static let hooks: [(file: String, script: String, summary: String)] = [
@@ -38,6 +39,7 @@ struct MethodologyPackage: Equatable {
             switch Self.role(of: name) {
             case .hook, .instrument: methodology.append(File(name: name, source: source))
             case .test, .fixture: tests.append(File(name: name, source: source))
+            case .documentation: continue
             case nil:
                 let known = Self.hooks.map(\.file).joined(separator: ", ")
                 throw IHubError.invalid("\(at).\(IHubError.quoted(name, "\"")): not a file of a methodology package (hooks: \(known); instruments/<code>.lua; *_test.lua; fixtures/…)")
@@ -47,7 +49,7 @@ struct MethodologyPackage: Equatable {
         self.tests = tests
     }
 
-    enum Role { case hook, instrument, test, fixture }
+    enum Role { case hook, instrument, test, fixture, documentation }
 
     /// What a file of this name is in a package, or nil.
     static func role(of name: String) -> Role? {
@@ -56,6 +58,7 @@ struct MethodologyPackage: Equatable {
         if parts.count == 1 {
             if hooks.contains(where: { $0.file == name }) { return .hook }
             if name.hasSuffix("_test.lua") && name.count > "_test.lua".count { return .test }
+            if name.hasSuffix(".md") || name.hasSuffix(".txt") { return .documentation }
             return nil
         }
         if parts[0] == "fixtures" { return .fixture }
@@ -66,28 +69,32 @@ struct MethodologyPackage: Equatable {
     /// The stored script a hook file becomes, or nil for other files.
     static func script(of file: String) -> String? { hooks.first { $0.file == file }?.script }
 
-    /// Reads the package in folder `path`: its hook files, `instruments/`,
-    /// its tests and `fixtures/` (a README.md or other .md file is its
-    /// documentation, not read); other files and folders are IHUB_INVALID,
-    /// so that a misspelt hook (`pairng.lua`) is not silently left out.
+    /// Reads the package in folder `path`; a file or folder that is no
+    /// part of a package is IHUB_INVALID, so that a misspelt hook
+    /// (`pairng.lua`) is not silently left out.
     static func read(directory path: String, at: String) throws(IHubError) -> MethodologyPackage {
+        try MethodologyPackage(files: try files(directory: path, at: at), at: at)
+    }
+
+    /// Every file under folder `path` (path under it → text), but hidden
+    /// ones (editors', version control's), up to four folders deep: what a
+    /// check looks at before deciding what belongs.
+    static func files(directory path: String, at: String) throws(IHubError) -> [String: String] {
         var files: [String: String] = [:]
         func walk(_ folder: String, _ prefix: String, depth: Int) throws(IHubError) {
-            for entry in try FileText.list(folder, at: at) {
+            for entry in try FileText.list(folder, at: at) where !entry.name.hasPrefix(".") {
                 let name = prefix + entry.name
-                if entry.name.hasPrefix(".") { continue }  // editors' and VCS files
-                if !entry.isFolder && entry.name.hasSuffix(".md") { continue }  // the package's documentation
                 if entry.isFolder {
-                    guard depth < 4, name == "instruments" || name == "fixtures" || name.hasPrefix("fixtures/") else {
-                        throw IHubError.invalid("\(at): \(IHubError.quoted(path + "/" + name, limit: Limits.path)) is not a folder of a methodology package (instruments/, fixtures/)")
+                    guard depth < 4 else {
+                        throw IHubError.invalid("\(at): \(IHubError.quoted(folder + "/" + entry.name, limit: Limits.path)) is nested too deep")
                     }
                     try walk(folder + "/" + entry.name, name + "/", depth: depth + 1)
-                } else {
+                } else if role(of: name) != .documentation {
                     files[name] = try FileText.read(folder + "/" + entry.name, at: at)
                 }
             }
         }
         try walk(path, "", depth: 0)
-        return try MethodologyPackage(files: files, at: at)
+        return files
     }
 }

@@ -22,7 +22,7 @@ enum MethodologyToolMethods {
                 .optional("hub", .string, "run the hooks for this hub of this database (rolled back)"),
                 .optional("demo", .boolean, "run the hooks on the demo region instead, for `hub` or EE-ACC (default: true without hub)"),
             ]) { engine, p throws(IHubError) in
-            let files = try rawFiles(p)
+            let files = try MethodologyMethods.files(p)
             let hub = p["hub"]?.string
             let demo = p["demo"]?.bool ?? (hub == nil)
             let target: MethodologyCheck.Target = demo ? .demo(hub: hub ?? "EE-ACC") : .database(hub: hub ?? "")
@@ -41,45 +41,8 @@ enum MethodologyToolMethods {
             params: packageFields + [
                 .optional("filter", .string, "only the tests whose name or file contains this text"),
             ]) { engine, p throws(IHubError) in
-            let package = try MethodologyPackage(files: try rawFiles(p), at: "params.files")
+            let package = try MethodologyMethods.package(p)
             return MethodologyTest.json(try MethodologyTest.run(engine, package: package, filter: p["filter"]?.string))
         },
     ]
-
-    /// The package's files from `files` or `path` (exactly one), every file
-    /// kept (a check reports those that are no part of a package), but
-    /// documentation beside them.
-    static func rawFiles(_ p: JSON) throws(IHubError) -> [String: String] {
-        switch (p["files"], p["path"]?.string) {
-        case (let files?, nil) where !files.isNull:
-            // An empty Lua table may arrive as [].
-            guard let members = files.members ?? (files.array?.isEmpty == true ? [] : nil) else {
-                throw IHubError.invalid("params.files: expected an object of file name → Lua text")
-            }
-            var out: [String: String] = [:]
-            for m in members {
-                guard let text = m.value.string else { throw IHubError.invalid("params.files.\(IHubError.quoted(m.key, "\"")): expected the file's text") }
-                if !MethodologyCheck.isDocumentation(m.key) { out[m.key] = text }
-            }
-            return out
-        case (nil, let path?), (.some(.null), let path?):
-            var out: [String: String] = [:]
-            try walk(path, "", into: &out, depth: 0)
-            return out
-        default:
-            throw IHubError.invalid("params: give the package's files or its path (one of them)")
-        }
-    }
-
-    private static func walk(_ folder: String, _ prefix: String, into out: inout [String: String], depth: Int) throws(IHubError) {
-        for entry in try FileText.list(folder, at: "params.path") where !entry.name.hasPrefix(".") {
-            let name = prefix + entry.name
-            if entry.isFolder {
-                guard depth < 4 else { throw IHubError.invalid("params.path: \(IHubError.quoted(folder + "/" + entry.name, limit: Limits.path)) is nested too deep") }
-                try walk(folder + "/" + entry.name, name + "/", into: &out, depth: depth + 1)
-            } else if !MethodologyCheck.isDocumentation(name) {
-                out[name] = try FileText.read(folder + "/" + entry.name, at: "params.path")
-            }
-        }
-    }
 }

@@ -1,7 +1,7 @@
 /// The default process model, the Dynamic Process Model, embedded in the
 /// library (the one copy of its text; `process.model` returns it). A hub's
 /// "process" script runs after it in the same fresh environment and edits it
-/// (see ProcessScript.helpers for rename, describe, drop, add, step, rule).
+/// (see scripts/methodology/engine/process.lua for rename, describe, drop, add, step, rule).
 enum DefaultProcess {
     /// The step codes of the default model, in order (others rely on them).
     static let codes = ["initiative", "anchoring", "joint_planning", "mapping_needs", "new_perspectives",

@@ -71,13 +71,7 @@ enum HubScriptMethods {
     /// syntax error shows when the script is stored, not when it is needed.
     static func compiles(_ engine: Engine, _ source: String, chunkname: String) throws(IHubError) {
         let context = try engine.methodology()
-        _ = try context.eval("""
-            function __ihub_compiles(source, name)
-              local f, err = load(source, "=" .. name, "t")
-              if f then return true end
-              return false, err
-            end
-            """, chunkname: "ihub-compile")
+        try context.loadGlue("compile")  // scripts/methodology/engine/compile.lua
         let result = try context.callGlobal("__ihub_compiles", [.string(source), .string(chunkname)], label: chunkname)
         if result.first == .bool(false) { throw IHubError(.script, result.dropFirst().first?.string ?? "\(chunkname): does not compile") }
     }

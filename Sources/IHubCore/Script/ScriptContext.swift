@@ -21,6 +21,8 @@ package final class ScriptContext {
     unowned let engine: Engine
     let writes: Bool
     private(set) var state: OpaquePointer?  // read by the pairing hot loop (Pairing/PolicyScript.swift)
+    /// Engine glue evaluated in this state, by file, with how often (once: see ScriptGlue.swift).
+    var glueEvaluations: [String: Int] = [:]
 
     init(engine: Engine, writes: Bool, timeMs: Int, memoryMB: Int) throws(IHubError) {
         self.engine = engine

@@ -135,6 +135,10 @@ int ihl_call_global_as(ihl_state *S, const char *name, const char *label,
 ** IHL_HOST (0 after any other outcome). */
 int ihl_host_status(const ihl_state *S);
 
+/* Whether the state is running an evaluation (a host callback that calls
+** back into its own state): a new evaluation would be refused. */
+int ihl_is_busy(const ihl_state *S);
+
 /* ---- hot loops: values kept in the registry ---------------------------
 ** A pairing policy scores thousands to millions of candidate pairs. Each
 ** record's table is built once (by a Lua function returning them), kept in

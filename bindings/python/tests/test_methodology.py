@@ -189,8 +189,11 @@ def test_load_from_a_folder(h, tmp_path):
     assert h.instrument.get(code="pkg_check")["name"] == "Package check"
     same = h.methodology.load(hub="H", files={"rules.lua": RULES_V1, "instruments/pkg_check.lua": INSTRUMENT})
     assert same["version"] == r["version"] and same["new"] is False
+    (tmp_path / "README.md").write_text("# documentation, left out")
+    assert h.methodology.load(hub="H", path=str(tmp_path))["version"] == r["version"]
     (tmp_path / "notes").mkdir()
-    with pytest.raises(ihub.InvalidError, match=r"params.path: .*notes' is not a folder of a methodology package"):
+    (tmp_path / "notes" / "old.lua").write_text("-- a stray file")
+    with pytest.raises(ihub.InvalidError, match=r'params.path."notes/old.lua": not a file of a methodology package'):
         h.methodology.load(hub="H", path=str(tmp_path))
     with pytest.raises(ihub.NotFoundError, match=r"params.path: cannot open the folder"):
         h.methodology.load(hub="H", path=str(tmp_path / "missing"))
