@@ -15,6 +15,12 @@ struct Demo: ParsableCommand {
     @Option(name: .long, help: "Multiplies the number of teachers (1: about 600).")
     var scale: Double = 1
 
+    @Option(name: .long, help: "A methodology package (a folder, e.g. scripts/hubs/accelerator) loaded for --hub before its rounds are classified and paired.")
+    var methodology: String?
+
+    @Option(name: .long, help: "The hub the demo pairs and mentors: EE-ACC, FI-TRE, LT-CTA, GE-IMR or NO-TRD.")
+    var hub: String = "LT-CTA"
+
     /// The methodology script of the demo: reads through the `ihub` table,
     /// returns a value; cannot write.
     static let summaryScript = EmbeddedLua.files["demo/summary.lua"]!  // scripts/methodology/demo/summary.lua
@@ -25,6 +31,10 @@ struct Demo: ParsableCommand {
             let made = try engine.call("demo.populate", ["seed": .int(seed), "scale": .double(scale)])
             print("ihub demo — a synthetic region of \(made["hubs"]?.array?.count ?? 0) hubs, "
                   + "\(made["schools"]?.int ?? 0) schools and \(made["people"]?.int ?? 0) people (seed \(seed))\n")
+
+            if let methodology {
+                try Demo.loadMethodology(engine, hub: hub, path: methodology)
+            }
 
             print("Hubs (hub.list):")
             for hub in try engine.call("hub.list").array ?? [] {
@@ -49,9 +59,9 @@ struct Demo: ParsableCommand {
             for line in (result["values"]?.array?.first?.string ?? "").split(separator: "\n") { print("  \(line)") }
 
             try Demo.printAssessments(engine)
-            try Demo.printPairing(engine)
-            try Demo.printMentoring(engine)
-            try Demo.assessFollowUp(engine, seed: seed)
+            try Demo.printPairing(engine, hub: hub, ownPolicy: methodology != nil)
+            try Demo.printMentoring(engine, hub: hub)
+            try Demo.assessFollowUp(engine, hub: hub, seed: seed)
             try Demo.printReport(engine, databasePath: path)
 
             if path == ":memory:" {

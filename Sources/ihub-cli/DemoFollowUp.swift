@@ -5,8 +5,8 @@ extension Demo {
     /// started: the teachers' DigCompEdu self-reflection again, in which
     /// mentees gained more than the others — the follow-up the impact
     /// estimate and the report compare with the round the pairs came from.
-    static func assessFollowUp(_ engine: Engine, seed: Int64) throws(IHubError) {
-        let hub = "LT-CTA", before = "LT-CTA-R2", after = "LT-CTA-R3"
+    static func assessFollowUp(_ engine: Engine, hub: String, seed: Int64) throws(IHubError) {
+        let before = "\(hub)-R2", after = "\(hub)-R3"
         _ = try engine.call("round.add", ["hub": .string(hub), "code": .string(after), "name": "2026/27 round 3",
                                          "start": "2026-09-01", "end": "2027-06-15"])
         let pairs = try engine.call("pairing.mentorships", ["hub": .string(hub), "level": "teacher"]).array ?? []

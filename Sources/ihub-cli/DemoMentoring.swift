@@ -15,8 +15,7 @@ extension Demo {
         ("initiative", "session", 45, nil, 20),  // reflection started a new cycle
     ]
 
-    static func printMentoring(_ engine: Engine) throws(IHubError) {
-        let hub = "LT-CTA"
+    static func printMentoring(_ engine: Engine, hub: String) throws(IHubError) {
         let pairs = try engine.call("pairing.mentorships", ["hub": .string(hub), "level": "school"]).array ?? []
         guard !pairs.isEmpty else { return }
         print("\nThe mentoring process of \(hub)'s school pairs (process.*, plan.*, activity.*):")

@@ -4,17 +4,22 @@ extension Demo {
     /// Pairs one hub's second round at both levels — schools first, then
     /// teachers within a school and across the schools just paired — and
     /// explains a chosen pair and a pair left out.
-    static func printPairing(_ engine: Engine) throws(IHubError) {
+    /// With `ownPolicy`, the hub's methodology package decides the pairs;
+    /// otherwise the default policy, with one mentee per teacher mentor.
+    static func printPairing(_ engine: Engine, hub: String, ownPolicy: Bool) throws(IHubError) {
         // The pairs start two weeks into the round's school year, as the activities logged for them.
-        let hub = "LT-CTA", round = "LT-CTA-R2", start: JSON = "2025-09-15"
-        print("\nPairing \(hub) in \(round) with the default policy (pairing.propose, pairing.confirm):")
+        let round = "\(hub)-R2", start: JSON = "2025-09-15"
+        let policy = ownPolicy ? "its methodology package" : "the default policy"
+        print("\nPairing \(hub) in \(round) with \(policy) (pairing.propose, pairing.confirm):")
         let schools = try engine.call("pairing.propose", ["hub": .string(hub), "round": .string(round), "level": "school"])
         summarize(schools)
         _ = try engine.call("pairing.confirm", ["run": schools["run"]!, "start": start])
         // Few mentors to spare: one mentee each this round, so some less advanced
         // teachers wait — the comparison group of the impact estimate.
-        _ = try engine.call("script.set", ["hub": .string(hub), "name": "pairing", "source": "capacity.teacher.mentor_max = 1"])
-        print("  \(hub)'s pairing script: capacity.teacher.mentor_max = 1 (one mentee per mentor)")
+        if !ownPolicy {
+            _ = try engine.call("script.set", ["hub": .string(hub), "name": "pairing", "source": "capacity.teacher.mentor_max = 1"])
+            print("  \(hub)'s pairing script: capacity.teacher.mentor_max = 1 (one mentee per mentor)")
+        }
         let teachers = try engine.call("pairing.propose", ["hub": .string(hub), "round": .string(round), "level": "teacher"])
         summarize(teachers)
         _ = try engine.call("pairing.confirm", ["run": teachers["run"]!, "start": start])
