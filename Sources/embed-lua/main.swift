@@ -1,11 +1,13 @@
 // Build tool of the EmbedLua plugin: writes a Swift file holding each Lua
 // file of scripts/methodology as a raw string, by its path under that folder.
-//   embed-lua OUTPUT ROOT FILE...
+// It lists the folder itself: SwiftPM re-plans a plugin only when the package
+// changes, so a file added since would be missing from a list made then.
+//   embed-lua OUTPUT ROOT   (file arguments after ROOT, from older plans, are ignored)
 import Foundation
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: embed-lua OUTPUT ROOT FILE...\n".utf8))
+    FileHandle.standardError.write(Data("usage: embed-lua OUTPUT ROOT\n".utf8))
     exit(2)
 }
 let output = arguments[1]
@@ -29,7 +31,9 @@ var swift = """
         package static let files: [String: String] = [
 
     """
-for path in arguments.dropFirst(3) {
+let walk = FileManager.default.enumerator(at: URL(fileURLWithPath: root), includingPropertiesForKeys: nil)
+let paths = (walk?.compactMap { ($0 as? URL)?.path } ?? []).filter { $0.hasSuffix(".lua") }.sorted()
+for path in paths {
     let url = URL(fileURLWithPath: path).standardizedFileURL
     let text = try String(contentsOf: url, encoding: .utf8)
     let name = url.path.hasPrefix(root) ? String(url.path.dropFirst(root.count)) : url.lastPathComponent

@@ -14,10 +14,10 @@ extension Demo {
         let schools = try engine.call("pairing.propose", ["hub": .string(hub), "round": .string(round), "level": "school"])
         summarize(schools)
         _ = try engine.call("pairing.confirm", ["run": schools["run"]!, "start": start])
-        // Few mentors to spare: one mentee each this round, so some less advanced
-        // teachers wait — the comparison group of the impact estimate.
+        // Few mentors to spare (scripts/methodology/demo/lt-cta/pairing.lua).
         if !ownPolicy {
-            _ = try engine.call("script.set", ["hub": .string(hub), "name": "pairing", "source": "capacity.teacher.mentor_max = 1"])
+            let script = EmbeddedLua.files["demo/lt-cta/pairing.lua"]!
+            _ = try engine.call("script.set", ["hub": .string(hub), "name": "pairing", "source": .string(script)])
             print("  \(hub)'s pairing script: capacity.teacher.mentor_max = 1 (one mentee per mentor)")
         }
         let teachers = try engine.call("pairing.propose", ["hub": .string(hub), "round": .string(round), "level": "teacher"])
