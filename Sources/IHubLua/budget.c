@@ -105,8 +105,15 @@ static void fire(ihl_state *S) {
 ** script cannot swallow, raising "interrupted". Only atomics and
 ** lua_sethook, so a signal handler may call it, on any thread. */
 void ihl_interrupt(ihl_state *S) {
-    if (S == NULL || !atomic_load(&S->busy)) return;
+    if (S == NULL) return;
+    /* firing up before busy is read, as ihl_run stores busy = 0 before it
+    ** reads firing: one of the two sees the other, so an interrupt either
+    ** lands in the evaluation or leaves no trace for the next. */
     atomic_fetch_add(&S->firing, 1);
+    if (!atomic_load(&S->busy)) {
+        atomic_fetch_sub(&S->firing, 1);
+        return;
+    }
     atomic_store(&S->interrupted, true);
     atomic_store(&S->expired, true);
     lua_State *L = atomic_load(&S->running);

@@ -66,7 +66,9 @@ private final class TickerContext: @unchecked Sendable {
         var frame = 0
         while true {
             var p = pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
-            if poll(&p, 1, 100) != 0 { break }
+            let ready = poll(&p, 1, 100)
+            if ready < 0 && errno == EINTR { continue }  // a signal, not the end
+            if ready != 0 { break }
             let seconds = Self.now() - start
             guard seconds >= 0.5 else { continue }
             let tenths = Int(seconds * 10)

@@ -108,22 +108,7 @@ final class ReplSession {
 
     /// A Lua file's text (.read, the script argument); `at` names the place in messages.
     static func readFile(_ path: String, at: String) throws(IHubError) -> String {
-        guard let file = fopen(path, "r") else {
-            throw IHubError(.io, "\(at): cannot open \(IHubError.quoted(path)): \(String(cString: strerror(errno)))")
-        }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-            bytes += chunk[0..<n]
-            if n < chunk.count { break }
-        }
-        guard ferror(file) == 0 else { throw IHubError(.io, "\(at): cannot read \(IHubError.quoted(path))") }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw IHubError(.invalid, "\(at): \(IHubError.quoted(path)) is not valid UTF-8")
-        }
-        return text
+        try FileText.read(path, at: at)
     }
 
     private static func now() -> timespec {

@@ -65,7 +65,7 @@ package enum Limits {
     /// UTF-8 bytes of a one-line text field: names, codes, addresses.
     static let text = 64 << 10
     /// UTF-8 bytes of a multi-line text field: notes, script source.
-    static let longText = 1 << 20
+    package static let longText = 1 << 20
     /// UTF-8 bytes of one JSON document (the parameters of one call).
     package static let document = 256 << 20
     /// Nesting levels of arrays and objects in a JSON document: the same

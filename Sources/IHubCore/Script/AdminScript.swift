@@ -13,7 +13,9 @@ extension ScriptContext {
 
     /// Serves ihub.__tx.begin/commit/rollback. The glue closes what it opened,
     /// innermost first; `depth` says which, so a mismatch cannot close another's.
-    func transactionCall(_ name: String) throws(IHubError) -> JSON {
+    /// (A coroutine that yields inside one ihub.transaction and resumes in
+    /// another would otherwise close the wrong one.)
+    func transactionCall(_ name: String, depth: Int64?) throws(IHubError) -> JSON {
         switch name {
         case "__tx.begin":
             try engine.db.beginSpan()
@@ -21,6 +23,9 @@ extension ScriptContext {
             return .object([JSON.Member("depth", .int(Int64(openTransactions)))])
         default:
             guard openTransactions > 0 else { throw IHubError(.misuse, "ihub.transaction: no transaction is open") }
+            guard depth == Int64(openTransactions) else {
+                throw IHubError(.misuse, "ihub.transaction: its function ended inside another transaction (a coroutine yielded across one); \(openTransactions) open")
+            }
             openTransactions -= 1
             try engine.db.endSpan(commit: name == "__tx.commit")
             return .object([])

@@ -136,11 +136,12 @@ private func hostCall(_ ctx: UnsafeMutableRawPointer?, _ method: UnsafePointer<C
     let context = Unmanaged<ScriptContext>.fromOpaque(ctx).takeUnretainedValue()
     let name = String(cString: method)
     do throws(IHubError) {
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(params).assumingMemoryBound(to: UInt8.self), count: length)
         if ScriptContext.transactionCalls.contains(name) {
-            result.pointee = strdup(try context.transactionCall(name).serialized())
+            let depth = (try? JSONParser.parse(bytes))?["depth"]?.int
+            result.pointee = strdup(try context.transactionCall(name, depth: depth).serialized())
             return Status.ok.rawValue
         }
-        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(params).assumingMemoryBound(to: UInt8.self), count: length)
         let method = try MethodTable.find(name)
         if method.writes && !context.writes {
             throw IHubError(.misuse, "methodology scripts may not write (use the admin context)")

@@ -238,6 +238,7 @@ final class Database {
     func beginSpan() throws(IHubError) {
         finishStatements()
         if transactionDepth == 0 {
+            lasting.removeAll()
             try backend.begin(.serializable)
         } else {
             try execute("SAVEPOINT span\(transactionDepth)")
@@ -252,18 +253,24 @@ final class Database {
         transactionDepth -= 1
         let name = "span\(transactionDepth)"
         if transactionDepth == 0 {
-            guard commit else {
+            // What was to outlast the span (a refusal's decision) is written
+            // now, in a transaction of its own, whatever the span's fate.
+            let outcome: Result<Void, IHubError>
+            if commit {
+                do {
+                    try backend.commit()
+                    outcome = .success(())
+                } catch {
+                    backend.rollback()
+                    rollbacks += 1
+                    outcome = .failure(error)
+                }
+            } else {
                 backend.rollback()
                 rollbacks += 1
-                return
+                outcome = .success(())
             }
-            do {
-                try backend.commit()
-            } catch {
-                backend.rollback()
-                rollbacks += 1
-                throw error
-            }
+            try keepLasting(outcome)
         } else if commit {
             try execute("RELEASE \(name)")
         } else {

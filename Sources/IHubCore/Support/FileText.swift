@@ -6,10 +6,10 @@ import Musl
 
 /// Whole small text files and folder listings, for the methodology packages
 /// a caller names by path (imports stream their files instead).
-enum FileText {
+package enum FileText {
     /// The UTF-8 text of `path`; over `limit` bytes is IHUB_LIMIT, invalid
     /// UTF-8 IHUB_INVALID. `at` names the parameter in messages.
-    static func read(_ path: String, limit: Int = Limits.longText, at: String) throws(IHubError) -> String {
+    package static func read(_ path: String, limit: Int = Limits.longText, at: String) throws(IHubError) -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw failure("cannot open", path, at: at) }
         defer { close(fd) }

@@ -196,6 +196,32 @@ def test_a_refusal_inside_admin_lua_is_recorded_once(h):
     assert len(h.decision.list(hub="H", kind="transition_refused")) == 1
 
 
+def test_a_refusal_inside_ihub_transaction_is_recorded_when_the_transaction_ends(h):
+    h.script.set(hub="H", name="process", source=PROCESS)
+    p = h.process.start(school="E1", at="initiative")
+    for fate in ("error('undo')", "return 1"):  # rolled back, then committed
+        h.eval("""
+            pcall(ihub.transaction, function()
+              pcall(ihub.process.move, {id = %d, to = "development_actions"})
+              %s
+            end)
+        """ % (p["id"], fate))
+    assert len(h.decision.list(hub="H", kind="transition_refused")) == 2
+    # A later write keeps them (it once cleared what the span left behind).
+    h.school.add(hub="H", code="E9", name="Ninth School")
+    assert len(h.decision.list(hub="H", kind="transition_refused")) == 2
+
+
+def test_a_transaction_closed_from_another_is_refused(h):
+    with pytest.raises(ihub.MisuseError, match=r"ihub.transaction: its function ended inside another transaction"):
+        h.eval("""
+            local co = coroutine.wrap(function() ihub.transaction(function() coroutine.yield() end) end)
+            ihub.transaction(function() co() end)   -- the inner one opens here and stays open
+            co()                                   -- and would close the outer one
+        """)
+    assert h.school.list(hub="H") is not None  # the handle goes on
+
+
 def test_new_insights_are_recorded_once(h):
     h.script.set(hub="H", name="insights", source=INSIGHTS)
     r = h.insight.generate(hub="H", window="2026-11")
