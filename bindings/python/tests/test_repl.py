@@ -168,6 +168,7 @@ def test_ctrl_c_stops_the_running_chunk_and_keeps_the_globals(tmp_path, target):
     assert plain(p.line("#ihub.hub.list{}")).strip() == "0"
     # Ctrl-C at the prompt drops the line being typed; the REPL stays.
     p.child.send("half a line")
+    p.child.expect_exact("half a line")  # on screen, as a person sees it before pressing Ctrl-C
     p.child.sendintr()
     p.ready()
     assert plain(p.line("counter + 1")).strip() == "8"
