@@ -96,11 +96,15 @@ package final class Engine {
         let method = try MethodTable.find(name)
         let params = params.isNull ? JSON.object([]) : params
         try Shape.object(method.params).validate(params, at: "params")
+        let result: JSON
         if method.writes {
-            return try db.transaction(method.isolation) { () throws(IHubError) in try method.run(self, params) }
+            result = try db.transaction(method.isolation) { () throws(IHubError) in try method.run(self, params) }
+        } else {
+            defer { db.finishStatements() }
+            result = try method.run(self, params)
         }
-        defer { db.finishStatements() }
-        return try method.run(self, params)
+        if ResultCheck.enabled, let shape = method.result { try shape.conform(result, at: "result of \(name)") }
+        return result
     }
 
     /// `call` for text in and text out: the path of ihub_call.

@@ -64,7 +64,12 @@ enum Cells {
                 }
             }
             return .success(.array(values))
-        case .object:
+        case .timestamp:
+            guard Shape.isTimestamp(text) else {
+                return .failure(Reason("expected a timestamp (YYYY-MM-DDTHH:MM:SSZ), got \(IHubError.quoted(text, "\""))"))
+            }
+            return .success(.string(text))
+        case .object, .map:
             return .failure(Reason("cannot be given in a CSV cell"))
         }
     }

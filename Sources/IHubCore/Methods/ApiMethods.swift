@@ -2,7 +2,10 @@
 enum ApiMethods {
     static let all: [Method] = [
         Method("api.describe", "The catalogue of operations with their parameters; one operation when `method` is given.",
-               params: [.optional("method", .string, "describe only this operation")]) { _, p throws(IHubError) in
+               params: [.optional("method", .string, "describe only this operation")],
+               // An array of descriptions, or one when `method` is given.
+               result: .any, example: ["method": "school.add"],
+               errors: [.notFound("`method` names no operation (the message suggests near names)")]) { _, p throws(IHubError) in
             if let name = p["method"]?.string { return try MethodTable.find(name).described }
             return .array(MethodTable.all.map(\.described))
         },
@@ -11,10 +14,28 @@ enum ApiMethods {
             a multi-line one (notes, script source), of a JSON document and of a path, nesting levels of JSON, how \
             many characters of an input a message quotes, and the longest message. Past a bound: IHUB_LIMIT naming \
             the field (JSON nesting: IHUB_INVALID).
-            """) { _, _ throws(IHubError) in
+            """,
+               result: .object([
+                   .required("text_bytes", .integer, "UTF-8 bytes of a one-line text field"),
+                   .required("long_text_bytes", .integer, "UTF-8 bytes of a multi-line text field"),
+                   .required("document_bytes", .integer, "bytes of one JSON document"),
+                   .required("json_depth", .integer, "nesting levels of JSON arrays and objects"),
+                   .required("path_bytes", .integer, "UTF-8 bytes of a path"),
+                   .required("quote_characters", .integer, "characters of an input that a message quotes"),
+                   .required("message_bytes", .integer, "UTF-8 bytes of a message"),
+               ]),
+               example: [:]) { _, _ throws(IHubError) in
             Limits.described
         },
-        Method("api.version", "Library version, interface version and database schema version.") { engine, _ throws(IHubError) in
+        Method("api.version", "Library version, interface version and database schema version.",
+               result: .object([
+                   .required("version", .string, "the library's release, e.g. \"0.1.0\""),
+                   .required("abi", .integer, "the interface version (IHUB_ABI_VERSION)"),
+                   .required("schema", .integer, "the database schema version"),
+                   .required("database", .string, "where the database is: a file path, \":memory:\" or a PostgreSQL address without its password"),
+                   .required("engine", .oneOf(["sqlite", "postgresql"]), "the store's engine"),
+               ]),
+               example: [:]) { engine, _ throws(IHubError) in
             ["version": .string(IHubInfo.version), "abi": .int(Int64(IHubInfo.abiVersion)),
              "schema": .int(engine.schemaVersion), "database": .string(engine.db.location), "engine": .string(engine.db.engine.rawValue)]
         },

@@ -12,10 +12,20 @@ struct Method: Sendable {
     /// Reads or writes the file named by its `path` parameter: refused a
     /// path when called from Lua, whose scripts must not touch files.
     let files: Bool
+    /// The shape of what it returns (api.describe's "result"; checked
+    /// against real results when IHUB_CHECK_RESULTS=1).
+    let result: Shape?
+    /// Parameters that work on the demo region (`ihub demo`): shown in the
+    /// reference manual and run by its test.
+    let example: JSON?
+    /// The failures particular to this operation, beyond those every call
+    /// can meet (IHUB_INVALID for parameters that do not fit, IHUB_LIMIT past
+    /// a bound): the reference manual lists both.
+    let errors: [Failure]
     let run: @Sendable (Engine, JSON) throws(IHubError) -> JSON
 
     init(_ name: String, _ summary: String, writes: Bool = false, isolation: Isolation = .serializable,
-         files: Bool = false, params: [Field] = [], run: @escaping @Sendable (Engine, JSON) throws(IHubError) -> JSON)
+         files: Bool = false, params: [Field] = [], result: Shape? = nil, example: JSON? = nil, errors: [Failure] = [], run: @escaping @Sendable (Engine, JSON) throws(IHubError) -> JSON)
     {
         self.name = name
         self.summary = summary
@@ -23,6 +33,9 @@ struct Method: Sendable {
         self.isolation = isolation
         self.files = files
         self.params = params
+        self.result = result
+        self.example = example
+        self.errors = errors
         self.run = run
     }
 
@@ -33,7 +46,25 @@ struct Method: Sendable {
             "writes": .bool(writes),
             "files": .bool(files),
             "params": .array(params.map(\.described)),
+            "result": result?.described ?? .null,
+            "example": example ?? .null,
+            "errors": .array(errors.map { ["status": .string($0.status.name), "when": .string($0.when)] }),
         ]
+    }
+
+    /// A status the operation returns and when: `.notFound("no school has that code")`.
+    struct Failure: Sendable {
+        let status: Status
+        let when: String
+
+        static func notFound(_ when: String) -> Failure { Failure(status: .notFound, when: when) }
+        static func conflict(_ when: String) -> Failure { Failure(status: .conflict, when: when) }
+        static func constraint(_ when: String) -> Failure { Failure(status: .constraint, when: when) }
+        static func script(_ when: String) -> Failure { Failure(status: .script, when: when) }
+        static func limit(_ when: String) -> Failure { Failure(status: .limit, when: when) }
+        static func io(_ when: String) -> Failure { Failure(status: .io, when: when) }
+        static func invalid(_ when: String) -> Failure { Failure(status: .invalid, when: when) }
+        static func busy(_ when: String) -> Failure { Failure(status: .busy, when: when) }
     }
 }
 

@@ -15,9 +15,15 @@ indirect enum Shape: Sendable {
     case number
     case boolean
     case date                 // "YYYY-MM-DD"
+    /// A moment in UTC, "YYYY-MM-DDTHH:MM:SSZ": how the store writes
+    /// `created_at` and the like (Timestamp.now).
+    case timestamp
     case oneOf([String])      // a string from a fixed set
     case array(Shape)
     case object([Field])      // known fields only
+    /// An object whose keys are data (an area code, a level), each value of
+    /// one shape.
+    case map(Shape)
     case any
 
     var typeName: String {
@@ -29,9 +35,11 @@ indirect enum Shape: Sendable {
         case .number: return "number"
         case .boolean: return "boolean"
         case .date: return "date"
+        case .timestamp: return "timestamp"
         case .oneOf: return "enum"
         case .array: return "array"
         case .object: return "object"
+        case .map: return "map"
         case .any: return "any"
         }
     }
@@ -94,6 +102,14 @@ extension Shape {
         case .date:
             guard let s = value.string else { throw mismatch(value, "a date (YYYY-MM-DD)", path()) }
             guard Shape.isDate(s) else { throw IHubError.invalid("\(path()): expected a date (YYYY-MM-DD), got \(IHubError.quoted(s, "\""))") }
+        case .timestamp:
+            guard let s = value.string else { throw mismatch(value, "a timestamp (YYYY-MM-DDTHH:MM:SSZ)", path()) }
+            guard Shape.isTimestamp(s) else {
+                throw IHubError.invalid("\(path()): expected a timestamp (YYYY-MM-DDTHH:MM:SSZ), got \(IHubError.quoted(s, "\""))")
+            }
+        case .map(let element):
+            guard let members = value.members else { throw mismatch(value, "an object", path()) }
+            for m in members { try element.validate(m.value, at: "\(path()).\(IHubError.excerpt(m.key))") }
         case .oneOf(let choices):
             guard let s = value.string else { throw mismatch(value, "one of \(choices.joined(separator: ", "))", path()) }
             guard choices.contains(s) else {
@@ -185,6 +201,20 @@ extension Shape {
 
     static func isDate(_ s: String) -> Bool { CalendarDate(s) != nil }
 
+    /// "YYYY-MM-DDTHH:MM:SSZ" with a real date and time of day.
+    static func isTimestamp(_ s: String) -> Bool {
+        let u = Array(s.utf8)
+        guard u.count == 20, u[10] == UInt8(ascii: "T"), u[13] == UInt8(ascii: ":"), u[16] == UInt8(ascii: ":"),
+              u[19] == UInt8(ascii: "Z"), isDate(String(s.prefix(10))) else { return false }
+        func number(_ at: Int) -> Int? {
+            let d = u[at..<at + 2]
+            guard d.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+            return Int(d[at] - 48) * 10 + Int(d[at + 1] - 48)
+        }
+        guard let h = number(11), let m = number(14), let sec = number(17) else { return false }
+        return h < 24 && m < 60 && sec < 60
+    }
+
     /// The shape as a JSON description, for api.describe.
     var described: JSON {
         switch self {
@@ -193,6 +223,7 @@ extension Shape {
         case .text(let maxBytes, _): return ["type": "text", "max_bytes": .int(Int64(maxBytes))]
         case .array(let element): return ["type": "array", "items": element.described]
         case .object(let fields): return ["type": "object", "fields": .array(fields.map(\.described))]
+        case .map(let element): return ["type": "map", "values": element.described]
         default: return ["type": .string(typeName)]
         }
     }

@@ -6,6 +6,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 import uuid
 
+# Every result the suite sees is checked against its operation's declared
+# shape (api.describe's "result"), by the library itself.
+os.environ.setdefault("IHUB_CHECK_RESULTS", "1")
+
 import ihub
 
 # When scripts/test started a PostgreSQL server, a fresh database in a test
