@@ -17,7 +17,19 @@ enum SolverMethods {
                         .optional("mentor_max", .array(.integer), "mentees each mentor may take (default 1)"),
                         // Read directly below, not through a per-row schema: a million rows must stay fast.
                         .required("candidates", .any, "[[mentee, mentor, score], ...]: the allowed pairs"),
-                        .optional("objective", .oneOf(PairingSolver.methods), "default total_fit (best total, then most pairs)")]) { _, p throws(IHubError) in
+                        .optional("objective", .oneOf(PairingSolver.methods), "default total_fit (best total, then most pairs)")],
+               result: .object([
+                   .required("objective", .oneOf(PairingSolver.methods), "the objective solved for"),
+                   .required("pairs", .array(.array(.integer)), "the chosen pairs as [mentee, mentor] indices"),
+                   .required("chosen", .array(.integer), "the chosen candidates' positions in `candidates`"),
+                   .required("total", .number, "sum of the chosen pairs' scores"),
+                   .required("unmatched", .array(.integer), "indices of the mentees without a mentor"),
+                   .required("solve_seconds", .number, "time the solver took, in seconds"),
+               ]),
+               example: ["mentees": 2, "mentors": 2, "candidates": [[0, 0, 1.5], [0, 1, 2], [1, 0, 1]]],
+               errors: [.invalid("a candidate's index is out of range, or it repeats another; a minimum is above its maximum"),
+                        .constraint("infeasible: mentees' minimums of mentors cannot be met"),
+                        .limit("the scores span too many binary digits for exact 126-bit costs")]) { _, p throws(IHubError) in
             let problem = try problem(p)
             let method = p["objective"]?.string ?? Objective.totalFit.rawValue
             let clock = ContinuousClock()

@@ -93,6 +93,42 @@ struct AreaFigures {
         return a
     }
 
+    /// The fields `json` writes; `always` false makes each optional (a focus
+    /// area's stored evidence, `{}` when the area had no figures).
+    static func fields(always: Bool) -> [Field] {
+        func f(_ name: String, _ shape: Shape, _ doc: String) -> Field {
+            always ? .required(name, shape, doc) : .optional(name, shape, doc)
+        }
+        return [
+            f("instrument", .string, "code of the instrument the figures are of"),
+            f("round", .string, "code of the round they are of"),
+            f("area", .string, "code of the instrument's area"),
+            f("name", .string, "the area's name"),
+            f("scale", .object([.required("min", .integer, "lowest answer"), .required("max", .integer, "highest answer")]),
+              "the instrument's answer scale"),
+            .optional("mean", .number, "the area's mean on the scale (null: no figure to show, see reason)"),
+            f("n", .integer, "respondents behind the mean"),
+            .optional("level", .string, "the level the mean reads as, where the instrument has levels"),
+            .optional("reason", .string, "why there is no mean"),
+            .optional("groups", .array(.object([
+                .required("group", .oneOf(RespondentGroup.allCases.map(\.rawValue)), "the respondent group"),
+                .required("n", .integer, "its respondents"),
+                .optional("mean", .number, "its mean (null: suppressed)"),
+                .required("suppressed", .boolean, "fewer than k respondents: no figure shown"),
+                .optional("reason", .string, "why it is suppressed"),
+            ])), "a school's figures per respondent group (absent for a teacher)"),
+            f("basis", .string, "what the mean is of, in words"),
+            f("hub", .object([
+                .optional("mean", .number, "the hub's mean of the area over the same groups (null: suppressed)"),
+                .required("n", .integer, "respondents behind it"),
+                .required("suppressed", .boolean, "fewer than k respondents: no figure shown"),
+                .optional("reason", .string, "why it is suppressed"),
+            ]), "the hub's figure beside it"),
+            .optional("gap", .number, "mean − the hub's mean (null when either is missing)"),
+            f("k", .integer, "the hub's minimum group size for a figure"),
+        ]
+    }
+
     /// An area's figures as the evidence of a suggestion and the progress of
     /// a goal show them.
     func json(_ area: Area) -> [JSON.Member] {

@@ -80,6 +80,28 @@ struct FocusSuggestions {
         return (candidates.first { $0.subject == preferred } ?? candidates[0], chosenRound)
     }
 
+    /// A suggestion's evidence: its rank and the area's figures.
+    static let suggestion: Shape = .object([.required("rank", .integer, "1 for the weakest area")] + AreaFigures.fields(always: true))
+
+    /// What `json` writes (plan.suggest).
+    static let shape: Shape = .object([
+        .optional("school", .string, "code of the school (a school's suggestions)"),
+        .optional("person", .string, "code of the teacher (a teacher's suggestions)"),
+        .optional("hub", .string, "code of the hub (absent without data)"),
+        .optional("instrument", .string, "code of the instrument read (null: no data to suggest from)"),
+        .optional("instrument_name", .string, "its name"),
+        .optional("round", .string, "code of the round read (null: no data)"),
+        .optional("k", .integer, "the hub's minimum group size for a figure"),
+        .required("ranking", .string, "how areas are ranked, in words"),
+        .required("suggestions", .array(suggestion), "the weakest areas, weakest first"),
+        .optional("not_ranked", .array(.object([
+            .required("area", .string, "code of the area"),
+            .required("name", .string, "its name"),
+            .required("reason", .string, "why it has no figure to show"),
+        ])), "areas without a figure to show (absent without data)"),
+        .optional("note", .string, "why nothing, or not everything, could be ranked"),
+    ])
+
     var json: JSON {
         var m: [JSON.Member] = [.init(subject.kind.rawValue, .string(subject.code))]
         if let f = figures {

@@ -1,6 +1,86 @@
 /// Plans as documents: one plan with its focus areas, goals (with their
 /// tasks and progress) and counts; the list; the history of statuses.
 enum PlanDocument {
+    /// The fields `head` writes.
+    static let headFields: [Field] = [
+        .required("id", .integer, "the plan's id"),
+        .required("hub", .string, "code of the hub"),
+        .optional("school", .string, "code of the school (a school's plan)"),
+        .optional("person", .string, "code of the teacher (a teacher's plan)"),
+        .optional("instance", .integer, "id of the process instance it belongs to"),
+        .optional("round", .string, "code of its round"),
+        .required("title", .string, "the plan's title"),
+        .required("status", .oneOf(PlanStatus.plan), "draft, active, done or dropped"),
+        .required("created_at", .timestamp, "when it was made"),
+    ]
+
+    /// A focus area as `focusJSON` writes it.
+    static let focusFields: [Field] = [
+        .required("instrument", .string, "code of the instrument"),
+        .required("area", .string, "code of the instrument's area"),
+        .optional("name", .string, "the area's name"),
+        .required("suggested", .boolean, "suggested by plan.suggest (not chosen by people)"),
+        .required("confirmed", .boolean, "a person confirmed it"),
+        .optional("confirmed_by", .string, "code of the person who confirmed it"),
+        .optional("confirmed_at", .timestamp, "when"),
+        .required("evidence", .object([.optional("rank", .integer, "its rank among the suggestions (suggested areas)")]
+                                      + AreaFigures.fields(always: false)),
+                  "the figures that led to it, as they were then (empty: the area had no figures)"),
+    ]
+    /// One focus area of a plan (plan.add_focus, plan.confirm_focus).
+    static let focusOfPlan: Shape = .object([.required("plan", .integer, "the plan's id")] + focusFields)
+
+    static let task: Shape = .object([
+        .required("id", .integer, "the task's id"),
+        .required("goal", .integer, "its goal's id"),
+        .required("plan", .integer, "its plan's id"),
+        .required("title", .string, "what is to be done"),
+        .optional("owner", .string, "code of the person who owns it"),
+        .optional("due", .date, "the due date"),
+        .required("status", .oneOf(PlanStatus.task), "open, in_progress, done or dropped"),
+    ])
+
+    static let goal: Shape = .object([
+        .required("id", .integer, "the goal's id"),
+        .required("plan", .integer, "its plan's id"),
+        .required("instrument", .string, "code of the instrument"),
+        .required("area", .string, "code of the instrument's area"),
+        .optional("name", .string, "the area's name"),
+        .required("description", .longText, "what the goal is"),
+        .optional("baseline", .number, "the starting level on the instrument's scale"),
+        .optional("baseline_level", .string, "the level the baseline reads as, where the instrument has levels"),
+        .required("target", .number, "the level to reach on the scale (a level code is stored as its cut-off)"),
+        .optional("target_level", .string, "the level the target reads as, where the instrument has levels"),
+        .required("by", .date, "the target date"),
+        .required("status", .oneOf(PlanStatus.goal), "open, achieved, missed or dropped"),
+        .optional("progress", .object([
+            .required("round", .string, "code of the round of the latest figure"),
+            .optional("mean", .number, "the area's latest mean (null: no figure to show, see reason)"),
+            .optional("reason", .string, "why there is no figure"),
+            .optional("level", .string, "the level the mean reads as, where the instrument has levels"),
+            .optional("n", .integer, "respondents behind the mean"),
+            .optional("change", .number, "mean − baseline"),
+            .optional("to_target", .number, "target − mean"),
+            .optional("reached", .boolean, "the mean is at or above the target"),
+        ]), "where the area stands now (plan.get; null without data)"),
+        .required("tasks", .array(task), "its tasks"),
+    ])
+
+    /// A plan as `get` writes it.
+    static let planFields: [Field] = headFields + [
+        .required("focus_areas", .array(.object(focusFields)), "its focus areas"),
+        .required("unconfirmed", .integer, "suggested focus areas that await a person's confirmation"),
+        .required("goals", .array(goal), "its goals with their tasks"),
+        .required("counts", .object([
+            .required("focus_areas", .integer, "focus areas"),
+            .required("goals", .integer, "goals"),
+            .required("open_goals", .integer, "goals still open"),
+            .required("tasks", .integer, "tasks"),
+            .required("open_tasks", .integer, "tasks open or in progress"),
+        ]), "how many of each"),
+    ]
+    static let plan: Shape = .object(planFields)
+
     static func head(_ plan: PlanRow) -> [JSON.Member] {
         [.init("id", .int(plan.id)), .init("hub", .string(plan.hub)), .init("school", JSON(plan.school)),
          .init("person", JSON(plan.person)), .init("instance", JSON(plan.instanceID)), .init("round", JSON(plan.round)),

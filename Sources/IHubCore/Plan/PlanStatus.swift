@@ -50,8 +50,9 @@ extension PlanStatus {
             previous = task.status
         }
         let by = try PlanWorkflow.person(db, p, "by", PlanSubject(plan))
-        var result: [JSON.Member] = [.init(item, .int(id)), .init("plan", .int(plan.id)), .init("status", .string(status)),
-                                     .init("previous", .string(previous))]
+        // A goal's or task's change names its plan too; a plan's names it once.
+        var result: [JSON.Member] = [.init(item, .int(id))] + (item == "plan" ? [] : [.init("plan", .int(plan.id))])
+            + [.init("status", .string(status)), .init("previous", .string(previous))]
         guard status != previous else { return .object(result + [.init("changed", false)]) }
         if item == "plan" && status == "active" {
             let waiting = try db.plan.focusAreas(planID: plan.id).filter { $0.suggested && $0.confirmedAt == nil }

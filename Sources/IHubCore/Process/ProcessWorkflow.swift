@@ -11,6 +11,34 @@ enum ProcessWorkflow {
         return row
     }
 
+    /// An instance as `json` writes it without its methods (process.list).
+    static let instanceFields: [Field] = [
+        .required("id", .integer, "the instance's id"),
+        .required("hub", .string, "code of the hub"),
+        .required("subject", .oneOf(ProcessMethods.subjects), "whose process: a school's, a mentorship's or a school development team's"),
+        .optional("school", .string, "code of the school (subject school or team)"),
+        .optional("mentorship", .integer, "id of the mentorship (subject mentorship)"),
+        .optional("step", .string, "code of the current step (null: no move yet)"),
+        .required("cycle", .integer, "the cycle it is in, from 1"),
+        .required("open", .boolean, "not closed"),
+        .required("model_hash", .string, "version of the process model it started with"),
+        .required("started_at", .timestamp, "when it started"),
+        .optional("closed_at", .timestamp, "when it was closed"),
+        .optional("close_reason", .string, "why it was closed"),
+        .required("transitions", .integer, "how many moves it made"),
+        .optional("last_moved_at", .timestamp, "when it last moved"),
+    ]
+    static let instance: Shape = .object(instanceFields)
+    /// An instance with its chosen methods (process.get and the writes).
+    static let instanceWithMethods: Shape = .object(instanceFields + [methodsField])
+    static let methodsField: Field = .required("methods", .array(.object([
+        .required("code", .string, "the toolbox method's code"),
+        .required("name", .string, "its name"),
+        .optional("step", .string, "the step it is chosen for (null: the whole process)"),
+        .optional("chosen_by", .string, "code of the person who chose it"),
+        .required("chosen_at", .timestamp, "when it was chosen"),
+    ])), "the toolbox methods chosen for it")
+
     /// An instance as process.get shows it (and as rules receive it);
     /// `methods` nil leaves the chosen methods out (process.list).
     static func json(_ x: ProcessInstanceRow, methods: [ChosenMethodRow]?) -> JSON {

@@ -1,11 +1,25 @@
 /// The methods toolbox in the method table: the built-in methods and each
 /// hub's own, with level, typical duration and the steps they suit.
 enum ToolboxMethods {
+    /// A method as `json` writes it.
+    static let method: Shape = .object([
+        .required("code", .string, "the method's code"),
+        .required("name", .string, "its name"),
+        .required("description", .longText, "what the method is and how it runs"),
+        .required("level", .oneOf(BuiltinToolbox.levels), "intra_school, inter_school or whole_school"),
+        .optional("typical_minutes", .integer, "its typical duration in minutes"),
+        .required("steps", .array(.string), "codes of the process steps it suits"),
+        .optional("hub", .string, "code of the hub whose own method it is (null: built in)"),
+        .required("builtin", .boolean, "built into ihub (not a hub's own)"),
+    ])
+
     static let all: [Method] = [
         Method("toolbox.list", "The methods of the toolbox: the built-in ones, then (with hub) the hub's own, each by code.",
                params: [.optional("hub", .string, "code of the hub whose own methods are listed too"),
                         .optional("step", .string, "only methods that suit this step code"),
-                        .optional("level", .oneOf(BuiltinToolbox.levels), "only methods of this level")]) { engine, p throws(IHubError) in
+                        .optional("level", .oneOf(BuiltinToolbox.levels), "only methods of this level")],
+               result: .array(method), example: ["hub": "LT-CTA", "step": "mapping_needs"],
+               errors: [.notFound("no hub has that code")]) { engine, p throws(IHubError) in
             let hubID = try p["hub"]?.string.map { code throws(IHubError) in try engine.db.requireID(.hub, code: code, at: "params.hub") }
             let step = p["step"]?.string, level = p["level"]?.string
             return .array(try engine.db.toolbox.methods(hubID: hubID)
@@ -13,7 +27,9 @@ enum ToolboxMethods {
         },
         Method("toolbox.get", "One method of the toolbox by code: the hub's own if it has one of that code, else the built-in one.",
                params: [.required("code", .string, "the method's code, e.g. \"needs_mapping\""),
-                        .optional("hub", .string, "code of the hub whose own methods are looked at first")]) { engine, p throws(IHubError) in
+                        .optional("hub", .string, "code of the hub whose own methods are looked at first")],
+               result: method, example: ["code": "needs_mapping"],
+               errors: [.notFound("no toolbox method (the hub's own or built in) has that code, or no hub has the `hub` code")]) { engine, p throws(IHubError) in
             let hubID = try p["hub"]?.string.map { code throws(IHubError) in try engine.db.requireID(.hub, code: code, at: "params.hub") }
             return json(try find(engine.db, code: p["code"]!.string!, hubID: hubID, at: "params.code"))
         },
@@ -28,7 +44,15 @@ enum ToolboxMethods {
                         .required("description", .longText, "what the method is and how it runs"),
                         .required("level", .oneOf(BuiltinToolbox.levels), "intra_school, inter_school or whole_school"),
                         .optional("typical_minutes", .integer, "its typical duration in minutes"),
-                        .optional("steps", .array(.string), "the step codes it suits")]) { engine, p throws(IHubError) in
+                        .optional("steps", .array(.string), "the step codes it suits")],
+               result: method,
+               example: ["hub": "LT-CTA", "code": "school_visits", "name": "Visits to advanced schools",
+                         "description": "Teachers and leaders spend a day at a school further on, sit in lessons and talk with its development team.",
+                         "level": "inter_school", "typical_minutes": 360, "steps": ["new_perspectives"]],
+               errors: [.notFound("no hub has that code"),
+                        .invalid("the code is not a method code; typical_minutes is not from 1 to 1000000; a step is not a step of the hub's model"),
+                        .conflict("the code is a built-in method's, or the hub has a method of that code already"),
+                        .script("the hub's process script fails (read for the steps)")]) { engine, p throws(IHubError) in
             let hub = p["hub"]!.string!
             let hubID = try engine.db.requireID(.hub, code: hub, at: "params.hub")
             let code = p["code"]!.string!
@@ -54,7 +78,13 @@ enum ToolboxMethods {
                         .optional("description", .longText, "a new description"),
                         .optional("level", .oneOf(BuiltinToolbox.levels), "a new level"),
                         .optional("typical_minutes", .integer, "a new typical duration in minutes (null: none)"),
-                        .optional("steps", .array(.string), "the step codes it suits (replaces the list)")]) { engine, p throws(IHubError) in
+                        .optional("steps", .array(.string), "the step codes it suits (replaces the list)")],
+               result: method,
+               example: ["hub": "LT-CTA", "code": "school_visits", "typical_minutes": 240],
+               errors: [.notFound("no hub has that code, or no toolbox method has that code"),
+                        .conflict("the code is a built-in method's, which hubs do not change"),
+                        .invalid("typical_minutes is not from 1 to 1000000; a step is not a step of the hub's model"),
+                        .script("the hub's process script fails (read for the steps)")]) { engine, p throws(IHubError) in
             let hub = p["hub"]!.string!
             let hubID = try engine.db.requireID(.hub, code: hub, at: "params.hub")
             let code = p["code"]!.string!
