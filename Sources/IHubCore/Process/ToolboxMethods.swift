@@ -80,7 +80,7 @@ enum ToolboxMethods {
                         .optional("typical_minutes", .integer, "a new typical duration in minutes (null: none)"),
                         .optional("steps", .array(.string), "the step codes it suits (replaces the list)")],
                result: method,
-               example: ["hub": "LT-CTA", "code": "school_visits", "typical_minutes": 240],
+               example: ["hub": "LT-CTA", "code": "lesson_study", "typical_minutes": 240],
                errors: [.notFound("no hub has that code, or no toolbox method has that code"),
                         .conflict("the code is a built-in method's, which hubs do not change"),
                         .invalid("typical_minutes is not from 1 to 1000000; a step is not a step of the hub's model"),
