@@ -61,6 +61,7 @@ struct Demo: ParsableCommand {
             try Demo.printAssessments(engine)
             try Demo.printPairing(engine, hub: hub, ownPolicy: methodology != nil)
             try Demo.printMentoring(engine, hub: hub)
+            try Demo.leaveOpen(engine, hub: hub)
             try Demo.assessFollowUp(engine, hub: hub, seed: seed)
             try Demo.printReport(engine, databasePath: path)
 

@@ -94,6 +94,21 @@ extension Demo {
         return try engine.call("plan.get", ["id": plan])
     }
 
+    /// What the demo leaves for its reader to take up: another hub's school
+    /// pairs proposed, not confirmed (pairing.confirm), and one of the hub's
+    /// own toolbox methods (toolbox.update).
+    static func leaveOpen(_ engine: Engine, hub: String) throws(IHubError) {
+        let other = "NO-TRD"
+        let run = try engine.call("pairing.propose", ["hub": .string(other), "round": .string("\(other)-R2"), "level": "school"])
+        let method = try engine.call("toolbox.add", [
+            "hub": .string(hub), "code": "lesson_study", "name": "Lesson study", "level": "inter_school", "typical_minutes": 180,
+            "description": "Teachers of the paired schools plan a lesson together, one teaches it while the others observe, and they revise it.",
+            "steps": ["development_actions", "reflection"],
+        ])
+        print("\nLeft to take up: \(other)'s school pairs proposed as run #\(run["run"]?.int ?? 0) (\(run["pairs"]?.array?.count ?? 0) pairs), "
+              + "not confirmed (pairing.confirm); \(hub)'s own toolbox method \(method["code"]?.string ?? "") (toolbox.update)")
+    }
+
     private static func people(_ engine: Engine, school: String, role: String, _ n: Int) throws(IHubError) -> [String] {
         (try engine.call("person.list", ["school": .string(school), "role": .string(role), "limit": .int(Int64(n))]).array ?? [])
             .compactMap { $0["code"]?.string }
