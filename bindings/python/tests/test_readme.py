@@ -16,6 +16,8 @@ them come from Tests/readme/. `scripts/ihub` there is the built command line.
 - lua: a block whose first line says `-- in a hub's "NAME" script` is stored as
   that script of a hub and used (a `pairing` script by `pairing.propose`, a
   `process` script by `process.model`);
+  a block that says `require "ihub"` is a program for the lua5.4 interpreter
+  and runs with the Lua module built beside the library (.build-release/lua);
   any other block runs through `script.eval`.
 """
 
@@ -112,8 +114,23 @@ def run_python(folder, number, lines):
     return None
 
 
+def run_lua_program(folder, number, source):
+    # beside the library in use (.build-release/release -> .build-release/lua), else the release build's
+    module = pathlib.Path(os.environ["IHUB_LIBRARY"]).parent.parent / "lua"
+    if not (module / "ihub.so").exists():
+        module = ROOT / ".build-release" / "lua"
+    env = {**os.environ, "LUA_CPATH": f"{module}/?.so;;"}
+    done = subprocess.run(["lua5.4", "-"], input=source, cwd=folder, env=env,
+                          capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        return f"README line {number}: the lua5.4 program failed: {done.stderr.strip().splitlines()[:1]}"
+    return None
+
+
 def run_lua(folder, number, lines):
     source = "\n".join(lines)
+    if 'require "ihub"' in source:
+        return run_lua_program(folder, number, source)
     script = HUB_SCRIPT.search(lines[0]) if lines else None
     try:
         with ihub.open(str(folder / "region.db")) as h:
