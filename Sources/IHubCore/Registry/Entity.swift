@@ -122,11 +122,16 @@ struct Entity: Sendable {
     private var writeErrors: [Method.Failure] {
         let checked = columns.filter { $0.check != nil }.map { "`\($0.field.name)`" }
         var errors: [Method.Failure] = []
-        let required = columns.filter(\.field.required).map { "`\($0.field.name)`" }
-        errors.append(.invalid("`code` or \(required.joined(separator: ", ")) is blank"
-                               + (checked.isEmpty ? "" : "; \(checked.joined(separator: ", ")) is out of its range or form (the message says which)")))
+        let required = ["`code`"] + columns.filter(\.field.required).map { "`\($0.field.name)`" }
+        errors.append(.invalid("\(Entity.either(required)) is blank"
+                               + (checked.isEmpty ? "" : "; \(Entity.either(checked)) is out of its range or form (the message says which)")))
         if columns.contains(where: { $0.field.name == "end" }) { errors.append(.constraint("`end` is before `start`")) }
         return errors + (extensionFields?.errors ?? [])
+    }
+
+    /// "`a`, `b` or `c`".
+    private static func either(_ names: [String]) -> String {
+        names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 
     /// The fields an update may change (all but hub and code, none required).
@@ -377,7 +382,7 @@ struct Entity: Sendable {
             Method("\(name).update", "Change a \(name); fields left out stay as they are, null clears.", writes: true,
                    params: RecordKey.fields + updatableFields, result: record,
                    example: .object(key.members! + examples.update),
-                   errors: [keyNotFound, .invalid("a field a \(name) must keep (\(columns.filter(\.field.required).map { "`\($0.field.name)`" }.joined(separator: ", "))) is set to null")]
+                   errors: [keyNotFound, .invalid("\(Entity.either(columns.filter(\.field.required).map { "`\($0.field.name)`" })), which a \(name) must keep, is set to null")]
                        + writeErrors) { engine, p throws(IHubError) in
                 let id = try RecordKey(p, entity: entity.name).resolve(engine.db, entity.kind)
                 var codes = Codes()
