@@ -134,7 +134,10 @@ enum ExchangeMethods {
         },
         Method("export.json", """
             Everything a hub holds (or the whole database) as one JSON document: registry with history, teams, \
-            engagements, rounds, instruments, responses, area results, hub scripts, classifications — every table.
+            engagements, rounds, instruments, responses, area results, hub scripts, classifications — every table. \
+            Its members: `format` ("ihub-export"), `schema`, `library`, `hub` (null: the whole database), \
+            `pseudonymous` (when asked), one array of rows per table, and `counts` (rows per table). Written to \
+            `path`, the result is `{path, bytes, counts}` instead.
             """, files: true, params: [
                 .optional("hub", .string, "only this hub's data (hub code; shared instruments included)"),
                 .optional("path", .string, "write the document here instead of returning it (not from hub scripts)"),
