@@ -1,6 +1,47 @@
 /// Reading assessments: each response's scores, aggregates per area and
 /// group with small-group suppression, and the change between two rounds.
 enum AnalysisMethods {
+    /// What `AssessmentScope.json` writes.
+    static let scope: Shape = .object([
+        .required("hub", .string, "code of the round's hub"),
+        .optional("school", .string, "code of the one school covered (absent: the whole hub)"),
+    ])
+
+    /// The group, area and name of a row (`describe`).
+    private static let rowFields: [Field] = [
+        .required("group", .oneOf(RespondentGroup.names), "respondent group"),
+        .required("area", .string, "code of the area, or \"overall\""),
+        .required("name", .string, "the area's name, or \"Overall\""),
+    ]
+
+    /// One response of assessment.scores (`Scoring.json`).
+    static let scoredResponse: Shape = .object([
+        .required("respondent", .string, "pseudonymous respondent code"),
+        .required("school", .string, "code of the school"),
+        .optional("person", .string, "code of the teacher assessed (teacher instruments)"),
+        .required("group", .oneOf(RespondentGroup.names), "respondent group"),
+        .required("submitted_at", .timestamp, "when it was submitted"),
+        // A number, or the string "na" or "pnts": a union the shapes do not spell.
+        .required("items", .map(.any), "item code → the answer: a score on the scale, \"na\" (not applicable) or \"pnts\" (prefer not to say)"),
+        .required("areas", .map(.object([
+            .optional("mean", .number, "mean of the area's scored items (null: none scored)"),
+            .required("n", .integer, "items scored"),
+            .required("na", .integer, "items answered not applicable"),
+            .required("pnts", .integer, "items answered prefer not to say"),
+            .optional("level", .string, "the level of the mean (instruments with levels)"),
+        ])), "area code → its scores"),
+        .optional("overall", .number, "the overall score: the mean of the area means, or the score function's (null: none)"),
+        .optional("level", .string, "the level of the overall score (instruments with levels)"),
+        .optional("level_name", .string, "that level's name"),
+    ])
+
+    /// One side of a comparison row.
+    private static let side: Shape = .object([
+        .required("n", .integer, "respondents"),
+        .optional("mean", .number, "the mean (null: suppressed)"),
+        .optional("sd", .number, "the standard deviation (null: suppressed or unknown)"),
+    ])
+
     static let all: [Method] = [
         Method("assessment.scores", """
             Each response's scores in a round: per item, per area (mean of the scores, na and pnts counted apart) \
@@ -9,7 +50,17 @@ enum AnalysisMethods {
                params: [.required("round", .string, "code of the round"),
                         .required("instrument", .string, "code of the instrument"),
                         .optional("school", .string, "only responses about this school"),
-                        .optional("person", .string, "only responses assessing this teacher")]) { engine, p throws(IHubError) in
+                        .optional("person", .string, "only responses assessing this teacher")],
+               result: .object([
+                   .required("round", .string, "code of the round"),
+                   .required("instrument", .string, "code of the instrument"),
+                   .required("overall", .string, "how the overall score is made, in words"),
+                   .required("responses", .array(scoredResponse), "the responses"),
+               ]),
+               example: ["round": "EE-ACC-R2", "instrument": "digcompedu", "school": "EE-ACC-S01"],
+               errors: [.notFound("no round, instrument, school or person has the code given"),
+                        .invalid("the instrument or the school belongs to another hub than the round"),
+                        .script("the instrument's score function fails")]) { engine, p throws(IHubError) in
             let round = try RoundRef.resolve(engine.db, code: p["round"]!.string!, at: "params.round")
             let instrument = try Instrument.load(engine.db, code: p["instrument"]!.string!, at: "params.instrument")
             try instrument.check(usableIn: round, at: "params.instrument")
@@ -33,7 +84,27 @@ enum AnalysisMethods {
                         .required("instrument", .string, "code of the instrument"),
                         .optional("hub", .string, "the round's hub (the default scope)"),
                         .optional("school", .string, "only this school"),
-                        .optional("group", .oneOf(RespondentGroup.names), "only this respondent group")]) { engine, p throws(IHubError) in
+                        .optional("group", .oneOf(RespondentGroup.names), "only this respondent group")],
+               result: .object([
+                   .required("round", .string, "code of the round"),
+                   .required("instrument", .string, "code of the instrument"),
+                   .required("scope", scope, "what the figures cover"),
+                   .required("k", .integer, "the minimum group size: fewer respondents give no figure"),
+                   .required("overall", .string, "how the overall score is made, in words"),
+                   .required("results", .array(.object(rowFields + [
+                       .required("n", .integer, "respondents"),
+                       .optional("mean", .number, "the mean (null: suppressed)"),
+                       .optional("sd", .number, "the standard deviation (null: suppressed, or unknown from reports)"),
+                       .required("suppressed", .boolean, "the figure is withheld (fewer than k respondents)"),
+                       .optional("reason", .string, "why it is withheld"),
+                       .required("n_reported", .integer, "of n, respondents counted from area reports"),
+                       .optional("level", .string, "the level of the mean (instruments with levels; null: suppressed)"),
+                   ])), "per group, area and overall"),
+               ]),
+               example: ["round": "EE-ACC-R2", "instrument": "selfie"],
+               errors: [.notFound("no round, instrument, hub or school has the code given"),
+                        .invalid("both hub and school are given; the hub, the school or the instrument is not the round's; the group does not answer the instrument"),
+                        .script("the instrument's score function fails")]) { engine, p throws(IHubError) in
             let round = try RoundRef.resolve(engine.db, code: p["round"]!.string!, at: "params.round")
             let instrument = try Instrument.load(engine.db, code: p["instrument"]!.string!, at: "params.instrument")
             try instrument.check(usableIn: round, at: "params.instrument")
@@ -62,7 +133,30 @@ enum AnalysisMethods {
                         .required("to", .string, "code of the later round"),
                         .optional("hub", .string, "the rounds' hub (the default scope)"),
                         .optional("school", .string, "only this school"),
-                        .optional("group", .oneOf(RespondentGroup.names), "only this respondent group")]) { engine, p throws(IHubError) in
+                        .optional("group", .oneOf(RespondentGroup.names), "only this respondent group")],
+               result: .object([
+                   .required("instrument", .string, "code of the instrument"),
+                   .required("from", .string, "code of the earlier round"),
+                   .required("to", .string, "code of the later round"),
+                   .required("scope", scope, "what the figures cover"),
+                   .required("k", .integer, "the minimum group size: fewer respondents give no figure"),
+                   .required("effect_size", .string, "how the effect size is computed, in words"),
+                   .required("results", .array(.object(rowFields + [
+                       .required("from", side, "the earlier round's figure"),
+                       .required("to", side, "the later round's figure"),
+                       .optional("change", .number, "the later mean minus the earlier (null: suppressed)"),
+                       .optional("hedges_g", .number, "Hedges' g (null: suppressed or not computable)"),
+                       .optional("se", .number, "its standard error"),
+                       .optional("ci", .array(.number), "its 95% confidence interval: low, high"),
+                       .required("suppressed", .boolean, "withheld: a round has fewer than k respondents"),
+                       .optional("reason", .string, "why it is withheld"),
+                       .optional("note", .string, "why there is no effect size"),
+                   ])), "per group, area and overall"),
+               ]),
+               example: ["instrument": "selfie", "from": "EE-ACC-R1", "to": "EE-ACC-R2"],
+               errors: [.notFound("no round, instrument, hub or school has the code given"),
+                        .invalid("the rounds belong to different hubs; both hub and school are given; the hub, the school or the instrument is not the rounds'; the group does not answer the instrument"),
+                        .script("the instrument's score function fails")]) { engine, p throws(IHubError) in
             let from = try RoundRef.resolve(engine.db, code: p["from"]!.string!, at: "params.from")
             let to = try RoundRef.resolve(engine.db, code: p["to"]!.string!, at: "params.to")
             let instrument = try Instrument.load(engine.db, code: p["instrument"]!.string!, at: "params.instrument")

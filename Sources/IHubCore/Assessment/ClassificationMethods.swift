@@ -18,7 +18,24 @@ enum ClassificationMethods {
                params: [.required("hub", .string, "code of the hub"),
                         .required("round", .string, "code of one of the hub's rounds"),
                         .required("subject", .oneOf(["school", "teacher"]), "classify schools or teachers"),
-                        .optional("thresholds", .object(Classification.Thresholds.fields), "the default rule's thresholds")]) { engine, p throws(IHubError) in
+                        .optional("thresholds", .object(Classification.Thresholds.fields), "the default rule's thresholds")],
+               result: .object([
+                   .required("hub", .string, "code of the hub"),
+                   .required("round", .string, "code of the round"),
+                   .required("subject", .oneOf(["school", "teacher"]), "what was classified"),
+                   .required("rule", .string, "\"default\", or \"script:\" and the hash of the hub's classify script"),
+                   .required("classified", .integer, "subjects given a class"),
+                   .required("classes", .map(.integer), "class → how many subjects have it (the default rule lists all three)"),
+                   .required("skipped", .array(.object([
+                       .required("code", .string, "code of the school or teacher"),
+                       .required("reasons", .array(.string), "why it was left unclassified"),
+                   ])), "subjects left unclassified"),
+               ]),
+               example: ["hub": "EE-ACC", "round": "EE-ACC-R2", "subject": "school"],
+               errors: [.notFound("no hub or round has the code given"),
+                        .invalid("the round belongs to another hub; a threshold is off the selfie scale or not a digcompedu level, or advanced is not above developing"),
+                        .script("the hub's classify script (or the default rule) fails, or returns something that is not a class and reasons; nothing is stored"),
+                        .limit("the classify script runs out of its time or memory budget")]) { engine, p throws(IHubError) in
             let db = engine.db
             let hubCode = p["hub"]!.string!
             let hubID = try db.requireID(.hub, code: hubCode, at: "params.hub")
@@ -74,7 +91,20 @@ enum ClassificationMethods {
                params: [.required("round", .string, "code of the round"),
                         .optional("hub", .string, "the round's hub (a check)"),
                         .optional("subject", .oneOf(["school", "teacher"]), "only schools or only teachers"),
-                        .optional("class", .string, "only this class")]) { engine, p throws(IHubError) in
+                        .optional("class", .string, "only this class")],
+               result: .array(.object([
+                   .required("subject", .oneOf(["school", "teacher"]), "what is classified"),
+                   .required("code", .string, "code of the school or teacher"),
+                   .required("name", .string, "its name"),
+                   .required("class", .string, "the class, e.g. advanced, developing, beginning"),
+                   .required("reasons", .array(.string), "the reasons the rule gave"),
+                   .required("rule", .string, "\"default\", or \"script:\" and the hash of the hub's classify script"),
+                   .required("created_at", .timestamp, "when it was classified"),
+                   .required("inputs", .string, "FNV-1a hash of the inputs: the same inputs and rule give the same class"),
+               ])),
+               example: ["round": "EE-ACC-R2", "subject": "school"],
+               errors: [.notFound("no round or hub has the code given"),
+                        .invalid("the hub is not the round's")]) { engine, p throws(IHubError) in
             let round = try RoundRef.resolve(engine.db, code: p["round"]!.string!, at: "params.round")
             if let hub = p["hub"]?.string, hub != round.hubCode {
                 _ = try engine.db.requireID(.hub, code: hub, at: "params.hub")

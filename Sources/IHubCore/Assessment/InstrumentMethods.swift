@@ -1,17 +1,61 @@
 /// Instruments: the built-in selfie and digcompedu, and those hubs declare
 /// in Lua (rubrics, short self-tests).
 enum InstrumentMethods {
+    /// The fields `members` writes.
+    private static let common: [Field] = [
+        .required("code", .string, "the instrument's code, e.g. \"selfie\""),
+        .required("name", .string, "its name"),
+        .required("subject", .oneOf(["school", "teacher"]), "what it assesses"),
+        .optional("hub", .string, "code of the hub that declared it (null: built in or shared)"),
+        .required("builtin", .boolean, "built into ihub"),
+        .optional("source_hash", .string, "FNV-1a hash of its Lua declaration (null: built in)"),
+        .required("created_at", .timestamp, "when it was first stored"),
+    ]
+
+    /// An instrument as instrument.list gives it (`summary`).
+    static let summaryShape: Shape = .object(common + [
+        .required("areas", .integer, "how many areas it has"),
+        .required("items", .integer, "how many items it has"),
+        .required("levels", .array(.string), "codes of its levels, lowest first (none: no levels)"),
+        .required("score_function", .boolean, "its overall score comes from a Lua score function"),
+    ])
+
+    /// An instrument with its definition (`full`): instrument.get and define.
+    static let fullShape: Shape = .object(common + [
+        .required("definition", Instrument.definitionShape, "areas, items, scale, levels and groups"),
+        .optional("source", .longText, "its Lua declaration (null: built in)"),
+    ])
+
+    /// A short instrument a hub could declare, for the example of define.
+    static let exampleSource = """
+        return {
+          code = "ee-ai-selftest", name = "AI in teaching: a short self-test", subject = "teacher",
+          scale = {min = 0, max = 1, labels = {"no", "yes"}},
+          areas = {
+            {code = "use", name = "Using AI tools", items = {
+              {code = "use1", text = "I have used an AI tool to prepare a lesson."},
+              {code = "use2", text = "I can tell my students when an AI tool's answer is wrong."}}},
+            {code = "ethics", name = "Ethics and privacy", items = {
+              {code = "eth1", text = "I know which student data must not go into an AI tool."}}},
+          },
+        }
+        """
+
     static let all: [Method] = [
         Method("instrument.list", "Instruments (built in and hub-defined), optionally those a hub may use or of one subject.",
                params: [.optional("hub", .string, "only instruments this hub may use (built-ins, shared ones and its own)"),
-                        .optional("subject", .oneOf(["school", "teacher"]), "only instruments assessing this subject")]) { engine, p throws(IHubError) in
+                        .optional("subject", .oneOf(["school", "teacher"]), "only instruments assessing this subject")],
+               result: .array(summaryShape), example: ["hub": "EE-ACC"],
+               errors: [.notFound("no hub has the `hub` code")]) { engine, p throws(IHubError) in
             var hubID: Int64?
             if let hub = p["hub"]?.string { hubID = try engine.db.requireID(.hub, code: hub, at: "params.hub") }
             let rows = try engine.db.assessment.instrumentListings(hubID: hubID, subject: p["subject"]?.string)
             return .array(try rows.map { (row: InstrumentListing) throws(IHubError) in try summary(row) })
         },
         Method("instrument.get", "One instrument with its definition (areas, items, scale, levels) and, if hub-defined, its Lua source.",
-               params: [.required("code", .string, "the instrument's code, e.g. \"selfie\"")]) { engine, p throws(IHubError) in
+               params: [.required("code", .string, "the instrument's code, e.g. \"selfie\"")],
+               result: fullShape, example: ["code": "digcompedu"],
+               errors: [.notFound("no instrument has that code")]) { engine, p throws(IHubError) in
             let code = p["code"]!.string!
             guard let row = try engine.db.assessment.instrumentListing(code: code) else {
                 throw RecordKind.instrument.notFound(code: code, at: "params.code")
@@ -27,7 +71,13 @@ enum InstrumentMethods {
             """,
                writes: true,
                params: [.required("source", .longText, "the Lua declaration"),
-                        .optional("hub", .string, "the hub that owns it (default: shared by every hub)")]) { engine, p throws(IHubError) in
+                        .optional("hub", .string, "the hub that owns it (default: shared by every hub)")],
+               result: fullShape, example: ["hub": "EE-ACC", "source": .string(exampleSource)],
+               errors: [.notFound("no hub has the `hub` code"),
+                        .script("the declaration does not compile, fails, or returns no table"),
+                        .limit("the declaration runs out of its time or memory budget"),
+                        .invalid("the declaration does not fit an instrument's shape (the message names the path, e.g. instrument.areas[2].items[0].code)"),
+                        .conflict("the code is a built-in instrument's or another hub's; or a redeclaration drops an item or area that has stored answers or reports, or changes the subject of stored responses")]) { engine, p throws(IHubError) in
             try define(engine, source: p["source"]!.string!, hub: p["hub"]?.string)
         },
     ]

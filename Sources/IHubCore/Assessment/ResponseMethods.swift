@@ -30,7 +30,24 @@ enum ResponseMethods {
                writes: true,
                params: [.required("round", .string, "code of the round"),
                         .required("instrument", .string, "code of the instrument, e.g. \"selfie\""),
-                        .required("responses", .array(response), "one entry per respondent")]) { engine, p throws(IHubError) in
+                        .required("responses", .array(response), "one entry per respondent")],
+               result: .object([
+                   .required("round", .string, "code of the round"),
+                   .required("instrument", .string, "code of the instrument"),
+                   .required("responses", .integer, "responses stored (created + replaced)"),
+                   .required("created", .integer, "new respondents"),
+                   .required("replaced", .integer, "respondents whose answers were replaced"),
+                   .required("answers", .integer, "answers stored"),
+               ]),
+               example: ["round": "EE-ACC-R2", "instrument": "digcompedu", "responses": [[
+                   "respondent": "EE-ACC-P0003", "school": "EE-ACC-S01", "person": "EE-ACC-P0003", "group": "teachers",
+                   "answers": ["1.1": 4, "1.2": 3, "1.3": 5, "1.4": "na", "2.1": 3, "2.2": 4, "2.3": "pnts"],
+               ]]],
+               errors: [.notFound("no round, instrument, school or person has the code given"),
+                        .invalid("an answer is off the instrument's scale or names an item it lacks; the group does not answer the instrument; "
+                                 + "a teacher instrument's response has no person, or the person is not at the school during the round; "
+                                 + "the school or the instrument belongs to another hub than the round; a respondent is given twice"),
+                        .conflict("an item is answered twice by one respondent")]) { engine, p throws(IHubError) in
             let store = try ResponseStore(engine.db, round: p["round"]!.string!, instrument: p["instrument"]!.string!)
             var first: [String: Int] = [:]
             for (i, r) in p["responses"]!.array!.enumerated() {
@@ -61,7 +78,20 @@ enum ResponseMethods {
                writes: true,
                params: [.required("round", .string, "code of the round"),
                         .required("instrument", .string, "code of the instrument"),
-                        .required("results", .array(result), "one entry per school, group and area")]) { engine, p throws(IHubError) in
+                        .required("results", .array(result), "one entry per school, group and area")],
+               result: .object([
+                   .required("round", .string, "code of the round"),
+                   .required("instrument", .string, "code of the instrument"),
+                   .required("results", .integer, "area results stored"),
+               ]),
+               example: ["round": "EE-ACC-R2", "instrument": "selfie", "results": [
+                   ["school": "EE-ACC-S02", "group": "students", "area": "C", "mean": 3.4, "sd": 0.8, "n": 112],
+                   ["school": "EE-ACC-S02", "group": "students", "area": "F", "mean": 3.1, "sd": 0.9, "n": 112],
+               ]],
+               errors: [.notFound("no round, instrument or school has the code given"),
+                        .invalid("the area is not the instrument's or not asked of the group; the mean is off the scale; sd is below 0; "
+                                 + "n is not from 1 to 10^9; the school or the instrument belongs to another hub than the round; "
+                                 + "a school, group and area is given twice")]) { engine, p throws(IHubError) in
             let store = try ResponseStore(engine.db, round: p["round"]!.string!, instrument: p["instrument"]!.string!)
             for (i, r) in p["results"]!.array!.enumerated() {
                 try store.report(school: r["school"]!.string!, group: r["group"]!.string!, area: r["area"]!.string!,

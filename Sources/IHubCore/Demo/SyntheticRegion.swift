@@ -11,7 +11,22 @@ enum DemoMethods {
                writes: true,
                params: [.optional("seed", .integer, "random seed (default 1); the same seed gives the same region"),
                         .optional("scale", .number, "multiplies the number of teachers (default 1: about 600)"),
-                        .optional("assessments", .boolean, "also make the rounds and their assessments (default true)")]) { engine, p throws(IHubError) in
+                        .optional("assessments", .boolean, "also make the rounds and their assessments (default true)")],
+               result: .object([
+                   .required("hubs", .array(.object([
+                       .required("hub", .string, "code of the hub"),
+                       .required("country", .string, "its country (ISO 3166-1 alpha-2)"),
+                       .required("schools", .integer, "how many schools it was given"),
+                       .required("people", .integer, "how many people it was given"),
+                   ])), "the hubs made, in order"),
+                   .required("schools", .integer, "schools made, in all hubs"),
+                   .required("people", .integer, "people made, in all hubs"),
+                   .required("rounds", .integer, "rounds made (0 without assessments)"),
+                   .required("responses", .integer, "selfie and digcompedu responses submitted"),
+               ]),
+               example: ["seed": 1, "scale": 0.2],
+               errors: [.invalid("`scale` is not above 0 and at most 200"),
+                        .conflict("the database holds a hub, school or person with one of the demo's codes already (the demo region is made once per database)")]) { engine, p throws(IHubError) in
             let scale = p["scale"]?.double ?? 1
             guard scale > 0 && scale <= 200 else { throw IHubError.invalid("params.scale: must be above 0 and at most 200") }
             let seed = UInt64(bitPattern: p["seed"]?.int ?? 1)

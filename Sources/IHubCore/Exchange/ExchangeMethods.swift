@@ -5,6 +5,34 @@
 enum ExchangeMethods {
     static let kindField = Field.required("kind", .oneOf(ExchangeKind.names), "what the file holds: \(ExchangeKind.names.joined(separator: ", "))")
 
+    /// What import.csv returns: the counts of its kind, and a dry run's verdict.
+    static let importResult: Shape = .object([
+        .required("kind", .oneOf(ExchangeKind.names), "the kind of file read"),
+        .required("rows", .integer, "data rows read (the header not counted)"),
+        .required("dry_run", .boolean, "whether nothing was changed on purpose"),
+        .required("delimiter", .string, "the separator used: `,`, `;` or a tab"),
+        .optional("ignored_columns", .array(.string), "columns left out (ignore_unknown_columns)"),
+        // Registry and team files count upserted rows; responses and area
+        // results count what the assessment store took.
+        .optional("inserted", .integer, "registry and team kinds: new records"),
+        .optional("updated", .integer, "registry and team kinds: records changed"),
+        .optional("unchanged", .integer, "registry and team kinds: records the file repeats as stored"),
+        .optional("responses", .integer, "responses and responses_wide: responses stored (created + replaced)"),
+        .optional("created", .integer, "responses and responses_wide: new respondents"),
+        .optional("replaced", .integer, "responses and responses_wide: respondents whose answers were replaced"),
+        .optional("answers", .integer, "responses and responses_wide: answers stored"),
+        .optional("results", .integer, "area_results: area results stored"),
+        .optional("valid", .boolean, "dry run: the file would load as it is"),
+        .optional("problem_count", .integer, "dry run: how many problems the file has"),
+        .optional("problems", .array(.object([
+            .required("line", .integer, "the file's line (0: the file as a whole)"),
+            .optional("column", .integer, "the column, from 1 (null: the whole line)"),
+            .optional("field", .string, "the column's name"),
+            .required("status", .string, "the status the problem would give, e.g. IHUB_INVALID"),
+            .required("message", .string, "what is wrong"),
+        ])), "dry run: the problems, in the order of the file (the first \(Problems.kept))"),
+    ])
+
     static let all: [Method] = [
         Method("import.csv", """
             Load a CSV file of one kind: header-based (names matched whatever their case and accents), UTF-8 with \
@@ -26,7 +54,11 @@ enum ExchangeMethods {
                 .optional("problems_out", .string, "write every problem of the file here as CSV: line, column, field, message (not from hub scripts)"),
                 .optional("instrument", .string, "responses_wide: the instrument of every row, when the file has no instrument column"),
                 .optional("overwrite", .boolean, "replace the file at `problems_out` if it exists (default false: refused with IHUB_CONFLICT)"),
-            ]) { engine, p throws(IHubError) in
+            ], result: importResult, example: ["kind": "schools", "path": "import-csv-schools.csv"],
+               errors: [.invalid("neither or both of `path` and `text` are given, or a cell does not fit its column (the first problem's status is the call's; the error's details list the problems)"),
+                        .notFound("a row names a hub, school, person, round or instrument that does not exist"),
+                        .constraint("a row would move a record to another hub, or break a rule of its kind (e.g. a round ending before it starts)"),
+                        .conflict("`problems_out` names a file that exists, without `overwrite`")]) { engine, p throws(IHubError) in
             let kind = try ExchangeKind.named(p["kind"]!.string!, at: "params.kind")
             let source: CSVSource
             switch (p["path"]?.string, p["text"]?.string) {
@@ -58,7 +90,16 @@ enum ExchangeMethods {
                 .optional("decimal_comma", .boolean, "write decimal numbers with a comma: 3,5 (default false)"),
                 Output.overwriteField,
                 Pseudonyms.field,
-            ]) { engine, p throws(IHubError) in
+            ], result: .object([
+                .required("kind", .oneOf(ExchangeKind.names), "the kind written"),
+                .required("rows", .integer, "data rows written (the header not counted)"),
+                .optional("csv", .document, "the CSV text (when no `path` is given)"),
+                .optional("path", .string, "the file written (when `path` is given)"),
+                .optional("bytes", .integer, "the file's size in bytes (when `path` is given)"),
+            ]), example: ["kind": "schools", "hub": "EE-ACC"],
+               errors: [.notFound("no hub has the `hub` code"),
+                        .invalid("`decimal_comma` with the `,` delimiter"),
+                        .conflict("`path` names a file that exists, without `overwrite`")]) { engine, p throws(IHubError) in
             let kind = try ExchangeKind.named(p["kind"]!.string!, at: "params.kind")
             let pseudonyms = p["pseudonymous"]?.bool == true ? try Pseudonyms.load(engine.db) : nil
             let hub = p["hub"]?.string
@@ -93,13 +134,22 @@ enum ExchangeMethods {
         },
         Method("export.json", """
             Everything a hub holds (or the whole database) as one JSON document: registry with history, teams, \
-            engagements, rounds, instruments, responses, area results, hub scripts, classifications — every table.
+            engagements, rounds, instruments, responses, area results, hub scripts, classifications — every table. \
+            Its members: `format` ("ihub-export"), `schema`, `library`, `hub` (null: the whole database), \
+            `pseudonymous` (when asked), one array of rows per table, and `counts` (rows per table). Written to \
+            `path`, the result is `{path, bytes, counts}` instead.
             """, files: true, params: [
                 .optional("hub", .string, "only this hub's data (hub code; shared instruments included)"),
                 .optional("path", .string, "write the document here instead of returning it (not from hub scripts)"),
                 Output.overwriteField,
                 Pseudonyms.field,
-            ]) { engine, p throws(IHubError) in
+            ],
+               // The document's members are its tables, which migrations add to
+               // (format, schema, library, hub, counts and one array of rows per
+               // table); written to `path`, the result is {path, bytes, counts}.
+               result: .map(.any), example: ["hub": "EE-ACC"],
+               errors: [.notFound("no hub has the `hub` code"),
+                        .conflict("`path` names a file that exists, without `overwrite`")]) { engine, p throws(IHubError) in
             let pseudonyms = p["pseudonymous"]?.bool == true ? try Pseudonyms.load(engine.db) : nil
             let path = p["path"]?.string
             let output = try path.map { path throws(IHubError) in try Output(path: path, overwrite: p["overwrite"]?.bool == true) }

@@ -14,7 +14,15 @@ enum StoreMethods {
             """, files: true, params: [
                 .required("path", .string, "the target: an SQLite file path or a postgresql:// URI"),
                 .optional("options", .object(Engine.Options.fields), "how to open the target (e.g. {\"schema\": \"hub2\"}), as ihub_open takes them"),
-            ]) { engine, p throws(IHubError) in
+            ], result: .object([
+                .required("path", .string, "where the copy is: a file path, or a PostgreSQL address without its password"),
+                .required("engine", .oneOf(["sqlite", "postgresql"]), "the target's engine"),
+                .required("rows", .integer, "rows copied, in all tables"),
+                .required("tables", .map(.integer), "rows copied, by table name"),
+            ]), example: ["path": "region-copy.db"],
+               errors: [.conflict("the target database is not empty"),
+                        Method.Failure(status: .version, when: "a table differs between the two databases (open the target with this ihub version first)"),
+                        Method.Failure(status: .corrupt, when: "the copy's export differs from the original's (nothing is copied)")]) { engine, p throws(IHubError) in
             let location = p["path"]!.string!
             let options = try Engine.Options(json: p["options"] ?? .object([]), at: "params.options")
             return try copy(engine, to: location, options: options)

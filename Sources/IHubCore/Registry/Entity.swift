@@ -17,12 +17,22 @@ struct Entity: Sendable {
         let storage: Storage
         /// Checks a present, well-typed value; returns the reason it is wrong.
         let check: (@Sendable (JSON) -> String?)?
+        /// A value for the examples of add (and update), on the demo region.
+        let example: JSON?
 
-        init(_ field: Field, column: String? = nil, _ storage: Storage, check: (@Sendable (JSON) -> String?)? = nil) {
+        init(_ field: Field, column: String? = nil, _ storage: Storage, check: (@Sendable (JSON) -> String?)? = nil,
+             example: JSON? = nil) {
             self.field = field
             self.column = column ?? field.name
             self.storage = storage
             self.check = check
+            self.example = example
+        }
+
+        /// As get and list return it: a list is always there (empty when
+        /// none); an optional value may be null.
+        var resultField: Field {
+            Field(name: field.name, shape: field.shape, required: field.required || storage == .list, doc: field.doc)
         }
     }
 
@@ -36,6 +46,12 @@ struct Entity: Sendable {
         let write: @Sendable (Database, Int64, JSON, Bool, RecordBatch?, inout Codes, () -> String) throws(IHubError) -> Void
         /// The extension's fields of row `id`, for reads and exports.
         let read: @Sendable (Database, Int64) throws(IHubError) -> [JSON.Member]
+        /// What `read` returns, in the record's shape.
+        let readFields: [Field]
+        /// Values of `fields` for the example of add.
+        let example: [JSON.Member]
+        /// The failures its writes add to add, add_many and update.
+        let errors: [Method.Failure]
     }
 
     let kind: RecordKind
@@ -50,9 +66,28 @@ struct Entity: Sendable {
 
     /// A read-only value computed from the record and its hub.
     struct Computed: Sendable {
-        let name: String
+        /// Its name, shape and meaning in the record.
+        let field: Field
         let value: RecordComputed
+        var name: String { field.name }
+
+        init(_ field: Field, _ value: RecordComputed) {
+            self.field = field
+            self.value = value
+        }
     }
+    /// Codes of the demo region (`ihub demo`) for the operations' examples.
+    struct Examples: Sendable {
+        /// The hub of the new record and of the list example.
+        let hub: String?
+        /// The code of a record the demo region has (get, update).
+        let existing: String
+        /// A code it has not: the new record of add.
+        let new: String
+        /// The change of the update example.
+        let update: [JSON.Member]
+    }
+    let examples: Examples
     /// Filters of `list` besides `hub`: parameter → condition on the record.
     var filters: [(field: Field, filter: RecordFilter)] = []
 
@@ -64,6 +99,39 @@ struct Entity: Sendable {
         (inHub ? [Field.required("hub", .string, "code of the \(name)'s hub")] : [])
             + [Field.required("code", .string, "stable external code of the \(name)")]
             + columns.map(\.field) + (extensionFields?.fields ?? [])
+    }
+
+    /// A record as add, get, list and update return it: id, code, hub,
+    /// the columns, the computed values, the extension's.
+    var recordShape: Shape {
+        .object([Field.required("id", .integer, "the \(name)'s id")]
+            + [Field.required("code", .string, "stable external code of the \(name)")]
+            + (inHub ? [Field.required("hub", .string, "code of the \(name)'s hub")] : [])
+            + columns.map(\.resultField) + computed.map(\.field) + (extensionFields?.readFields ?? []))
+    }
+
+    /// A new record with a value for every column that has an example.
+    var exampleRecord: JSON {
+        var members = [JSON.Member("code", .string(examples.new))]
+        if inHub, let hub = examples.hub { members.insert(JSON.Member("hub", .string(hub)), at: 0) }
+        for column in columns { if let example = column.example { members.append(JSON.Member(column.field.name, example)) } }
+        return .object(members + (extensionFields?.example ?? []))
+    }
+
+    /// The failures of writing a record (add, add_many, update).
+    private var writeErrors: [Method.Failure] {
+        let checked = columns.filter { $0.check != nil }.map { "`\($0.field.name)`" }
+        var errors: [Method.Failure] = []
+        let required = ["`code`"] + columns.filter(\.field.required).map { "`\($0.field.name)`" }
+        errors.append(.invalid("\(Entity.either(required)) is blank"
+                               + (checked.isEmpty ? "" : "; \(Entity.either(checked)) is out of its range or form (the message says which)")))
+        if columns.contains(where: { $0.field.name == "end" }) { errors.append(.constraint("`end` is before `start`")) }
+        return errors + (extensionFields?.errors ?? [])
+    }
+
+    /// "`a`, `b` or `c`".
+    private static func either(_ names: [String]) -> String {
+        names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 
     /// The fields an update may change (all but hub and code, none required).
@@ -262,7 +330,8 @@ struct Entity: Sendable {
 
     private func record(_ row: RegistryStore.RecordRow, _ db: Database) throws(IHubError) -> JSON {
         var members = [JSON.Member("id", .int(row.id)), JSON.Member("code", row.code)]
-        if let hub = row.hub { members.append(JSON.Member("hub", hub)) }
+        // (RecordRow's hub of a hub is JSON's nil literal, .null: not a member.)
+        if inHub, let hub = row.hub { members.append(JSON.Member("hub", hub)) }
         let names = columns.map(\.field.name) + computed.map(\.name)
         for (name, value) in zip(names, row.values) { members.append(JSON.Member(name, value)) }
         if let ext = extensionFields { members += try ext.read(db, row.id) }
@@ -278,24 +347,43 @@ struct Entity: Sendable {
         // Adds only insert new records: a code is taken by ON CONFLICT and
         // every reference is a foreign key, so writers adding side by side
         // need no more than read committed (serializable would abort them).
+        let record = recordShape
+        let key: JSON = ["code": .string(examples.existing)]
+        let keyNotFound = Method.Failure.notFound("no \(name) has that id or code")
+        let hubNotFound: [Method.Failure] = inHub ? [.notFound("no hub has the `hub` code")] : []
+        let taken = Method.Failure.conflict("a \(name) has that code already (codes are unique in a database, across hubs)")
+        var listExample: [JSON.Member] = []
+        if inHub, let hub = examples.hub { listExample.append(JSON.Member("hub", .string(hub))) }
+        listExample.append(JSON.Member("limit", 3))
         return [
-            Method("\(name).add", "Add a \(name).", writes: true, isolation: .readCommitted, params: fields) { engine, p throws(IHubError) in
+            Method("\(name).add", "Add a \(name).", writes: true, isolation: .readCommitted, params: fields,
+                   result: record, example: exampleRecord, errors: hubNotFound + [taken] + writeErrors) { engine, p throws(IHubError) in
                 var codes = Codes()
                 return try entity.get(engine.db, id: entity.insert(engine.db, p, at: "params", codes: &codes))
             },
             Method("\(name).add_many", "Add many \(plural) in one transaction: all of them or none.", writes: true,
-                   isolation: .readCommitted, params: [.required(plural, .array(.object(fields)), "the \(plural) to add")]) { engine, p throws(IHubError) in
+                   isolation: .readCommitted, params: [.required(plural, .array(.object(fields)), "the \(plural) to add")],
+                   result: .object([.required("added", .integer, "how many \(plural) were added"),
+                                    .required("ids", .array(.integer), "their ids, in the order given")]),
+                   example: .object([JSON.Member(plural, [exampleRecord])]),
+                   errors: hubNotFound + [Method.Failure.conflict("a \(name) has one of the codes already, or two of the \(plural) give the same code (the message names the record)")]
+                       + writeErrors) { engine, p throws(IHubError) in
                 let ids = try entity.insertMany(engine.db, p[entity.plural]!.array!, at: "params.\(entity.plural)")
                 return ["added": .int(Int64(ids.count)), "ids": .array(ids.map(JSON.int))]
             },
-            Method("\(name).get", "One \(name), by id or code.", params: RecordKey.fields) { engine, p throws(IHubError) in
+            Method("\(name).get", "One \(name), by id or code.", params: RecordKey.fields,
+                   result: record, example: key, errors: [keyNotFound]) { engine, p throws(IHubError) in
                 try entity.get(engine.db, id: RecordKey(p, entity: entity.name).resolve(engine.db, entity.kind))
             },
-            Method("\(name).list", "\(plural.prefix(1).uppercased() + plural.dropFirst()), ordered by id.", params: listParams) { engine, p throws(IHubError) in
+            Method("\(name).list", "\(plural.prefix(1).uppercased() + plural.dropFirst()), ordered by id.", params: listParams,
+                   result: .array(record), example: .object(listExample)) { engine, p throws(IHubError) in
                 .array(try entity.list(engine.db, p))
             },
             Method("\(name).update", "Change a \(name); fields left out stay as they are, null clears.", writes: true,
-                   params: RecordKey.fields + updatableFields) { engine, p throws(IHubError) in
+                   params: RecordKey.fields + updatableFields, result: record,
+                   example: .object(key.members! + examples.update),
+                   errors: [keyNotFound, .invalid("\(Entity.either(columns.filter(\.field.required).map { "`\($0.field.name)`" })), which a \(name) must keep, is set to null")]
+                       + writeErrors) { engine, p throws(IHubError) in
                 let id = try RecordKey(p, entity: entity.name).resolve(engine.db, entity.kind)
                 var codes = Codes()
                 try entity.update(engine.db, id, p, at: "params", codes: &codes)

@@ -35,7 +35,24 @@ enum People {
                     JSON.Member("memberships", .array(memberships.map {
                         ["school": .string($0.schoolCode), "start": JSON($0.start), "end": JSON($0.end)]
                     }))]
-        })
+        },
+        readFields: [
+            .required("roles", .array(.oneOf(roles)), "the person's current roles"),
+            .required("memberships", .array(membership), "the person's current schools (person.history has the past ones)"),
+        ],
+        example: [.init("roles", ["teacher", "ict_teacher"]), .init("memberships", [["school": "EE-ACC-S01", "start": "2025-09-01"]])],
+        errors: [
+            .notFound("a membership's school code names no school"),
+            .constraint("a membership's school belongs to another hub"),
+            .invalid("both `memberships` and `schools` are given, a school is listed twice, or a membership ends before it starts"),
+        ])
+
+    /// A role or membership of person.history: dated, the end null while current.
+    static func dated(_ name: String, _ shape: Shape, _ doc: String) -> Shape {
+        .object([.required(name, shape, doc),
+                 .optional("start", .date, "first day (null: not known, e.g. given when the person was added)"),
+                 .optional("end", .date, "last day (null: current)")])
+    }
 
     private static func membershipsOf(_ schools: JSON) -> JSON {
         .array((schools.array ?? []).map { ["school": $0] })
@@ -113,7 +130,14 @@ enum People {
     /// person.history: every role and membership the person has had.
     static let methods: [Method] = [
         Method("person.history", "Every role and school membership a person has had, with dates.",
-               params: RecordKey.fields) { engine, p throws(IHubError) in
+               params: RecordKey.fields,
+               result: .object([
+                   .required("code", .string, "the person's code"),
+                   .required("roles", .array(dated("role", .oneOf(roles), "the role")), "every role the person has had, in the order recorded"),
+                   .required("memberships", .array(dated("school", .string, "code of the school")), "every school membership, in the order recorded"),
+               ]),
+               example: ["code": "EE-ACC-P0003"],
+               errors: [.notFound("no person has that id or code")]) { engine, p throws(IHubError) in
             let db = engine.db
             let id = try RecordKey(p, entity: "person").resolve(db, .person)
             let roles = try db.registry.roleHistory(person: id).map { r -> JSON in

@@ -2,12 +2,41 @@
 /// default classification rule). Each is versioned by the FNV-1a hash of its
 /// text: decisions record which version made them.
 enum HubScriptMethods {
+    /// A stored script as `json` writes it (the text only from script.get).
+    static func scriptShape(withSource: Bool) -> Shape {
+        .object([
+            .required("hub", .string, "code of the hub"),
+            .required("name", .string, "the script's name, e.g. \"classify\""),
+            .required("hash", .string, "the version: FNV-1a hash of the text, in hex (decisions record it)"),
+            .required("size", .integer, "the text's size in bytes"),
+            .required("updated_at", .timestamp, "when it was last stored"),
+        ] + (withSource ? [.required("source", .longText, "the Lua text")] : []))
+    }
+
+    static let noScript = Method.Failure.notFound("no hub has that code, or the hub has no script of that name")
+
+    /// A short classify script for the example of script.set.
+    static let exampleSource = """
+        -- advanced: staff see their school at 3.5 or more on selfie
+        function classify(subject, a)
+          local s = a.selfie
+          if subject.kind ~= "school" or not s or not s.staff then return nil, "no selfie answers from staff" end
+          local mean = s.staff.overall.mean
+          if mean >= 3.5 then return "advanced", string.format("staff selfie %.2f", mean) end
+          return "developing", string.format("staff selfie %.2f", mean)
+        end
+        """
     static let all: [Method] = [
         Method("script.set", "Store a hub's methodology script (checked to compile); replaces the one of that name.",
                writes: true,
                params: [.required("hub", .string, "code of the hub"),
                         .required("name", .string, "the script's name, e.g. \"classify\""),
-                        .required("source", .longText, "the Lua text")]) { engine, p throws(IHubError) in
+                        .required("source", .longText, "the Lua text")],
+               result: scriptShape(withSource: false),
+               example: ["hub": "EE-ACC", "name": "classify", "source": .string(exampleSource)],
+               errors: [.notFound("no hub has that code"),
+                        .invalid("the name is not 1 to 64 of a-z, 0-9, '_', '-' and '.'"),
+                        .script("the script does not compile")]) { engine, p throws(IHubError) in
             let hubID = try engine.db.requireID(.hub, code: p["hub"]!.string!, at: "params.hub")
             let name = try checkName(p["name"]!.string!)
             let source = p["source"]!.string!
@@ -21,7 +50,9 @@ enum HubScriptMethods {
         },
         Method("script.get", "One of a hub's stored scripts, with its text and hash.",
                params: [.required("hub", .string, "code of the hub"),
-                        .required("name", .string, "the script's name")]) { engine, p throws(IHubError) in
+                        .required("name", .string, "the script's name")],
+               result: scriptShape(withSource: true), example: ["hub": "GE-IMR", "name": "classify"],
+               errors: [noScript]) { engine, p throws(IHubError) in
             let hubID = try engine.db.requireID(.hub, code: p["hub"]!.string!, at: "params.hub")
             let name = p["name"]!.string!
             guard let script = try engine.db.scripts.script(hubID: hubID, name: name) else {
@@ -30,7 +61,9 @@ enum HubScriptMethods {
             return json(script, withSource: true)
         },
         Method("script.list", "Stored hub scripts (without their text), optionally of one hub.",
-               params: [.optional("hub", .string, "only this hub's scripts")]) { engine, p throws(IHubError) in
+               params: [.optional("hub", .string, "only this hub's scripts")],
+               result: .array(scriptShape(withSource: false)), example: [:],
+               errors: [.notFound("no hub has the `hub` code")]) { engine, p throws(IHubError) in
             var hubID: Int64?
             if let hub = p["hub"]?.string { hubID = try engine.db.requireID(.hub, code: hub, at: "params.hub") }
             return .array(try engine.db.scripts.scripts(hubID: hubID).map { json($0, withSource: false) })
@@ -38,7 +71,9 @@ enum HubScriptMethods {
         Method("script.remove", "Remove a hub's stored script (e.g. to return to the default classification rule).",
                writes: true,
                params: [.required("hub", .string, "code of the hub"),
-                        .required("name", .string, "the script's name")]) { engine, p throws(IHubError) in
+                        .required("name", .string, "the script's name")],
+               result: .object([.required("removed", .string, "the name of the script removed")]),
+               example: ["hub": "GE-IMR", "name": "classify"], errors: [noScript]) { engine, p throws(IHubError) in
             let hubID = try engine.db.requireID(.hub, code: p["hub"]!.string!, at: "params.hub")
             let name = p["name"]!.string!
             guard try engine.db.scripts.remove(hubID: hubID, name: name) else { throw IHubError.notFound("params.name: hub \(IHubError.excerpt(p["hub"]?.string ?? "")) has no script \(IHubError.quoted(name))") }
