@@ -25,6 +25,20 @@ struct Demo: ParsableCommand {
     /// returns a value; cannot write.
     static let summaryScript = EmbeddedLua.files["demo/summary.lua"]!  // scripts/methodology/demo/summary.lua
 
+    /// A development team, a stakeholder and its first engagement, in one
+    /// hub: the registry's other records, for the reader to look up.
+    static func printPartners(_ engine: Engine) throws(IHubError) {
+        let school = "EE-ACC-S01"
+        _ = try engine.call("team.add", ["school": .string(school), "person": "EE-ACC-P0001", "position": "principal", "start": "2024-09-01"])
+        let team = try engine.call("team.add", ["school": .string(school), "person": "EE-ACC-P0002", "position": "ict_support", "start": "2024-09-01"])
+        let city = try engine.call("stakeholder.add", ["hub": "EE-ACC", "code": "EE-ACC-ST01", "name": "Tallinn Education Department",
+                                                      "kind": "municipality", "contact": "Vabaduse väljak 7, Tallinn"])
+        _ = try engine.call("engagement.add", ["stakeholder": "EE-ACC-ST01", "date": "2024-09-20", "kind": "agreement", "school": .string(school),
+                                               "note": "The city funds substitute teachers for the hub's workshop days."])
+        print("\nPartners (team.add, stakeholder.add, engagement.add): \(school)'s development team of \(team.array?.count ?? 0); "
+              + "stakeholder \(city["code"]?.string ?? "") (\(city["name"]?.string ?? "")) with one agreement")
+    }
+
     func run() throws {
         do {
             let engine = try Engine(path: path)
@@ -47,6 +61,8 @@ struct Demo: ParsableCommand {
                 print("  \(school["code"]!.string!.padding(to: 12))\(school["name"]!.string!.padding(to: 30))"
                       + "\(school["level"]!.string!.padding(to: 16))\(school["size"]!.int!) students")
             }
+
+            try Demo.printPartners(engine)
 
             print("\nRoles (person.list by role):")
             for role in ["teacher", "school_leader", "ict_teacher", "mentor", "coordinator"] {
