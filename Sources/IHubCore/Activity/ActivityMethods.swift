@@ -26,7 +26,13 @@ enum ActivityMethods {
             method, process instance and step, participants (people, schools, mentorships, each with a role), notes, \
             outcome. Every reference must be of the hub. Logging again with the uuid of an identical activity returns \
             it unchanged; a different activity with a stored uuid is IHUB_CONFLICT. Returns the stored activity.
-            """, writes: true, params: [hubField] + ActivityRecord.fields) { engine, p throws(IHubError) in
+            """, writes: true, params: [hubField] + ActivityRecord.fields, result: ActivityRecord.result,
+               example: ["hub": "LT-CTA", "kind": "session", "date": "2025-10-06", "minutes": 45,
+                         "participants": [["person": "LT-CTA-P0120", "role": "mentor"], ["person": "LT-CTA-P0051", "role": "mentee"]],
+                         "notes": "lesson observation debrief"],
+               errors: [.notFound("the hub, a person, school, mentorship, toolbox method or process instance is unknown"),
+                        .invalid("a person, school, mentorship or process instance is of another hub, or a participant is listed twice"),
+                        .conflict("an activity with this uuid is stored with other content")]) { engine, p throws(IHubError) in
             var resolver = try ActivityResolver(engine.db, hub: p["hub"]!.string!, at: "params.hub")
             let new = try ActivityRecord.parse(p, at: "params", &resolver, allowHub: true)
             let store = engine.db.activities
@@ -39,7 +45,9 @@ enum ActivityMethods {
             let id = try store.insert([new])[0]
             return ActivityRecord.json(try store.get(id: id)!)
         },
-        Method("activity.get", "One activity, by id or uuid (voided ones too: see voided_at).", params: keyFields) { engine, p throws(IHubError) in
+        Method("activity.get", "One activity, by id or uuid (voided ones too: see voided_at).", params: keyFields,
+               result: ActivityRecord.result, example: ["id": 1],
+               errors: [.notFound("no activity has that id or uuid")]) { engine, p throws(IHubError) in
             ActivityRecord.json(try find(engine.db, p))
         },
         Method("activity.list", """
@@ -52,7 +60,10 @@ enum ActivityMethods {
                 .optional("instance", .integer, "only activities of this process instance (id)"),
                 .optional("kind", .oneOf(ActivityKind.allCases.map(\.rawValue)), "only this kind"),
                 .optional("voided", .boolean, "include voided activities (default false)"),
-            ] + Page.fields) { engine, p throws(IHubError) in
+            ] + Page.fields, result: .array(ActivityRecord.result),
+               example: ["hub": "LT-CTA", "person": "LT-CTA-P0120", "limit": 5],
+               errors: [.notFound("the hub, person, school, mentorship or process instance is unknown"),
+                        .invalid("the person, school, mentorship or process instance is of another hub; `to` is before `from`")]) { engine, p throws(IHubError) in
             let page = try Page(p)
             var out: [JSON] = []
             try engine.db.snapshot { () throws(IHubError) in
@@ -65,7 +76,9 @@ enum ActivityMethods {
         Method("activity.void", """
             Void an activity: it is kept (with the time and reason) but no list, hours or statement counts it. \
             Voiding a voided activity changes nothing. Returns the activity.
-            """, writes: true, params: keyFields + [.optional("reason", .longText, "why it is voided")]) { engine, p throws(IHubError) in
+            """, writes: true, params: keyFields + [.optional("reason", .longText, "why it is voided")],
+               result: ActivityRecord.result, example: ["id": 1, "reason": "logged twice"],
+               errors: [.notFound("no activity has that id or uuid")]) { engine, p throws(IHubError) in
             let row = try find(engine.db, p)
             try engine.db.activities.void(id: row.id, reason: p["reason"]?.string)
             return ActivityRecord.json(try engine.db.activities.get(id: row.id)!)
@@ -77,7 +90,27 @@ enum ActivityMethods {
             """, params: [hubField] + rangeFields + [
                 .required("by", .oneOf(HoursSubject.allCases.map(\.rawValue)), "person, school or mentorship"),
                 .optional("kind", .oneOf(ActivityKind.allCases.map(\.rawValue)), "only this kind"),
-            ]) { engine, p throws(IHubError) in
+            ], result: .object([
+                .required("hub", .string, "code of the hub"),
+                .required("by", .oneOf(HoursSubject.allCases.map(\.rawValue)), "what the rows count: person, school or mentorship"),
+                .optional("from", .date, "first day counted (absent: open)"),
+                .optional("to", .date, "last day counted (absent: open)"),
+                .optional("kind", .oneOf(ActivityKind.allCases.map(\.rawValue)), "the only kind counted (absent: all)"),
+                .required("rows", .array(.object([
+                    .optional("code", .string, "the person's or school's code (not for a mentorship)"),
+                    .optional("id", .integer, "the mentorship's id (by mentorship only)"),
+                    .required("name", .string, "the person's, school's or mentorship's name"),
+                    .required("hours", .number, "mentoring hours: minutes over 60, two decimals"),
+                    .required("activities", .integer, "activities counted"),
+                    .required("minutes", .integer, "minutes of those activities"),
+                ])), "one per subject, most hours first, then by code"),
+                .required("totals", .object([
+                    .required("activities", .integer, "activities counted, each once"),
+                    .required("minutes", .integer, "their minutes"),
+                    .required("hours", .number, "their hours, two decimals"),
+                ]), "over the activities counted, each once"),
+            ]), example: ["hub": "LT-CTA", "by": "person", "from": "2025-09-01", "to": "2026-06-30"],
+               errors: [.notFound("the hub is unknown"), .invalid("`to` is before `from`")]) { engine, p throws(IHubError) in
             try engine.db.snapshot { () throws(IHubError) in
                 try ActivityHours.hours(engine.db, p)
             }
@@ -95,7 +128,26 @@ enum ActivityMethods {
                                        .required("to", .date, "last day (inclusive)"),
                                        .required("format", .oneOf(["csv", "html"]), "csv or html"),
                                        .optional("path", .string, "write the file here instead of returning the text (not from hub scripts)"),
-                                       Output.overwriteField]) { engine, p throws(IHubError) in
+                                       Output.overwriteField],
+               result: .object([
+                   .required("hub", .string, "code of the hub"),
+                   .optional("person", .string, "code of the person (a person's statement)"),
+                   .optional("school", .string, "code of the school (a school's statement)"),
+                   .required("from", .date, "first day of the period"),
+                   .required("to", .date, "last day of the period"),
+                   .required("format", .oneOf(["csv", "html"]), "the statement's format"),
+                   .required("activities", .integer, "activities listed"),
+                   .required("minutes", .integer, "their minutes"),
+                   .required("hours", .number, "their hours, two decimals"),
+                   .optional("csv", .document, "the CSV text (format csv, no `path`)"),
+                   .optional("html", .document, "the HTML page (format html, no `path`)"),
+                   .optional("path", .string, "the file written (with `path`)"),
+                   .optional("bytes", .integer, "bytes written to it (with `path`)"),
+               ]),
+               example: ["hub": "LT-CTA", "person": "LT-CTA-P0120", "from": "2025-09-01", "to": "2026-06-30", "format": "csv"],
+               errors: [.notFound("the hub, person or school is unknown"),
+                        .invalid("neither or both of person and school are given; the person or school is of another hub; `to` is before `from`"),
+                        .conflict("a file exists at `path` and overwrite is not true")]) { engine, p throws(IHubError) in
             try ActivityStatement.run(engine.db, p)
         },
         Method("activity.import", """
@@ -114,7 +166,20 @@ enum ActivityMethods {
                                                      .optional("path", .string, "the file to read (not from hub scripts)"),
                                                      .optional("format", .oneOf(["csv", "ndjson"]), "default: by the file's extension (.csv, .ndjson, .jsonl), else by its first byte ('{' is NDJSON)"),
                                                      .optional("problems_out", .string, "write every problem of a rejected file here as CSV: line, column, field, message (not from hub scripts)"),
-                                                     .optional("overwrite", .boolean, "replace the file at `problems_out` if it exists")]) { engine, p throws(IHubError) in
+                                                     .optional("overwrite", .boolean, "replace the file at `problems_out` if it exists")],
+               result: .object([
+                   .required("hub", .string, "code of the hub"),
+                   .required("format", .oneOf(["csv", "ndjson"]), "the format read"),
+                   .required("records", .integer, "records in the file"),
+                   .required("inserted", .integer, "activities stored"),
+                   .required("unchanged", .integer, "records skipped: their uuid is stored with the same content"),
+               ]),
+               example: ["hub": "LT-CTA", "path": "activity.import.ndjson"],
+               errors: [.invalid("a record is malformed or does not fit (nothing imported; the problems are named by line)"),
+                        .notFound("`path` does not exist, or a record names a code or id the hub does not have"),
+                        .conflict("a record's uuid is stored with other content, or a file exists at `problems_out` and overwrite is not true"),
+                        .limit("a line or CSV record is over 4 MiB"),
+                        .constraint("another writer stored one of the file's uuids meanwhile (PostgreSQL; nothing stored)")]) { engine, p throws(IHubError) in
             try ActivityImport.run(engine.db, p)
         },
     ]

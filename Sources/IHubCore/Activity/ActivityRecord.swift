@@ -34,6 +34,31 @@ enum ActivityRecord {
 
     static let shape: Shape = .object(fields)
 
+    /// A stored activity as `json` returns it (activity.log, get, list, void).
+    static let result: Shape = .object([
+        .required("id", .integer, "the activity's id"),
+        .required("uuid", .string, "its stable id (its xapi statement id), lower case"),
+        .required("hub", .string, "code of its hub"),
+        .required("kind", .oneOf(ActivityKind.allCases.map(\.rawValue)), "session, workshop, observation, co_planning or reflection"),
+        .required("date", .date, "the day it took place"),
+        .required("minutes", .integer, "its duration in minutes"),
+        .optional("method", .string, "code of its toolbox method"),
+        .optional("instance", .integer, "id of the process instance it belongs to"),
+        .optional("step", .string, "the process step it served"),
+        .required("participants", .array(.object([
+            .optional("person", .string, "code of a person who took part"),
+            .optional("school", .string, "code of a school that took part"),
+            .optional("mentorship", .integer, "id of a mentorship that took part"),
+            .required("role", .oneOf(ParticipantRole.allCases.map(\.rawValue)), "participant, mentor, mentee or facilitator"),
+        ])), "who took part: each a person, a school or a mentorship, with the role"),
+        .optional("notes", .longText, "notes"),
+        .optional("outcome", .longText, "what came of it"),
+        .optional("by", .string, "code of the person who recorded it"),
+        .required("created_at", .timestamp, "when it was stored"),
+        .optional("voided_at", .timestamp, "when it was voided (absent: it counts)"),
+        .optional("void_reason", .longText, "why it was voided"),
+    ])
+
     /// Checks `record` (an object of `fields`; also `hub`, when `allowHub`,
     /// which must then be the resolver's hub) and resolves its codes.
     static func parse(_ record: JSON, at path: String, _ r: inout ActivityResolver, allowHub: Bool = false) throws(IHubError) -> NewActivity {

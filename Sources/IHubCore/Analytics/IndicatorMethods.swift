@@ -4,11 +4,72 @@ enum IndicatorMethods {
     static let scopeField = Field.optional("hub", .string, "code of the hub (default: every hub, the consortium)")
     static let windowField = Field.optional("window", .string, "the time window: \(Window.grammar) (default cumulative)")
 
+    /// An indicator's definition (indicator.list, indicator.check).
+    static let definition: Shape = .object([
+        .required("name", .string, "dotted, e.g. \"reach.schools\"; a hub's own start with the hub's prefix"),
+        .required("description", .string, "what it measures"),
+        .required("level", .oneOf(IndicatorLevel.allCases.map(\.rawValue)), "what a row is about: person, school, mentorship, hub or consortium"),
+        .required("type", .oneOf(IndicatorValueType.allCases.map(\.rawValue)), "the kind of value: count, number, share (0 to 1), hours, days or effect"),
+        .optional("min", .number, "the smallest value it may take (absent: none)"),
+        .optional("max", .number, "the largest value it may take (absent: none)"),
+        .required("source", .string, "\"builtin\", or \"script:<hash>\" of the hub's indicators script"),
+        .required("options", .array(.any), "the options it takes, described as api.describe describes parameters"),
+    ])
+
+    /// A failure that stopped one indicator (reported, never stored).
+    static let failure: Shape = .object([
+        .required("status", .string, "IHUB_SCRIPT, IHUB_CONSTRAINT or IHUB_LIMIT"),
+        .required("message", .string, "what went wrong"),
+    ])
+
+    /// The scope and window that head every indicator result.
+    static let envelope: [Field] = [
+        .required("scope", .object([
+            .optional("hub", .string, "code of the hub (a hub's indicators)"),
+            .optional("consortium", .boolean, "true: every hub"),
+        ]), "whose data: {hub} or {consortium: true}"),
+        .required("k", .integer, "the smallest group a value may summarise (the hub's min_group_size; the consortium's largest)"),
+    ]
+    static let windowFields: [Field] = [
+        .required("window", .string, "the window as given or named, e.g. \"cumulative\", \"2025-10\""),
+        .required("kind", .oneOf(Window.Kind.allCases.map(\.rawValue)), "month, term, school_year, cumulative or custom"),
+        .optional("from", .date, "its first day (absent: cumulative, open)"),
+        .required("to", .date, "its last day"),
+    ]
+
+    /// A value row. Its common members are listed here; an indicator adds
+    /// its own detail members (counts, breakdowns, dates) beside them, which
+    /// its definition (indicator.list, the indicators' documentation in
+    /// Sources/IHubCore/Analytics) names: hence a map, not an object.
+    static let row: Shape = .map(.any)
+    static let rowDoc = """
+        one per subject and part: subject (a code; a mentorship's id; null at hub or consortium level), subject_name, \
+        part (of a breakdown, or null), value (a number, null when withheld), n (people it summarises), suppressed \
+        (true: withheld) and reason; then the indicator's own detail members, as its definition in indicator.list \
+        and the per-indicator code of Sources/IHubCore/Analytics describe them
+        """
+
+    static let computed: Shape = .object([
+        .required("name", .string, "the indicator"),
+        .required("level", .oneOf(IndicatorLevel.allCases.map(\.rawValue)), "what a row is about"),
+        .required("type", .oneOf(IndicatorValueType.allCases.map(\.rawValue)), "the kind of value"),
+        .required("source", .string, "\"builtin\" or \"script:<hash>\""),
+        .optional("rows", .array(row), rowDoc),
+        .optional("error", failure, "the failure that stopped it (then no rows)"),
+    ])
+
+    static let computeResult: [Field] = envelope + [
+        .optional("pseudonymous", .boolean, "true: people are named by pseudonym only"),
+    ] + windowFields + [
+        .required("indicators", .array(computed), "per indicator, in catalogue order"),
+    ]
+
     static let all: [Method] = [
         Method("indicator.list", """
             The indicators of a hub (the built-in set, then the hub's own), or the built-in set: name, description, \
             level, value type and range, options, source.
-            """, params: [scopeField]) { engine, p throws(IHubError) in
+            """, params: [scopeField], result: .array(definition), example: ["hub": "LT-CTA"],
+               errors: [.notFound("the hub is unknown")]) { engine, p throws(IHubError) in
             let scope = try Indicators.Scope.resolve(engine.db, hub: p["hub"]?.string, at: "params.hub")
             return .array(try Indicators.definitions(engine, hubID: scope.hubID).map(\.described))
         },
@@ -20,7 +81,11 @@ enum IndicatorMethods {
             """, params: [scopeField, windowField,
                           .optional("names", .array(.string), "only these indicators (default: all)"),
                           .optional("options", .any, "options per indicator, e.g. {\"risk.inactive_mentorships\": {\"days\": 30}}"),
-                          Pseudonyms.field]) { engine, p throws(IHubError) in
+                          Pseudonyms.field],
+               result: .object(computeResult),
+               example: ["hub": "LT-CTA", "names": ["reach.schools", "participation.person_hours"], "window": "2025/26"],
+               errors: [.notFound("the hub, or an indicator named in `names` or `options`, is unknown"),
+                        .invalid("the window or an indicator's options do not fit")]) { engine, p throws(IHubError) in
             // The key is made (at first use) before the read snapshot opens.
             let pseudonyms = p["pseudonymous"]?.bool == true ? try Pseudonyms.load(engine.db) : nil
             return try engine.db.snapshot { () throws(IHubError) in
@@ -38,7 +103,22 @@ enum IndicatorMethods {
             """, writes: true,
                params: [scopeField, windowField,
                         .optional("names", .array(.string), "only these indicators (default: all)"),
-                        .optional("options", .any, "options per indicator, as for indicator.compute")]) { engine, p throws(IHubError) in
+                        .optional("options", .any, "options per indicator, as for indicator.compute")],
+               result: .object(envelope + windowFields + [
+                   .required("computed_at", .timestamp, "when the values were computed and stored"),
+                   .required("indicators", .array(.object([
+                       .required("name", .string, "the indicator"),
+                       .required("level", .oneOf(IndicatorLevel.allCases.map(\.rawValue)), "what a row is about"),
+                       .required("source", .string, "\"builtin\" or \"script:<hash>\""),
+                       .optional("stored", .integer, "rows stored"),
+                       .optional("suppressed", .integer, "of them, rows stored withheld (fewer than k people)"),
+                       .optional("replaced", .integer, "rows of the same window replaced"),
+                       .optional("error", failure, "the failure that stopped it (nothing stored for it)"),
+                   ])), "per indicator"),
+               ]),
+               example: ["hub": "LT-CTA", "names": ["reach.schools"], "window": "2025/26"],
+               errors: [.notFound("the hub, or an indicator named in `names` or `options`, is unknown"),
+                        .invalid("the window or an indicator's options do not fit")]) { engine, p throws(IHubError) in
             let (scope, window, definitions) = try request(engine, p)
             return try IndicatorSnapshots.store(engine, definitions, scope: scope, window: window, options: p["options"] ?? .object([]))
         },
@@ -50,7 +130,17 @@ enum IndicatorMethods {
                           .optional("subject", .any, "only this subject: a person's or school's code, a mentorship's id"),
                           .optional("part", .string, "only this part of a breakdown"),
                           .optional("from", .date, "only windows ending on or after this day"),
-                          .optional("to", .date, "only windows ending on or before this day")]) { engine, p throws(IHubError) in
+                          .optional("to", .date, "only windows ending on or before this day")],
+               result: .object(envelope + [
+                   .required("name", .string, "the indicator"),
+                   .required("level", .oneOf(IndicatorLevel.allCases.map(\.rawValue)), "what a point is about"),
+                   .required("points", .array(.map(.any)), """
+                       by window end: window {kind, from, to}, the row's members (\(rowDoc)), source and computed_at
+                       """),
+               ]),
+               example: ["hub": "LT-CTA", "name": "reach.schools"],
+               errors: [.notFound("the hub is unknown, or no indicator has that name in the scope and none is stored"),
+                        .invalid("`to` is before `from`; the subject does not fit the indicator's level")]) { engine, p throws(IHubError) in
             try engine.db.snapshot { () throws(IHubError) in try IndicatorSnapshots.series(engine, p) }
         },
         Method("indicator.check", """
@@ -61,7 +151,26 @@ enum IndicatorMethods {
                           .required("source", .longText, "the draft's Lua text"),
                           windowField,
                           .optional("names", .array(.string), "only these of the draft's indicators (default: all)"),
-                          .optional("options", .any, "options per indicator, as for indicator.compute")]) { engine, p throws(IHubError) in
+                          .optional("options", .any, "options per indicator, as for indicator.compute")],
+               result: .object([.required("ok", .boolean, "every indicator computed")] + computeResult + [
+                   .required("source", .string, "script:<hash> of the draft"),
+                   .required("definitions", .array(definition), "the draft's indicators"),
+               ]),
+               example: ["hub": "LT-CTA", "source": """
+                   indicator{
+                     name = "minutes", description = "Minutes of activities in the window", level = "hub", type = "count",
+                     compute = function(ctx)
+                       local total = 0
+                       for _, a in ipairs(ihub.activity.list{hub = ctx.hub, from = ctx.window.from, to = ctx.window.to}) do
+                         total = total + a.minutes
+                       end
+                       return {{value = total}}
+                     end,
+                   }
+                   """, "window": "2025/26"],
+               errors: [.notFound("the hub, or an indicator named in `names` or `options`, is unknown"),
+                        .script("the draft does not load or does not return its indicators"),
+                        .invalid("the window or an indicator's options do not fit")]) { engine, p throws(IHubError) in
             try engine.db.snapshot { () throws(IHubError) in try check(engine, p) }
         },
     ]

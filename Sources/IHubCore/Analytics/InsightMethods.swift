@@ -7,11 +7,53 @@ enum InsightMethods {
     static let roles = InsightRole.allCases.map(\.rawValue)
     static let statuses = ["open", "acknowledged", "dismissed"]
 
+    /// A stored insight with its feedback, as `json` gives it.
+    static let insight: Shape = .object([
+        .required("id", .integer, "the insight's id"),
+        .required("hub", .string, "code of the hub"),
+        .required("rule", .string, "the rule that raised it"),
+        .required("source", .string, "\"builtin\", or \"script:<hash>\" of the hub's insights script"),
+        .required("role", .oneOf(roles), "who it is for: coordinator, school_leader or mentor"),
+        .required("severity", .oneOf(InsightSeverity.allCases.map(\.rawValue)), "info, warning or alert"),
+        .required("status", .oneOf(statuses), "open, acknowledged or dismissed"),
+        .required("level", .string, "what it is about: hub, school, person, mentorship or instance"),
+        // A code, or an id where the subject has none: a shape cannot say "string or integer".
+        .optional("subject", .any, "the subject: a school's or person's code, a mentorship's or process instance's id (absent: the hub)"),
+        .optional("subject_name", .string, "the subject's name"),
+        .optional("indicator", .string, "the indicator it rests on"),
+        .optional("value", .number, "that indicator's value"),
+        .required("window", .string, "the window it was raised over, e.g. \"2025/26\""),
+        .optional("from", .date, "the window's first day (absent: cumulative)"),
+        .required("to", .date, "the window's last day"),
+        .required("title", .string, "one line"),
+        .required("reason", .longText, "why, citing the values"),
+        .required("action", .longText, "the suggested action"),
+        .required("key", .string, "rule, subject and window: raised once per key"),
+        .required("created_at", .timestamp, "when it was first raised"),
+        .required("feedback", .array(.object([
+            .required("action", .oneOf(["ack", "dismiss", "reopen"]), "what was said"),
+            .optional("by", .string, "code of the person who said it"),
+            .required("at", .timestamp, "when"),
+            .optional("note", .longText, "the note or reason"),
+        ])), "what people said of it, oldest first"),
+    ])
+
+    static let feedbackErrors: [Method.Failure] = [
+        .notFound("no insight has that id, or no person has the code `by`"),
+    ]
+
     static let all: [Method] = [
         Method("insight.rules", """
             The insight rules of a hub: the default set (with the indicators each reads), then those of the hub's \
             `insights` script.
-            """, params: [hubField]) { engine, p throws(IHubError) in
+            """, params: [hubField], result: .array(.object([
+                .required("name", .string, "the rule's name"),
+                .required("description", .string, "what it looks for"),
+                .required("source", .string, "\"builtin\", or \"script:<hash>\" of the hub's insights script"),
+                .optional("indicators", .array(.string), "the indicators it reads (default rules)"),
+                .optional("role", .oneOf(roles), "who its insights are for (the hub's rules)"),
+            ])), example: ["hub": "LT-CTA"],
+               errors: [.notFound("the hub is unknown"), .script("the hub's insights script fails to declare its rules")]) { engine, p throws(IHubError) in
             let hubID = try engine.db.requireID(.hub, code: p["hub"]!.string!, at: "params.hub")
             var out = InsightRules.all.map(\.described)
             if let script = try HubScriptMethods.load(engine.db, hubID: hubID, name: HubInsightRules.scriptName) {
@@ -36,7 +78,25 @@ enum InsightMethods {
             each run read-only with its own budget. A rule that fails (or whose indicator fails) is listed in \
             `errors` and stores nothing; one whose indicators the hub lacks is listed in `skipped`. Returns the \
             insights raised now (new or kept), with counts.
-            """, writes: true, params: [hubField, .optional("window", .string, "the time window: \(Window.grammar) (default: the school year of today)")]) { engine, p throws(IHubError) in
+            """, writes: true, params: [hubField, .optional("window", .string, "the time window: \(Window.grammar) (default: the school year of today)")],
+               result: .object([.required("hub", .string, "code of the hub")] + IndicatorMethods.windowFields + [
+                   .required("as_of", .date, "the day the rules judged at: the window's last day, or today if earlier"),
+                   .required("created", .integer, "insights stored now"),
+                   .required("kept", .integer, "insights raised again, already stored (their status and feedback kept)"),
+                   .required("insights", .array(insight), "the insights raised now, new or kept"),
+                   .required("skipped", .array(.object([
+                       .required("rule", .string, "the rule"),
+                       .required("reason", .string, "the indicators the hub lacks"),
+                   ])), "rules not applied"),
+                   .required("errors", .array(.object([
+                       .optional("rule", .string, "the rule (absent: the hub's script failed as a whole)"),
+                       .required("source", .string, "\"builtin\" or \"script:<hash>\""),
+                       .required("status", .string, "e.g. IHUB_SCRIPT, IHUB_LIMIT"),
+                       .required("message", .string, "what went wrong"),
+                   ])), "rules that failed, storing nothing"),
+               ]),
+               example: ["hub": "LT-CTA", "window": "2025/26"],
+               errors: [.notFound("the hub is unknown"), .invalid("the window does not fit")]) { engine, p throws(IHubError) in
             let today = CalendarDate(Timestamp.today())!
             let window = try p["window"]?.string.map { (w) throws(IHubError) in try Window.parse(w, today: today, at: "params.window") }
                 ?? InsightGeneration.defaultWindow(today: today)
@@ -49,7 +109,9 @@ enum InsightMethods {
                           .optional("role", .oneOf(roles), "only insights for this role"),
                           .optional("status", .oneOf(statuses), "only insights with this status"),
                           .optional("severity", .oneOf(InsightSeverity.allCases.map(\.rawValue)), "only this severity"),
-                          .optional("window", .string, "only insights raised over this window (\(Window.grammar))")]) { engine, p throws(IHubError) in
+                          .optional("window", .string, "only insights raised over this window (\(Window.grammar))")],
+               result: .array(insight), example: ["hub": "LT-CTA", "role": "coordinator", "status": "open"],
+               errors: [.notFound("the hub is unknown"), .invalid("the window does not fit")]) { engine, p throws(IHubError) in
             let db = engine.db
             return try db.snapshot { () throws(IHubError) in
                 var filter = InsightFilter(hubID: try db.requireID(.hub, code: p["hub"]!.string!, at: "params.hub"),
@@ -62,7 +124,8 @@ enum InsightMethods {
                 return .array(try db.insights.list(filter).map { json($0, feedback: feedback[$0.id] ?? []) })
             }
         },
-        Method("insight.get", "One insight with its feedback.", params: [idField]) { engine, p throws(IHubError) in
+        Method("insight.get", "One insight with its feedback.", params: [idField],
+               result: insight, example: ["id": 1], errors: [.notFound("no insight has that id")]) { engine, p throws(IHubError) in
             try engine.db.snapshot { () throws(IHubError) in
                 let row = try find(engine.db, p)
                 return json(row, feedback: try engine.db.insights.feedback(insightID: row.id))
@@ -71,19 +134,25 @@ enum InsightMethods {
         Method("insight.ack", """
             Acknowledge an open insight (someone is on it); the acknowledgement is kept with its author and note. \
             An insight that is not open is IHUB_CONFLICT. Returns the insight.
-            """, writes: true, params: [idField, byField, .optional("note", .longText, "what is being done")]) { engine, p throws(IHubError) in
+            """, writes: true, params: [idField, byField, .optional("note", .longText, "what is being done")],
+               result: insight, example: ["id": 1, "note": "calling the school this week"],
+               errors: feedbackErrors + [.conflict("the insight is not open")]) { engine, p throws(IHubError) in
             try say(engine.db, p, action: "ack", note: p["note"]?.string, from: ["open"], to: "acknowledged")
         },
         Method("insight.dismiss", """
             Dismiss an open or acknowledged insight, with the reason (kept with its author): it no longer shows as \
             open, and generating again does not raise it anew. A dismissed insight is IHUB_CONFLICT. Returns the insight.
-            """, writes: true, params: [idField, byField, .required("reason", .longText, "why it does not call for action")]) { engine, p throws(IHubError) in
+            """, writes: true, params: [idField, byField, .required("reason", .longText, "why it does not call for action")],
+               result: insight, example: ["id": 1, "reason": "the school is closed for renovation this term"],
+               errors: feedbackErrors + [.conflict("the insight is dismissed already")]) { engine, p throws(IHubError) in
             try say(engine.db, p, action: "dismiss", note: p["reason"]?.string, from: ["open", "acknowledged"], to: "dismissed")
         },
         Method("insight.reopen", """
             Reopen an acknowledged or dismissed insight; kept with its author and note. An open insight is \
             IHUB_CONFLICT. Returns the insight.
-            """, writes: true, params: [idField, byField, .optional("note", .longText, "why it is open again")]) { engine, p throws(IHubError) in
+            """, writes: true, params: [idField, byField, .optional("note", .longText, "why it is open again")],
+               result: insight, example: ["id": 1, "note": "still open"],
+               errors: feedbackErrors + [.conflict("the insight is open")]) { engine, p throws(IHubError) in
             try say(engine.db, p, action: "reopen", note: p["note"]?.string, from: ["acknowledged", "dismissed"], to: "open")
         },
     ]

@@ -13,7 +13,49 @@ enum NetworkMethods {
             (distinct pairs), components, largest, density, depth, multipliers.
             """, params: [IndicatorMethods.scopeField,
                           .optional("level", .oneOf(MentoringNetwork.Level.allCases.map(\.rawValue)), "teacher (default) or school"),
-                          IndicatorMethods.windowField, Pseudonyms.field]) { engine, p throws(IHubError) in
+                          IndicatorMethods.windowField, Pseudonyms.field],
+               result: .object([
+                   IndicatorMethods.envelope[0],
+                   .required("level", .oneOf(MentoringNetwork.Level.allCases.map(\.rawValue)), "teacher or school"),
+               ] + IndicatorMethods.windowFields + [
+                   .required("rounds", .array(.object([
+                       .required("code", .string, "the round's code"),
+                       .required("name", .string, "its name"),
+                       .required("order", .integer, "its place, from 1, by start date then id"),
+                       .optional("start", .date, "its first day"),
+                   ])), "the rounds the edges belong to"),
+                   .required("nodes", .array(.object([
+                       .required("code", .string, "the person's or school's code (a pseudonym when pseudonymous)"),
+                       .optional("name", .string, "the name (absent when pseudonymous)"),
+                       .optional("school", .string, "teacher level: the school's code on the window's last day, else the last one"),
+                       .optional("first_mentee_round", .string, "code of the first round it was mentored in"),
+                       .optional("first_mentor_round", .string, "code of the first round it mentored in"),
+                       .required("generation", .integer, "edges of the longest cascade chain ending with it (0: never mentored)"),
+                   ])), "by code"),
+                   .required("edges", .array(.object([
+                       .required("id", .integer, "the mentorship's id"),
+                       .required("hub", .string, "code of its hub"),
+                       .required("mentor", .string, "code of the mentor (teacher or school; a pseudonym when pseudonymous)"),
+                       .required("mentee", .string, "code of the mentee"),
+                       .optional("round", .string, "code of its round"),
+                       .required("round_order", .integer, "its round's order"),
+                       .required("start", .date, "its first day"),
+                       .optional("end", .date, "its last day (absent: ongoing)"),
+                       .required("hours", .number, "hours of mentoring in the window, two decimals"),
+                   ])), "mentor → mentee, by round order then id"),
+                   .required("summary", .object([
+                       .required("nodes", .integer, "nodes"),
+                       .required("edges", .integer, "distinct mentor–mentee pairs"),
+                       .required("mentorships", .integer, "mentorships (edges counted with repeats)"),
+                       .required("components", .integer, "connected components"),
+                       .required("largest", .integer, "nodes of the largest component"),
+                       .optional("density", .number, "pairs over possible pairs, 0 to 1 (absent: fewer than two nodes)"),
+                       .required("depth", .integer, "the longest cascade chain, in edges"),
+                       .required("multipliers", .integer, "mentees who went on to mentor"),
+                   ]), "the graph in numbers"),
+               ]),
+               example: ["hub": "LT-CTA", "level": "teacher"],
+               errors: [.notFound("the hub is unknown"), .invalid("the window does not fit")]) { engine, p throws(IHubError) in
             let pseudonyms = p["pseudonymous"]?.bool == true ? try Pseudonyms.load(engine.db) : nil
             let document = try engine.db.snapshot { () throws(IHubError) in
                 let scope = try Indicators.Scope.resolve(engine.db, hub: p["hub"]?.string, at: "params.hub")

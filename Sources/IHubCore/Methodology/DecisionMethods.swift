@@ -13,6 +13,35 @@ enum DecisionMethods {
         .optional("plan", .integer, "id of the action plan"),
     ]
 
+    /// A decision as `json` gives it (decision.get adds its methodology_version).
+    static let decision: Shape = .object([
+        .required("id", .integer, "the decision's id"),
+        .required("hub", .string, "code of the hub"),
+        .required("kind", .oneOf(kinds), "pairing, classification, transition_refused or insight"),
+        .required("subject", .object([
+            .required("kind", .string, "school, person, mentorship, process, run or hub"),
+            .optional("id", .integer, "the subject's id"),
+            .optional("code", .string, "its code now (schools, people, hubs)"),
+            .optional("name", .string, "its name now"),
+        ]), "what it is about"),
+        .optional("ref", .integer, "id of the row it made (the run, classification or insight)"),
+        .required("inputs_hash", .string, "hash of the inputs it saw"),
+        .required("methodology", .string, "what it ran: a package version's hash, \"default\" or \"scripts:<hash>\""),
+        .required("reason", .longText, "the reason in words"),
+        // Each kind keeps its own facts; records in it are {id, code, name}.
+        .required("detail", .any, "the decision's other facts, by kind, as stored; ids of schools and people become {id, code, name}"),
+        .required("created_at", .timestamp, "when it was taken"),
+        .optional("methodology_version", .object([
+            .required("label", .string, "the methodology as recorded"),
+            .optional("hash", .string, "a package version's hash"),
+            .optional("loaded_at", .timestamp, "when that version was loaded"),
+            .optional("note", .longText, "its note"),
+            .optional("current", .boolean, "it is in force now"),
+            .optional("files", .array(.string), "its files (the default's, for the default methodology)"),
+            .optional("scripts", .array(.string), "scripts:<hash>: the hub's scripts, while they are still those"),
+        ]), "decision.get: the methodology it ran"),
+    ])
+
     static let all: [Method] = [
         Method("decision.list", """
             A hub's decision log, newest first: every pairing run, classification (classified or left \
@@ -26,7 +55,10 @@ enum DecisionMethods {
                         .optional("subject", .object(subjectFields), "only decisions about this subject (one of its fields)"),
                         .optional("since", .string, "only decisions taken at or after this date or time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)"),
                         .optional("limit", .integer, "at most this many decisions (default all)"),
-                        .optional("after", .integer, "only decisions older than the decision with this id (the next page)")]) { engine, p throws(IHubError) in
+                        .optional("after", .integer, "only decisions older than the decision with this id (the next page)")],
+               result: .array(decision), example: ["hub": "LT-CTA", "kind": "classification", "limit": 5],
+               errors: [.notFound("the hub, or the subject's school or person, is unknown"),
+                        .invalid("the subject's school or person is of another hub; `since` is not a date or a time")]) { engine, p throws(IHubError) in
             let db = engine.db
             return try db.snapshot { () throws(IHubError) in
                 var f = DecisionFilter(hubID: try db.requireID(.hub, code: p["hub"]!.string!, at: "params.hub"), kind: p["kind"]?.string)
@@ -50,7 +82,8 @@ enum DecisionMethods {
             One decision with its detail, and the methodology it ran: for a package version its hash, when it was \
             loaded, its note and file names; for the default methodology the default files.
             """,
-               params: [.required("id", .integer, "the decision's id")]) { engine, p throws(IHubError) in
+               params: [.required("id", .integer, "the decision's id")],
+               result: decision, example: ["id": 1], errors: [.notFound("no decision has that id")]) { engine, p throws(IHubError) in
             try engine.db.snapshot { () throws(IHubError) in try get(engine.db, id: p["id"]!.int!) }
         },
         Method("decision.why", """
@@ -67,7 +100,15 @@ enum DecisionMethods {
                         .optional("mentor", .string, "code of the mentor (with mentee)"),
                         .optional("decision", .integer, "id of a decision"),
                         .optional("round", .string, "with school or person: the classification of this round"),
-                        .optional("run", .integer, "with mentee and mentor: this pairing run")]) { engine, p throws(IHubError) in
+                        .optional("run", .integer, "with mentee and mentor: this pairing run")],
+               result: .object([
+                   .required("question", .string, "the question answered, in words"),
+                   .required("answer", .array(.longText), "the answer: lines of prose"),
+                   .required("decisions", .array(decision), "the decisions it rests on"),
+               ]),
+               example: ["school": "LT-CTA-S01"],
+               errors: [.notFound("the school, person, mentee, mentor, round, run or decision is unknown, or no run saw the pair"),
+                        .invalid("not exactly one question; round without school or person; run without mentee and mentor; a round of another hub")]) { engine, p throws(IHubError) in
             try engine.db.snapshot { () throws(IHubError) in try DecisionWhy.answer(engine, p) }
         },
     ]

@@ -4,6 +4,33 @@
 enum MethodologyMethods {
     static let hubField = Field.required("hub", .string, "code of the hub")
 
+    /// A package file: name, hash and size; with its text where asked.
+    static let file: Shape = .object([
+        .required("name", .string, "path in the package, e.g. \"pairing.lua\""),
+        .required("hash", .string, "hash of its text"),
+        .required("size", .integer, "bytes of its text"),
+        .optional("source", .longText, "its Lua text"),
+    ])
+    static let versionFields: [Field] = [
+        .required("hub", .string, "code of the hub"),
+        .required("version", .string, "the version's hash"),
+        .required("loaded_at", .timestamp, "when it was first loaded"),
+        .optional("note", .longText, "why this version"),
+        .required("in_force", .boolean, "it is the hub's methodology now"),
+    ]
+    static let indicatorsExample = """
+        indicator{
+          name = "minutes", description = "Minutes of activities in the window", level = "hub", type = "count",
+          compute = function(ctx)
+            local total = 0
+            for _, a in ipairs(ihub.activity.list{hub = ctx.hub, from = ctx.window.from, to = ctx.window.to}) do
+              total = total + a.minutes
+            end
+            return {{value = total}}
+          end,
+        }
+        """
+
     static let all: [Method] = [
         Method("methodology.load", """
             Load a methodology package for a hub and put it in force: each hook file (\(hookList)) becomes the hub's \
@@ -18,7 +45,18 @@ enum MethodologyMethods {
                 .optional("files", .any, "the package's files: path in the package → Lua text, e.g. {\"pairing.lua\": \"…\"}"),
                 .optional("path", .string, "a folder holding the package (not from Lua)"),
                 .optional("note", .longText, "why this version, kept with it"),
-            ]) { engine, p throws(IHubError) in
+            ], result: .object([
+                .required("hub", .string, "code of the hub"),
+                .required("version", .string, "the version's hash"),
+                .required("new", .boolean, "false: these files were loaded before, and that version is back in force"),
+                .required("files", .array(file), "the package's files (no text)"),
+                .required("hooks", .array(.string), "the hub's scripts the package's hook files became"),
+                .required("instruments", .array(.string), "codes of the instruments it declares"),
+            ]),
+               example: ["hub": "LT-CTA", "files": ["indicators.lua": .string(indicatorsExample)], "note": "minutes per window"],
+               errors: [.notFound("the hub is unknown, or `path` does not exist"),
+                        .invalid("a file is no part of a package, or the package is empty"),
+                        .script("a file does not compile (the message names it and the line)")]) { engine, p throws(IHubError) in
             let hub = p["hub"]!.string!
             let hubID = try engine.db.requireID(.hub, code: hub, at: "params.hub")
             let package = try package(p)
@@ -33,7 +71,9 @@ enum MethodologyMethods {
         Method("methodology.list", """
             A hub's methodology versions, oldest first: version (hash), loaded_at, note, the number of files and \
             in_force (true for the one in force; none is when the hub runs the default or scripts set one by one).
-            """, params: [hubField]) { engine, p throws(IHubError) in
+            """, params: [hubField],
+               result: .array(.object(versionFields + [.required("files", .integer, "files of the version")])),
+               example: ["hub": "LT-CTA"], errors: [.notFound("the hub is unknown")]) { engine, p throws(IHubError) in
             let db = engine.db
             return try db.snapshot { () throws(IHubError) in
                 let hubID = try db.requireID(.hub, code: p["hub"]!.string!, at: "params.hub")
@@ -47,7 +87,11 @@ enum MethodologyMethods {
         Method("methodology.get", """
             One version of a hub's methodology with its files and their text: the one in force, or `version` (its \
             hash or a unique prefix of it). A hub with no package in force is IHUB_NOTFOUND, naming what it runs.
-            """, params: [hubField, .optional("version", .string, "the version's hash or a unique prefix (default: the one in force)")]) { engine, p throws(IHubError) in
+            """, params: [hubField, .optional("version", .string, "the version's hash or a unique prefix (default: the one in force)")],
+               result: .object(versionFields + [.required("files", .array(file), "its files with their text")]),
+               example: ["hub": "LT-CTA"],
+               errors: [.notFound("the hub is unknown, has no package in force, or has no such version"),
+                        .invalid("`version` is not hex, or the start of several versions")]) { engine, p throws(IHubError) in
             let db = engine.db
             return try db.snapshot { () throws(IHubError) in
                 let hub = p["hub"]!.string!
@@ -67,7 +111,23 @@ enum MethodologyMethods {
             with 3 lines of context; then the names of the unchanged files.
             """, params: [hubField,
                           .required("from", .string, "the older version: hash, unique prefix or \"default\""),
-                          .optional("to", .string, "the newer version (default: the one in force)")]) { engine, p throws(IHubError) in
+                          .optional("to", .string, "the newer version (default: the one in force)")],
+               result: .object([
+                   .required("hub", .string, "code of the hub"),
+                   .required("from", .string, "the older side: a hash or \"default\""),
+                   .required("to", .string, "the newer side: a hash or \"default\""),
+                   .required("files", .array(.object([
+                       .required("name", .string, "the file"),
+                       .required("change", .oneOf(["added", "removed", "changed"]), "what happened to it"),
+                       .optional("from_hash", .string, "its hash in `from` (absent: added)"),
+                       .optional("to_hash", .string, "its hash in `to` (absent: removed)"),
+                       .required("diff", .longText, "a unified diff, 3 lines of context"),
+                   ])), "the files that differ, by name"),
+                   .required("unchanged", .array(.string), "names of the files alike on both sides"),
+               ]),
+               example: ["hub": "LT-CTA", "from": "default", "to": "default"],
+               errors: [.notFound("the hub is unknown, has no package in force (no `to`), or has no such version"),
+                        .invalid("a version is not hex, or the start of several versions")]) { engine, p throws(IHubError) in
             let db = engine.db
             return try db.snapshot { () throws(IHubError) in
                 let hub = p["hub"]!.string!
@@ -91,7 +151,10 @@ enum MethodologyMethods {
         Method("methodology.default", """
             The default methodology as a package: its files (name, hash, size, source) as hubs' packages name them, \
             and its version. A hub's package is layered over these: a hook file it has replaces the default one.
-            """) { _, _ throws(IHubError) in
+            """, result: .object([
+                .required("version", .string, "the default methodology's hash"),
+                .required("files", .array(file), "its files with their text"),
+            ]), example: [:]) { _, _ throws(IHubError) in
             let package = defaultPackage
             return ["version": .string(package.hash), "files": .array(package.files.map { describe($0, withSource: true) })]
         },

@@ -21,7 +21,19 @@ enum MethodologyToolMethods {
             params: packageFields + [
                 .optional("hub", .string, "run the hooks for this hub of this database (rolled back)"),
                 .optional("demo", .boolean, "run the hooks on the demo region instead, for `hub` or EE-ACC (default: true without hub)"),
-            ]) { engine, p throws(IHubError) in
+            ], result: .object([
+                .required("ok", .boolean, "no finding is an error"),
+                .required("hub", .string, "the hub the hooks ran for"),
+                .required("dry_run", .oneOf(["database", "demo"]), "where: this database (rolled back) or the demo region"),
+                .required("findings", .array(.object([
+                    .required("file", .string, "the package file"),
+                    .optional("line", .integer, "the line, where known"),
+                    .required("severity", .oneOf(["error", "warning"]), "error (ok is false) or warning"),
+                    .required("message", .string, "what is wrong"),
+                ])), "what the check found, by file"),
+            ]),
+            example: ["files": ["indicators.lua": .string(MethodologyMethods.indicatorsExample)], "hub": "LT-CTA"],
+            errors: [.notFound("the hub is unknown, or `path` does not exist")]) { engine, p throws(IHubError) in
             let files = try MethodologyMethods.files(p)
             let hub = p["hub"]?.string
             let demo = p["demo"]?.bool ?? (hub == nil)
@@ -40,7 +52,31 @@ enum MethodologyToolMethods {
             """, writes: true, files: true,
             params: packageFields + [
                 .optional("filter", .string, "only the tests whose name or file contains this text"),
-            ]) { engine, p throws(IHubError) in
+            ], result: .object([
+                .required("passed", .integer, "tests that passed"),
+                .required("failed", .integer, "tests that failed"),
+                .required("tests", .array(.object([
+                    .required("file", .string, "the *_test.lua file"),
+                    .required("name", .string, "the test's name"),
+                    .required("ok", .boolean, "it passed"),
+                    .required("failures", .array(.object([
+                        .optional("line", .integer, "the line of the failed assertion or error"),
+                        .required("message", .string, "what failed"),
+                        .optional("expected", .string, "the expected value, as text"),
+                        .optional("actual", .string, "the actual value, as text"),
+                    ])), "its first failure (empty: it passed)"),
+                    .required("ms", .integer, "milliseconds it took"),
+                ])), "per test, by file"),
+            ]),
+            example: ["files": ["indicators.lua": .string(MethodologyMethods.indicatorsExample),
+                                "indicators_test.lua": """
+                                    test("the package loads", function()
+                                      fixture("demo")
+                                      local v = methodology("EE-ACC")
+                                      assert_true(v.version ~= nil)
+                                    end)
+                                    """]],
+            errors: [.notFound("`path` does not exist"), .invalid("a file is no part of a package")]) { engine, p throws(IHubError) in
             let package = try MethodologyMethods.package(p)
             return MethodologyTest.json(try MethodologyTest.run(engine, package: package, filter: p["filter"]?.string))
         },

@@ -16,7 +16,19 @@ enum PrivacyMethods {
             """, writes: true, params: [
                 .required("code", .string, "the person's code (or their erased code)"),
                 .optional("reason", .string, "why (e.g. the request's reference); kept with the erased row — write no personal data here"),
-            ]) { engine, p throws(IHubError) in
+            ], result: .object([
+                .required("code", .string, "the person's erased code, `erased-<16 hex>`"),
+                .required("erased", .boolean, "always true: the person is erased"),
+                .required("erased_at", .timestamp, "when they were erased"),
+                .required("already_erased", .boolean, "true: they were erased before, and nothing changed now"),
+                .required("changed", .object([
+                    .optional("plans", .integer, "their action plans whose text was replaced"),
+                    .optional("texts", .integer, "free-text fields rewritten (notes, reasons, insights, decisions, …)"),
+                    .optional("pairing", .integer, "pairing records rewritten"),
+                    .optional("statements", .integer, "stored xapi statements rewritten"),
+                ]), "what the erasure rewrote (empty when already erased)"),
+            ]), example: ["code": "LT-CTA-P0051", "reason": "request 2026-014"],
+            errors: [.notFound("no person has that code (or erased code)")]) { engine, p throws(IHubError) in
             try PersonErase.run(engine.db, code: p["code"]!.string!, reason: p["reason"]?.string)
         },
     ]

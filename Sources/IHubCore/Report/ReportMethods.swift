@@ -6,6 +6,24 @@ enum ReportMethods {
     ]
     static let tableNames = ["targets", "maturity", "change", "impact", "network_nodes", "network_edges", "activity", "insights"]
 
+    /// What both results say first (`summary`).
+    static let summaryFields: [Field] = [IndicatorMethods.envelope[0]] + IndicatorMethods.windowFields + [
+        .required("sections", .array(.object([
+            .required("id", .string, "the section's id, e.g. \"maturity\""),
+            .required("title", .string, "its heading"),
+            .required("charts", .integer, "charts it draws"),
+            .optional("missing", .string, "why it has no data (absent: it has)"),
+        ])), "the report's sections, in page order"),
+    ]
+    static let fileFields: [Field] = [
+        .optional("path", .string, "the file written (with `path`)"),
+        .optional("bytes", .integer, "bytes written to it (with `path`)"),
+    ]
+    static let errors: [Method.Failure] = [
+        .notFound("the hub is unknown"), .invalid("the window does not fit"),
+        .conflict("a file exists at `path` and overwrite is not true"),
+    ]
+
     static let all: [Method] = [
         Method("report.html", """
             The report of a hub, or of the consortium (every hub), as one self-contained HTML page (inline CSS and SVG \
@@ -14,7 +32,8 @@ enum ReportMethods {
             month, open insights. A section whose source is missing says so. The text in `html`, or a file at `path`.
             """, files: true, params: fields + [
                 .optional("path", .string, "write the page here instead of returning it (not from hub scripts)"), Output.overwriteField,
-            ]) { engine, p throws(IHubError) in
+            ], result: .object(summaryFields + fileFields + [.optional("html", .document, "the page (no `path`)")]),
+               example: ["hub": "LT-CTA"], errors: errors) { engine, p throws(IHubError) in
             let report = try HubReport.build(engine, hub: p["hub"]?.string, window: p["window"]?.string)
             let output = try Output(path: p["path"]?.string, overwrite: p["overwrite"]?.bool == true)
             output.append(contentsOf: ReportPage.html(report).utf8)
@@ -35,7 +54,21 @@ enum ReportMethods {
                 .optional("format", .oneOf(["json", "csv"]), "json (default) or csv"),
                 .optional("table", .oneOf(tableNames), "only this table"),
                 .optional("path", .string, "write the JSON document, or the CSV of `table`, here (not from hub scripts)"), Output.overwriteField,
-            ]) { engine, p throws(IHubError) in
+            ], result: .object(summaryFields + [
+                .required("format", .oneOf(["json", "csv"]), "the format"),
+                .optional("tables", .array(.object([
+                    .required("name", .string, "the table's name"),
+                    .required("title", .string, "its title"),
+                    .required("columns", .array(.string), "its column names"),
+                    // Each table has its own columns: a row's keys are data.
+                    .required("rows", .array(.map(.any)), "the rows, each an object by column name (a number, text or null per cell)"),
+                ])), "json without `path`: the tables"),
+                .optional("table", .string, "csv with `table`: the table's name"),
+                // One table's text, or each table's text by name: a shape cannot say "string or map".
+                .optional("csv", .any, "csv without `path`: the table's text with `table`, else an object of each table's text by name"),
+            ] + fileFields),
+               example: ["hub": "LT-CTA", "table": "activity"],
+               errors: errors + [.invalid("a CSV file at `path` without `table` (a CSV file holds one table)")]) { engine, p throws(IHubError) in
             let format = p["format"]?.string ?? "json"
             let name = p["table"]?.string
             if p["path"]?.string != nil && format == "csv" && name == nil {

@@ -19,7 +19,16 @@ enum XAPIExchangeMethods {
             .optional("path", .string, "write the statements here instead of returning the text (not from hub scripts)"),
             Output.overwriteField,
             Pseudonyms.field,
-        ]) { engine, p throws(IHubError) in
+        ], result: .object([
+            .required("statements", .integer, "statements written (voiding ones included)"),
+            .required("format", .oneOf(["ndjson", "json"]), "the format written"),
+            .optional("text", .document, "the statements (no `path`)"),
+            .optional("path", .string, "the file written (with `path`)"),
+            .optional("bytes", .integer, "bytes written to it (with `path`)"),
+        ]), example: ["hub": "LT-CTA", "from": "2025-09-01", "to": "2025-09-30"],
+        errors: [.notFound("the hub or school is unknown"),
+                 .invalid("`base` is not an absolute http(s) IRI"),
+                 .conflict("a file exists at `path` and overwrite is not true")]) { engine, p throws(IHubError) in
         var options = XAPIExport.Options()
         options.pseudonyms = p["pseudonymous"]?.bool == true ? try Pseudonyms.load(engine.db) : nil
         options.school = p["school"]?.string
@@ -61,7 +70,32 @@ enum XAPIExchangeMethods {
             .optional("dry_run", .boolean, "check and count, store nothing; the result says `valid` and lists every problem as `problems` (index, line, path, status, message)"),
             .optional("problems_out", .string, "write every problem here as CSV: index, line, path, message (not from hub scripts)"),
             .optional("overwrite", .boolean, "replace the file at `problems_out` if it exists (default false: refused with IHUB_CONFLICT)"),
-        ]) { engine, p throws(IHubError) in
+        ], result: .object([
+            .required("statements", .integer, "statements read"),
+            .required("stored", .integer, "statements stored (would be, in a dry run)"),
+            .required("unchanged", .integer, "statements skipped: stored already with the same content"),
+            .required("activities", .integer, "activities made of ihub's own statements"),
+            .required("events", .integer, "statements kept as events (xapi.events)"),
+            .required("voided", .integer, "statements or activities voided by voiding statements"),
+            .required("unknown_voids", .integer, "voiding statements whose target is unknown"),
+            .required("unknown_void_list", .array(.object([
+                .required("id", .string, "the voiding statement's id"),
+                .required("target", .string, "the id it voids"),
+            ])), "the first 100 of them"),
+            .required("dry_run", .boolean, "nothing was stored"),
+            .optional("valid", .boolean, "dry run only: no statement has a problem"),
+            .optional("problem_count", .integer, "dry run only: problems found"),
+            .optional("problems", .array(.object([
+                .required("index", .integer, "the statement's place in the input, from 0"),
+                .optional("line", .integer, "its line (NDJSON only), from 1"),
+                .required("path", .string, "the property (\"\": the whole statement)"),
+                .required("status", .string, "the status an import would fail with, e.g. IHUB_INVALID"),
+                .required("message", .string, "what is wrong"),
+            ])), "dry run only: the problems, in input order (the first ones kept)"),
+        ]), example: ["hub": "LT-CTA", "path": "xapi.import.ndjson"],
+        errors: [.notFound("the hub is unknown, or `path` does not exist"),
+                 .invalid("a statement is invalid (nothing imported; every problem in a dry run or `problems_out`)"),
+                 .conflict("a statement's id is stored with other content, or a file exists at `problems_out` and overwrite is not true")]) { engine, p throws(IHubError) in
         let input: XAPIInput
         switch (p["statements"]?.array, p["text"]?.string, p["path"]?.string) {
         case (let s?, nil, nil): input = .statements(s)
@@ -87,7 +121,20 @@ enum XAPIExchangeMethods {
             .optional("from", .date, "only statements with a timestamp on or after this date"),
             .optional("to", .date, "only statements with a timestamp on or before this date"),
             .optional("voided", .boolean, "include voided statements (default false)"),
-        ] + Page.fields) { engine, p throws(IHubError) in
+        ] + Page.fields, result: .object([
+            .required("events", .array(.object([
+                .required("id", .string, "the statement's id"),
+                .required("actor", .string, "the actor's identifier, e.g. \"account:<homePage>|<name>\""),
+                .required("verb", .string, "the verb's IRI"),
+                .required("object", .string, "the object's id"),
+                .required("timestamp", .string, "the statement's timestamp, as given (ISO 8601)"),
+                .required("stored_at", .timestamp, "when it was imported"),
+                .optional("activity", .integer, "id of the activity it became"),
+                .optional("voided_by", .string, "id of the statement that voids it"),
+                .required("statement", .any, "the statement itself, as imported"),
+            ])), "by timestamp"),
+        ]), example: ["hub": "LT-CTA", "limit": 10],
+        errors: [.notFound("the hub is unknown")]) { engine, p throws(IHubError) in
         let hubID = try engine.db.requireID(.hub, code: p["hub"]!.string!, at: "params.hub")
         let page = try Page(p)
         var out: [JSON] = []

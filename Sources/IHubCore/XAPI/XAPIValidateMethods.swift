@@ -23,10 +23,31 @@ enum XAPIValidateMethods {
                 .optional("all", .boolean, "list every statement in results, valid ones too (default false: those with problems)"),
                 .optional("warnings", .boolean, "report SHOULD rules as warnings (default true)"),
                 .optional("limit", .integer, "list at most this many results (default \(defaultLimit); counts are always complete)"),
-            ]) { _, p throws(IHubError) in
+            ], result: .object([
+                .required("valid", .integer, "statements without errors"),
+                .required("invalid", .integer, "statements with at least one error"),
+                .required("with_warnings", .integer, "valid statements with warnings"),
+                .required("results", .array(.object([
+                    .required("index", .integer, "the statement's place in the input, from 0"),
+                    .optional("line", .integer, "its line (NDJSON only), from 1"),
+                    .required("valid", .boolean, "no MUST rule is broken"),
+                    .required("errors", .array(problem), "the MUST rules it breaks"),
+                    .required("warnings", .array(problem), "the SHOULD rules it breaks"),
+                ])), "the statements with problems (all with `all: true`), in input order, at most `limit`"),
+                .required("truncated", .boolean, "more results were left out past `limit`"),
+            ]),
+               example: ["statements": [["actor": ["mbox": "mailto:teacher@example.org"],
+                                         "verb": ["id": "http://adlnet.gov/expapi/verbs/completed"],
+                                         "object": ["id": "https://example.org/course/1"]]]]) { _, p throws(IHubError) in
             try validate(p)
         },
     ]
+
+    /// A broken rule: where in the statement, and what.
+    static let problem: Shape = .object([
+        .required("path", .string, "the property, e.g. `actor.mbox` (\"\": the whole statement)"),
+        .required("message", .string, "what is wrong"),
+    ])
 
     static func validate(_ p: JSON) throws(IHubError) -> JSON {
         let input: XAPIValidator.Input
