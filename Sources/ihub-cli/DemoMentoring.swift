@@ -105,7 +105,12 @@ extension Demo {
             "description": "Teachers of the paired schools plan a lesson together, one teaches it while the others observe, and they revise it.",
             "steps": ["development_actions", "reflection"],
         ])
-        print("\nLeft to take up: \(other)'s school pairs proposed as run #\(run["run"]?.int ?? 0) (\(run["pairs"]?.array?.count ?? 0) pairs), "
+        // LT-CTA's pairing script, put in force as a methodology package (methodology.get).
+        let package = try engine.call("methodology.load", [
+            "hub": "LT-CTA", "files": ["pairing.lua": .string(EmbeddedLua.files["demo/lt-cta/pairing.lua"]!)],
+            "note": "the demo's pairing policy, as a package"])
+        print("\nLT-CTA's pairing policy is in force as methodology version \(package["version"]?.string?.prefix(12) ?? "")")
+        print("Left to take up: \(other)'s school pairs proposed as run #\(run["run"]?.int ?? 0) (\(run["pairs"]?.array?.count ?? 0) pairs), "
               + "not confirmed (pairing.confirm); \(hub)'s own toolbox method \(method["code"]?.string ?? "") (toolbox.update)")
     }
 

@@ -34,7 +34,9 @@ extension Demo {
             guard let code = hub["code"]?.string else { continue }
             raised += try engine.call("insight.generate", ["hub": .string(code)])["insights"]?.array?.count ?? 0
         }
-        print("\nInsights raised by the default rules (insight.generate): \(raised)")
+        // A coordinator takes the first one up (insight.ack); the others stay open.
+        if raised > 0 { _ = try engine.call("insight.ack", ["id": 1, "note": "discussed with the school's leader"]) }
+        print("\nInsights raised by the default rules (insight.generate): \(raised), the first acknowledged")
         let folder = databasePath.contains("/") ? String(databasePath[..<databasePath.lastIndex(of: "/")!]) + "/" : ""
         let path = folder + "report.html"
         let r = try engine.call("report.html", ["path": .string(path), "overwrite": true])

@@ -135,7 +135,7 @@ enum InsightMethods {
             Acknowledge an open insight (someone is on it); the acknowledgement is kept with its author and note. \
             An insight that is not open is IHUB_CONFLICT. Returns the insight.
             """, writes: true, params: [idField, byField, .optional("note", .longText, "what is being done")],
-               result: insight, example: ["id": 1, "note": "calling the school this week"],
+               result: insight, example: ["id": 2, "note": "calling the school this week"],
                errors: feedbackErrors + [.conflict("the insight is not open")]) { engine, p throws(IHubError) in
             try say(engine.db, p, action: "ack", note: p["note"]?.string, from: ["open"], to: "acknowledged")
         },
