@@ -233,6 +233,24 @@ const char *ihub_errmsg(ihub *h);
 */
 const char *ihub_last_error(void);
 
+/* ihub_last_error_json — the same failure as ihub_last_error(), as a JSON
+** object, for bindings that turn it into an exception of their language:
+**
+**   {"status": "IHUB_INVALID", "code": 2,
+**    "message": "params.schools[3].code: expected a string, got number",
+**    "path": "params.schools[3].code",
+**    "problems": [...]}
+**
+** "path" is the place the message starts with (a field path, a file, a line
+** and column, a script position) or null. "problems" is present when a
+** rejected import had several: each {"line", "column", "field", "message",
+** ...} as the import's dry run lists them. Before any failure, an object
+** with "status": "IHUB_OK". The string belongs to the calling thread and
+** stays valid until that thread's next failing call. Never NULL.
+** Thread: per thread by design.
+*/
+const char *ihub_last_error_json(void);
+
 /* ihub_free — release memory that libihub handed out (result documents).
 **
 ** NULL is allowed and does nothing. Thread: any.

@@ -111,4 +111,9 @@ public func ihub_last_error() -> UnsafePointer<CChar>? {
 }
 
 @c @implementation
+public func ihub_last_error_json() -> UnsafePointer<CChar>? {
+    LastError.document ?? UnsafePointer(StaticText.noErrorDocument)
+}
+
+@c @implementation
 public func ihub_free(_ p: UnsafeMutableRawPointer?) { free(p) }

@@ -39,7 +39,7 @@ final class Handle: Sendable {
             } catch {
                 s.status = statusCode(error.status)
                 s.message = strdup(error.message)
-                LastError.set(error.message)
+                LastError.set(error)
             }
             return s.status
         }
@@ -66,27 +66,37 @@ func unregister(_ h: OpaquePointer) -> Handle? {
     openHandles.withLock { $0.removeValue(forKey: UInt(bitPattern: h)) }
 }
 
-/// The calling thread's last failure message (ihub_last_error).
+/// The calling thread's last failure: its message (ihub_last_error) and the
+/// same failure as a JSON document (ihub_last_error_json).
 enum LastError {
-    private static let key: pthread_key_t = {
+    private static let messageKey = key()
+    private static let documentKey = key()
+
+    private static func key() -> pthread_key_t {
         var key = pthread_key_t()
         pthread_key_create(&key) { free($0) }
         return key
-    }()
+    }
 
-    static func set(_ message: String) {
-        free(pthread_getspecific(key))
-        pthread_setspecific(key, strdup(message))
+    static func set(_ error: IHubError) {
+        free(pthread_getspecific(messageKey))
+        pthread_setspecific(messageKey, strdup(error.message))
+        free(pthread_getspecific(documentKey))
+        pthread_setspecific(documentKey, strdup(error.document.serialized()))
     }
 
     static var current: UnsafePointer<CChar>? {
-        pthread_getspecific(key).map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) }
+        pthread_getspecific(messageKey).map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) }
+    }
+
+    static var document: UnsafePointer<CChar>? {
+        pthread_getspecific(documentKey).map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) }
     }
 }
 
 /// Records a failure that has no handle to hold it; returns the status.
 func fail(_ status: Int32, _ message: String) -> Int32 {
-    LastError.set(message)
+    LastError.set(IHubError(Status(rawValue: status) ?? .error, message))
     return status
 }
 
@@ -127,5 +137,7 @@ enum StaticText {
         Dictionary(uniqueKeysWithValues: Status.allCases.map { (statusCode($0), strdup($0.name)!) })
     nonisolated(unsafe) static let unknownStatus: UnsafeMutablePointer<CChar> = strdup("IHUB_UNKNOWN")
     nonisolated(unsafe) static let notAnError: UnsafeMutablePointer<CChar> = strdup("not an error")
+    nonisolated(unsafe) static let noErrorDocument: UnsafeMutablePointer<CChar> =
+        strdup(IHubError(.ok, "not an error").document.serialized())
     nonisolated(unsafe) static let badHandle: UnsafeMutablePointer<CChar> = strdup("the handle is NULL or closed")
 }

@@ -90,6 +90,13 @@ static void test_calls(void) {
     CHECK(ihub_errcode(h) == IHUB_NOTFOUND);
     CHECK(strcmp(ihub_errmsg(h), "params.code: no school with code 'K9'") == 0);
     CHECK(strcmp(ihub_last_error(), "params.code: no school with code 'K9'") == 0);
+    /* The same failure as a document, with the place the message names. */
+    CHECK(strcmp(ihub_last_error_json(), "{\"status\":\"IHUB_NOTFOUND\",\"code\":3,\"message\":"
+                 "\"params.code: no school with code 'K9'\",\"path\":\"params.code\"}") == 0);
+    CHECK(call(h, "import.csv", "{\"kind\":\"schools\",\"text\":\"hub,code,name,size\\nGE-IMR,Q1,a,x\\nGE-IMR,Q2,b,y\\n\"}")
+          == IHUB_INVALID);
+    CHECK(contains(ihub_last_error_json(), "\"problems\":[{\"line\":2,\"column\":4,\"field\":\"size\""));
+    CHECK(contains(ihub_last_error_json(), "{\"line\":3,\"column\":4"));
     CHECK(call(h, "school.add", "{\"hub\":\"GE-IMR\",\"code\":\"K1\",\"name\":\"again\"}") == IHUB_CONFLICT);
     CHECK(call(h, "school.add_many", "{\"schools\":[{\"hub\":\"GE-IMR\",\"code\":\"A\",\"name\":\"a\"},"
                                      "{\"hub\":\"GE-IMR\",\"code\":3,\"name\":\"b\"}]}") == IHUB_INVALID);

@@ -54,6 +54,30 @@ package struct IHubError: Error, Equatable, CustomStringConvertible {
 
     package var description: String { message }
 
+    /// Where the failure is, as the message names it before its first ": " —
+    /// a field path ("params.schools[3].code"), a file ("schools.csv"), a
+    /// position ("line 4, column 5 (size)", "eval:3") — or nil when the
+    /// message does not start with a place. Every message is written
+    /// place first, so this one reading serves every binding.
+    package var place: String? {
+        let bytes = Array(message.utf8.prefix(400))
+        guard let colon = bytes.indices.dropLast().first(where: { bytes[$0] == UInt8(ascii: ":") && bytes[$0 + 1] == UInt8(ascii: " ") }),
+              colon > 0, let head = String(validating: bytes[..<colon], as: UTF8.self) else { return nil }
+        if head.hasPrefix("line ") || !head.contains(" ") { return String(head) }
+        return nil
+    }
+
+    /// The failure as one JSON document: status, code, message, place, and
+    /// the list of problems where there are several (ihub_last_error_json).
+    package var document: JSON {
+        var d: [JSON.Member] = [
+            .init("status", .string(status.name)), .init("code", .int(Int64(status.rawValue))),
+            .init("message", .string(message)), .init("path", place.map(JSON.string) ?? .null),
+        ]
+        if let details { d.append(.init("problems", details)) }
+        return .object(d)
+    }
+
     static func invalid(_ message: String) -> IHubError { IHubError(.invalid, message) }
     static func notFound(_ message: String) -> IHubError { IHubError(.notFound, message) }
 }

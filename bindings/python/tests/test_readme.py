@@ -12,7 +12,7 @@ them come from Tests/readme/. `scripts/ihub` there is the built command line.
   command followed by a comment line
   `#   ihub: IHUB_X...` is the README showing an error, and must fail with it.
   `scripts/test` is the one command not run (this test is part of it).
-- python: runs as a program, with `bindings/` beside it.
+- python: runs as a program, with `bindings/` beside it and the package on its path.
 - lua: a block whose first line says `-- in a hub's "NAME" script` is stored as
   that script of a hub and used (a `pairing` script by `pairing.propose`, a
   `process` script by `process.model`);
@@ -107,7 +107,9 @@ def run_shell(folder, number, command, shown):
 
 
 def run_python(folder, number, lines):
-    done = subprocess.run([sys.executable, "-c", "\n".join(lines)], cwd=folder,
+    # As installed: the package of this checkout is on the path.
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "bindings" / "python")}
+    done = subprocess.run([sys.executable, "-c", "\n".join(lines)], cwd=folder, env=env,
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
     if done.returncode != 0:
         return f"README line {number}: the Python block failed: {done.stderr.strip().splitlines()[-1:]}"
