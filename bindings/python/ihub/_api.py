@@ -93,6 +93,37 @@ class Hub:
             xapi_identity (one of account, mbox_sha1sum): how xAPI statements identify its people:
                 "account" (default: the person's code on the home page) or "mbox_sha1sum" (the SHA-1 of
                 the person's e-mail; people without one keep the account)
+
+        Returns object:
+            id (integer): the hub's id
+            code (string): stable external code of the hub
+            name (string): the hub's name
+            country (string): ISO 3166-1 alpha-2 country code, e.g. "EE"
+            region (string): the region it serves
+            languages (list of language): its working languages: language tags such as "et", "ru", "pt-
+                BR" (case-insensitive, stored normalised)
+            target_schools (integer): how many schools it aims to reach
+            target_teachers (integer): how many teachers it aims to reach
+            min_group_size (integer): k of small-group suppression: fewer respondents give no figure
+                (default 5)
+            home_page (string): the hub's home page (an absolute IRI such as "https://hub.example.ee"):
+                xAPI statements name its people by accounts there, and their verb and activity IRIs
+                start there
+            xapi_identity (one of account, mbox_sha1sum): how xAPI statements identify its people:
+                "account" (default: the person's code on the home page) or "mbox_sha1sum" (the SHA-1 of
+                the person's e-mail; people without one keep the account)
+            schools (integer): how many schools the hub has
+            people (integer): how many people the hub has
+
+        Raises:
+            IHUB_CONFLICT: a hub has that code already (codes are unique in a database, across hubs)
+            IHUB_INVALID: `code`, `name` or `country` is blank; `country`, `target_schools`,
+                `target_teachers`, `min_group_size` or `home_page` is out of its range or form (the
+                message says which)
+
+        Example:
+            h.hub.add(code='LV-RIX', name='Latvian School Innovation Hub', country='LV', region='Riga',
+                languages=['lv', 'en'], target_schools=12, target_teachers=300)
         """
         return self._h._invoke("hub.add", params, {"code": code, "name": name, "country": country, "region": region, "languages": languages, "target_schools": target_schools, "target_teachers": target_teachers, "min_group_size": min_group_size, "home_page": home_page, "xapi_identity": xapi_identity}, extra)
 
@@ -101,6 +132,22 @@ class Hub:
 
         Parameters:
             hubs (list of object, required): the hubs to add
+
+        Returns object:
+            added (integer): how many hubs were added
+            ids (list of integer): their ids, in the order given
+
+        Raises:
+            IHUB_CONFLICT: a hub has one of the codes already, or two of the hubs give the same code
+                (the message names the record)
+            IHUB_INVALID: `code`, `name` or `country` is blank; `country`, `target_schools`,
+                `target_teachers`, `min_group_size` or `home_page` is out of its range or form (the
+                message says which)
+
+        Example:
+            h.hub.add_many(hubs=[{'code': 'LV-RIX', 'name': 'Latvian School Innovation Hub', 'country':
+                'LV', 'region': 'Riga', 'languages': ['lv', 'en'], 'target_schools': 12,
+                'target_teachers': 300}])
         """
         return self._h._invoke("hub.add_many", params, {"hubs": hubs}, extra)
 
@@ -110,6 +157,33 @@ class Hub:
         Parameters:
             id (integer): the record's id
             code (string): the record's stable external code
+
+        Returns object:
+            id (integer): the hub's id
+            code (string): stable external code of the hub
+            name (string): the hub's name
+            country (string): ISO 3166-1 alpha-2 country code, e.g. "EE"
+            region (string): the region it serves
+            languages (list of language): its working languages: language tags such as "et", "ru", "pt-
+                BR" (case-insensitive, stored normalised)
+            target_schools (integer): how many schools it aims to reach
+            target_teachers (integer): how many teachers it aims to reach
+            min_group_size (integer): k of small-group suppression: fewer respondents give no figure
+                (default 5)
+            home_page (string): the hub's home page (an absolute IRI such as "https://hub.example.ee"):
+                xAPI statements name its people by accounts there, and their verb and activity IRIs
+                start there
+            xapi_identity (one of account, mbox_sha1sum): how xAPI statements identify its people:
+                "account" (default: the person's code on the home page) or "mbox_sha1sum" (the SHA-1 of
+                the person's e-mail; people without one keep the account)
+            schools (integer): how many schools the hub has
+            people (integer): how many people the hub has
+
+        Raises:
+            IHUB_NOTFOUND: no hub has that id or code
+
+        Example:
+            h.hub.get(code='EE-ACC')
         """
         return self._h._invoke("hub.get", params, {"id": id, "code": code}, extra)
 
@@ -119,6 +193,30 @@ class Hub:
         Parameters:
             limit (integer): at most this many records (default: all)
             offset (integer): skip this many records first (default 0)
+
+        Returns list of object:
+            id (integer): the hub's id
+            code (string): stable external code of the hub
+            name (string): the hub's name
+            country (string): ISO 3166-1 alpha-2 country code, e.g. "EE"
+            region (string): the region it serves
+            languages (list of language): its working languages: language tags such as "et", "ru", "pt-
+                BR" (case-insensitive, stored normalised)
+            target_schools (integer): how many schools it aims to reach
+            target_teachers (integer): how many teachers it aims to reach
+            min_group_size (integer): k of small-group suppression: fewer respondents give no figure
+                (default 5)
+            home_page (string): the hub's home page (an absolute IRI such as "https://hub.example.ee"):
+                xAPI statements name its people by accounts there, and their verb and activity IRIs
+                start there
+            xapi_identity (one of account, mbox_sha1sum): how xAPI statements identify its people:
+                "account" (default: the person's code on the home page) or "mbox_sha1sum" (the SHA-1 of
+                the person's e-mail; people without one keep the account)
+            schools (integer): how many schools the hub has
+            people (integer): how many people the hub has
+
+        Example:
+            h.hub.list(limit=3)
         """
         return self._h._invoke("hub.list", params, {"limit": limit, "offset": offset}, extra)
 
@@ -148,6 +246,37 @@ class Hub:
             xapi_identity (one of account, mbox_sha1sum): how xAPI statements identify its people:
                 "account" (default: the person's code on the home page) or "mbox_sha1sum" (the SHA-1 of
                 the person's e-mail; people without one keep the account)
+
+        Returns object:
+            id (integer): the hub's id
+            code (string): stable external code of the hub
+            name (string): the hub's name
+            country (string): ISO 3166-1 alpha-2 country code, e.g. "EE"
+            region (string): the region it serves
+            languages (list of language): its working languages: language tags such as "et", "ru", "pt-
+                BR" (case-insensitive, stored normalised)
+            target_schools (integer): how many schools it aims to reach
+            target_teachers (integer): how many teachers it aims to reach
+            min_group_size (integer): k of small-group suppression: fewer respondents give no figure
+                (default 5)
+            home_page (string): the hub's home page (an absolute IRI such as "https://hub.example.ee"):
+                xAPI statements name its people by accounts there, and their verb and activity IRIs
+                start there
+            xapi_identity (one of account, mbox_sha1sum): how xAPI statements identify its people:
+                "account" (default: the person's code on the home page) or "mbox_sha1sum" (the SHA-1 of
+                the person's e-mail; people without one keep the account)
+            schools (integer): how many schools the hub has
+            people (integer): how many people the hub has
+
+        Raises:
+            IHUB_NOTFOUND: no hub has that id or code
+            IHUB_INVALID: `name` or `country`, which a hub must keep, is set to null
+            IHUB_INVALID: `code`, `name` or `country` is blank; `country`, `target_schools`,
+                `target_teachers`, `min_group_size` or `home_page` is out of its range or form (the
+                message says which)
+
+        Example:
+            h.hub.update(code='EE-ACC', target_schools=8)
         """
         return self._h._invoke("hub.update", params, {"id": id, "code": code, "name": name, "country": country, "region": region, "languages": languages, "target_schools": target_schools, "target_teachers": target_teachers, "min_group_size": min_group_size, "home_page": home_page, "xapi_identity": xapi_identity}, extra)
 
@@ -173,6 +302,32 @@ class School:
             longitude (number): longitude in degrees (WGS 84)
             languages (list of language): language tags of the languages of instruction; none: the hub's
                 languages apply (effective_languages)
+
+        Returns object:
+            id (integer): the school's id
+            code (string): stable external code of the school
+            hub (string): code of the school's hub
+            name (string): the school's name
+            level (one of primary, lower_secondary, upper_secondary, vet, other): school level
+            size (integer): number of students
+            municipality (string): municipality
+            latitude (number): latitude in degrees (WGS 84)
+            longitude (number): longitude in degrees (WGS 84)
+            languages (list of language): language tags of the languages of instruction; none: the hub's
+                languages apply (effective_languages)
+            effective_languages (list of language): the languages of instruction: its own, or its hub's
+                when it lists none
+
+        Raises:
+            IHUB_NOTFOUND: no hub has the `hub` code
+            IHUB_CONFLICT: a school has that code already (codes are unique in a database, across hubs)
+            IHUB_INVALID: `code` or `name` is blank; `size`, `latitude` or `longitude` is out of its
+                range or form (the message says which)
+
+        Example:
+            h.school.add(hub='EE-ACC', code='EE-ACC-S07', name='Tartu Science Gymnasium 7',
+                level='upper_secondary', size=640, municipality='Tartu', latitude=58.378,
+                longitude=26.729, languages=['et', 'en'])
         """
         return self._h._invoke("school.add", params, {"hub": hub, "code": code, "name": name, "level": level, "size": size, "municipality": municipality, "latitude": latitude, "longitude": longitude, "languages": languages}, extra)
 
@@ -181,6 +336,22 @@ class School:
 
         Parameters:
             schools (list of object, required): the schools to add
+
+        Returns object:
+            added (integer): how many schools were added
+            ids (list of integer): their ids, in the order given
+
+        Raises:
+            IHUB_NOTFOUND: no hub has the `hub` code
+            IHUB_CONFLICT: a school has one of the codes already, or two of the schools give the same
+                code (the message names the record)
+            IHUB_INVALID: `code` or `name` is blank; `size`, `latitude` or `longitude` is out of its
+                range or form (the message says which)
+
+        Example:
+            h.school.add_many(schools=[{'hub': 'EE-ACC', 'code': 'EE-ACC-S07', 'name': 'Tartu Science
+                Gymnasium 7', 'level': 'upper_secondary', 'size': 640, 'municipality': 'Tartu',
+                'latitude': 58.378, 'longitude': 26.729, 'languages': ['et', 'en']}])
         """
         return self._h._invoke("school.add_many", params, {"schools": schools}, extra)
 
@@ -190,6 +361,27 @@ class School:
         Parameters:
             id (integer): the record's id
             code (string): the record's stable external code
+
+        Returns object:
+            id (integer): the school's id
+            code (string): stable external code of the school
+            hub (string): code of the school's hub
+            name (string): the school's name
+            level (one of primary, lower_secondary, upper_secondary, vet, other): school level
+            size (integer): number of students
+            municipality (string): municipality
+            latitude (number): latitude in degrees (WGS 84)
+            longitude (number): longitude in degrees (WGS 84)
+            languages (list of language): language tags of the languages of instruction; none: the hub's
+                languages apply (effective_languages)
+            effective_languages (list of language): the languages of instruction: its own, or its hub's
+                when it lists none
+
+        Raises:
+            IHUB_NOTFOUND: no school has that id or code
+
+        Example:
+            h.school.get(code='EE-ACC-S01')
         """
         return self._h._invoke("school.get", params, {"id": id, "code": code}, extra)
 
@@ -202,6 +394,24 @@ class School:
                 level
             limit (integer): at most this many records (default: all)
             offset (integer): skip this many records first (default 0)
+
+        Returns list of object:
+            id (integer): the school's id
+            code (string): stable external code of the school
+            hub (string): code of the school's hub
+            name (string): the school's name
+            level (one of primary, lower_secondary, upper_secondary, vet, other): school level
+            size (integer): number of students
+            municipality (string): municipality
+            latitude (number): latitude in degrees (WGS 84)
+            longitude (number): longitude in degrees (WGS 84)
+            languages (list of language): language tags of the languages of instruction; none: the hub's
+                languages apply (effective_languages)
+            effective_languages (list of language): the languages of instruction: its own, or its hub's
+                when it lists none
+
+        Example:
+            h.school.list(hub='EE-ACC', limit=3)
         """
         return self._h._invoke("school.list", params, {"hub": hub, "level": level, "limit": limit, "offset": offset}, extra)
 
@@ -224,6 +434,30 @@ class School:
             longitude (number): longitude in degrees (WGS 84)
             languages (list of language): language tags of the languages of instruction; none: the hub's
                 languages apply (effective_languages)
+
+        Returns object:
+            id (integer): the school's id
+            code (string): stable external code of the school
+            hub (string): code of the school's hub
+            name (string): the school's name
+            level (one of primary, lower_secondary, upper_secondary, vet, other): school level
+            size (integer): number of students
+            municipality (string): municipality
+            latitude (number): latitude in degrees (WGS 84)
+            longitude (number): longitude in degrees (WGS 84)
+            languages (list of language): language tags of the languages of instruction; none: the hub's
+                languages apply (effective_languages)
+            effective_languages (list of language): the languages of instruction: its own, or its hub's
+                when it lists none
+
+        Raises:
+            IHUB_NOTFOUND: no school has that id or code
+            IHUB_INVALID: `name`, which a school must keep, is set to null
+            IHUB_INVALID: `code` or `name` is blank; `size`, `latitude` or `longitude` is out of its
+                range or form (the message says which)
+
+        Example:
+            h.school.update(code='EE-ACC-S01', size=640)
         """
         return self._h._invoke("school.update", params, {"id": id, "code": code, "name": name, "level": level, "size": size, "municipality": municipality, "latitude": latitude, "longitude": longitude, "languages": languages}, extra)
 
@@ -251,6 +485,36 @@ class Person:
             memberships (list of object): the person's schools (given on update: replaces them, keeping
                 history)
             schools (list of string): shorthand for memberships: codes of the person's current schools
+
+        Returns object:
+            id (integer): the person's id
+            code (string): stable external code of the person
+            hub (string): code of the person's hub
+            name (string): the person's name
+            email (string): e-mail address
+            subjects (list of string): subjects taught
+            languages (list of language): language tags of the languages spoken; none: the school's
+                apply in pairing
+            erased_at (timestamp): when person.erase removed the person's data (null: not erased)
+            roles (list of one of teacher, school_leader, ict_teacher, mentor, coordinator, researcher):
+                the person's current roles
+            memberships (list of object): the person's current schools (person.history has the past
+                ones)
+
+        Raises:
+            IHUB_NOTFOUND: no hub has the `hub` code
+            IHUB_CONFLICT: a person has that code already (codes are unique in a database, across hubs)
+            IHUB_INVALID: `code` or `name` is blank
+            IHUB_NOTFOUND: a membership's school code names no school
+            IHUB_CONSTRAINT: a membership's school belongs to another hub
+            IHUB_INVALID: both `memberships` and `schools` are given, a school is listed twice, or a
+                membership ends before it starts
+
+        Example:
+            h.person.add(hub='EE-ACC', code='EE-ACC-P9001', name='Kadri Kask',
+                email='kadri.kask@example.org', subjects=['mathematics', 'informatics'],
+                languages=['et', 'en'], roles=['teacher', 'ict_teacher'], memberships=[{'school': 'EE-
+                ACC-S01', 'start': '2025-09-01'}])
         """
         return self._h._invoke("person.add", params, {"hub": hub, "code": code, "name": name, "email": email, "subjects": subjects, "languages": languages, "roles": roles, "memberships": memberships, "schools": schools}, extra)
 
@@ -259,6 +523,26 @@ class Person:
 
         Parameters:
             people (list of object, required): the people to add
+
+        Returns object:
+            added (integer): how many people were added
+            ids (list of integer): their ids, in the order given
+
+        Raises:
+            IHUB_NOTFOUND: no hub has the `hub` code
+            IHUB_CONFLICT: a person has one of the codes already, or two of the people give the same
+                code (the message names the record)
+            IHUB_INVALID: `code` or `name` is blank
+            IHUB_NOTFOUND: a membership's school code names no school
+            IHUB_CONSTRAINT: a membership's school belongs to another hub
+            IHUB_INVALID: both `memberships` and `schools` are given, a school is listed twice, or a
+                membership ends before it starts
+
+        Example:
+            h.person.add_many(people=[{'hub': 'EE-ACC', 'code': 'EE-ACC-P9001', 'name': 'Kadri Kask',
+                'email': 'kadri.kask@example.org', 'subjects': ['mathematics', 'informatics'],
+                'languages': ['et', 'en'], 'roles': ['teacher', 'ict_teacher'], 'memberships':
+                [{'school': 'EE-ACC-S01', 'start': '2025-09-01'}]}])
         """
         return self._h._invoke("person.add_many", params, {"people": people}, extra)
 
@@ -268,6 +552,27 @@ class Person:
         Parameters:
             id (integer): the record's id
             code (string): the record's stable external code
+
+        Returns object:
+            id (integer): the person's id
+            code (string): stable external code of the person
+            hub (string): code of the person's hub
+            name (string): the person's name
+            email (string): e-mail address
+            subjects (list of string): subjects taught
+            languages (list of language): language tags of the languages spoken; none: the school's
+                apply in pairing
+            erased_at (timestamp): when person.erase removed the person's data (null: not erased)
+            roles (list of one of teacher, school_leader, ict_teacher, mentor, coordinator, researcher):
+                the person's current roles
+            memberships (list of object): the person's current schools (person.history has the past
+                ones)
+
+        Raises:
+            IHUB_NOTFOUND: no person has that id or code
+
+        Example:
+            h.person.get(code='EE-ACC-P0003')
         """
         return self._h._invoke("person.get", params, {"id": id, "code": code}, extra)
 
@@ -281,6 +586,24 @@ class Person:
                 people who have this role now
             limit (integer): at most this many records (default: all)
             offset (integer): skip this many records first (default 0)
+
+        Returns list of object:
+            id (integer): the person's id
+            code (string): stable external code of the person
+            hub (string): code of the person's hub
+            name (string): the person's name
+            email (string): e-mail address
+            subjects (list of string): subjects taught
+            languages (list of language): language tags of the languages spoken; none: the school's
+                apply in pairing
+            erased_at (timestamp): when person.erase removed the person's data (null: not erased)
+            roles (list of one of teacher, school_leader, ict_teacher, mentor, coordinator, researcher):
+                the person's current roles
+            memberships (list of object): the person's current schools (person.history has the past
+                ones)
+
+        Example:
+            h.person.list(hub='EE-ACC', limit=3)
         """
         return self._h._invoke("person.list", params, {"hub": hub, "school": school, "role": role, "limit": limit, "offset": offset}, extra)
 
@@ -305,6 +628,33 @@ class Person:
             memberships (list of object): the person's schools (given on update: replaces them, keeping
                 history)
             schools (list of string): shorthand for memberships: codes of the person's current schools
+
+        Returns object:
+            id (integer): the person's id
+            code (string): stable external code of the person
+            hub (string): code of the person's hub
+            name (string): the person's name
+            email (string): e-mail address
+            subjects (list of string): subjects taught
+            languages (list of language): language tags of the languages spoken; none: the school's
+                apply in pairing
+            erased_at (timestamp): when person.erase removed the person's data (null: not erased)
+            roles (list of one of teacher, school_leader, ict_teacher, mentor, coordinator, researcher):
+                the person's current roles
+            memberships (list of object): the person's current schools (person.history has the past
+                ones)
+
+        Raises:
+            IHUB_NOTFOUND: no person has that id or code
+            IHUB_INVALID: `name`, which a person must keep, is set to null
+            IHUB_INVALID: `code` or `name` is blank
+            IHUB_NOTFOUND: a membership's school code names no school
+            IHUB_CONSTRAINT: a membership's school belongs to another hub
+            IHUB_INVALID: both `memberships` and `schools` are given, a school is listed twice, or a
+                membership ends before it starts
+
+        Example:
+            h.person.update(code='EE-ACC-P0003', subjects=['mathematics'])
         """
         return self._h._invoke("person.update", params, {"id": id, "code": code, "name": name, "email": email, "subjects": subjects, "languages": languages, "roles": roles, "memberships": memberships, "schools": schools}, extra)
 
@@ -314,6 +664,17 @@ class Person:
         Parameters:
             id (integer): the record's id
             code (string): the record's stable external code
+
+        Returns object:
+            code (string): the person's code
+            roles (list of object): every role the person has had, in the order recorded
+            memberships (list of object): every school membership, in the order recorded
+
+        Raises:
+            IHUB_NOTFOUND: no person has that id or code
+
+        Example:
+            h.person.history(code='EE-ACC-P0003')
         """
         return self._h._invoke("person.history", params, {"id": id, "code": code}, extra)
 
@@ -333,6 +694,19 @@ class Person:
             code (string, required): the person's code (or their erased code)
             reason (string): why (e.g. the request's reference); kept with the erased row — write no
                 personal data here
+
+        Returns object:
+            code (string): the person's erased code, `erased-<16 hex>`
+            erased (boolean): always true: the person is erased
+            erased_at (timestamp): when they were erased
+            already_erased (boolean): true: they were erased before, and nothing changed now
+            changed (object): what the erasure rewrote (empty when already erased)
+
+        Raises:
+            IHUB_NOTFOUND: no person has that code (or erased code)
+
+        Example:
+            h.person.erase(code='LT-CTA-P0051', reason='request 2026-014')
         """
         return self._h._invoke("person.erase", params, {"code": code, "reason": reason}, extra)
 
@@ -353,6 +727,24 @@ class Round:
             name (string, required): the round's name, e.g. "2024/25 round 1"
             start (date): first day
             end (date): last day
+
+        Returns object:
+            id (integer): the round's id
+            code (string): stable external code of the round
+            hub (string): code of the round's hub
+            name (string): the round's name, e.g. "2024/25 round 1"
+            start (date): first day
+            end (date): last day
+
+        Raises:
+            IHUB_NOTFOUND: no hub has the `hub` code
+            IHUB_CONFLICT: a round has that code already (codes are unique in a database, across hubs)
+            IHUB_INVALID: `code` or `name` is blank
+            IHUB_CONSTRAINT: `end` is before `start`
+
+        Example:
+            h.round.add(hub='EE-ACC', code='EE-ACC-R3', name='2026/27 round 3', start='2026-09-01',
+                end='2027-06-15')
         """
         return self._h._invoke("round.add", params, {"hub": hub, "code": code, "name": name, "start": start, "end": end}, extra)
 
@@ -361,6 +753,21 @@ class Round:
 
         Parameters:
             rounds (list of object, required): the rounds to add
+
+        Returns object:
+            added (integer): how many rounds were added
+            ids (list of integer): their ids, in the order given
+
+        Raises:
+            IHUB_NOTFOUND: no hub has the `hub` code
+            IHUB_CONFLICT: a round has one of the codes already, or two of the rounds give the same code
+                (the message names the record)
+            IHUB_INVALID: `code` or `name` is blank
+            IHUB_CONSTRAINT: `end` is before `start`
+
+        Example:
+            h.round.add_many(rounds=[{'hub': 'EE-ACC', 'code': 'EE-ACC-R3', 'name': '2026/27 round 3',
+                'start': '2026-09-01', 'end': '2027-06-15'}])
         """
         return self._h._invoke("round.add_many", params, {"rounds": rounds}, extra)
 
@@ -370,6 +777,20 @@ class Round:
         Parameters:
             id (integer): the record's id
             code (string): the record's stable external code
+
+        Returns object:
+            id (integer): the round's id
+            code (string): stable external code of the round
+            hub (string): code of the round's hub
+            name (string): the round's name, e.g. "2024/25 round 1"
+            start (date): first day
+            end (date): last day
+
+        Raises:
+            IHUB_NOTFOUND: no round has that id or code
+
+        Example:
+            h.round.get(code='EE-ACC-R2')
         """
         return self._h._invoke("round.get", params, {"id": id, "code": code}, extra)
 
@@ -380,6 +801,17 @@ class Round:
             hub (string): only this hub's rounds (hub code)
             limit (integer): at most this many records (default: all)
             offset (integer): skip this many records first (default 0)
+
+        Returns list of object:
+            id (integer): the round's id
+            code (string): stable external code of the round
+            hub (string): code of the round's hub
+            name (string): the round's name, e.g. "2024/25 round 1"
+            start (date): first day
+            end (date): last day
+
+        Example:
+            h.round.list(hub='EE-ACC', limit=3)
         """
         return self._h._invoke("round.list", params, {"hub": hub, "limit": limit, "offset": offset}, extra)
 
@@ -397,6 +829,23 @@ class Round:
             name (string): the round's name, e.g. "2024/25 round 1"
             start (date): first day
             end (date): last day
+
+        Returns object:
+            id (integer): the round's id
+            code (string): stable external code of the round
+            hub (string): code of the round's hub
+            name (string): the round's name, e.g. "2024/25 round 1"
+            start (date): first day
+            end (date): last day
+
+        Raises:
+            IHUB_NOTFOUND: no round has that id or code
+            IHUB_INVALID: `name`, which a round must keep, is set to null
+            IHUB_INVALID: `code` or `name` is blank
+            IHUB_CONSTRAINT: `end` is before `start`
+
+        Example:
+            h.round.update(code='EE-ACC-R2', end='2026-06-30')
         """
         return self._h._invoke("round.update", params, {"id": id, "code": code, "name": name, "start": start, "end": end}, extra)
 
@@ -418,6 +867,25 @@ class Stakeholder:
             kind (one of municipality, school_board, teacher_association, university, company, ministry,
                 network, required): what kind of organisation it is
             contact (text): contact person or address (may span lines)
+
+        Returns object:
+            id (integer): the stakeholder's id
+            code (string): stable external code of the stakeholder
+            hub (string): code of the stakeholder's hub
+            name (string): the stakeholder's name
+            kind (one of municipality, school_board, teacher_association, university, company, ministry,
+                network): what kind of organisation it is
+            contact (text): contact person or address (may span lines)
+
+        Raises:
+            IHUB_NOTFOUND: no hub has the `hub` code
+            IHUB_CONFLICT: a stakeholder has that code already (codes are unique in a database, across
+                hubs)
+            IHUB_INVALID: `code`, `name` or `kind` is blank
+
+        Example:
+            h.stakeholder.add(hub='EE-ACC', code='EE-ACC-ST02', name='Tartu City Government',
+                kind='municipality', contact='Education department\\nRaekoja plats 1, Tartu')
         """
         return self._h._invoke("stakeholder.add", params, {"hub": hub, "code": code, "name": name, "kind": kind, "contact": contact}, extra)
 
@@ -426,6 +894,21 @@ class Stakeholder:
 
         Parameters:
             stakeholders (list of object, required): the stakeholders to add
+
+        Returns object:
+            added (integer): how many stakeholders were added
+            ids (list of integer): their ids, in the order given
+
+        Raises:
+            IHUB_NOTFOUND: no hub has the `hub` code
+            IHUB_CONFLICT: a stakeholder has one of the codes already, or two of the stakeholders give
+                the same code (the message names the record)
+            IHUB_INVALID: `code`, `name` or `kind` is blank
+
+        Example:
+            h.stakeholder.add_many(stakeholders=[{'hub': 'EE-ACC', 'code': 'EE-ACC-ST02', 'name': 'Tartu
+                City Government', 'kind': 'municipality', 'contact': 'Education department\\nRaekoja
+                plats 1, Tartu'}])
         """
         return self._h._invoke("stakeholder.add_many", params, {"stakeholders": stakeholders}, extra)
 
@@ -435,6 +918,21 @@ class Stakeholder:
         Parameters:
             id (integer): the record's id
             code (string): the record's stable external code
+
+        Returns object:
+            id (integer): the stakeholder's id
+            code (string): stable external code of the stakeholder
+            hub (string): code of the stakeholder's hub
+            name (string): the stakeholder's name
+            kind (one of municipality, school_board, teacher_association, university, company, ministry,
+                network): what kind of organisation it is
+            contact (text): contact person or address (may span lines)
+
+        Raises:
+            IHUB_NOTFOUND: no stakeholder has that id or code
+
+        Example:
+            h.stakeholder.get(code='EE-ACC-ST01')
         """
         return self._h._invoke("stakeholder.get", params, {"id": id, "code": code}, extra)
 
@@ -447,6 +945,18 @@ class Stakeholder:
                 network): only stakeholders of this kind
             limit (integer): at most this many records (default: all)
             offset (integer): skip this many records first (default 0)
+
+        Returns list of object:
+            id (integer): the stakeholder's id
+            code (string): stable external code of the stakeholder
+            hub (string): code of the stakeholder's hub
+            name (string): the stakeholder's name
+            kind (one of municipality, school_board, teacher_association, university, company, ministry,
+                network): what kind of organisation it is
+            contact (text): contact person or address (may span lines)
+
+        Example:
+            h.stakeholder.list(hub='EE-ACC', limit=3)
         """
         return self._h._invoke("stakeholder.list", params, {"hub": hub, "kind": kind, "limit": limit, "offset": offset}, extra)
 
@@ -465,6 +975,23 @@ class Stakeholder:
             kind (one of municipality, school_board, teacher_association, university, company, ministry,
                 network): what kind of organisation it is
             contact (text): contact person or address (may span lines)
+
+        Returns object:
+            id (integer): the stakeholder's id
+            code (string): stable external code of the stakeholder
+            hub (string): code of the stakeholder's hub
+            name (string): the stakeholder's name
+            kind (one of municipality, school_board, teacher_association, university, company, ministry,
+                network): what kind of organisation it is
+            contact (text): contact person or address (may span lines)
+
+        Raises:
+            IHUB_NOTFOUND: no stakeholder has that id or code
+            IHUB_INVALID: `name` or `kind`, which a stakeholder must keep, is set to null
+            IHUB_INVALID: `code`, `name` or `kind` is blank
+
+        Example:
+            h.stakeholder.update(code='EE-ACC-ST01', contact='Education department, Tallinn')
         """
         return self._h._invoke("stakeholder.update", params, {"id": id, "code": code, "name": name, "kind": kind, "contact": contact}, extra)
 
@@ -484,6 +1011,22 @@ class Team:
             person (string, required): code of the person
             position (string): e.g. principal, ict_support, member (default member)
             start (date): first day on the team
+
+        Returns list of object:
+            person (string): code of the person
+            name (string): the person's name
+            position (string): their position on the team, e.g. principal, ict_support, member
+            start (date): first day on the team (null: not given)
+            end (date): last day on the team (null: still on it)
+
+        Raises:
+            IHUB_NOTFOUND: no school or no person has that code
+            IHUB_CONSTRAINT: the person belongs to another hub than the school
+            IHUB_CONFLICT: the person is on the school's team already
+
+        Example:
+            h.team.add(school='EE-ACC-S01', person='EE-ACC-P0003', position='member',
+                start='2025-09-01')
         """
         return self._h._invoke("team.add", params, {"school": school, "person": person, "position": position, "start": start}, extra)
 
@@ -494,6 +1037,20 @@ class Team:
             school (string, required): code of the school
             person (string, required): code of the person
             end (date): last day on the team (default today)
+
+        Returns list of object:
+            person (string): code of the person
+            name (string): the person's name
+            position (string): their position on the team, e.g. principal, ict_support, member
+            start (date): first day on the team (null: not given)
+            end (date): last day on the team (null: still on it)
+
+        Raises:
+            IHUB_NOTFOUND: no school or no person has that code, or the person is not on the school's
+                team
+
+        Example:
+            h.team.end(school='EE-ACC-S01', person='EE-ACC-P0002', end='2026-06-15')
         """
         return self._h._invoke("team.end", params, {"school": school, "person": person, "end": end}, extra)
 
@@ -503,6 +1060,19 @@ class Team:
         Parameters:
             school (string, required): code of the school
             all (boolean): include past members (default false)
+
+        Returns list of object:
+            person (string): code of the person
+            name (string): the person's name
+            position (string): their position on the team, e.g. principal, ict_support, member
+            start (date): first day on the team (null: not given)
+            end (date): last day on the team (null: still on it)
+
+        Raises:
+            IHUB_NOTFOUND: no school has that code
+
+        Example:
+            h.team.list(school='EE-ACC-S01')
         """
         return self._h._invoke("team.list", params, {"school": school, "all": all}, extra)
 
@@ -523,6 +1093,16 @@ class Engagement:
             kind (one of meeting, event, agreement, communication, other, required): what it was
             school (string): the school it concerned (code)
             note (text): what was agreed or said
+
+        Returns object:
+            id (integer): the engagement's id
+
+        Raises:
+            IHUB_NOTFOUND: no stakeholder or no school has that code
+
+        Example:
+            h.engagement.add(stakeholder='EE-ACC-ST01', date='2025-10-14', kind='meeting', school='EE-
+                ACC-S01', note="Agreed to host the spring workshop for the hub's schools.")
         """
         return self._h._invoke("engagement.add", params, {"stakeholder": stakeholder, "date": date, "kind": kind, "school": school, "note": note}, extra)
 
@@ -534,6 +1114,17 @@ class Engagement:
             hub (string): only this hub's stakeholders (code)
             limit (integer): at most this many records (default: all)
             offset (integer): skip this many records first (default 0)
+
+        Returns list of object:
+            id (integer): the engagement's id
+            stakeholder (string): code of the stakeholder
+            date (date): when it happened
+            kind (one of meeting, event, agreement, communication, other): what it was
+            school (string): code of the school it concerned (null: none)
+            note (text): what was agreed or said
+
+        Example:
+            h.engagement.list(hub='EE-ACC', limit=10)
         """
         return self._h._invoke("engagement.list", params, {"stakeholder": stakeholder, "hub": hub, "limit": limit, "offset": offset}, extra)
 
@@ -558,6 +1149,20 @@ class Script:
         Parameters:
             source (text, required): the Lua text
             name (string): the script's name in messages (default "script")
+
+        Returns object:
+            values (list of any): the script's return values, in order, as JSON
+            output (text): what it printed
+
+        Raises:
+            IHUB_SCRIPT: the script does not compile, raises an error, or returns a value JSON cannot
+                hold (a function, NaN...); an ihub.* call's uncaught error keeps that call's status
+            IHUB_LIMIT: the script runs out of its time or memory budget
+            IHUB_MISUSE: the script calls an operation that writes (methodology scripts only read)
+
+        Example:
+            h.script.eval(source='local schools = ihub.school.list{hub = "EE-ACC"}\\nprint(#schools .. "
+                schools")\\nreturn schools[1].name', name='schools.lua')
         """
         return self._h._invoke("script.eval", params, {"source": source, "name": name}, extra)
 
@@ -568,6 +1173,26 @@ class Script:
             hub (string, required): code of the hub
             name (string, required): the script's name, e.g. "classify"
             source (text, required): the Lua text
+
+        Returns object:
+            hub (string): code of the hub
+            name (string): the script's name, e.g. "classify"
+            hash (string): the version: FNV-1a hash of the text, in hex (decisions record it)
+            size (integer): the text's size in bytes
+            updated_at (timestamp): when it was last stored
+
+        Raises:
+            IHUB_NOTFOUND: no hub has that code
+            IHUB_INVALID: the name is not 1 to 64 of a-z, 0-9, '_', '-' and '.'
+            IHUB_SCRIPT: the script does not compile
+
+        Example:
+            h.script.set(hub='EE-ACC', name='classify', source='-- advanced: staff see their school at
+                3.5 or more on selfie\\nfunction classify(subject, a)\\n  local s = a.selfie\\n  if
+                subject.kind ~= "school" or not s or not s.staff then return nil, "no selfie answers
+                from staff" end\\n  local mean = s.staff.overall.mean\\n  if mean >= 3.5 then return
+                "advanced", string.format("staff selfie %.2f", mean) end\\n  return "developing",
+                string.format("staff selfie %.2f", mean)\\nend')
         """
         return self._h._invoke("script.set", params, {"hub": hub, "name": name, "source": source}, extra)
 
@@ -577,6 +1202,20 @@ class Script:
         Parameters:
             hub (string, required): code of the hub
             name (string, required): the script's name
+
+        Returns object:
+            hub (string): code of the hub
+            name (string): the script's name, e.g. "classify"
+            hash (string): the version: FNV-1a hash of the text, in hex (decisions record it)
+            size (integer): the text's size in bytes
+            updated_at (timestamp): when it was last stored
+            source (text): the Lua text
+
+        Raises:
+            IHUB_NOTFOUND: no hub has that code, or the hub has no script of that name
+
+        Example:
+            h.script.get(hub='GE-IMR', name='classify')
         """
         return self._h._invoke("script.get", params, {"hub": hub, "name": name}, extra)
 
@@ -585,6 +1224,19 @@ class Script:
 
         Parameters:
             hub (string): only this hub's scripts
+
+        Returns list of object:
+            hub (string): code of the hub
+            name (string): the script's name, e.g. "classify"
+            hash (string): the version: FNV-1a hash of the text, in hex (decisions record it)
+            size (integer): the text's size in bytes
+            updated_at (timestamp): when it was last stored
+
+        Raises:
+            IHUB_NOTFOUND: no hub has the `hub` code
+
+        Example:
+            h.script.list()
         """
         return self._h._invoke("script.list", params, {"hub": hub}, extra)
 
@@ -594,6 +1246,15 @@ class Script:
         Parameters:
             hub (string, required): code of the hub
             name (string, required): the script's name
+
+        Returns object:
+            removed (string): the name of the script removed
+
+        Raises:
+            IHUB_NOTFOUND: no hub has that code, or the hub has no script of that name
+
+        Example:
+            h.script.remove(hub='GE-IMR', name='classify')
         """
         return self._h._invoke("script.remove", params, {"hub": hub, "name": name}, extra)
 
@@ -614,6 +1275,21 @@ class Demo:
             seed (integer): random seed (default 1); the same seed gives the same region
             scale (number): multiplies the number of teachers (default 1: about 600)
             assessments (boolean): also make the rounds and their assessments (default true)
+
+        Returns object:
+            hubs (list of object): the hubs made, in order
+            schools (integer): schools made, in all hubs
+            people (integer): people made, in all hubs
+            rounds (integer): rounds made (0 without assessments)
+            responses (integer): selfie and digcompedu responses submitted
+
+        Raises:
+            IHUB_INVALID: `scale` is not above 0 and at most 200
+            IHUB_CONFLICT: the database holds a hub, school or person with one of the demo's codes
+                already (the demo region is made once per database)
+
+        Example:
+            h.demo.populate(seed=1, scale=0.2)
         """
         return self._h._invoke("demo.populate", params, {"seed": seed, "scale": scale, "assessments": assessments}, extra)
 
@@ -634,6 +1310,21 @@ class Store:
         Parameters:
             path (string, required): the target: an SQLite file path or a postgresql:// URI
             options (object): how to open the target (e.g. {"schema": "hub2"}), as ihub_open takes them
+
+        Returns object:
+            path (string): where the copy is: a file path, or a PostgreSQL address without its password
+            engine (one of sqlite, postgresql): the target's engine
+            rows (integer): rows copied, in all tables
+            tables (dict of integer): rows copied, by table name
+
+        Raises:
+            IHUB_CONFLICT: the target database is not empty
+            IHUB_VERSION: a table differs between the two databases (open the target with this ihub
+                version first)
+            IHUB_CORRUPT: the copy's export differs from the original's (nothing is copied)
+
+        Example:
+            h.store.copy(path='region-copy.db')
         """
         return self._h._invoke("store.copy", params, {"path": path, "options": options}, extra)
 
@@ -674,6 +1365,36 @@ class Import:
                 instrument column
             overwrite (boolean): replace the file at `problems_out` if it exists (default false: refused
                 with IHUB_CONFLICT)
+
+        Returns object:
+            kind (one of hubs, schools, people, rounds, stakeholders, team_members, engagements,
+                responses, responses_wide, area_results): the kind of file read
+            rows (integer): data rows read (the header not counted)
+            dry_run (boolean): whether nothing was changed on purpose
+            delimiter (string): the separator used: `,`, `;` or a tab
+            ignored_columns (list of string): columns left out (ignore_unknown_columns)
+            inserted (integer): registry and team kinds: new records
+            updated (integer): registry and team kinds: records changed
+            unchanged (integer): registry and team kinds: records the file repeats as stored
+            responses (integer): responses and responses_wide: responses stored (created + replaced)
+            created (integer): responses and responses_wide: new respondents
+            replaced (integer): responses and responses_wide: respondents whose answers were replaced
+            answers (integer): responses and responses_wide: answers stored
+            results (integer): area_results: area results stored
+            valid (boolean): dry run: the file would load as it is
+            problem_count (integer): dry run: how many problems the file has
+            problems (list of object): dry run: the problems, in the order of the file (the first 10000)
+
+        Raises:
+            IHUB_INVALID: neither or both of `path` and `text` are given, or a cell does not fit its
+                column (the first problem's status is the call's; the error's details list the problems)
+            IHUB_NOTFOUND: a row names a hub, school, person, round or instrument that does not exist
+            IHUB_CONSTRAINT: a row would move a record to another hub, or break a rule of its kind (e.g.
+                a round ending before it starts)
+            IHUB_CONFLICT: `problems_out` names a file that exists, without `overwrite`
+
+        Example:
+            h.import_.csv(kind='schools', path='import-csv-schools.csv')
         """
         return self._h._invoke("import.csv", params, {"kind": kind, "path": path, "text": text, "dry_run": dry_run, "delimiter": delimiter, "date_format": date_format, "ignore_unknown_columns": ignore_unknown_columns, "problems_out": problems_out, "instrument": instrument, "overwrite": overwrite}, extra)
 
@@ -708,13 +1429,32 @@ class Export:
                 under this database's key (stable in this database, not reversible without its key,
                 which is never exported); names, e-mails and free text that may name people left out
                 (default false)
+
+        Returns object:
+            kind (one of hubs, schools, people, rounds, stakeholders, team_members, engagements,
+                responses, responses_wide, area_results): the kind written
+            rows (integer): data rows written (the header not counted)
+            csv (text): the CSV text (when no `path` is given)
+            path (string): the file written (when `path` is given)
+            bytes (integer): the file's size in bytes (when `path` is given)
+
+        Raises:
+            IHUB_NOTFOUND: no hub has the `hub` code
+            IHUB_INVALID: `decimal_comma` with the `,` delimiter
+            IHUB_CONFLICT: `path` names a file that exists, without `overwrite`
+
+        Example:
+            h.export.csv(kind='schools', hub='EE-ACC')
         """
         return self._h._invoke("export.csv", params, {"kind": kind, "hub": hub, "path": path, "excel": excel, "bom": bom, "delimiter": delimiter, "decimal_comma": decimal_comma, "overwrite": overwrite, "pseudonymous": pseudonymous}, extra)
 
     def json(self, params=None, /, *, hub=None, path=None, overwrite=None, pseudonymous=None, **extra):
         """Everything a hub holds (or the whole database) as one JSON document: registry with history,
             teams, engagements, rounds, instruments, responses, area results, hub scripts,
-            classifications — every table.
+            classifications — every table. Its members: `format` ("ihub-export"), `schema`, `library`,
+            `hub` (null: the whole database), `pseudonymous` (when asked), one array of rows per table,
+            and `counts` (rows per table). Written to `path`, the result is `{path, bytes, counts}`
+            instead.
 
         Parameters:
             hub (string): only this hub's data (hub code; shared instruments included)
@@ -725,6 +1465,15 @@ class Export:
                 under this database's key (stable in this database, not reversible without its key,
                 which is never exported); names, e-mails and free text that may name people left out
                 (default false)
+
+        Returns dict of any.
+
+        Raises:
+            IHUB_NOTFOUND: no hub has the `hub` code
+            IHUB_CONFLICT: `path` names a file that exists, without `overwrite`
+
+        Example:
+            h.export.json(hub='EE-ACC')
         """
         return self._h._invoke("export.json", params, {"hub": hub, "path": path, "overwrite": overwrite, "pseudonymous": pseudonymous}, extra)
 
@@ -742,6 +1491,25 @@ class Instrument:
         Parameters:
             hub (string): only instruments this hub may use (built-ins, shared ones and its own)
             subject (one of school, teacher): only instruments assessing this subject
+
+        Returns list of object:
+            code (string): the instrument's code, e.g. "selfie"
+            name (string): its name
+            subject (one of school, teacher): what it assesses
+            hub (string): code of the hub that declared it (null: built in or shared)
+            builtin (boolean): built into ihub
+            source_hash (string): FNV-1a hash of its Lua declaration (null: built in)
+            created_at (timestamp): when it was first stored
+            areas (integer): how many areas it has
+            items (integer): how many items it has
+            levels (list of string): codes of its levels, lowest first (none: no levels)
+            score_function (boolean): its overall score comes from a Lua score function
+
+        Raises:
+            IHUB_NOTFOUND: no hub has the `hub` code
+
+        Example:
+            h.instrument.list(hub='EE-ACC')
         """
         return self._h._invoke("instrument.list", params, {"hub": hub, "subject": subject}, extra)
 
@@ -751,6 +1519,23 @@ class Instrument:
 
         Parameters:
             code (string, required): the instrument's code, e.g. "selfie"
+
+        Returns object:
+            code (string): the instrument's code, e.g. "selfie"
+            name (string): its name
+            subject (one of school, teacher): what it assesses
+            hub (string): code of the hub that declared it (null: built in or shared)
+            builtin (boolean): built into ihub
+            source_hash (string): FNV-1a hash of its Lua declaration (null: built in)
+            created_at (timestamp): when it was first stored
+            definition (object): areas, items, scale, levels and groups
+            source (text): its Lua declaration (null: built in)
+
+        Raises:
+            IHUB_NOTFOUND: no instrument has that code
+
+        Example:
+            h.instrument.get(code='digcompedu')
         """
         return self._h._invoke("instrument.get", params, {"code": code}, extra)
 
@@ -765,6 +1550,36 @@ class Instrument:
         Parameters:
             source (text, required): the Lua declaration
             hub (string): the hub that owns it (default: shared by every hub)
+
+        Returns object:
+            code (string): the instrument's code, e.g. "selfie"
+            name (string): its name
+            subject (one of school, teacher): what it assesses
+            hub (string): code of the hub that declared it (null: built in or shared)
+            builtin (boolean): built into ihub
+            source_hash (string): FNV-1a hash of its Lua declaration (null: built in)
+            created_at (timestamp): when it was first stored
+            definition (object): areas, items, scale, levels and groups
+            source (text): its Lua declaration (null: built in)
+
+        Raises:
+            IHUB_NOTFOUND: no hub has the `hub` code
+            IHUB_SCRIPT: the declaration does not compile, fails, or returns no table
+            IHUB_LIMIT: the declaration runs out of its time or memory budget
+            IHUB_INVALID: the declaration does not fit an instrument's shape (the message names the
+                path, e.g. instrument.areas[2].items[0].code)
+            IHUB_CONFLICT: the code is a built-in instrument's or another hub's; or a redeclaration
+                drops an item or area that has stored answers or reports, or changes the subject of
+                stored responses
+
+        Example:
+            h.instrument.define(hub='EE-ACC', source='return {\\n  code = "ee-ai-selftest", name = "AI in
+                teaching: a short self-test", subject = "teacher",\\n  scale = {min = 0, max = 1, labels
+                = {"no", "yes"}},\\n  areas = {\\n    {code = "use", name = "Using AI tools", items = {\\n
+                {code = "use1", text = "I have used an AI tool to prepare a lesson."},\\n      {code =
+                "use2", text = "I can tell my students when an AI tool\\'s answer is wrong."}}},\\n
+                {code = "ethics", name = "Ethics and privacy", items = {\\n      {code = "eth1", text =
+                "I know which student data must not go into an AI tool."}}},\\n  },\\n}')
         """
         return self._h._invoke("instrument.define", params, {"source": source, "hub": hub}, extra)
 
@@ -784,6 +1599,28 @@ class Assessment:
             round (string, required): code of the round
             instrument (string, required): code of the instrument, e.g. "selfie"
             responses (list of object, required): one entry per respondent
+
+        Returns object:
+            round (string): code of the round
+            instrument (string): code of the instrument
+            responses (integer): responses stored (created + replaced)
+            created (integer): new respondents
+            replaced (integer): respondents whose answers were replaced
+            answers (integer): answers stored
+
+        Raises:
+            IHUB_NOTFOUND: no round, instrument, school or person has the code given
+            IHUB_INVALID: an answer is off the instrument's scale or names an item it lacks; the group
+                does not answer the instrument; a teacher instrument's response has no person, or the
+                person is not at the school during the round; the school or the instrument belongs to
+                another hub than the round; a respondent is given twice
+            IHUB_CONFLICT: an item is answered twice by one respondent
+
+        Example:
+            h.assessment.submit(round='EE-ACC-R2', instrument='digcompedu', responses=[{'respondent':
+                'EE-ACC-P0003', 'school': 'EE-ACC-S01', 'person': 'EE-ACC-P0003', 'group': 'teachers',
+                'answers': {'1.1': 4, '1.2': 3, '1.3': 5, '1.4': 'na', '2.1': 3, '2.2': 4, '2.3':
+                'pnts'}}])
         """
         return self._h._invoke("assessment.submit", params, {"round": round, "instrument": instrument, "responses": responses}, extra)
 
@@ -795,6 +1632,23 @@ class Assessment:
             round (string, required): code of the round
             instrument (string, required): code of the instrument
             results (list of object, required): one entry per school, group and area
+
+        Returns object:
+            round (string): code of the round
+            instrument (string): code of the instrument
+            results (integer): area results stored
+
+        Raises:
+            IHUB_NOTFOUND: no round, instrument or school has the code given
+            IHUB_INVALID: the area is not the instrument's or not asked of the group; the mean is off
+                the scale; sd is below 0; n is not from 1 to 10^9; the school or the instrument belongs
+                to another hub than the round; a school, group and area is given twice
+
+        Example:
+            h.assessment.report(round='EE-ACC-R2', instrument='selfie', results=[{'school': 'EE-
+                ACC-S02', 'group': 'students', 'area': 'C', 'mean': 3.4, 'sd': 0.8, 'n': 112},
+                {'school': 'EE-ACC-S02', 'group': 'students', 'area': 'F', 'mean': 3.1, 'sd': 0.9, 'n':
+                112}])
         """
         return self._h._invoke("assessment.report", params, {"round": round, "instrument": instrument, "results": results}, extra)
 
@@ -808,6 +1662,20 @@ class Assessment:
             instrument (string, required): code of the instrument
             school (string): only responses about this school
             person (string): only responses assessing this teacher
+
+        Returns object:
+            round (string): code of the round
+            instrument (string): code of the instrument
+            overall (string): how the overall score is made, in words
+            responses (list of object): the responses
+
+        Raises:
+            IHUB_NOTFOUND: no round, instrument, school or person has the code given
+            IHUB_INVALID: the instrument or the school belongs to another hub than the round
+            IHUB_SCRIPT: the instrument's score function fails
+
+        Example:
+            h.assessment.scores(round='EE-ACC-R2', instrument='digcompedu', school='EE-ACC-S01')
         """
         return self._h._invoke("assessment.scores", params, {"round": round, "instrument": instrument, "school": school, "person": person}, extra)
 
@@ -822,6 +1690,23 @@ class Assessment:
             hub (string): the round's hub (the default scope)
             school (string): only this school
             group (one of leaders, teachers, students): only this respondent group
+
+        Returns object:
+            round (string): code of the round
+            instrument (string): code of the instrument
+            scope (object): what the figures cover
+            k (integer): the minimum group size: fewer respondents give no figure
+            overall (string): how the overall score is made, in words
+            results (list of object): per group, area and overall
+
+        Raises:
+            IHUB_NOTFOUND: no round, instrument, hub or school has the code given
+            IHUB_INVALID: both hub and school are given; the hub, the school or the instrument is not
+                the round's; the group does not answer the instrument
+            IHUB_SCRIPT: the instrument's score function fails
+
+        Example:
+            h.assessment.aggregate(round='EE-ACC-R2', instrument='selfie')
         """
         return self._h._invoke("assessment.aggregate", params, {"round": round, "instrument": instrument, "hub": hub, "school": school, "group": group}, extra)
 
@@ -837,6 +1722,25 @@ class Assessment:
             hub (string): the rounds' hub (the default scope)
             school (string): only this school
             group (one of leaders, teachers, students): only this respondent group
+
+        Returns object:
+            instrument (string): code of the instrument
+            from (string): code of the earlier round
+            to (string): code of the later round
+            scope (object): what the figures cover
+            k (integer): the minimum group size: fewer respondents give no figure
+            effect_size (string): how the effect size is computed, in words
+            results (list of object): per group, area and overall
+
+        Raises:
+            IHUB_NOTFOUND: no round, instrument, hub or school has the code given
+            IHUB_INVALID: the rounds belong to different hubs; both hub and school are given; the hub,
+                the school or the instrument is not the rounds'; the group does not answer the
+                instrument
+            IHUB_SCRIPT: the instrument's score function fails
+
+        Example:
+            h.assessment.compare(instrument='selfie', from_='EE-ACC-R1', to='EE-ACC-R2')
         """
         return self._h._invoke("assessment.compare", params, {"instrument": instrument, "from": from_, "to": to, "hub": hub, "school": school, "group": group}, extra)
 
@@ -867,6 +1771,27 @@ class Classification:
             round (string, required): code of one of the hub's rounds
             subject (one of school, teacher, required): classify schools or teachers
             thresholds (object): the default rule's thresholds
+
+        Returns object:
+            hub (string): code of the hub
+            round (string): code of the round
+            subject (one of school, teacher): what was classified
+            rule (string): "default", or "script:" and the hash of the hub's classify script
+            classified (integer): subjects given a class
+            classes (dict of integer): class → how many subjects have it (the default rule lists all
+                three)
+            skipped (list of object): subjects left unclassified
+
+        Raises:
+            IHUB_NOTFOUND: no hub or round has the code given
+            IHUB_INVALID: the round belongs to another hub; a threshold is off the selfie scale or not a
+                digcompedu level, or advanced is not above developing
+            IHUB_SCRIPT: the hub's classify script (or the default rule) fails, or returns something
+                that is not a class and reasons; nothing is stored
+            IHUB_LIMIT: the classify script runs out of its time or memory budget
+
+        Example:
+            h.classification.run(hub='EE-ACC', round='EE-ACC-R2', subject='school')
         """
         return self._h._invoke("classification.run", params, {"hub": hub, "round": round, "subject": subject, "thresholds": thresholds}, extra)
 
@@ -878,6 +1803,23 @@ class Classification:
             hub (string): the round's hub (a check)
             subject (one of school, teacher): only schools or only teachers
             class_ (string): only this class
+
+        Returns list of object:
+            subject (one of school, teacher): what is classified
+            code (string): code of the school or teacher
+            name (string): its name
+            class (string): the class, e.g. advanced, developing, beginning
+            reasons (list of string): the reasons the rule gave
+            rule (string): "default", or "script:" and the hash of the hub's classify script
+            created_at (timestamp): when it was classified
+            inputs (string): FNV-1a hash of the inputs: the same inputs and rule give the same class
+
+        Raises:
+            IHUB_NOTFOUND: no round or hub has the code given
+            IHUB_INVALID: the hub is not the round's
+
+        Example:
+            h.classification.list(round='EE-ACC-R2', subject='school')
         """
         return self._h._invoke("classification.list", params, {"round": round, "hub": hub, "subject": subject, "class": class_}, extra)
 
@@ -915,6 +1857,43 @@ class Pairing:
                 unless the policy makes them so)
             bans (list of object): pairs that must not be
             rerun (integer): re-run this earlier run with its parameters, adding these pins and bans
+
+        Returns object:
+            run (integer): the run's id
+            hub (string): code of the hub
+            round (string): code of the round
+            level (one of school, teacher): school or teacher
+            objective (one of total_fit, coverage, fairness): what the solver optimised
+            mode (one of optimal, stable): optimal or stable
+            inputs_hash (string): hash of the records, constraints, objective and mode the run read
+            policy_hash (string): version of the policy that scored it (pairing.policy's hash)
+            pins (list of object): the pairs the coordinator pinned
+            bans (list of object): the pairs the coordinator banned
+            rerun (integer): the earlier run this one re-ran
+            capacity (object): the policy's capacities at the run's level
+            total (number): sum of the pairs' scores
+            candidates (integer): admissible pairs the solver chose from
+            created_at (timestamp): when the run was proposed
+            confirmed_at (timestamp): when it was confirmed (null: proposed only)
+            pairs (list of object): the pairs, by mentee and mentor code
+            unmatched (list of object): the schools or teachers left without a pair, by code
+
+        Raises:
+            IHUB_NOTFOUND: the hub, the round, one of `rounds`, a pin's school or teacher, or the
+                `rerun` run does not exist
+            IHUB_INVALID: the round is another hub's; a re-run names another hub, round or level;
+                `rounds` given while the policy keeps pairs within one hub
+            IHUB_INVALID: a pin pairs a record with itself, is given twice, is banned too, or is the
+                reverse of another pin
+            IHUB_CONSTRAINT: infeasible: a pin is the reverse of a pair confirmed in the round or goes
+                over a capacity, or mentees' minimums of mentors cannot be met
+            IHUB_SCRIPT: the hub's pairing script fails, runs out of budget, or returns what is not a
+                finite score within ±1e15 (or nil and a reason)
+            IHUB_LIMIT: the scores span too many binary digits for exact costs
+
+        Example:
+            h.pairing.propose(hub='LT-CTA', round='LT-CTA-R2', level='school', bans=[{'mentee': 'LT-
+                CTA-S04', 'mentor': 'LT-CTA-S08'}])
         """
         return self._h._invoke("pairing.propose", params, {"hub": hub, "round": round, "level": level, "objective": objective, "mode": mode, "rounds": rounds, "pins": pins, "bans": bans, "rerun": rerun}, extra)
 
@@ -923,6 +1902,32 @@ class Pairing:
 
         Parameters:
             run (integer, required): the run's id
+
+        Returns object:
+            run (integer): the run's id
+            hub (string): code of the hub
+            round (string): code of the round
+            level (one of school, teacher): school or teacher
+            objective (one of total_fit, coverage, fairness): what the solver optimised
+            mode (one of optimal, stable): optimal or stable
+            inputs_hash (string): hash of the records, constraints, objective and mode the run read
+            policy_hash (string): version of the policy that scored it (pairing.policy's hash)
+            pins (list of object): the pairs the coordinator pinned
+            bans (list of object): the pairs the coordinator banned
+            rerun (integer): the earlier run this one re-ran
+            capacity (object): the policy's capacities at the run's level
+            total (number): sum of the pairs' scores
+            candidates (integer): admissible pairs the solver chose from
+            created_at (timestamp): when the run was proposed
+            confirmed_at (timestamp): when it was confirmed (null: proposed only)
+            pairs (list of object): the pairs, by mentee and mentor code
+            unmatched (list of object): the schools or teachers left without a pair, by code
+
+        Raises:
+            IHUB_NOTFOUND: no pairing run has that id
+
+        Example:
+            h.pairing.get(run=1)
         """
         return self._h._invoke("pairing.get", params, {"run": run}, extra)
 
@@ -932,6 +1937,25 @@ class Pairing:
         Parameters:
             round (string, required): code of the round
             level (one of school, teacher): only this level
+
+        Returns list of object:
+            run (integer): the run's id
+            level (one of school, teacher): school or teacher
+            objective (one of total_fit, coverage, fairness): what the solver optimised
+            mode (one of optimal, stable): optimal or stable
+            total (number): sum of the pairs' scores
+            candidates (integer): admissible pairs the solver chose from
+            policy_hash (string): version of the policy that scored it
+            created_at (timestamp): when the run was proposed
+            confirmed_at (timestamp): when it was confirmed (null: proposed only)
+            pairs (integer): how many pairs it has
+            unmatched (integer): how many schools or teachers it left without a pair
+
+        Raises:
+            IHUB_NOTFOUND: no round has that code
+
+        Example:
+            h.pairing.list(round='LT-CTA-R2')
         """
         return self._h._invoke("pairing.list", params, {"round": round, "level": level}, extra)
 
@@ -946,6 +1970,28 @@ class Pairing:
             run (integer, required): the run's id
             mentee (string, required): code of the mentee
             mentor (string, required): code of the mentor
+
+        Returns object:
+            run (integer): the run's id
+            mentee (string): code of the mentee
+            mentor (string): code of the mentor
+            paired (boolean): the pair is in the run
+            pinned (boolean): the coordinator pinned it
+            score (number): its score: the run's for a pin, else today's by the policy (null: the policy
+                excludes it)
+            criteria (list of object): each weighted criterion of the policy for the mentee's level
+            ruled_out_by (object): why a pair not in the run is not (absent for a pair in it)
+            mentee_pairs (list of object): the run's pairs of the mentee
+            mentor_pairs (list of object): the run's pairs of the mentor
+            notes (list of string): pinned, and whether the policy or the inputs changed since the run
+
+        Raises:
+            IHUB_NOTFOUND: no pairing run has that id, or the mentee or mentor is not a school or
+                teacher of the run's round
+            IHUB_SCRIPT: the hub's pairing policy fails on the pair
+
+        Example:
+            h.pairing.explain(run=1, mentee='LT-CTA-S01', mentor='LT-CTA-S08')
         """
         return self._h._invoke("pairing.explain", params, {"run": run, "mentee": mentee, "mentor": mentor}, extra)
 
@@ -955,6 +2001,24 @@ class Pairing:
         Parameters:
             from_ (integer, required): the earlier run's id
             to (integer, required): the later run's id
+
+        Returns object:
+            from (integer): the earlier run's id
+            to (integer): the later run's id
+            same_policy (boolean): both were scored by the same policy version
+            same_inputs (boolean): both read the same records, constraints, objective and mode
+            added (list of object): pairs of the later run only
+            removed (list of object): pairs of the earlier run only
+            rescored (list of object): pairs of both runs whose score changed
+            newly_unmatched (list of object): unmatched by the later run, not by the earlier
+            newly_matched (list of string): codes unmatched by the earlier run, not by the later
+            total (object): the totals
+
+        Raises:
+            IHUB_NOTFOUND: no pairing run has the `from` or the `to` id
+
+        Example:
+            h.pairing.diff(from_=1, to=1)
         """
         return self._h._invoke("pairing.diff", params, {"from": from_, "to": to}, extra)
 
@@ -967,6 +2031,22 @@ class Pairing:
         Parameters:
             run (integer, required): the run's id
             start (date): the mentorships' first day (default today)
+
+        Returns object:
+            run (integer): the run's id
+            round (string): code of its round
+            level (one of school, teacher): school or teacher
+            added (integer): mentorships it created
+            already_confirmed (integer): pairs that were current mentorships of the round already
+
+        Raises:
+            IHUB_NOTFOUND: no pairing run has that id, or one of its schools or teachers is gone
+            IHUB_CONFLICT: the run was confirmed already
+            IHUB_CONSTRAINT: a pair would go over a mentor's or mentee's maximum, or is the reverse of a
+                confirmed pair: nothing is applied
+
+        Example:
+            h.pairing.confirm(run=3, start='2025-09-15')
         """
         return self._h._invoke("pairing.confirm", params, {"run": run, "start": start}, extra)
 
@@ -977,6 +2057,24 @@ class Pairing:
             hub (string, required): code of the hub
             level (one of school, teacher): only this level
             history (boolean): include ended pairs (default false)
+
+        Returns list of object:
+            id (integer): the mentorship's id
+            level (one of school, teacher): school or teacher
+            round (string): code of the round it belongs to
+            mentee (string): code of the mentee school or teacher
+            mentor (string): code of the mentor school or teacher
+            score (number): the pair's score in the run that made it
+            run (integer): the pairing run that made it
+            start (date): its first day
+            end (date): its last day (null: current)
+            end_reason (string): why it ended
+
+        Raises:
+            IHUB_NOTFOUND: no hub has that code
+
+        Example:
+            h.pairing.mentorships(hub='LT-CTA', level='school')
         """
         return self._h._invoke("pairing.mentorships", params, {"hub": hub, "level": level, "history": history}, extra)
 
@@ -986,6 +2084,17 @@ class Pairing:
 
         Parameters:
             hub (string): code of the hub (default: only the default policy)
+
+        Returns object:
+            default (text): the default policy's Lua text
+            hub_script (text): the hub's "pairing" script, which runs after it (null: none)
+            hash (string): the version of the two texts, as runs record it
+
+        Raises:
+            IHUB_NOTFOUND: no hub has that code
+
+        Example:
+            h.pairing.policy(hub='LT-CTA')
         """
         return self._h._invoke("pairing.policy", params, {"hub": hub}, extra)
 
@@ -1006,6 +2115,23 @@ class Pairing:
             candidates (any, required): [[mentee, mentor, score], ...]: the allowed pairs
             objective (one of total_fit, coverage, fairness, stable): default total_fit (best total,
                 then most pairs)
+
+        Returns object:
+            objective (one of total_fit, coverage, fairness, stable): the objective solved for
+            pairs (list of list of integer): the chosen pairs as [mentee, mentor] indices
+            chosen (list of integer): the chosen candidates' positions in `candidates`
+            total (number): sum of the chosen pairs' scores
+            unmatched (list of integer): indices of the mentees without a mentor
+            solve_seconds (number): time the solver took, in seconds
+
+        Raises:
+            IHUB_INVALID: a candidate's index is out of range, or it repeats another; a minimum is above
+                its maximum
+            IHUB_CONSTRAINT: infeasible: mentees' minimums of mentors cannot be met
+            IHUB_LIMIT: the scores span too many binary digits for exact 126-bit costs
+
+        Example:
+            h.pairing.solve(mentees=2, mentors=2, candidates=[[0, 0, 1.5], [0, 1, 2], [1, 0, 1]])
         """
         return self._h._invoke("pairing.solve", params, {"mentees": mentees, "mentors": mentors, "mentee_min": mentee_min, "mentee_max": mentee_max, "mentor_max": mentor_max, "candidates": candidates, "objective": objective}, extra)
 
@@ -1033,6 +2159,29 @@ class Plan:
             round (string): code of the round to read (default: the latest round with data about the
                 school or teacher)
             count (integer): how many areas to suggest (default 3)
+
+        Returns object:
+            school (string): code of the school (a school's suggestions)
+            person (string): code of the teacher (a teacher's suggestions)
+            hub (string): code of the hub (absent without data)
+            instrument (string): code of the instrument read (null: no data to suggest from)
+            instrument_name (string): its name
+            round (string): code of the round read (null: no data)
+            k (integer): the hub's minimum group size for a figure
+            ranking (string): how areas are ranked, in words
+            suggestions (list of object): the weakest areas, weakest first
+            not_ranked (list of object): areas without a figure to show (absent without data)
+            note (string): why nothing, or not everything, could be ranked
+
+        Raises:
+            IHUB_INVALID: neither or both of school and person
+            IHUB_NOTFOUND: no school, person, instrument or round has that code
+            IHUB_INVALID: a teacher's suggestions with a school instrument; the round is another hub's;
+                the instrument is not used in the round
+            IHUB_INVALID: count is below 1
+
+        Example:
+            h.plan.suggest(school='LT-CTA-S09')
         """
         return self._h._invoke("plan.suggest", params, {"school": school, "person": person, "instrument": instrument, "round": round, "count": count}, extra)
 
@@ -1054,6 +2203,34 @@ class Plan:
             round (string): code of the round to read (default: the latest round with data about the
                 school or teacher)
             count (integer): how many areas to suggest (default 3)
+
+        Returns object:
+            id (integer): the plan's id
+            hub (string): code of the hub
+            school (string): code of the school (a school's plan)
+            person (string): code of the teacher (a teacher's plan)
+            instance (integer): id of the process instance it belongs to
+            round (string): code of its round
+            title (string): the plan's title
+            status (one of draft, active, done, dropped): draft, active, done or dropped
+            created_at (timestamp): when it was made
+            focus_areas (list of object): its focus areas
+            unconfirmed (integer): suggested focus areas that await a person's confirmation
+            goals (list of object): its goals with their tasks
+            counts (object): how many of each
+            note (string): with suggest: why nothing, or not every area, was suggested
+
+        Raises:
+            IHUB_INVALID: neither or both of school and person
+            IHUB_NOTFOUND: no school, person, process instance, round or instrument has that code or id
+            IHUB_INVALID: the process instance or the round is of another hub, or of another school or
+                mentorship than the plan's
+            IHUB_CONFLICT: the process instance is closed
+            IHUB_INVALID: the person is not of the plan's hub
+            IHUB_INVALID: with suggest: a teacher's plan with a school instrument; count is below 1
+
+        Example:
+            h.plan.create(school='LT-CTA-S09', title='Digital development plan 2025/26', suggest=True)
         """
         return self._h._invoke("plan.create", params, {"school": school, "person": person, "title": title, "instance": instance, "suggest": suggest, "by": by, "instrument": instrument, "round": round, "count": count}, extra)
 
@@ -1066,6 +2243,28 @@ class Plan:
             area (string, required): code of the focus area's instrument area
             instrument (string): code of its instrument (needed when the plan has the area code twice)
             by (string, required): code of the person who confirms
+
+        Returns object:
+            plan (integer): the plan's id
+            instrument (string): code of the instrument
+            area (string): code of the instrument's area
+            name (string): the area's name
+            suggested (boolean): suggested by plan.suggest (not chosen by people)
+            confirmed (boolean): a person confirmed it
+            confirmed_by (string): code of the person who confirmed it
+            confirmed_at (timestamp): when
+            evidence (object): the figures that led to it, as they were then (empty: the area had no
+                figures)
+
+        Raises:
+            IHUB_NOTFOUND: no plan has that id
+            IHUB_NOTFOUND: the plan has no such focus area, or no person has the `by` code
+            IHUB_INVALID: the plan has the area code under two instruments and `instrument` is not given
+            IHUB_CONFLICT: the plan is done or dropped (set it back to draft or active first)
+            IHUB_INVALID: the person is not of the plan's hub
+
+        Example:
+            h.plan.confirm_focus(plan=1, area='H', by='LT-CTA-P0119')
         """
         return self._h._invoke("plan.confirm_focus", params, {"plan": plan, "area": area, "instrument": instrument, "by": by}, extra)
 
@@ -1078,6 +2277,29 @@ class Plan:
             instrument (string, required): code of the instrument
             area (string, required): code of the instrument's area
             by (string): code of the person who chose it
+
+        Returns object:
+            plan (integer): the plan's id
+            instrument (string): code of the instrument
+            area (string): code of the instrument's area
+            name (string): the area's name
+            suggested (boolean): suggested by plan.suggest (not chosen by people)
+            confirmed (boolean): a person confirmed it
+            confirmed_by (string): code of the person who confirmed it
+            confirmed_at (timestamp): when
+            evidence (object): the figures that led to it, as they were then (empty: the area had no
+                figures)
+
+        Raises:
+            IHUB_NOTFOUND: no plan has that id
+            IHUB_NOTFOUND: no instrument, area of it, or person has that code
+            IHUB_INVALID: the instrument is another hub's, or a school instrument for a teacher's plan
+            IHUB_CONFLICT: the plan has that focus area already
+            IHUB_CONFLICT: the plan is done or dropped (set it back to draft or active first)
+            IHUB_INVALID: the person is not of the plan's hub
+
+        Example:
+            h.plan.add_focus(plan=1, instrument='selfie', area='G', by='LT-CTA-P0119')
         """
         return self._h._invoke("plan.add_focus", params, {"plan": plan, "instrument": instrument, "area": area, "by": by}, extra)
 
@@ -1088,6 +2310,21 @@ class Plan:
             plan (integer, required): the plan's id
             area (string, required): code of the focus area's instrument area
             instrument (string): code of its instrument (needed when the plan has the area code twice)
+
+        Returns object:
+            plan (integer): the plan's id
+            instrument (string): code of the focus area's instrument
+            area (string): code of the area
+            removed (boolean): always true
+
+        Raises:
+            IHUB_NOTFOUND: no plan has that id
+            IHUB_NOTFOUND: the plan has no such focus area
+            IHUB_INVALID: the plan has the area code under two instruments and `instrument` is not given
+            IHUB_CONFLICT: the plan is done or dropped (set it back to draft or active first)
+
+        Example:
+            h.plan.remove_focus(plan=1, area='H')
         """
         return self._h._invoke("plan.remove_focus", params, {"plan": plan, "area": area, "instrument": instrument}, extra)
 
@@ -1104,6 +2341,34 @@ class Plan:
                 code such as "B1" where the instrument has levels (stored as the level's cut-off)
             by (date, required): the target date
             baseline (number): the starting level on the scale (default: the area's latest figure)
+
+        Returns object:
+            id (integer): the goal's id
+            plan (integer): its plan's id
+            instrument (string): code of the instrument
+            area (string): code of the instrument's area
+            name (string): the area's name
+            description (text): what the goal is
+            baseline (number): the starting level on the instrument's scale
+            baseline_level (string): the level the baseline reads as, where the instrument has levels
+            target (number): the level to reach on the scale (a level code is stored as its cut-off)
+            target_level (string): the level the target reads as, where the instrument has levels
+            by (date): the target date
+            status (one of open, achieved, missed, dropped): open, achieved, missed or dropped
+            progress (object): where the area stands now (plan.get; null without data)
+            tasks (list of object): its tasks
+
+        Raises:
+            IHUB_NOTFOUND: no plan has that id
+            IHUB_NOTFOUND: no instrument, or area of it, has that code
+            IHUB_INVALID: the instrument is another hub's, or a school instrument for a teacher's plan
+            IHUB_INVALID: the target or baseline is off the instrument's scale, or a level code it does
+                not have
+            IHUB_CONFLICT: the plan is done or dropped (set it back to draft or active first)
+
+        Example:
+            h.plan.add_goal(plan=1, instrument='selfie', area='H', description='Students use digital
+                tools to create, not only to read', target=3.5, by='2027-06-15')
         """
         return self._h._invoke("plan.add_goal", params, {"plan": plan, "instrument": instrument, "area": area, "description": description, "target": target, "by": by, "baseline": baseline}, extra)
 
@@ -1115,6 +2380,24 @@ class Plan:
             title (string, required): what is to be done
             owner (string): code of the person who owns it
             due (date): the due date
+
+        Returns object:
+            id (integer): the task's id
+            goal (integer): its goal's id
+            plan (integer): its plan's id
+            title (string): what is to be done
+            owner (string): code of the person who owns it
+            due (date): the due date
+            status (one of open, in_progress, done, dropped): open, in_progress, done or dropped
+
+        Raises:
+            IHUB_NOTFOUND: no goal has that id, or no person has the owner's code
+            IHUB_CONFLICT: the plan is done or dropped (set it back to draft or active first)
+            IHUB_INVALID: the person is not of the plan's hub
+
+        Example:
+            h.plan.add_task(goal=1, title='Observe a lesson at the mentor school', owner='LT-CTA-P0119',
+                due='2026-03-31')
         """
         return self._h._invoke("plan.add_task", params, {"goal": goal, "title": title, "owner": owner, "due": due}, extra)
 
@@ -1133,6 +2416,26 @@ class Plan:
                 the new status
             by (string): code of the person who changes it
             note (text): why
+
+        Returns object:
+            plan (integer): the plan's id (of the plan itself, or of the goal's or task's)
+            goal (integer): the goal's id (a goal's change)
+            task (integer): the task's id (a task's change)
+            status (one of achieved, active, done, draft, dropped, in_progress, missed, open): the
+                status now
+            previous (one of achieved, active, done, draft, dropped, in_progress, missed, open): the
+                status before
+            changed (boolean): false when it had the status already (nothing is recorded)
+
+        Raises:
+            IHUB_INVALID: not exactly one of plan, goal and task; the status is not one of that item's
+            IHUB_NOTFOUND: no plan, goal or task has that id, or no person has the `by` code
+            IHUB_CONFLICT: a plan cannot become active while suggested focus areas await confirmation
+            IHUB_CONFLICT: a goal's or task's plan is done or dropped
+            IHUB_INVALID: the person is not of the plan's hub
+
+        Example:
+            h.plan.set_status(task=1, status='in_progress', by='LT-CTA-P0119')
         """
         return self._h._invoke("plan.set_status", params, {"plan": plan, "goal": goal, "task": task, "status": status, "by": by, "note": note}, extra)
 
@@ -1141,6 +2444,16 @@ class Plan:
 
         Parameters:
             plan (integer, required): the plan's id
+
+        Returns object:
+            plan (integer): the plan's id
+            changes (list of object): every change, in order
+
+        Raises:
+            IHUB_NOTFOUND: no plan has that id
+
+        Example:
+            h.plan.history(plan=1)
         """
         return self._h._invoke("plan.history", params, {"plan": plan}, extra)
 
@@ -1150,6 +2463,27 @@ class Plan:
 
         Parameters:
             id (integer, required): the plan's id
+
+        Returns object:
+            id (integer): the plan's id
+            hub (string): code of the hub
+            school (string): code of the school (a school's plan)
+            person (string): code of the teacher (a teacher's plan)
+            instance (integer): id of the process instance it belongs to
+            round (string): code of its round
+            title (string): the plan's title
+            status (one of draft, active, done, dropped): draft, active, done or dropped
+            created_at (timestamp): when it was made
+            focus_areas (list of object): its focus areas
+            unconfirmed (integer): suggested focus areas that await a person's confirmation
+            goals (list of object): its goals with their tasks
+            counts (object): how many of each
+
+        Raises:
+            IHUB_NOTFOUND: no plan has that id
+
+        Example:
+            h.plan.get(id=1)
         """
         return self._h._invoke("plan.get", params, {"id": id}, extra)
 
@@ -1163,6 +2497,28 @@ class Plan:
             person (string): code of the teacher
             instance (integer): id of the process instance
             status (one of draft, active, done, dropped): only plans with this status
+
+        Returns list of object:
+            id (integer): the plan's id
+            hub (string): code of the hub
+            school (string): code of the school (a school's plan)
+            person (string): code of the teacher (a teacher's plan)
+            instance (integer): id of the process instance it belongs to
+            round (string): code of its round
+            title (string): the plan's title
+            status (one of draft, active, done, dropped): draft, active, done or dropped
+            created_at (timestamp): when it was made
+            focus_areas (integer): its focus areas
+            unconfirmed (integer): suggested focus areas awaiting confirmation
+            goals (integer): its goals
+            open_goals (integer): goals still open
+            tasks (integer): its tasks
+
+        Raises:
+            IHUB_NOTFOUND: no hub, school or person has that code
+
+        Example:
+            h.plan.list(hub='LT-CTA')
         """
         return self._h._invoke("plan.list", params, {"hub": hub, "school": school, "person": person, "instance": instance, "status": status}, extra)
 
@@ -1181,6 +2537,20 @@ class Process:
 
         Parameters:
             hub (string, required): code of the hub
+
+        Returns object:
+            hub (string): code of the hub
+            steps (list of object): the steps, in order
+            hash (string): the model's version, which instances and moves record
+            hub_script (boolean): the hub's "process" script applies
+            default (text): the default model's Lua text
+
+        Raises:
+            IHUB_NOTFOUND: no hub has that code
+            IHUB_SCRIPT: the hub's process script fails or runs out of budget
+
+        Example:
+            h.process.model(hub='LT-CTA')
         """
         return self._h._invoke("process.model", params, {"hub": hub}, extra)
 
@@ -1196,6 +2566,36 @@ class Process:
             mentorship (integer): id of the mentorship (pairing.mentorships lists them)
             at (string): the first step (a move checked by the rules and recorded)
             by (string): code of the person who made the first move (with at)
+
+        Returns object:
+            id (integer): the instance's id
+            hub (string): code of the hub
+            subject (one of school, mentorship, team): whose process: a school's, a mentorship's or a
+                school development team's
+            school (string): code of the school (subject school or team)
+            mentorship (integer): id of the mentorship (subject mentorship)
+            step (string): code of the current step (null: no move yet)
+            cycle (integer): the cycle it is in, from 1
+            open (boolean): not closed
+            model_hash (string): version of the process model it started with
+            started_at (timestamp): when it started
+            closed_at (timestamp): when it was closed
+            close_reason (string): why it was closed
+            transitions (integer): how many moves it made
+            last_moved_at (timestamp): when it last moved
+            methods (list of object): the toolbox methods chosen for it
+
+        Raises:
+            IHUB_INVALID: not exactly one of school, team and mentorship; `by` without `at`; the subject
+                is of another hub than `hub`
+            IHUB_NOTFOUND: the school, mentorship, hub or person does not exist
+            IHUB_CONFLICT: the mentorship has ended, or the subject has an open process already
+            IHUB_INVALID: `at` is not a step of the hub's model
+            IHUB_CONSTRAINT: the model's rules refuse the first move (the reason is the rule's)
+            IHUB_SCRIPT: the hub's process script fails or runs out of budget
+
+        Example:
+            h.process.start(mentorship=4, at='initiative')
         """
         return self._h._invoke("process.start", params, {"hub": hub, "school": school, "team": team, "mentorship": mentorship, "at": at, "by": by}, extra)
 
@@ -1205,6 +2605,30 @@ class Process:
 
         Parameters:
             id (integer, required): the instance's id
+
+        Returns object:
+            id (integer): the instance's id
+            hub (string): code of the hub
+            subject (one of school, mentorship, team): whose process: a school's, a mentorship's or a
+                school development team's
+            school (string): code of the school (subject school or team)
+            mentorship (integer): id of the mentorship (subject mentorship)
+            step (string): code of the current step (null: no move yet)
+            cycle (integer): the cycle it is in, from 1
+            open (boolean): not closed
+            model_hash (string): version of the process model it started with
+            started_at (timestamp): when it started
+            closed_at (timestamp): when it was closed
+            close_reason (string): why it was closed
+            transitions (integer): how many moves it made
+            last_moved_at (timestamp): when it last moved
+            methods (list of object): the toolbox methods chosen for it
+
+        Raises:
+            IHUB_NOTFOUND: no process instance has that id
+
+        Example:
+            h.process.get(id=1)
         """
         return self._h._invoke("process.get", params, {"id": id}, extra)
 
@@ -1217,6 +2641,29 @@ class Process:
             mentorship (integer): only instances of this mentorship
             subject (one of school, mentorship, team): only this kind of subject
             open (boolean): only open (true) or closed (false) instances
+
+        Returns list of object:
+            id (integer): the instance's id
+            hub (string): code of the hub
+            subject (one of school, mentorship, team): whose process: a school's, a mentorship's or a
+                school development team's
+            school (string): code of the school (subject school or team)
+            mentorship (integer): id of the mentorship (subject mentorship)
+            step (string): code of the current step (null: no move yet)
+            cycle (integer): the cycle it is in, from 1
+            open (boolean): not closed
+            model_hash (string): version of the process model it started with
+            started_at (timestamp): when it started
+            closed_at (timestamp): when it was closed
+            close_reason (string): why it was closed
+            transitions (integer): how many moves it made
+            last_moved_at (timestamp): when it last moved
+
+        Raises:
+            IHUB_NOTFOUND: no hub, or no school, has that code
+
+        Example:
+            h.process.list(hub='LT-CTA', open=True)
         """
         return self._h._invoke("process.list", params, {"hub": hub, "school": school, "mentorship": mentorship, "subject": subject, "open": open}, extra)
 
@@ -1231,6 +2678,38 @@ class Process:
             to (string, required): the step's code
             by (string): code of the person who moves it
             note (text): a note kept with the move
+
+        Returns object:
+            id (integer): the instance's id
+            hub (string): code of the hub
+            subject (one of school, mentorship, team): whose process: a school's, a mentorship's or a
+                school development team's
+            school (string): code of the school (subject school or team)
+            mentorship (integer): id of the mentorship (subject mentorship)
+            step (string): code of the current step (null: no move yet)
+            cycle (integer): the cycle it is in, from 1
+            open (boolean): not closed
+            model_hash (string): version of the process model it started with
+            started_at (timestamp): when it started
+            closed_at (timestamp): when it was closed
+            close_reason (string): why it was closed
+            transitions (integer): how many moves it made
+            last_moved_at (timestamp): when it last moved
+            methods (list of object): the toolbox methods chosen for it
+            move (object): the move just made
+
+        Raises:
+            IHUB_NOTFOUND: no process instance has that id
+            IHUB_NOTFOUND: no person has the `by` code
+            IHUB_CONFLICT: the instance is closed
+            IHUB_CONFLICT: the instance is at that step already
+            IHUB_INVALID: `to` is not a step of the hub's model
+            IHUB_CONSTRAINT: the model's rules refuse the move (the reason is the rule's): nothing is
+                stored
+            IHUB_SCRIPT: the hub's process script fails or runs out of budget
+
+        Example:
+            h.process.move(id=3, to='development_actions', note='the needs are mapped; the plan starts')
         """
         return self._h._invoke("process.move", params, {"id": id, "to": to, "by": by, "note": note}, extra)
 
@@ -1239,6 +2718,21 @@ class Process:
 
         Parameters:
             id (integer, required): the instance's id
+
+        Returns list of object:
+            from (string): the step it left (null: the first move)
+            to (string): the step it moved to
+            cycle (integer): the cycle of the move
+            by (string): code of the person who moved it
+            at (timestamp): when
+            model_hash (string): version of the model that allowed it
+            note (text): the note kept with the move
+
+        Raises:
+            IHUB_NOTFOUND: no process instance has that id
+
+        Example:
+            h.process.history(id=1)
         """
         return self._h._invoke("process.history", params, {"id": id}, extra)
 
@@ -1249,6 +2743,21 @@ class Process:
 
         Parameters:
             id (integer, required): the instance's id
+
+        Returns object:
+            id (integer): the instance's id
+            step (string): code of the current step (null: no move yet)
+            cycle (integer): the cycle it is in
+            model_hash (string): version of the hub's model now
+            hub_script (boolean): the hub's "process" script applies
+            steps (list of object): every step of the model, in order
+
+        Raises:
+            IHUB_NOTFOUND: no process instance has that id
+            IHUB_SCRIPT: the hub's process script fails or runs out of budget
+
+        Example:
+            h.process.next(id=3)
         """
         return self._h._invoke("process.next", params, {"id": id}, extra)
 
@@ -1258,6 +2767,31 @@ class Process:
         Parameters:
             id (integer, required): the instance's id
             reason (string, required): why it closes
+
+        Returns object:
+            id (integer): the instance's id
+            hub (string): code of the hub
+            subject (one of school, mentorship, team): whose process: a school's, a mentorship's or a
+                school development team's
+            school (string): code of the school (subject school or team)
+            mentorship (integer): id of the mentorship (subject mentorship)
+            step (string): code of the current step (null: no move yet)
+            cycle (integer): the cycle it is in, from 1
+            open (boolean): not closed
+            model_hash (string): version of the process model it started with
+            started_at (timestamp): when it started
+            closed_at (timestamp): when it was closed
+            close_reason (string): why it was closed
+            transitions (integer): how many moves it made
+            last_moved_at (timestamp): when it last moved
+            methods (list of object): the toolbox methods chosen for it
+
+        Raises:
+            IHUB_NOTFOUND: no process instance has that id
+            IHUB_CONFLICT: the instance is closed
+
+        Example:
+            h.process.close(id=3, reason='the schools agreed to pause until autumn')
         """
         return self._h._invoke("process.close", params, {"id": id, "reason": reason}, extra)
 
@@ -1270,6 +2804,35 @@ class Process:
             method (string, required): the method's code (the hub's own or a built-in one)
             step (string): the step it is chosen for
             by (string): code of the person who chose it
+
+        Returns object:
+            id (integer): the instance's id
+            hub (string): code of the hub
+            subject (one of school, mentorship, team): whose process: a school's, a mentorship's or a
+                school development team's
+            school (string): code of the school (subject school or team)
+            mentorship (integer): id of the mentorship (subject mentorship)
+            step (string): code of the current step (null: no move yet)
+            cycle (integer): the cycle it is in, from 1
+            open (boolean): not closed
+            model_hash (string): version of the process model it started with
+            started_at (timestamp): when it started
+            closed_at (timestamp): when it was closed
+            close_reason (string): why it was closed
+            transitions (integer): how many moves it made
+            last_moved_at (timestamp): when it last moved
+            methods (list of object): the toolbox methods chosen for it
+
+        Raises:
+            IHUB_NOTFOUND: no process instance has that id
+            IHUB_NOTFOUND: no toolbox method (the hub's own or built in) or no person has that code
+            IHUB_CONFLICT: the instance is closed
+            IHUB_INVALID: `step` is not a step of the hub's model
+            IHUB_CONFLICT: the method is chosen for that step (or the whole process) already
+            IHUB_SCRIPT: the hub's process script fails or runs out of budget
+
+        Example:
+            h.process.choose_method(id=3, method='digipeda', step='mapping_needs')
         """
         return self._h._invoke("process.choose_method", params, {"id": id, "method": method, "step": step, "by": by}, extra)
 
@@ -1280,6 +2843,33 @@ class Process:
             id (integer, required): the instance's id
             method (string, required): the method's code
             step (string): the step it was chosen for
+
+        Returns object:
+            id (integer): the instance's id
+            hub (string): code of the hub
+            subject (one of school, mentorship, team): whose process: a school's, a mentorship's or a
+                school development team's
+            school (string): code of the school (subject school or team)
+            mentorship (integer): id of the mentorship (subject mentorship)
+            step (string): code of the current step (null: no move yet)
+            cycle (integer): the cycle it is in, from 1
+            open (boolean): not closed
+            model_hash (string): version of the process model it started with
+            started_at (timestamp): when it started
+            closed_at (timestamp): when it was closed
+            close_reason (string): why it was closed
+            transitions (integer): how many moves it made
+            last_moved_at (timestamp): when it last moved
+            methods (list of object): the toolbox methods chosen for it
+
+        Raises:
+            IHUB_NOTFOUND: no process instance has that id
+            IHUB_NOTFOUND: no toolbox method has that code, or it is not chosen for that step (or the
+                whole process)
+            IHUB_CONFLICT: the instance is closed
+
+        Example:
+            h.process.remove_method(id=3, method='needs_mapping', step='mapping_needs')
         """
         return self._h._invoke("process.remove_method", params, {"id": id, "method": method, "step": step}, extra)
 
@@ -1298,6 +2888,23 @@ class Toolbox:
             hub (string): code of the hub whose own methods are listed too
             step (string): only methods that suit this step code
             level (one of intra_school, inter_school, whole_school): only methods of this level
+
+        Returns list of object:
+            code (string): the method's code
+            name (string): its name
+            description (text): what the method is and how it runs
+            level (one of intra_school, inter_school, whole_school): intra_school, inter_school or
+                whole_school
+            typical_minutes (integer): its typical duration in minutes
+            steps (list of string): codes of the process steps it suits
+            hub (string): code of the hub whose own method it is (null: built in)
+            builtin (boolean): built into ihub (not a hub's own)
+
+        Raises:
+            IHUB_NOTFOUND: no hub has that code
+
+        Example:
+            h.toolbox.list(hub='LT-CTA', step='mapping_needs')
         """
         return self._h._invoke("toolbox.list", params, {"hub": hub, "step": step, "level": level}, extra)
 
@@ -1308,6 +2915,24 @@ class Toolbox:
         Parameters:
             code (string, required): the method's code, e.g. "needs_mapping"
             hub (string): code of the hub whose own methods are looked at first
+
+        Returns object:
+            code (string): the method's code
+            name (string): its name
+            description (text): what the method is and how it runs
+            level (one of intra_school, inter_school, whole_school): intra_school, inter_school or
+                whole_school
+            typical_minutes (integer): its typical duration in minutes
+            steps (list of string): codes of the process steps it suits
+            hub (string): code of the hub whose own method it is (null: built in)
+            builtin (boolean): built into ihub (not a hub's own)
+
+        Raises:
+            IHUB_NOTFOUND: no toolbox method (the hub's own or built in) has that code, or no hub has
+                the `hub` code
+
+        Example:
+            h.toolbox.get(code='needs_mapping')
         """
         return self._h._invoke("toolbox.get", params, {"code": code, "hub": hub}, extra)
 
@@ -1325,6 +2950,30 @@ class Toolbox:
                 inter_school or whole_school
             typical_minutes (integer): its typical duration in minutes
             steps (list of string): the step codes it suits
+
+        Returns object:
+            code (string): the method's code
+            name (string): its name
+            description (text): what the method is and how it runs
+            level (one of intra_school, inter_school, whole_school): intra_school, inter_school or
+                whole_school
+            typical_minutes (integer): its typical duration in minutes
+            steps (list of string): codes of the process steps it suits
+            hub (string): code of the hub whose own method it is (null: built in)
+            builtin (boolean): built into ihub (not a hub's own)
+
+        Raises:
+            IHUB_NOTFOUND: no hub has that code
+            IHUB_INVALID: the code is not a method code; typical_minutes is not from 1 to 1000000; a
+                step is not a step of the hub's model
+            IHUB_CONFLICT: the code is a built-in method's, or the hub has a method of that code already
+            IHUB_SCRIPT: the hub's process script fails (read for the steps)
+
+        Example:
+            h.toolbox.add(hub='LT-CTA', code='school_visits', name='Visits to advanced schools',
+                description='Teachers and leaders spend a day at a school further on, sit in lessons and
+                talk with its development team.', level='inter_school', typical_minutes=360,
+                steps=['new_perspectives'])
         """
         return self._h._invoke("toolbox.add", params, {"hub": hub, "code": code, "name": name, "description": description, "level": level, "typical_minutes": typical_minutes, "steps": steps}, extra)
 
@@ -1340,6 +2989,27 @@ class Toolbox:
             level (one of intra_school, inter_school, whole_school): a new level
             typical_minutes (integer): a new typical duration in minutes (null: none)
             steps (list of string): the step codes it suits (replaces the list)
+
+        Returns object:
+            code (string): the method's code
+            name (string): its name
+            description (text): what the method is and how it runs
+            level (one of intra_school, inter_school, whole_school): intra_school, inter_school or
+                whole_school
+            typical_minutes (integer): its typical duration in minutes
+            steps (list of string): codes of the process steps it suits
+            hub (string): code of the hub whose own method it is (null: built in)
+            builtin (boolean): built into ihub (not a hub's own)
+
+        Raises:
+            IHUB_NOTFOUND: no hub has that code, or no toolbox method has that code
+            IHUB_CONFLICT: the code is a built-in method's, which hubs do not change
+            IHUB_INVALID: typical_minutes is not from 1 to 1000000; a step is not a step of the hub's
+                model
+            IHUB_SCRIPT: the hub's process script fails (read for the steps)
+
+        Example:
+            h.toolbox.update(hub='LT-CTA', code='lesson_study', typical_minutes=240)
         """
         return self._h._invoke("toolbox.update", params, {"hub": hub, "code": code, "name": name, "description": description, "level": level, "typical_minutes": typical_minutes, "steps": steps}, extra)
 
@@ -1357,6 +3027,26 @@ class Mentorship:
 
         Parameters:
             id (integer, required): the mentorship's id (pairing.mentorships lists them)
+
+        Returns object:
+            id (integer): the mentorship's id
+            hub (string): code of the hub
+            level (one of school, teacher): school or teacher
+            round (string): code of the round it belongs to
+            mentee (string): code of the mentee school or teacher
+            mentor (string): code of the mentor school or teacher
+            score (number): the pair's score in the run that made it
+            run (integer): the pairing run that made it
+            start (date): its first day
+            end (date): its last day (null: current)
+            end_reason (string): why it ended
+            process (integer): id of its open process instance (null: none)
+
+        Raises:
+            IHUB_NOTFOUND: no mentorship has that id
+
+        Example:
+            h.mentorship.get(id=1)
         """
         return self._h._invoke("mentorship.get", params, {"id": id}, extra)
 
@@ -1368,6 +3058,27 @@ class Mentorship:
             id (integer, required): the mentorship's id
             date (date, required): the last day of the mentorship (not before its start)
             reason (string, required): why it ended, e.g. "the school year ended"
+
+        Returns object:
+            id (integer): the mentorship's id
+            level (one of school, teacher): school or teacher
+            round (string): code of the round it belongs to
+            mentee (string): code of the mentee school or teacher
+            mentor (string): code of the mentor school or teacher
+            score (number): the pair's score in the run that made it
+            run (integer): the pairing run that made it
+            start (date): its first day
+            end (date): its last day (null: current)
+            end_reason (string): why it ended
+            closed_processes (list of integer): ids of the process instances it closed
+
+        Raises:
+            IHUB_NOTFOUND: no mentorship has that id
+            IHUB_CONFLICT: the mentorship has ended already
+            IHUB_INVALID: the date is before the mentorship's start
+
+        Example:
+            h.mentorship.end(id=3, date='2026-06-15', reason='the school year ended')
         """
         return self._h._invoke("mentorship.end", params, {"id": id, "date": date, "reason": reason}, extra)
 
@@ -1403,6 +3114,38 @@ class Activity:
             notes (text): notes
             outcome (text): what came of it
             by (string): code of the person who recorded it
+
+        Returns object:
+            id (integer): the activity's id
+            uuid (string): its stable id (its xapi statement id), lower case
+            hub (string): code of its hub
+            kind (one of session, workshop, observation, co_planning, reflection): session, workshop,
+                observation, co_planning or reflection
+            date (date): the day it took place
+            minutes (integer): its duration in minutes
+            method (string): code of its toolbox method
+            instance (integer): id of the process instance it belongs to
+            step (string): the process step it served
+            participants (list of object): who took part: each a person, a school or a mentorship, with
+                the role
+            notes (text): notes
+            outcome (text): what came of it
+            by (string): code of the person who recorded it
+            created_at (timestamp): when it was stored
+            voided_at (timestamp): when it was voided (absent: it counts)
+            void_reason (text): why it was voided
+
+        Raises:
+            IHUB_NOTFOUND: the hub, a person, school, mentorship, toolbox method or process instance is
+                unknown
+            IHUB_INVALID: a person, school, mentorship or process instance is of another hub, or a
+                participant is listed twice
+            IHUB_CONFLICT: an activity with this uuid is stored with other content
+
+        Example:
+            h.activity.log(hub='LT-CTA', kind='session', date='2025-10-06', minutes=45,
+                participants=[{'person': 'LT-CTA-P0120', 'role': 'mentor'}, {'person': 'LT-CTA-P0051',
+                'role': 'mentee'}], notes='lesson observation debrief')
         """
         return self._h._invoke("activity.log", params, {"hub": hub, "uuid": uuid, "kind": kind, "date": date, "minutes": minutes, "method": method, "instance": instance, "step": step, "participants": participants, "notes": notes, "outcome": outcome, "by": by}, extra)
 
@@ -1412,6 +3155,32 @@ class Activity:
         Parameters:
             id (integer): the activity's id
             uuid (string): the activity's uuid
+
+        Returns object:
+            id (integer): the activity's id
+            uuid (string): its stable id (its xapi statement id), lower case
+            hub (string): code of its hub
+            kind (one of session, workshop, observation, co_planning, reflection): session, workshop,
+                observation, co_planning or reflection
+            date (date): the day it took place
+            minutes (integer): its duration in minutes
+            method (string): code of its toolbox method
+            instance (integer): id of the process instance it belongs to
+            step (string): the process step it served
+            participants (list of object): who took part: each a person, a school or a mentorship, with
+                the role
+            notes (text): notes
+            outcome (text): what came of it
+            by (string): code of the person who recorded it
+            created_at (timestamp): when it was stored
+            voided_at (timestamp): when it was voided (absent: it counts)
+            void_reason (text): why it was voided
+
+        Raises:
+            IHUB_NOTFOUND: no activity has that id or uuid
+
+        Example:
+            h.activity.get(id=1)
         """
         return self._h._invoke("activity.get", params, {"id": id, "uuid": uuid}, extra)
 
@@ -1432,6 +3201,34 @@ class Activity:
             voided (boolean): include voided activities (default false)
             limit (integer): at most this many records (default: all)
             offset (integer): skip this many records first (default 0)
+
+        Returns list of object:
+            id (integer): the activity's id
+            uuid (string): its stable id (its xapi statement id), lower case
+            hub (string): code of its hub
+            kind (one of session, workshop, observation, co_planning, reflection): session, workshop,
+                observation, co_planning or reflection
+            date (date): the day it took place
+            minutes (integer): its duration in minutes
+            method (string): code of its toolbox method
+            instance (integer): id of the process instance it belongs to
+            step (string): the process step it served
+            participants (list of object): who took part: each a person, a school or a mentorship, with
+                the role
+            notes (text): notes
+            outcome (text): what came of it
+            by (string): code of the person who recorded it
+            created_at (timestamp): when it was stored
+            voided_at (timestamp): when it was voided (absent: it counts)
+            void_reason (text): why it was voided
+
+        Raises:
+            IHUB_NOTFOUND: the hub, person, school, mentorship or process instance is unknown
+            IHUB_INVALID: the person, school, mentorship or process instance is of another hub; `to` is
+                before `from`
+
+        Example:
+            h.activity.list(hub='LT-CTA', person='LT-CTA-P0120', limit=5)
         """
         return self._h._invoke("activity.list", params, {"hub": hub, "from": from_, "to": to, "person": person, "school": school, "mentorship": mentorship, "instance": instance, "kind": kind, "voided": voided, "limit": limit, "offset": offset}, extra)
 
@@ -1448,6 +3245,32 @@ class Activity:
             id (integer): the activity's id
             uuid (string): the activity's uuid
             reason (text): why it is voided
+
+        Returns object:
+            id (integer): the activity's id
+            uuid (string): its stable id (its xapi statement id), lower case
+            hub (string): code of its hub
+            kind (one of session, workshop, observation, co_planning, reflection): session, workshop,
+                observation, co_planning or reflection
+            date (date): the day it took place
+            minutes (integer): its duration in minutes
+            method (string): code of its toolbox method
+            instance (integer): id of the process instance it belongs to
+            step (string): the process step it served
+            participants (list of object): who took part: each a person, a school or a mentorship, with
+                the role
+            notes (text): notes
+            outcome (text): what came of it
+            by (string): code of the person who recorded it
+            created_at (timestamp): when it was stored
+            voided_at (timestamp): when it was voided (absent: it counts)
+            void_reason (text): why it was voided
+
+        Raises:
+            IHUB_NOTFOUND: no activity has that id or uuid
+
+        Example:
+            h.activity.void(id=1, reason='logged twice')
         """
         return self._h._invoke("activity.void", params, {"id": id, "uuid": uuid, "reason": reason}, extra)
 
@@ -1468,6 +3291,23 @@ class Activity:
             to (date): last day (inclusive; default: open)
             by (one of person, school, mentorship, required): person, school or mentorship
             kind (one of session, workshop, observation, co_planning, reflection): only this kind
+
+        Returns object:
+            hub (string): code of the hub
+            by (one of person, school, mentorship): what the rows count: person, school or mentorship
+            from (date): first day counted (absent: open)
+            to (date): last day counted (absent: open)
+            kind (one of session, workshop, observation, co_planning, reflection): the only kind counted
+                (absent: all)
+            rows (list of object): one per subject, most hours first, then by code
+            totals (object): over the activities counted, each once
+
+        Raises:
+            IHUB_NOTFOUND: the hub is unknown
+            IHUB_INVALID: `to` is before `from`
+
+        Example:
+            h.activity.hours(hub='LT-CTA', by='person', from_='2025-09-01', to='2026-06-30')
         """
         return self._h._invoke("activity.hours", params, {"hub": hub, "from": from_, "to": to, "by": by, "kind": kind}, extra)
 
@@ -1494,6 +3334,31 @@ class Activity:
             path (string): write the file here instead of returning the text (not from hub scripts)
             overwrite (boolean): replace the file at `path` if it exists (default false: refused with
                 IHUB_CONFLICT)
+
+        Returns object:
+            hub (string): code of the hub
+            person (string): code of the person (a person's statement)
+            school (string): code of the school (a school's statement)
+            from (date): first day of the period
+            to (date): last day of the period
+            format (one of csv, html): the statement's format
+            activities (integer): activities listed
+            minutes (integer): their minutes
+            hours (number): their hours, two decimals
+            csv (text): the CSV text (format csv, no `path`)
+            html (text): the HTML page (format html, no `path`)
+            path (string): the file written (with `path`)
+            bytes (integer): bytes written to it (with `path`)
+
+        Raises:
+            IHUB_NOTFOUND: the hub, person or school is unknown
+            IHUB_INVALID: neither or both of person and school are given; the person or school is of
+                another hub; `to` is before `from`
+            IHUB_CONFLICT: a file exists at `path` and overwrite is not true
+
+        Example:
+            h.activity.statement(hub='LT-CTA', person='LT-CTA-P0120', from_='2025-09-01',
+                to='2026-06-30', format='csv')
         """
         return self._h._invoke("activity.statement", params, {"hub": hub, "person": person, "school": school, "from": from_, "to": to, "format": format, "path": path, "overwrite": overwrite}, extra)
 
@@ -1520,6 +3385,26 @@ class Activity:
             problems_out (string): write every problem of a rejected file here as CSV: line, column,
                 field, message (not from hub scripts)
             overwrite (boolean): replace the file at `problems_out` if it exists
+
+        Returns object:
+            hub (string): code of the hub
+            format (one of csv, ndjson): the format read
+            records (integer): records in the file
+            inserted (integer): activities stored
+            unchanged (integer): records skipped: their uuid is stored with the same content
+
+        Raises:
+            IHUB_INVALID: a record is malformed or does not fit (nothing imported; the problems are
+                named by line)
+            IHUB_NOTFOUND: `path` does not exist, or a record names a code or id the hub does not have
+            IHUB_CONFLICT: a record's uuid is stored with other content, or a file exists at
+                `problems_out` and overwrite is not true
+            IHUB_LIMIT: a line or CSV record is over 4 MiB
+            IHUB_CONSTRAINT: another writer stored one of the file's uuids meanwhile (PostgreSQL;
+                nothing stored)
+
+        Example:
+            h.activity.import(hub='LT-CTA', path='activity.import.ndjson')
         """
         return self._h._invoke("activity.import", params, {"hub": hub, "text": text, "path": path, "format": format, "problems_out": problems_out, "overwrite": overwrite}, extra)
 
@@ -1553,6 +3438,19 @@ class Xapi:
                 problems)
             warnings (boolean): report SHOULD rules as warnings (default true)
             limit (integer): list at most this many results (default 1000; counts are always complete)
+
+        Returns object:
+            valid (integer): statements without errors
+            invalid (integer): statements with at least one error
+            with_warnings (integer): valid statements with warnings
+            results (list of object): the statements with problems (all with `all: true`), in input
+                order, at most `limit`
+            truncated (boolean): more results were left out past `limit`
+
+        Example:
+            h.xapi.validate(statements=[{'actor': {'mbox': 'mailto:teacher@example.org'}, 'verb': {'id':
+                'http://adlnet.gov/expapi/verbs/completed'}, 'object': {'id':
+                'https://example.org/course/1'}}])
         """
         return self._h._invoke("xapi.validate", params, {"statements": statements, "text": text, "path": path, "all": all, "warnings": warnings, "limit": limit}, extra)
 
@@ -1581,6 +3479,21 @@ class Xapi:
                 under this database's key (stable in this database, not reversible without its key,
                 which is never exported); names, e-mails and free text that may name people left out
                 (default false)
+
+        Returns object:
+            statements (integer): statements written (voiding ones included)
+            format (one of ndjson, json): the format written
+            text (text): the statements (no `path`)
+            path (string): the file written (with `path`)
+            bytes (integer): bytes written to it (with `path`)
+
+        Raises:
+            IHUB_NOTFOUND: the hub or school is unknown
+            IHUB_INVALID: `base` is not an absolute http(s) IRI
+            IHUB_CONFLICT: a file exists at `path` and overwrite is not true
+
+        Example:
+            h.xapi.export(hub='LT-CTA', from_='2025-09-01', to='2025-09-30')
         """
         return self._h._invoke("xapi.export", params, {"hub": hub, "school": school, "from": from_, "to": to, "format": format, "base": base, "voided": voided, "path": path, "overwrite": overwrite, "pseudonymous": pseudonymous}, extra)
 
@@ -1608,6 +3521,30 @@ class Xapi:
                 hub scripts)
             overwrite (boolean): replace the file at `problems_out` if it exists (default false: refused
                 with IHUB_CONFLICT)
+
+        Returns object:
+            statements (integer): statements read
+            stored (integer): statements stored (would be, in a dry run)
+            unchanged (integer): statements skipped: stored already with the same content
+            activities (integer): activities made of ihub's own statements
+            events (integer): statements kept as events (xapi.events)
+            voided (integer): statements or activities voided by voiding statements
+            unknown_voids (integer): voiding statements whose target is unknown
+            unknown_void_list (list of object): the first 100 of them
+            dry_run (boolean): nothing was stored
+            valid (boolean): dry run only: no statement has a problem
+            problem_count (integer): dry run only: problems found
+            problems (list of object): dry run only: the problems, in input order (the first ones kept)
+
+        Raises:
+            IHUB_NOTFOUND: the hub is unknown, or `path` does not exist
+            IHUB_INVALID: a statement is invalid (nothing imported; every problem in a dry run or
+                `problems_out`)
+            IHUB_CONFLICT: a statement's id is stored with other content, or a file exists at
+                `problems_out` and overwrite is not true
+
+        Example:
+            h.xapi.import(hub='LT-CTA', path='xapi.import.ndjson')
         """
         return self._h._invoke("xapi.import", params, {"hub": hub, "statements": statements, "text": text, "path": path, "base": base, "dry_run": dry_run, "problems_out": problems_out, "overwrite": overwrite}, extra)
 
@@ -1625,6 +3562,15 @@ class Xapi:
             voided (boolean): include voided statements (default false)
             limit (integer): at most this many records (default: all)
             offset (integer): skip this many records first (default 0)
+
+        Returns object:
+            events (list of object): by timestamp
+
+        Raises:
+            IHUB_NOTFOUND: the hub is unknown
+
+        Example:
+            h.xapi.events(hub='LT-CTA', limit=10)
         """
         return self._h._invoke("xapi.events", params, {"hub": hub, "verb": verb, "from": from_, "to": to, "voided": voided, "limit": limit, "offset": offset}, extra)
 
@@ -1647,6 +3593,24 @@ class Indicator:
 
         Parameters:
             hub (string): code of the hub (default: every hub, the consortium)
+
+        Returns list of object:
+            name (string): dotted, e.g. "reach.schools"; a hub's own start with the hub's prefix
+            description (string): what it measures
+            level (one of person, school, mentorship, hub, consortium): what a row is about: person,
+                school, mentorship, hub or consortium
+            type (one of count, number, share, hours, days, effect): the kind of value: count, number,
+                share (0 to 1), hours, days or effect
+            min (number): the smallest value it may take (absent: none)
+            max (number): the largest value it may take (absent: none)
+            source (string): "builtin", or "script:<hash>" of the hub's indicators script
+            options (list of any): the options it takes, described as api.describe describes parameters
+
+        Raises:
+            IHUB_NOTFOUND: the hub is unknown
+
+        Example:
+            h.indicator.list(hub='LT-CTA')
         """
         return self._h._invoke("indicator.list", params, {"hub": hub}, extra)
 
@@ -1667,6 +3631,26 @@ class Indicator:
                 under this database's key (stable in this database, not reversible without its key,
                 which is never exported); names, e-mails and free text that may name people left out
                 (default false)
+
+        Returns object:
+            scope (object): whose data: {hub} or {consortium: true}
+            k (integer): the smallest group a value may summarise (the hub's min_group_size; the
+                consortium's largest)
+            pseudonymous (boolean): true: people are named by pseudonym only
+            window (string): the window as given or named, e.g. "cumulative", "2025-10"
+            kind (one of month, term, school_year, cumulative, custom): month, term, school_year,
+                cumulative or custom
+            from (date): its first day (absent: cumulative, open)
+            to (date): its last day
+            indicators (list of object): per indicator, in catalogue order
+
+        Raises:
+            IHUB_NOTFOUND: the hub, or an indicator named in `names` or `options`, is unknown
+            IHUB_INVALID: the window or an indicator's options do not fit
+
+        Example:
+            h.indicator.compute(hub='LT-CTA', names=['reach.schools', 'participation.person_hours'],
+                window='2025/26')
         """
         return self._h._invoke("indicator.compute", params, {"hub": hub, "window": window, "names": names, "options": options, "pseudonymous": pseudonymous}, extra)
 
@@ -1684,6 +3668,25 @@ class Indicator:
                 (term), cumulative[:YYYY-MM-DD], or YYYY-MM-DD..YYYY-MM-DD (default cumulative)
             names (list of string): only these indicators (default: all)
             options (any): options per indicator, as for indicator.compute
+
+        Returns object:
+            scope (object): whose data: {hub} or {consortium: true}
+            k (integer): the smallest group a value may summarise (the hub's min_group_size; the
+                consortium's largest)
+            window (string): the window as given or named, e.g. "cumulative", "2025-10"
+            kind (one of month, term, school_year, cumulative, custom): month, term, school_year,
+                cumulative or custom
+            from (date): its first day (absent: cumulative, open)
+            to (date): its last day
+            computed_at (timestamp): when the values were computed and stored
+            indicators (list of object): per indicator
+
+        Raises:
+            IHUB_NOTFOUND: the hub, or an indicator named in `names` or `options`, is unknown
+            IHUB_INVALID: the window or an indicator's options do not fit
+
+        Example:
+            h.indicator.snapshot(hub='LT-CTA', names=['reach.schools'], window='2025/26')
         """
         return self._h._invoke("indicator.snapshot", params, {"hub": hub, "window": window, "names": names, "options": options}, extra)
 
@@ -1699,6 +3702,27 @@ class Indicator:
             part (string): only this part of a breakdown
             from_ (date): only windows ending on or after this day
             to (date): only windows ending on or before this day
+
+        Returns object:
+            scope (object): whose data: {hub} or {consortium: true}
+            k (integer): the smallest group a value may summarise (the hub's min_group_size; the
+                consortium's largest)
+            name (string): the indicator
+            level (one of person, school, mentorship, hub, consortium): what a point is about
+            points (list of dict of any): by window end: window {kind, from, to}, the row's members (one
+                per subject and part: subject (a code; a mentorship's id; null at hub or consortium
+                level), subject_name, part (of a breakdown, or null), value (a number, null when
+                withheld), n (people it summarises), suppressed (true: withheld) and reason; then the
+                indicator's own detail members, as its definition in indicator.list and the per-
+                indicator code of Sources/IHubCore/Analytics describe them), source and computed_at
+
+        Raises:
+            IHUB_NOTFOUND: the hub is unknown, or no indicator has that name in the scope and none is
+                stored
+            IHUB_INVALID: `to` is before `from`; the subject does not fit the indicator's level
+
+        Example:
+            h.indicator.series(hub='LT-CTA', name='reach.schools')
         """
         return self._h._invoke("indicator.series", params, {"hub": hub, "name": name, "subject": subject, "part": part, "from": from_, "to": to}, extra)
 
@@ -1715,6 +3739,33 @@ class Indicator:
                 (term), cumulative[:YYYY-MM-DD], or YYYY-MM-DD..YYYY-MM-DD (default cumulative)
             names (list of string): only these of the draft's indicators (default: all)
             options (any): options per indicator, as for indicator.compute
+
+        Returns object:
+            ok (boolean): every indicator computed
+            scope (object): whose data: {hub} or {consortium: true}
+            k (integer): the smallest group a value may summarise (the hub's min_group_size; the
+                consortium's largest)
+            pseudonymous (boolean): true: people are named by pseudonym only
+            window (string): the window as given or named, e.g. "cumulative", "2025-10"
+            kind (one of month, term, school_year, cumulative, custom): month, term, school_year,
+                cumulative or custom
+            from (date): its first day (absent: cumulative, open)
+            to (date): its last day
+            indicators (list of object): per indicator, in catalogue order
+            source (string): script:<hash> of the draft
+            definitions (list of object): the draft's indicators
+
+        Raises:
+            IHUB_NOTFOUND: the hub, or an indicator named in `names` or `options`, is unknown
+            IHUB_SCRIPT: the draft does not load or does not return its indicators
+            IHUB_INVALID: the window or an indicator's options do not fit
+
+        Example:
+            h.indicator.check(hub='LT-CTA', source='indicator{\\n  name = "minutes", description =
+                "Minutes of activities in the window", level = "hub", type = "count",\\n  compute =
+                function(ctx)\\n    local total = 0\\n    for _, a in ipairs(ihub.activity.list{hub =
+                ctx.hub, from = ctx.window.from, to = ctx.window.to}) do\\n      total = total +
+                a.minutes\\n    end\\n    return {{value = total}}\\n  end,\\n}', window='2025/26')
         """
         return self._h._invoke("indicator.check", params, {"hub": hub, "source": source, "window": window, "names": names, "options": options}, extra)
 
@@ -1740,6 +3791,26 @@ class Report:
             path (string): write the page here instead of returning it (not from hub scripts)
             overwrite (boolean): replace the file at `path` if it exists (default false: refused with
                 IHUB_CONFLICT)
+
+        Returns object:
+            scope (object): whose data: {hub} or {consortium: true}
+            window (string): the window as given or named, e.g. "cumulative", "2025-10"
+            kind (one of month, term, school_year, cumulative, custom): month, term, school_year,
+                cumulative or custom
+            from (date): its first day (absent: cumulative, open)
+            to (date): its last day
+            sections (list of object): the report's sections, in page order
+            path (string): the file written (with `path`)
+            bytes (integer): bytes written to it (with `path`)
+            html (text): the page (no `path`)
+
+        Raises:
+            IHUB_NOTFOUND: the hub is unknown
+            IHUB_INVALID: the window does not fit
+            IHUB_CONFLICT: a file exists at `path` and overwrite is not true
+
+        Example:
+            h.report.html(hub='LT-CTA')
         """
         return self._h._invoke("report.html", params, {"hub": hub, "window": window, "path": path, "overwrite": overwrite}, extra)
 
@@ -1759,6 +3830,31 @@ class Report:
             path (string): write the JSON document, or the CSV of `table`, here (not from hub scripts)
             overwrite (boolean): replace the file at `path` if it exists (default false: refused with
                 IHUB_CONFLICT)
+
+        Returns object:
+            scope (object): whose data: {hub} or {consortium: true}
+            window (string): the window as given or named, e.g. "cumulative", "2025-10"
+            kind (one of month, term, school_year, cumulative, custom): month, term, school_year,
+                cumulative or custom
+            from (date): its first day (absent: cumulative, open)
+            to (date): its last day
+            sections (list of object): the report's sections, in page order
+            format (one of json, csv): the format
+            tables (list of object): json without `path`: the tables
+            table (string): csv with `table`: the table's name
+            csv (any): csv without `path`: the table's text with `table`, else an object of each table's
+                text by name
+            path (string): the file written (with `path`)
+            bytes (integer): bytes written to it (with `path`)
+
+        Raises:
+            IHUB_NOTFOUND: the hub is unknown
+            IHUB_INVALID: the window does not fit
+            IHUB_CONFLICT: a file exists at `path` and overwrite is not true
+            IHUB_INVALID: a CSV file at `path` without `table` (a CSV file holds one table)
+
+        Example:
+            h.report.data(hub='LT-CTA', table='activity')
         """
         return self._h._invoke("report.data", params, {"hub": hub, "window": window, "format": format, "table": table, "path": path, "overwrite": overwrite}, extra)
 
@@ -1776,6 +3872,20 @@ class Insight:
 
         Parameters:
             hub (string, required): code of the hub
+
+        Returns list of object:
+            name (string): the rule's name
+            description (string): what it looks for
+            source (string): "builtin", or "script:<hash>" of the hub's insights script
+            indicators (list of string): the indicators it reads (default rules)
+            role (one of coordinator, school_leader, mentor): who its insights are for (the hub's rules)
+
+        Raises:
+            IHUB_NOTFOUND: the hub is unknown
+            IHUB_SCRIPT: the hub's insights script fails to declare its rules
+
+        Example:
+            h.insight.rules(hub='LT-CTA')
         """
         return self._h._invoke("insight.rules", params, {"hub": hub}, extra)
 
@@ -1801,6 +3911,27 @@ class Insight:
             window (string): the time window: YYYY-MM (month), YYYY/YY (school year), YYYY/YY-T1 or -T2
                 (term), cumulative[:YYYY-MM-DD], or YYYY-MM-DD..YYYY-MM-DD (default: the school year of
                 today)
+
+        Returns object:
+            hub (string): code of the hub
+            window (string): the window as given or named, e.g. "cumulative", "2025-10"
+            kind (one of month, term, school_year, cumulative, custom): month, term, school_year,
+                cumulative or custom
+            from (date): its first day (absent: cumulative, open)
+            to (date): its last day
+            as_of (date): the day the rules judged at: the window's last day, or today if earlier
+            created (integer): insights stored now
+            kept (integer): insights raised again, already stored (their status and feedback kept)
+            insights (list of object): the insights raised now, new or kept
+            skipped (list of object): rules not applied
+            errors (list of object): rules that failed, storing nothing
+
+        Raises:
+            IHUB_NOTFOUND: the hub is unknown
+            IHUB_INVALID: the window does not fit
+
+        Example:
+            h.insight.generate(hub='LT-CTA', window='2025/26')
         """
         return self._h._invoke("insight.generate", params, {"hub": hub, "window": window}, extra)
 
@@ -1815,6 +3946,38 @@ class Insight:
             severity (one of info, warning, alert): only this severity
             window (string): only insights raised over this window (YYYY-MM (month), YYYY/YY (school
                 year), YYYY/YY-T1 or -T2 (term), cumulative[:YYYY-MM-DD], or YYYY-MM-DD..YYYY-MM-DD)
+
+        Returns list of object:
+            id (integer): the insight's id
+            hub (string): code of the hub
+            rule (string): the rule that raised it
+            source (string): "builtin", or "script:<hash>" of the hub's insights script
+            role (one of coordinator, school_leader, mentor): who it is for: coordinator, school_leader
+                or mentor
+            severity (one of info, warning, alert): info, warning or alert
+            status (one of open, acknowledged, dismissed): open, acknowledged or dismissed
+            level (string): what it is about: hub, school, person, mentorship or instance
+            subject (any): the subject: a school's or person's code, a mentorship's or process
+                instance's id (absent: the hub)
+            subject_name (string): the subject's name
+            indicator (string): the indicator it rests on
+            value (number): that indicator's value
+            window (string): the window it was raised over, e.g. "2025/26"
+            from (date): the window's first day (absent: cumulative)
+            to (date): the window's last day
+            title (string): one line
+            reason (text): why, citing the values
+            action (text): the suggested action
+            key (string): rule, subject and window: raised once per key
+            created_at (timestamp): when it was first raised
+            feedback (list of object): what people said of it, oldest first
+
+        Raises:
+            IHUB_NOTFOUND: the hub is unknown
+            IHUB_INVALID: the window does not fit
+
+        Example:
+            h.insight.list(hub='LT-CTA', role='coordinator', status='open')
         """
         return self._h._invoke("insight.list", params, {"hub": hub, "role": role, "status": status, "severity": severity, "window": window}, extra)
 
@@ -1823,6 +3986,37 @@ class Insight:
 
         Parameters:
             id (integer, required): the insight's id
+
+        Returns object:
+            id (integer): the insight's id
+            hub (string): code of the hub
+            rule (string): the rule that raised it
+            source (string): "builtin", or "script:<hash>" of the hub's insights script
+            role (one of coordinator, school_leader, mentor): who it is for: coordinator, school_leader
+                or mentor
+            severity (one of info, warning, alert): info, warning or alert
+            status (one of open, acknowledged, dismissed): open, acknowledged or dismissed
+            level (string): what it is about: hub, school, person, mentorship or instance
+            subject (any): the subject: a school's or person's code, a mentorship's or process
+                instance's id (absent: the hub)
+            subject_name (string): the subject's name
+            indicator (string): the indicator it rests on
+            value (number): that indicator's value
+            window (string): the window it was raised over, e.g. "2025/26"
+            from (date): the window's first day (absent: cumulative)
+            to (date): the window's last day
+            title (string): one line
+            reason (text): why, citing the values
+            action (text): the suggested action
+            key (string): rule, subject and window: raised once per key
+            created_at (timestamp): when it was first raised
+            feedback (list of object): what people said of it, oldest first
+
+        Raises:
+            IHUB_NOTFOUND: no insight has that id
+
+        Example:
+            h.insight.get(id=1)
         """
         return self._h._invoke("insight.get", params, {"id": id}, extra)
 
@@ -1834,6 +4028,38 @@ class Insight:
             id (integer, required): the insight's id
             by (string): code of the person who says so
             note (text): what is being done
+
+        Returns object:
+            id (integer): the insight's id
+            hub (string): code of the hub
+            rule (string): the rule that raised it
+            source (string): "builtin", or "script:<hash>" of the hub's insights script
+            role (one of coordinator, school_leader, mentor): who it is for: coordinator, school_leader
+                or mentor
+            severity (one of info, warning, alert): info, warning or alert
+            status (one of open, acknowledged, dismissed): open, acknowledged or dismissed
+            level (string): what it is about: hub, school, person, mentorship or instance
+            subject (any): the subject: a school's or person's code, a mentorship's or process
+                instance's id (absent: the hub)
+            subject_name (string): the subject's name
+            indicator (string): the indicator it rests on
+            value (number): that indicator's value
+            window (string): the window it was raised over, e.g. "2025/26"
+            from (date): the window's first day (absent: cumulative)
+            to (date): the window's last day
+            title (string): one line
+            reason (text): why, citing the values
+            action (text): the suggested action
+            key (string): rule, subject and window: raised once per key
+            created_at (timestamp): when it was first raised
+            feedback (list of object): what people said of it, oldest first
+
+        Raises:
+            IHUB_NOTFOUND: no insight has that id, or no person has the code `by`
+            IHUB_CONFLICT: the insight is not open
+
+        Example:
+            h.insight.ack(id=2, note='calling the school this week')
         """
         return self._h._invoke("insight.ack", params, {"id": id, "by": by, "note": note}, extra)
 
@@ -1846,6 +4072,38 @@ class Insight:
             id (integer, required): the insight's id
             by (string): code of the person who says so
             reason (text, required): why it does not call for action
+
+        Returns object:
+            id (integer): the insight's id
+            hub (string): code of the hub
+            rule (string): the rule that raised it
+            source (string): "builtin", or "script:<hash>" of the hub's insights script
+            role (one of coordinator, school_leader, mentor): who it is for: coordinator, school_leader
+                or mentor
+            severity (one of info, warning, alert): info, warning or alert
+            status (one of open, acknowledged, dismissed): open, acknowledged or dismissed
+            level (string): what it is about: hub, school, person, mentorship or instance
+            subject (any): the subject: a school's or person's code, a mentorship's or process
+                instance's id (absent: the hub)
+            subject_name (string): the subject's name
+            indicator (string): the indicator it rests on
+            value (number): that indicator's value
+            window (string): the window it was raised over, e.g. "2025/26"
+            from (date): the window's first day (absent: cumulative)
+            to (date): the window's last day
+            title (string): one line
+            reason (text): why, citing the values
+            action (text): the suggested action
+            key (string): rule, subject and window: raised once per key
+            created_at (timestamp): when it was first raised
+            feedback (list of object): what people said of it, oldest first
+
+        Raises:
+            IHUB_NOTFOUND: no insight has that id, or no person has the code `by`
+            IHUB_CONFLICT: the insight is dismissed already
+
+        Example:
+            h.insight.dismiss(id=1, reason='the school is closed for renovation this term')
         """
         return self._h._invoke("insight.dismiss", params, {"id": id, "by": by, "reason": reason}, extra)
 
@@ -1857,6 +4115,38 @@ class Insight:
             id (integer, required): the insight's id
             by (string): code of the person who says so
             note (text): why it is open again
+
+        Returns object:
+            id (integer): the insight's id
+            hub (string): code of the hub
+            rule (string): the rule that raised it
+            source (string): "builtin", or "script:<hash>" of the hub's insights script
+            role (one of coordinator, school_leader, mentor): who it is for: coordinator, school_leader
+                or mentor
+            severity (one of info, warning, alert): info, warning or alert
+            status (one of open, acknowledged, dismissed): open, acknowledged or dismissed
+            level (string): what it is about: hub, school, person, mentorship or instance
+            subject (any): the subject: a school's or person's code, a mentorship's or process
+                instance's id (absent: the hub)
+            subject_name (string): the subject's name
+            indicator (string): the indicator it rests on
+            value (number): that indicator's value
+            window (string): the window it was raised over, e.g. "2025/26"
+            from (date): the window's first day (absent: cumulative)
+            to (date): the window's last day
+            title (string): one line
+            reason (text): why, citing the values
+            action (text): the suggested action
+            key (string): rule, subject and window: raised once per key
+            created_at (timestamp): when it was first raised
+            feedback (list of object): what people said of it, oldest first
+
+        Raises:
+            IHUB_NOTFOUND: no insight has that id, or no person has the code `by`
+            IHUB_CONFLICT: the insight is open
+
+        Example:
+            h.insight.reopen(id=1, note='still open')
         """
         return self._h._invoke("insight.reopen", params, {"id": id, "by": by, "note": note}, extra)
 
@@ -1888,6 +4178,26 @@ class Network:
                 under this database's key (stable in this database, not reversible without its key,
                 which is never exported); names, e-mails and free text that may name people left out
                 (default false)
+
+        Returns object:
+            scope (object): whose data: {hub} or {consortium: true}
+            level (one of teacher, school): teacher or school
+            window (string): the window as given or named, e.g. "cumulative", "2025-10"
+            kind (one of month, term, school_year, cumulative, custom): month, term, school_year,
+                cumulative or custom
+            from (date): its first day (absent: cumulative, open)
+            to (date): its last day
+            rounds (list of object): the rounds the edges belong to
+            nodes (list of object): by code
+            edges (list of object): mentor → mentee, by round order then id
+            summary (object): the graph in numbers
+
+        Raises:
+            IHUB_NOTFOUND: the hub is unknown
+            IHUB_INVALID: the window does not fit
+
+        Example:
+            h.network.graph(hub='LT-CTA', level='teacher')
         """
         return self._h._invoke("network.graph", params, {"hub": hub, "level": level, "window": window, "pseudonymous": pseudonymous}, extra)
 
@@ -1924,6 +4234,32 @@ class Impact:
                 nearest (starting score)
             bootstrap (integer): bootstrap replicates, 100 to 100000 (default 2000)
             seed (integer): seed of the bootstrap (default 1): the same seed gives the same interval
+
+        Returns object:
+            scope (object): whose data: {hub} or {consortium: true}
+            k (integer): the smallest group a value may summarise (the hub's min_group_size; the
+                consortium's largest)
+            instrument (string): code of the instrument
+            level (one of school, teacher): what a unit is
+            area (string): the outcome: an area's code, or "overall"
+            rounds (list of object): one pair of rounds per hub
+            estimate (object): the effect
+            mentored (object): the mentored group
+            comparison (object): the comparison group
+            mentors_left_out (integer): mentors of the period, left out of both groups
+            matching (object): how the comparison was chosen
+            dose_response (object): the change against hours among the mentored
+            assumptions (list of string): what the estimate assumes, in sentences
+
+        Raises:
+            IHUB_NOTFOUND: the hub, instrument, a round or the area is unknown
+            IHUB_INVALID: a round is of another hub or not later than its pair; the level is not the
+                instrument's; bootstrap outside 100 to 100000
+            IHUB_CONSTRAINT: no two rounds to compare, a round without start date, a group smaller than
+                k, or fewer than 2 mentored for the slope
+
+        Example:
+            h.impact.estimate(hub='LT-CTA')
         """
         return self._h._invoke("impact.estimate", params, {"hub": hub, "instrument": instrument, "from": from_, "to": to, "level": level, "area": area, "match": match, "bootstrap": bootstrap, "seed": seed}, extra)
 
@@ -1950,6 +4286,27 @@ class Methodology:
             files (any): the package's files: path in the package → Lua text, e.g. {"pairing.lua": "…"}
             path (string): a folder holding the package (not from Lua)
             note (text): why this version, kept with it
+
+        Returns object:
+            hub (string): code of the hub
+            version (string): the version's hash
+            new (boolean): false: these files were loaded before, and that version is back in force
+            files (list of object): the package's files (no text)
+            hooks (list of string): the hub's scripts the package's hook files became
+            instruments (list of string): codes of the instruments it declares
+
+        Raises:
+            IHUB_NOTFOUND: the hub is unknown, or `path` does not exist
+            IHUB_INVALID: a file is no part of a package, or the package is empty
+            IHUB_SCRIPT: a file does not compile (the message names it and the line)
+
+        Example:
+            h.methodology.load(hub='LT-CTA', files={'indicators.lua': 'indicator{\\n  name = "minutes",
+                description = "Minutes of activities in the window", level = "hub", type = "count",\\n
+                compute = function(ctx)\\n    local total = 0\\n    for _, a in
+                ipairs(ihub.activity.list{hub = ctx.hub, from = ctx.window.from, to = ctx.window.to})
+                do\\n      total = total + a.minutes\\n    end\\n    return {{value = total}}\\n  end,\\n}'},
+                note='minutes per window')
         """
         return self._h._invoke("methodology.load", params, {"hub": hub, "files": files, "path": path, "note": note}, extra)
 
@@ -1960,6 +4317,20 @@ class Methodology:
 
         Parameters:
             hub (string, required): code of the hub
+
+        Returns list of object:
+            hub (string): code of the hub
+            version (string): the version's hash
+            loaded_at (timestamp): when it was first loaded
+            note (text): why this version
+            in_force (boolean): it is the hub's methodology now
+            files (integer): files of the version
+
+        Raises:
+            IHUB_NOTFOUND: the hub is unknown
+
+        Example:
+            h.methodology.list(hub='LT-CTA')
         """
         return self._h._invoke("methodology.list", params, {"hub": hub}, extra)
 
@@ -1971,6 +4342,21 @@ class Methodology:
         Parameters:
             hub (string, required): code of the hub
             version (string): the version's hash or a unique prefix (default: the one in force)
+
+        Returns object:
+            hub (string): code of the hub
+            version (string): the version's hash
+            loaded_at (timestamp): when it was first loaded
+            note (text): why this version
+            in_force (boolean): it is the hub's methodology now
+            files (list of object): its files with their text
+
+        Raises:
+            IHUB_NOTFOUND: the hub is unknown, has no package in force, or has no such version
+            IHUB_INVALID: `version` is not hex, or the start of several versions
+
+        Example:
+            h.methodology.get(hub='LT-CTA')
         """
         return self._h._invoke("methodology.get", params, {"hub": hub, "version": version}, extra)
 
@@ -1986,6 +4372,20 @@ class Methodology:
             hub (string, required): code of the hub
             from_ (string, required): the older version: hash, unique prefix or "default"
             to (string): the newer version (default: the one in force)
+
+        Returns object:
+            hub (string): code of the hub
+            from (string): the older side: a hash or "default"
+            to (string): the newer side: a hash or "default"
+            files (list of object): the files that differ, by name
+            unchanged (list of string): names of the files alike on both sides
+
+        Raises:
+            IHUB_NOTFOUND: the hub is unknown, has no package in force (no `to`), or has no such version
+            IHUB_INVALID: a version is not hex, or the start of several versions
+
+        Example:
+            h.methodology.diff(hub='LT-CTA', from_='default', to='default')
         """
         return self._h._invoke("methodology.diff", params, {"hub": hub, "from": from_, "to": to}, extra)
 
@@ -1993,6 +4393,13 @@ class Methodology:
         """The default methodology as a package: its files (name, hash, size, source) as hubs' packages
             name them, and its version. A hub's package is layered over these: a hook file it has
             replaces the default one.
+
+        Returns object:
+            version (string): the default methodology's hash
+            files (list of object): its files with their text
+
+        Example:
+            h.methodology.default()
         """
         return self._h._invoke("methodology.default", params, {}, extra)
 
@@ -2012,6 +4419,22 @@ class Methodology:
             hub (string): run the hooks for this hub of this database (rolled back)
             demo (boolean): run the hooks on the demo region instead, for `hub` or EE-ACC (default: true
                 without hub)
+
+        Returns object:
+            ok (boolean): no finding is an error
+            hub (string): the hub the hooks ran for
+            dry_run (one of database, demo): where: this database (rolled back) or the demo region
+            findings (list of object): what the check found, by file
+
+        Raises:
+            IHUB_NOTFOUND: the hub is unknown, or `path` does not exist
+
+        Example:
+            h.methodology.check(files={'indicators.lua': 'indicator{\\n  name = "minutes", description =
+                "Minutes of activities in the window", level = "hub", type = "count",\\n  compute =
+                function(ctx)\\n    local total = 0\\n    for _, a in ipairs(ihub.activity.list{hub =
+                ctx.hub, from = ctx.window.from, to = ctx.window.to}) do\\n      total = total +
+                a.minutes\\n    end\\n    return {{value = total}}\\n  end,\\n}'}, hub='LT-CTA')
         """
         return self._h._invoke("methodology.check", params, {"files": files, "path": path, "hub": hub, "demo": demo}, extra)
 
@@ -2030,6 +4453,24 @@ class Methodology:
             path (string): the package's folder (not from Lua); README.md and *.txt beside the files are
                 left out
             filter (string): only the tests whose name or file contains this text
+
+        Returns object:
+            passed (integer): tests that passed
+            failed (integer): tests that failed
+            tests (list of object): per test, by file
+
+        Raises:
+            IHUB_NOTFOUND: `path` does not exist
+            IHUB_INVALID: a file is no part of a package
+
+        Example:
+            h.methodology.test(files={'indicators.lua': 'indicator{\\n  name = "minutes", description =
+                "Minutes of activities in the window", level = "hub", type = "count",\\n  compute =
+                function(ctx)\\n    local total = 0\\n    for _, a in ipairs(ihub.activity.list{hub =
+                ctx.hub, from = ctx.window.from, to = ctx.window.to}) do\\n      total = total +
+                a.minutes\\n    end\\n    return {{value = total}}\\n  end,\\n}', 'indicators_test.lua':
+                'test("the package loads", function()\\n  fixture("demo")\\n  local v = methodology("EE-
+                ACC")\\n  assert_true(v.version ~= nil)\\nend)'})
         """
         return self._h._invoke("methodology.test", params, {"files": files, "path": path, "filter": filter}, extra)
 
@@ -2058,6 +4499,29 @@ class Decision:
                 DDTHH:MM:SSZ)
             limit (integer): at most this many decisions (default all)
             after (integer): only decisions older than the decision with this id (the next page)
+
+        Returns list of object:
+            id (integer): the decision's id
+            hub (string): code of the hub
+            kind (one of pairing, classification, transition_refused, insight): pairing, classification,
+                transition_refused or insight
+            subject (object): what it is about
+            ref (integer): id of the row it made (the run, classification or insight)
+            inputs_hash (string): hash of the inputs it saw
+            methodology (string): what it ran: a package version's hash, "default" or "scripts:<hash>"
+            reason (text): the reason in words
+            detail (any): the decision's other facts, by kind, as stored; ids of schools and people
+                become {id, code, name}
+            created_at (timestamp): when it was taken
+            methodology_version (object): decision.get: the methodology it ran
+
+        Raises:
+            IHUB_NOTFOUND: the hub, or the subject's school or person, is unknown
+            IHUB_INVALID: the subject's school or person is of another hub; `since` is not a date or a
+                time
+
+        Example:
+            h.decision.list(hub='LT-CTA', kind='classification', limit=5)
         """
         return self._h._invoke("decision.list", params, {"hub": hub, "kind": kind, "subject": subject, "since": since, "limit": limit, "after": after}, extra)
 
@@ -2067,6 +4531,27 @@ class Decision:
 
         Parameters:
             id (integer, required): the decision's id
+
+        Returns object:
+            id (integer): the decision's id
+            hub (string): code of the hub
+            kind (one of pairing, classification, transition_refused, insight): pairing, classification,
+                transition_refused or insight
+            subject (object): what it is about
+            ref (integer): id of the row it made (the run, classification or insight)
+            inputs_hash (string): hash of the inputs it saw
+            methodology (string): what it ran: a package version's hash, "default" or "scripts:<hash>"
+            reason (text): the reason in words
+            detail (any): the decision's other facts, by kind, as stored; ids of schools and people
+                become {id, code, name}
+            created_at (timestamp): when it was taken
+            methodology_version (object): decision.get: the methodology it ran
+
+        Raises:
+            IHUB_NOTFOUND: no decision has that id
+
+        Example:
+            h.decision.get(id=1)
         """
         return self._h._invoke("decision.get", params, {"id": id}, extra)
 
@@ -2087,6 +4572,20 @@ class Decision:
             decision (integer): id of a decision
             round (string): with school or person: the classification of this round
             run (integer): with mentee and mentor: this pairing run
+
+        Returns object:
+            question (string): the question answered, in words
+            answer (list of text): the answer: lines of prose
+            decisions (list of object): the decisions it rests on
+
+        Raises:
+            IHUB_NOTFOUND: the school, person, mentee, mentor, round, run or decision is unknown, or no
+                run saw the pair
+            IHUB_INVALID: not exactly one question; round without school or person; run without mentee
+                and mentor; a round of another hub
+
+        Example:
+            h.decision.why(school='LT-CTA-S01')
         """
         return self._h._invoke("decision.why", params, {"school": school, "person": person, "mentee": mentee, "mentor": mentor, "decision": decision, "round": round, "run": run}, extra)
 
@@ -2217,4 +4716,73 @@ class Namespaces:
 
 # Where results hold dates and timestamps (ihub.open(..., dates=True) converts them).
 DATES = {
+    'person.add': ('o', {'erased_at': 't', 'memberships': ('[]', ('o', {'start': 'd', 'end': 'd'}))}),
+    'person.get': ('o', {'erased_at': 't', 'memberships': ('[]', ('o', {'start': 'd', 'end': 'd'}))}),
+    'person.list': ('[]', ('o', {'erased_at': 't', 'memberships': ('[]', ('o', {'start': 'd', 'end': 'd'}))})),
+    'person.update': ('o', {'erased_at': 't', 'memberships': ('[]', ('o', {'start': 'd', 'end': 'd'}))}),
+    'round.add': ('o', {'start': 'd', 'end': 'd'}),
+    'round.get': ('o', {'start': 'd', 'end': 'd'}),
+    'round.list': ('[]', ('o', {'start': 'd', 'end': 'd'})),
+    'round.update': ('o', {'start': 'd', 'end': 'd'}),
+    'person.history': ('o', {'roles': ('[]', ('o', {'start': 'd', 'end': 'd'})), 'memberships': ('[]', ('o', {'start': 'd', 'end': 'd'}))}),
+    'team.add': ('[]', ('o', {'start': 'd', 'end': 'd'})),
+    'team.end': ('[]', ('o', {'start': 'd', 'end': 'd'})),
+    'team.list': ('[]', ('o', {'start': 'd', 'end': 'd'})),
+    'engagement.list': ('[]', ('o', {'date': 'd'})),
+    'script.set': ('o', {'updated_at': 't'}),
+    'script.get': ('o', {'updated_at': 't'}),
+    'script.list': ('[]', ('o', {'updated_at': 't'})),
+    'instrument.list': ('[]', ('o', {'created_at': 't'})),
+    'instrument.get': ('o', {'created_at': 't'}),
+    'instrument.define': ('o', {'created_at': 't'}),
+    'assessment.scores': ('o', {'responses': ('[]', ('o', {'submitted_at': 't'}))}),
+    'classification.list': ('[]', ('o', {'created_at': 't'})),
+    'pairing.propose': ('o', {'created_at': 't', 'confirmed_at': 't'}),
+    'pairing.get': ('o', {'created_at': 't', 'confirmed_at': 't'}),
+    'pairing.list': ('[]', ('o', {'created_at': 't', 'confirmed_at': 't'})),
+    'pairing.mentorships': ('[]', ('o', {'start': 'd', 'end': 'd'})),
+    'plan.create': ('o', {'created_at': 't', 'focus_areas': ('[]', ('o', {'confirmed_at': 't'})), 'goals': ('[]', ('o', {'by': 'd', 'tasks': ('[]', ('o', {'due': 'd'}))}))}),
+    'plan.confirm_focus': ('o', {'confirmed_at': 't'}),
+    'plan.add_focus': ('o', {'confirmed_at': 't'}),
+    'plan.add_goal': ('o', {'by': 'd', 'tasks': ('[]', ('o', {'due': 'd'}))}),
+    'plan.add_task': ('o', {'due': 'd'}),
+    'plan.history': ('o', {'changes': ('[]', ('o', {'at': 't'}))}),
+    'plan.get': ('o', {'created_at': 't', 'focus_areas': ('[]', ('o', {'confirmed_at': 't'})), 'goals': ('[]', ('o', {'by': 'd', 'tasks': ('[]', ('o', {'due': 'd'}))}))}),
+    'plan.list': ('[]', ('o', {'created_at': 't'})),
+    'process.start': ('o', {'started_at': 't', 'closed_at': 't', 'last_moved_at': 't', 'methods': ('[]', ('o', {'chosen_at': 't'}))}),
+    'process.get': ('o', {'started_at': 't', 'closed_at': 't', 'last_moved_at': 't', 'methods': ('[]', ('o', {'chosen_at': 't'}))}),
+    'process.list': ('[]', ('o', {'started_at': 't', 'closed_at': 't', 'last_moved_at': 't'})),
+    'process.move': ('o', {'started_at': 't', 'closed_at': 't', 'last_moved_at': 't', 'methods': ('[]', ('o', {'chosen_at': 't'}))}),
+    'process.history': ('[]', ('o', {'at': 't'})),
+    'process.close': ('o', {'started_at': 't', 'closed_at': 't', 'last_moved_at': 't', 'methods': ('[]', ('o', {'chosen_at': 't'}))}),
+    'process.choose_method': ('o', {'started_at': 't', 'closed_at': 't', 'last_moved_at': 't', 'methods': ('[]', ('o', {'chosen_at': 't'}))}),
+    'process.remove_method': ('o', {'started_at': 't', 'closed_at': 't', 'last_moved_at': 't', 'methods': ('[]', ('o', {'chosen_at': 't'}))}),
+    'mentorship.get': ('o', {'start': 'd', 'end': 'd'}),
+    'mentorship.end': ('o', {'start': 'd', 'end': 'd'}),
+    'activity.log': ('o', {'date': 'd', 'created_at': 't', 'voided_at': 't'}),
+    'activity.get': ('o', {'date': 'd', 'created_at': 't', 'voided_at': 't'}),
+    'activity.list': ('[]', ('o', {'date': 'd', 'created_at': 't', 'voided_at': 't'})),
+    'activity.void': ('o', {'date': 'd', 'created_at': 't', 'voided_at': 't'}),
+    'activity.hours': ('o', {'from': 'd', 'to': 'd'}),
+    'activity.statement': ('o', {'from': 'd', 'to': 'd'}),
+    'xapi.events': ('o', {'events': ('[]', ('o', {'stored_at': 't'}))}),
+    'indicator.compute': ('o', {'from': 'd', 'to': 'd'}),
+    'indicator.snapshot': ('o', {'from': 'd', 'to': 'd', 'computed_at': 't'}),
+    'indicator.check': ('o', {'from': 'd', 'to': 'd'}),
+    'report.html': ('o', {'from': 'd', 'to': 'd'}),
+    'report.data': ('o', {'from': 'd', 'to': 'd'}),
+    'insight.generate': ('o', {'from': 'd', 'to': 'd', 'as_of': 'd', 'insights': ('[]', ('o', {'from': 'd', 'to': 'd', 'created_at': 't', 'feedback': ('[]', ('o', {'at': 't'}))}))}),
+    'insight.list': ('[]', ('o', {'from': 'd', 'to': 'd', 'created_at': 't', 'feedback': ('[]', ('o', {'at': 't'}))})),
+    'insight.get': ('o', {'from': 'd', 'to': 'd', 'created_at': 't', 'feedback': ('[]', ('o', {'at': 't'}))}),
+    'insight.ack': ('o', {'from': 'd', 'to': 'd', 'created_at': 't', 'feedback': ('[]', ('o', {'at': 't'}))}),
+    'insight.dismiss': ('o', {'from': 'd', 'to': 'd', 'created_at': 't', 'feedback': ('[]', ('o', {'at': 't'}))}),
+    'insight.reopen': ('o', {'from': 'd', 'to': 'd', 'created_at': 't', 'feedback': ('[]', ('o', {'at': 't'}))}),
+    'network.graph': ('o', {'from': 'd', 'to': 'd', 'rounds': ('[]', ('o', {'start': 'd'})), 'edges': ('[]', ('o', {'start': 'd', 'end': 'd'}))}),
+    'impact.estimate': ('o', {'rounds': ('[]', ('o', {'period': ('[]', 'd')}))}),
+    'person.erase': ('o', {'erased_at': 't'}),
+    'methodology.list': ('[]', ('o', {'loaded_at': 't'})),
+    'methodology.get': ('o', {'loaded_at': 't'}),
+    'decision.list': ('[]', ('o', {'created_at': 't', 'methodology_version': ('o', {'loaded_at': 't'})})),
+    'decision.get': ('o', {'created_at': 't', 'methodology_version': ('o', {'loaded_at': 't'})}),
+    'decision.why': ('o', {'decisions': ('[]', ('o', {'created_at': 't', 'methodology_version': ('o', {'loaded_at': 't'})}))}),
 }

@@ -94,10 +94,11 @@ def test_a_type_checker_accepts_the_typed_example_and_refuses_wrong_calls(venv, 
     (tmp_path / "wrong.py").write_text(
         "import ihub\nh = ihub.open()\n"
         "h.school.add(hub='EE-ACC', code=42, name='x')\n"
-        "h.school.list(hubb='EE-ACC')\n")
+        "h.school.list(hubb='EE-ACC')\n"
+        "print(h.api.version()['verzion'])\n")
     done = subprocess.run(checker + ["wrong.py"], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 1
-    assert "[arg-type]" in done.stdout and "[call-arg]" in done.stdout, done.stdout
+    assert all(f"[{code}]" in done.stdout for code in ("arg-type", "call-arg", "typeddict-item")), done.stdout
 
 
 def test_the_generated_files_match_the_library():
