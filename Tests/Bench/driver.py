@@ -94,6 +94,8 @@ def rows(z):
             "µs/call", LOWER),
         Row("call round trip, Python: hub.get", "roundtrip_py:py_hub_get_ihub", "roundtrip_py:py_hub_get_sqlite",
             "peer: Python sqlite3", "µs/call", LOWER),
+        Row("call round trip, Python: h.hub.get()", "roundtrip_py:py_hub_get_method", "roundtrip_py:py_hub_get_sqlite",
+            "peer: Python sqlite3", "µs/call", LOWER),
         Row("CSV import: people", "csv_people:ihub", "csv_people:peer", "peer: Python csv", "rows/s", HIGHER),
         Row("CSV import: people", "csv_people:ihub", "csv_people:limit", "limit: C + SQLite", "rows/s", HIGHER),
         Row("CSV import: answers", "csv_answers:ihub", "csv_answers:peer", "peer: Python csv", "rows/s", HIGHER),

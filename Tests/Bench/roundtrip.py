@@ -3,7 +3,8 @@
     python3 roundtrip.py DB CALLS REPS
 
 ihub side: h.call("hub.get", {"code": "EE-ACC"}) through the `ihub` package
-(bindings/python; ctypes, JSON both ways, a dict back). Peer: Python's own
+(bindings/python; ctypes, JSON both ways, a dict back), and the same as the
+generated method h.hub.get(code="EE-ACC"). Peer: Python's own
 sqlite3 running the same SELECT on the same file, con.execute(sql,
 (code,)).fetchone(), a tuple back; its statement cache keeps the statement
 prepared, as ihub does. The two alternate in REPS repetitions and the best of
@@ -45,6 +46,9 @@ def main():
     def hub_get_ihub():
         return h.call("hub.get", {"code": HUB})
 
+    def hub_get_method():
+        return h.hub.get(code=HUB)
+
     def hub_get_sqlite():
         return con.execute(SQL, (HUB,)).fetchone()
 
@@ -53,7 +57,10 @@ def main():
     if (a["id"], a["code"], a["schools"], a["people"]) != (b[0], b[1], b[7], b[8]):
         sys.exit(f"bench: hub.get and SQLite disagree: {a} vs {b}")
 
-    rows = {"py_hub_get_ihub": hub_get_ihub, "py_hub_get_sqlite": hub_get_sqlite}
+    if hub_get_method() != a:
+        sys.exit("bench: h.hub.get(code=...) and h.call('hub.get', ...) disagree")
+
+    rows = {"py_hub_get_ihub": hub_get_ihub, "py_hub_get_method": hub_get_method, "py_hub_get_sqlite": hub_get_sqlite}
     best = {name: float("inf") for name in rows}
     for f in rows.values():
         per_call_us(f, calls // 10 + 1)  # warm up

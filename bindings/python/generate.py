@@ -157,9 +157,13 @@ def runtime(methods):
             keywords = "".join(f", {python_name(n)}=None" for n in names)
             given = ", ".join(f'"{n}": {python_name(n)}' for n in names)
             star = ", *" if names else ""
+            # The dict is built in place: the hot path of every call.
             out += ["", f"    def {python_name(op)}(self, params=None, /{star}{keywords}, **extra):",
                     docstring(m, example_call(ns, op, m)),
-                    f'        return self._h._invoke("{m["name"]}", params, {{{given}}}, extra)']
+                    "        p = {} if params is None else {**params}"]
+            for n in names:
+                out += [f"        if {python_name(n)} is not None:", f'            p["{n}"] = {python_name(n)}']
+            out += ["        if extra:", "            p.update(extra)", f'        return self._h.call("{m["name"]}", p)']
             if pages(m):
                 names = [n for n in names if n not in ("limit", "offset")] + ["limit", "offset"]
                 keywords = "".join(f", {python_name(n)}=None" for n in names)

@@ -172,6 +172,11 @@ _lib.ihub_last_error.argtypes, _lib.ihub_last_error.restype = [], ctypes.c_char_
 _lib.ihub_last_error_json.argtypes, _lib.ihub_last_error_json.restype = [], ctypes.c_char_p
 _lib.ihub_free.argtypes, _lib.ihub_free.restype = [ctypes.c_void_p], None
 
+# The hot path's functions, bound once; json.loads would check its arguments
+# on every call before reaching the same decoder.
+_decoder = json.JSONDecoder()
+_call, _free, _string_at, _byref = _lib.ihub_call, _lib.ihub_free, ctypes.string_at, ctypes.byref
+
 if _lib.ihub_abi_version() != ABI_VERSION:
     raise ImportError(f"libihub has interface version {_lib.ihub_abi_version()}, this binding needs {ABI_VERSION}")
 
@@ -369,7 +374,7 @@ class Handle(_api.Namespaces):
     def __init__(self, pointer, dates=False, decimal=False):
         self._h = pointer
         self._dates = dates
-        self._decode = json.JSONDecoder(parse_float=_decimal.Decimal).decode if decimal else json.loads
+        self._decode = (json.JSONDecoder(parse_float=_decimal.Decimal) if decimal else _decoder).decode
 
     def call(self, method: str | bytes, params: dict[str, Any] | list[Any] | str | bytes | None = None) -> Any:
         """Runs one operation and returns its result as Python objects.
@@ -377,29 +382,30 @@ class Handle(_api.Namespaces):
         ``params``: a dict (sent as JSON), or str/bytes holding JSON text.
         """
         if isinstance(params, (dict, list)):
-            params = _params_text(params, method)
+            try:
+                params = _encode(params).encode()
+            except ValueError:  # also UnicodeEncodeError; and _Unsupported below
+                params = _params_text(params, method)
+            except _Unsupported:
+                params = _params_text(params, method)
+        elif params is not None:
+            params = _text(params, "params")
+        if self._h is None:
+            raise MisuseError("the handle is closed", 12)
         result = ctypes.c_void_p()
-        status = _lib.ihub_call(self._pointer(), _text(method, "method"), _text(params, "params"),
-                                ctypes.byref(result))
+        status = _call(self._h, _text(method, "method"), params, _byref(result))
         if status != 0:
             _raise(status, method)
         try:
-            value = self._decode(ctypes.string_at(result).decode("utf-8"))
+            text = _string_at(result)
         finally:
-            _lib.ihub_free(result)
+            _free(result)
+        value = self._decode(text.decode())
         if self._dates:
             plan = _api.DATES.get(method)
             if plan is not None:
                 value = _convert(value, plan)
         return value
-
-    def _invoke(self, method, params, given, extra):
-        """The generated methods' way in: keyword arguments left as None are
-        not sent; a positional dict of parameters is merged under them."""
-        sent = {k: v for k, v in given.items() if v is not None}
-        if params or extra:
-            sent = {**(params or {}), **sent, **extra}
-        return self.call(method, sent)
 
     def _pages(self, method, params, given, extra, page):
         """Yields the records of a list operation, `page` per call."""

@@ -27,7 +27,12 @@ class Api:
         Example:
             h.api.describe(method='school.add')
         """
-        return self._h._invoke("api.describe", params, {"method": method}, extra)
+        p = {} if params is None else {**params}
+        if method is not None:
+            p["method"] = method
+        if extra:
+            p.update(extra)
+        return self._h.call("api.describe", p)
 
     def limits(self, params=None, /, **extra):
         """The bounds on input (include/ihub.h lists them too): bytes of a one-line text field (names,
@@ -47,7 +52,10 @@ class Api:
         Example:
             h.api.limits()
         """
-        return self._h._invoke("api.limits", params, {}, extra)
+        p = {} if params is None else {**params}
+        if extra:
+            p.update(extra)
+        return self._h.call("api.limits", p)
 
     def version(self, params=None, /, **extra):
         """Library version, interface version and database schema version.
@@ -63,7 +71,10 @@ class Api:
         Example:
             h.api.version()
         """
-        return self._h._invoke("api.version", params, {}, extra)
+        p = {} if params is None else {**params}
+        if extra:
+            p.update(extra)
+        return self._h.call("api.version", p)
 
 class Hub:
     """The hub.* operations."""
@@ -125,7 +136,30 @@ class Hub:
             h.hub.add(code='LV-RIX', name='Latvian School Innovation Hub', country='LV', region='Riga',
                 languages=['lv', 'en'], target_schools=12, target_teachers=300)
         """
-        return self._h._invoke("hub.add", params, {"code": code, "name": name, "country": country, "region": region, "languages": languages, "target_schools": target_schools, "target_teachers": target_teachers, "min_group_size": min_group_size, "home_page": home_page, "xapi_identity": xapi_identity}, extra)
+        p = {} if params is None else {**params}
+        if code is not None:
+            p["code"] = code
+        if name is not None:
+            p["name"] = name
+        if country is not None:
+            p["country"] = country
+        if region is not None:
+            p["region"] = region
+        if languages is not None:
+            p["languages"] = languages
+        if target_schools is not None:
+            p["target_schools"] = target_schools
+        if target_teachers is not None:
+            p["target_teachers"] = target_teachers
+        if min_group_size is not None:
+            p["min_group_size"] = min_group_size
+        if home_page is not None:
+            p["home_page"] = home_page
+        if xapi_identity is not None:
+            p["xapi_identity"] = xapi_identity
+        if extra:
+            p.update(extra)
+        return self._h.call("hub.add", p)
 
     def add_many(self, params=None, /, *, hubs=None, **extra):
         """Add many hubs in one transaction: all of them or none.
@@ -149,7 +183,12 @@ class Hub:
                 'LV', 'region': 'Riga', 'languages': ['lv', 'en'], 'target_schools': 12,
                 'target_teachers': 300}])
         """
-        return self._h._invoke("hub.add_many", params, {"hubs": hubs}, extra)
+        p = {} if params is None else {**params}
+        if hubs is not None:
+            p["hubs"] = hubs
+        if extra:
+            p.update(extra)
+        return self._h.call("hub.add_many", p)
 
     def get(self, params=None, /, *, id=None, code=None, **extra):
         """One hub, by id or code.
@@ -185,7 +224,14 @@ class Hub:
         Example:
             h.hub.get(code='EE-ACC')
         """
-        return self._h._invoke("hub.get", params, {"id": id, "code": code}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if code is not None:
+            p["code"] = code
+        if extra:
+            p.update(extra)
+        return self._h.call("hub.get", p)
 
     def list(self, params=None, /, *, limit=None, offset=None, **extra):
         """Hubs, ordered by id.
@@ -218,7 +264,14 @@ class Hub:
         Example:
             h.hub.list(limit=3)
         """
-        return self._h._invoke("hub.list", params, {"limit": limit, "offset": offset}, extra)
+        p = {} if params is None else {**params}
+        if limit is not None:
+            p["limit"] = limit
+        if offset is not None:
+            p["offset"] = offset
+        if extra:
+            p.update(extra)
+        return self._h.call("hub.list", p)
 
     def iter_list(self, params=None, /, *, page=500, limit=None, offset=None, **extra):
         """Yields the records of hub.list, fetching `page` of them per call (limit and
@@ -278,7 +331,32 @@ class Hub:
         Example:
             h.hub.update(code='EE-ACC', target_schools=8)
         """
-        return self._h._invoke("hub.update", params, {"id": id, "code": code, "name": name, "country": country, "region": region, "languages": languages, "target_schools": target_schools, "target_teachers": target_teachers, "min_group_size": min_group_size, "home_page": home_page, "xapi_identity": xapi_identity}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if code is not None:
+            p["code"] = code
+        if name is not None:
+            p["name"] = name
+        if country is not None:
+            p["country"] = country
+        if region is not None:
+            p["region"] = region
+        if languages is not None:
+            p["languages"] = languages
+        if target_schools is not None:
+            p["target_schools"] = target_schools
+        if target_teachers is not None:
+            p["target_teachers"] = target_teachers
+        if min_group_size is not None:
+            p["min_group_size"] = min_group_size
+        if home_page is not None:
+            p["home_page"] = home_page
+        if xapi_identity is not None:
+            p["xapi_identity"] = xapi_identity
+        if extra:
+            p.update(extra)
+        return self._h.call("hub.update", p)
 
 class School:
     """The school.* operations."""
@@ -329,7 +407,28 @@ class School:
                 level='upper_secondary', size=640, municipality='Tartu', latitude=58.378,
                 longitude=26.729, languages=['et', 'en'])
         """
-        return self._h._invoke("school.add", params, {"hub": hub, "code": code, "name": name, "level": level, "size": size, "municipality": municipality, "latitude": latitude, "longitude": longitude, "languages": languages}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if code is not None:
+            p["code"] = code
+        if name is not None:
+            p["name"] = name
+        if level is not None:
+            p["level"] = level
+        if size is not None:
+            p["size"] = size
+        if municipality is not None:
+            p["municipality"] = municipality
+        if latitude is not None:
+            p["latitude"] = latitude
+        if longitude is not None:
+            p["longitude"] = longitude
+        if languages is not None:
+            p["languages"] = languages
+        if extra:
+            p.update(extra)
+        return self._h.call("school.add", p)
 
     def add_many(self, params=None, /, *, schools=None, **extra):
         """Add many schools in one transaction: all of them or none.
@@ -353,7 +452,12 @@ class School:
                 Gymnasium 7', 'level': 'upper_secondary', 'size': 640, 'municipality': 'Tartu',
                 'latitude': 58.378, 'longitude': 26.729, 'languages': ['et', 'en']}])
         """
-        return self._h._invoke("school.add_many", params, {"schools": schools}, extra)
+        p = {} if params is None else {**params}
+        if schools is not None:
+            p["schools"] = schools
+        if extra:
+            p.update(extra)
+        return self._h.call("school.add_many", p)
 
     def get(self, params=None, /, *, id=None, code=None, **extra):
         """One school, by id or code.
@@ -383,7 +487,14 @@ class School:
         Example:
             h.school.get(code='EE-ACC-S01')
         """
-        return self._h._invoke("school.get", params, {"id": id, "code": code}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if code is not None:
+            p["code"] = code
+        if extra:
+            p.update(extra)
+        return self._h.call("school.get", p)
 
     def list(self, params=None, /, *, hub=None, level=None, limit=None, offset=None, **extra):
         """Schools, ordered by id.
@@ -413,7 +524,18 @@ class School:
         Example:
             h.school.list(hub='EE-ACC', limit=3)
         """
-        return self._h._invoke("school.list", params, {"hub": hub, "level": level, "limit": limit, "offset": offset}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if level is not None:
+            p["level"] = level
+        if limit is not None:
+            p["limit"] = limit
+        if offset is not None:
+            p["offset"] = offset
+        if extra:
+            p.update(extra)
+        return self._h.call("school.list", p)
 
     def iter_list(self, params=None, /, *, page=500, hub=None, level=None, limit=None, offset=None, **extra):
         """Yields the records of school.list, fetching `page` of them per call (limit and
@@ -459,7 +581,28 @@ class School:
         Example:
             h.school.update(code='EE-ACC-S01', size=640)
         """
-        return self._h._invoke("school.update", params, {"id": id, "code": code, "name": name, "level": level, "size": size, "municipality": municipality, "latitude": latitude, "longitude": longitude, "languages": languages}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if code is not None:
+            p["code"] = code
+        if name is not None:
+            p["name"] = name
+        if level is not None:
+            p["level"] = level
+        if size is not None:
+            p["size"] = size
+        if municipality is not None:
+            p["municipality"] = municipality
+        if latitude is not None:
+            p["latitude"] = latitude
+        if longitude is not None:
+            p["longitude"] = longitude
+        if languages is not None:
+            p["languages"] = languages
+        if extra:
+            p.update(extra)
+        return self._h.call("school.update", p)
 
 class Person:
     """The person.* operations."""
@@ -516,7 +659,28 @@ class Person:
                 languages=['et', 'en'], roles=['teacher', 'ict_teacher'], memberships=[{'school': 'EE-
                 ACC-S01', 'start': '2025-09-01'}])
         """
-        return self._h._invoke("person.add", params, {"hub": hub, "code": code, "name": name, "email": email, "subjects": subjects, "languages": languages, "roles": roles, "memberships": memberships, "schools": schools}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if code is not None:
+            p["code"] = code
+        if name is not None:
+            p["name"] = name
+        if email is not None:
+            p["email"] = email
+        if subjects is not None:
+            p["subjects"] = subjects
+        if languages is not None:
+            p["languages"] = languages
+        if roles is not None:
+            p["roles"] = roles
+        if memberships is not None:
+            p["memberships"] = memberships
+        if schools is not None:
+            p["schools"] = schools
+        if extra:
+            p.update(extra)
+        return self._h.call("person.add", p)
 
     def add_many(self, params=None, /, *, people=None, **extra):
         """Add many people in one transaction: all of them or none.
@@ -544,7 +708,12 @@ class Person:
                 'languages': ['et', 'en'], 'roles': ['teacher', 'ict_teacher'], 'memberships':
                 [{'school': 'EE-ACC-S01', 'start': '2025-09-01'}]}])
         """
-        return self._h._invoke("person.add_many", params, {"people": people}, extra)
+        p = {} if params is None else {**params}
+        if people is not None:
+            p["people"] = people
+        if extra:
+            p.update(extra)
+        return self._h.call("person.add_many", p)
 
     def get(self, params=None, /, *, id=None, code=None, **extra):
         """One person, by id or code.
@@ -574,7 +743,14 @@ class Person:
         Example:
             h.person.get(code='EE-ACC-P0003')
         """
-        return self._h._invoke("person.get", params, {"id": id, "code": code}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if code is not None:
+            p["code"] = code
+        if extra:
+            p.update(extra)
+        return self._h.call("person.get", p)
 
     def list(self, params=None, /, *, hub=None, school=None, role=None, limit=None, offset=None, **extra):
         """People, ordered by id.
@@ -605,7 +781,20 @@ class Person:
         Example:
             h.person.list(hub='EE-ACC', limit=3)
         """
-        return self._h._invoke("person.list", params, {"hub": hub, "school": school, "role": role, "limit": limit, "offset": offset}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if school is not None:
+            p["school"] = school
+        if role is not None:
+            p["role"] = role
+        if limit is not None:
+            p["limit"] = limit
+        if offset is not None:
+            p["offset"] = offset
+        if extra:
+            p.update(extra)
+        return self._h.call("person.list", p)
 
     def iter_list(self, params=None, /, *, page=500, hub=None, school=None, role=None, limit=None, offset=None, **extra):
         """Yields the records of person.list, fetching `page` of them per call (limit and
@@ -656,7 +845,28 @@ class Person:
         Example:
             h.person.update(code='EE-ACC-P0003', subjects=['mathematics'])
         """
-        return self._h._invoke("person.update", params, {"id": id, "code": code, "name": name, "email": email, "subjects": subjects, "languages": languages, "roles": roles, "memberships": memberships, "schools": schools}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if code is not None:
+            p["code"] = code
+        if name is not None:
+            p["name"] = name
+        if email is not None:
+            p["email"] = email
+        if subjects is not None:
+            p["subjects"] = subjects
+        if languages is not None:
+            p["languages"] = languages
+        if roles is not None:
+            p["roles"] = roles
+        if memberships is not None:
+            p["memberships"] = memberships
+        if schools is not None:
+            p["schools"] = schools
+        if extra:
+            p.update(extra)
+        return self._h.call("person.update", p)
 
     def history(self, params=None, /, *, id=None, code=None, **extra):
         """Every role and school membership a person has had, with dates.
@@ -676,7 +886,14 @@ class Person:
         Example:
             h.person.history(code='EE-ACC-P0003')
         """
-        return self._h._invoke("person.history", params, {"id": id, "code": code}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if code is not None:
+            p["code"] = code
+        if extra:
+            p.update(extra)
+        return self._h.call("person.history", p)
 
     def erase(self, params=None, /, *, code=None, reason=None, **extra):
         """Erase a person's personal data, keeping the anonymous aggregates they are part of (counts,
@@ -708,7 +925,14 @@ class Person:
         Example:
             h.person.erase(code='LT-CTA-P0051', reason='request 2026-014')
         """
-        return self._h._invoke("person.erase", params, {"code": code, "reason": reason}, extra)
+        p = {} if params is None else {**params}
+        if code is not None:
+            p["code"] = code
+        if reason is not None:
+            p["reason"] = reason
+        if extra:
+            p.update(extra)
+        return self._h.call("person.erase", p)
 
 class Round:
     """The round.* operations."""
@@ -746,7 +970,20 @@ class Round:
             h.round.add(hub='EE-ACC', code='EE-ACC-R3', name='2026/27 round 3', start='2026-09-01',
                 end='2027-06-15')
         """
-        return self._h._invoke("round.add", params, {"hub": hub, "code": code, "name": name, "start": start, "end": end}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if code is not None:
+            p["code"] = code
+        if name is not None:
+            p["name"] = name
+        if start is not None:
+            p["start"] = start
+        if end is not None:
+            p["end"] = end
+        if extra:
+            p.update(extra)
+        return self._h.call("round.add", p)
 
     def add_many(self, params=None, /, *, rounds=None, **extra):
         """Add many rounds in one transaction: all of them or none.
@@ -769,7 +1006,12 @@ class Round:
             h.round.add_many(rounds=[{'hub': 'EE-ACC', 'code': 'EE-ACC-R3', 'name': '2026/27 round 3',
                 'start': '2026-09-01', 'end': '2027-06-15'}])
         """
-        return self._h._invoke("round.add_many", params, {"rounds": rounds}, extra)
+        p = {} if params is None else {**params}
+        if rounds is not None:
+            p["rounds"] = rounds
+        if extra:
+            p.update(extra)
+        return self._h.call("round.add_many", p)
 
     def get(self, params=None, /, *, id=None, code=None, **extra):
         """One round, by id or code.
@@ -792,7 +1034,14 @@ class Round:
         Example:
             h.round.get(code='EE-ACC-R2')
         """
-        return self._h._invoke("round.get", params, {"id": id, "code": code}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if code is not None:
+            p["code"] = code
+        if extra:
+            p.update(extra)
+        return self._h.call("round.get", p)
 
     def list(self, params=None, /, *, hub=None, limit=None, offset=None, **extra):
         """Rounds, ordered by id.
@@ -813,7 +1062,16 @@ class Round:
         Example:
             h.round.list(hub='EE-ACC', limit=3)
         """
-        return self._h._invoke("round.list", params, {"hub": hub, "limit": limit, "offset": offset}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if limit is not None:
+            p["limit"] = limit
+        if offset is not None:
+            p["offset"] = offset
+        if extra:
+            p.update(extra)
+        return self._h.call("round.list", p)
 
     def iter_list(self, params=None, /, *, page=500, hub=None, limit=None, offset=None, **extra):
         """Yields the records of round.list, fetching `page` of them per call (limit and
@@ -847,7 +1105,20 @@ class Round:
         Example:
             h.round.update(code='EE-ACC-R2', end='2026-06-30')
         """
-        return self._h._invoke("round.update", params, {"id": id, "code": code, "name": name, "start": start, "end": end}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if code is not None:
+            p["code"] = code
+        if name is not None:
+            p["name"] = name
+        if start is not None:
+            p["start"] = start
+        if end is not None:
+            p["end"] = end
+        if extra:
+            p.update(extra)
+        return self._h.call("round.update", p)
 
 class Stakeholder:
     """The stakeholder.* operations."""
@@ -887,7 +1158,20 @@ class Stakeholder:
             h.stakeholder.add(hub='EE-ACC', code='EE-ACC-ST02', name='Tartu City Government',
                 kind='municipality', contact='Education department\\nRaekoja plats 1, Tartu')
         """
-        return self._h._invoke("stakeholder.add", params, {"hub": hub, "code": code, "name": name, "kind": kind, "contact": contact}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if code is not None:
+            p["code"] = code
+        if name is not None:
+            p["name"] = name
+        if kind is not None:
+            p["kind"] = kind
+        if contact is not None:
+            p["contact"] = contact
+        if extra:
+            p.update(extra)
+        return self._h.call("stakeholder.add", p)
 
     def add_many(self, params=None, /, *, stakeholders=None, **extra):
         """Add many stakeholders in one transaction: all of them or none.
@@ -910,7 +1194,12 @@ class Stakeholder:
                 City Government', 'kind': 'municipality', 'contact': 'Education department\\nRaekoja
                 plats 1, Tartu'}])
         """
-        return self._h._invoke("stakeholder.add_many", params, {"stakeholders": stakeholders}, extra)
+        p = {} if params is None else {**params}
+        if stakeholders is not None:
+            p["stakeholders"] = stakeholders
+        if extra:
+            p.update(extra)
+        return self._h.call("stakeholder.add_many", p)
 
     def get(self, params=None, /, *, id=None, code=None, **extra):
         """One stakeholder, by id or code.
@@ -934,7 +1223,14 @@ class Stakeholder:
         Example:
             h.stakeholder.get(code='EE-ACC-ST01')
         """
-        return self._h._invoke("stakeholder.get", params, {"id": id, "code": code}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if code is not None:
+            p["code"] = code
+        if extra:
+            p.update(extra)
+        return self._h.call("stakeholder.get", p)
 
     def list(self, params=None, /, *, hub=None, kind=None, limit=None, offset=None, **extra):
         """Stakeholders, ordered by id.
@@ -958,7 +1254,18 @@ class Stakeholder:
         Example:
             h.stakeholder.list(hub='EE-ACC', limit=3)
         """
-        return self._h._invoke("stakeholder.list", params, {"hub": hub, "kind": kind, "limit": limit, "offset": offset}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if kind is not None:
+            p["kind"] = kind
+        if limit is not None:
+            p["limit"] = limit
+        if offset is not None:
+            p["offset"] = offset
+        if extra:
+            p.update(extra)
+        return self._h.call("stakeholder.list", p)
 
     def iter_list(self, params=None, /, *, page=500, hub=None, kind=None, limit=None, offset=None, **extra):
         """Yields the records of stakeholder.list, fetching `page` of them per call (limit and
@@ -993,7 +1300,20 @@ class Stakeholder:
         Example:
             h.stakeholder.update(code='EE-ACC-ST01', contact='Education department, Tallinn')
         """
-        return self._h._invoke("stakeholder.update", params, {"id": id, "code": code, "name": name, "kind": kind, "contact": contact}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if code is not None:
+            p["code"] = code
+        if name is not None:
+            p["name"] = name
+        if kind is not None:
+            p["kind"] = kind
+        if contact is not None:
+            p["contact"] = contact
+        if extra:
+            p.update(extra)
+        return self._h.call("stakeholder.update", p)
 
 class Team:
     """The team.* operations."""
@@ -1028,7 +1348,18 @@ class Team:
             h.team.add(school='EE-ACC-S01', person='EE-ACC-P0003', position='member',
                 start='2025-09-01')
         """
-        return self._h._invoke("team.add", params, {"school": school, "person": person, "position": position, "start": start}, extra)
+        p = {} if params is None else {**params}
+        if school is not None:
+            p["school"] = school
+        if person is not None:
+            p["person"] = person
+        if position is not None:
+            p["position"] = position
+        if start is not None:
+            p["start"] = start
+        if extra:
+            p.update(extra)
+        return self._h.call("team.add", p)
 
     def end(self, params=None, /, *, school=None, person=None, end=None, **extra):
         """Take a person off a school's development team (the membership is kept as history).
@@ -1052,7 +1383,16 @@ class Team:
         Example:
             h.team.end(school='EE-ACC-S01', person='EE-ACC-P0002', end='2026-06-15')
         """
-        return self._h._invoke("team.end", params, {"school": school, "person": person, "end": end}, extra)
+        p = {} if params is None else {**params}
+        if school is not None:
+            p["school"] = school
+        if person is not None:
+            p["person"] = person
+        if end is not None:
+            p["end"] = end
+        if extra:
+            p.update(extra)
+        return self._h.call("team.end", p)
 
     def list(self, params=None, /, *, school=None, all=None, **extra):
         """A school's development team.
@@ -1074,7 +1414,14 @@ class Team:
         Example:
             h.team.list(school='EE-ACC-S01')
         """
-        return self._h._invoke("team.list", params, {"school": school, "all": all}, extra)
+        p = {} if params is None else {**params}
+        if school is not None:
+            p["school"] = school
+        if all is not None:
+            p["all"] = all
+        if extra:
+            p.update(extra)
+        return self._h.call("team.list", p)
 
 class Engagement:
     """The engagement.* operations."""
@@ -1104,7 +1451,20 @@ class Engagement:
             h.engagement.add(stakeholder='EE-ACC-ST01', date='2025-10-14', kind='meeting', school='EE-
                 ACC-S01', note="Agreed to host the spring workshop for the hub's schools.")
         """
-        return self._h._invoke("engagement.add", params, {"stakeholder": stakeholder, "date": date, "kind": kind, "school": school, "note": note}, extra)
+        p = {} if params is None else {**params}
+        if stakeholder is not None:
+            p["stakeholder"] = stakeholder
+        if date is not None:
+            p["date"] = date
+        if kind is not None:
+            p["kind"] = kind
+        if school is not None:
+            p["school"] = school
+        if note is not None:
+            p["note"] = note
+        if extra:
+            p.update(extra)
+        return self._h.call("engagement.add", p)
 
     def list(self, params=None, /, *, stakeholder=None, hub=None, limit=None, offset=None, **extra):
         """Engagements, newest first, of one stakeholder or one hub.
@@ -1126,7 +1486,18 @@ class Engagement:
         Example:
             h.engagement.list(hub='EE-ACC', limit=10)
         """
-        return self._h._invoke("engagement.list", params, {"stakeholder": stakeholder, "hub": hub, "limit": limit, "offset": offset}, extra)
+        p = {} if params is None else {**params}
+        if stakeholder is not None:
+            p["stakeholder"] = stakeholder
+        if hub is not None:
+            p["hub"] = hub
+        if limit is not None:
+            p["limit"] = limit
+        if offset is not None:
+            p["offset"] = offset
+        if extra:
+            p.update(extra)
+        return self._h.call("engagement.list", p)
 
     def iter_list(self, params=None, /, *, page=500, stakeholder=None, hub=None, limit=None, offset=None, **extra):
         """Yields the records of engagement.list, fetching `page` of them per call (limit and
@@ -1164,7 +1535,14 @@ class Script:
             h.script.eval(source='local schools = ihub.school.list{hub = "EE-ACC"}\\nprint(#schools .. "
                 schools")\\nreturn schools[1].name', name='schools.lua')
         """
-        return self._h._invoke("script.eval", params, {"source": source, "name": name}, extra)
+        p = {} if params is None else {**params}
+        if source is not None:
+            p["source"] = source
+        if name is not None:
+            p["name"] = name
+        if extra:
+            p.update(extra)
+        return self._h.call("script.eval", p)
 
     def set(self, params=None, /, *, hub=None, name=None, source=None, **extra):
         """Store a hub's methodology script (checked to compile); replaces the one of that name.
@@ -1194,7 +1572,16 @@ class Script:
                 "advanced", string.format("staff selfie %.2f", mean) end\\n  return "developing",
                 string.format("staff selfie %.2f", mean)\\nend')
         """
-        return self._h._invoke("script.set", params, {"hub": hub, "name": name, "source": source}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if name is not None:
+            p["name"] = name
+        if source is not None:
+            p["source"] = source
+        if extra:
+            p.update(extra)
+        return self._h.call("script.set", p)
 
     def get(self, params=None, /, *, hub=None, name=None, **extra):
         """One of a hub's stored scripts, with its text and hash.
@@ -1217,7 +1604,14 @@ class Script:
         Example:
             h.script.get(hub='GE-IMR', name='classify')
         """
-        return self._h._invoke("script.get", params, {"hub": hub, "name": name}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if name is not None:
+            p["name"] = name
+        if extra:
+            p.update(extra)
+        return self._h.call("script.get", p)
 
     def list(self, params=None, /, *, hub=None, **extra):
         """Stored hub scripts (without their text), optionally of one hub.
@@ -1238,7 +1632,12 @@ class Script:
         Example:
             h.script.list()
         """
-        return self._h._invoke("script.list", params, {"hub": hub}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if extra:
+            p.update(extra)
+        return self._h.call("script.list", p)
 
     def remove(self, params=None, /, *, hub=None, name=None, **extra):
         """Remove a hub's stored script (e.g. to return to the default classification rule).
@@ -1256,7 +1655,14 @@ class Script:
         Example:
             h.script.remove(hub='GE-IMR', name='classify')
         """
-        return self._h._invoke("script.remove", params, {"hub": hub, "name": name}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if name is not None:
+            p["name"] = name
+        if extra:
+            p.update(extra)
+        return self._h.call("script.remove", p)
 
 class Demo:
     """The demo.* operations."""
@@ -1291,7 +1697,16 @@ class Demo:
         Example:
             h.demo.populate(seed=1, scale=0.2)
         """
-        return self._h._invoke("demo.populate", params, {"seed": seed, "scale": scale, "assessments": assessments}, extra)
+        p = {} if params is None else {**params}
+        if seed is not None:
+            p["seed"] = seed
+        if scale is not None:
+            p["scale"] = scale
+        if assessments is not None:
+            p["assessments"] = assessments
+        if extra:
+            p.update(extra)
+        return self._h.call("demo.populate", p)
 
 class Store:
     """The store.* operations."""
@@ -1326,7 +1741,14 @@ class Store:
         Example:
             h.store.copy(path='region-copy.db')
         """
-        return self._h._invoke("store.copy", params, {"path": path, "options": options}, extra)
+        p = {} if params is None else {**params}
+        if path is not None:
+            p["path"] = path
+        if options is not None:
+            p["options"] = options
+        if extra:
+            p.update(extra)
+        return self._h.call("store.copy", p)
 
 class Import:
     """The import.* operations."""
@@ -1396,7 +1818,30 @@ class Import:
         Example:
             h.import_.csv(kind='schools', path='import-csv-schools.csv')
         """
-        return self._h._invoke("import.csv", params, {"kind": kind, "path": path, "text": text, "dry_run": dry_run, "delimiter": delimiter, "date_format": date_format, "ignore_unknown_columns": ignore_unknown_columns, "problems_out": problems_out, "instrument": instrument, "overwrite": overwrite}, extra)
+        p = {} if params is None else {**params}
+        if kind is not None:
+            p["kind"] = kind
+        if path is not None:
+            p["path"] = path
+        if text is not None:
+            p["text"] = text
+        if dry_run is not None:
+            p["dry_run"] = dry_run
+        if delimiter is not None:
+            p["delimiter"] = delimiter
+        if date_format is not None:
+            p["date_format"] = date_format
+        if ignore_unknown_columns is not None:
+            p["ignore_unknown_columns"] = ignore_unknown_columns
+        if problems_out is not None:
+            p["problems_out"] = problems_out
+        if instrument is not None:
+            p["instrument"] = instrument
+        if overwrite is not None:
+            p["overwrite"] = overwrite
+        if extra:
+            p.update(extra)
+        return self._h.call("import.csv", p)
 
 class Export:
     """The export.* operations."""
@@ -1446,7 +1891,28 @@ class Export:
         Example:
             h.export.csv(kind='schools', hub='EE-ACC')
         """
-        return self._h._invoke("export.csv", params, {"kind": kind, "hub": hub, "path": path, "excel": excel, "bom": bom, "delimiter": delimiter, "decimal_comma": decimal_comma, "overwrite": overwrite, "pseudonymous": pseudonymous}, extra)
+        p = {} if params is None else {**params}
+        if kind is not None:
+            p["kind"] = kind
+        if hub is not None:
+            p["hub"] = hub
+        if path is not None:
+            p["path"] = path
+        if excel is not None:
+            p["excel"] = excel
+        if bom is not None:
+            p["bom"] = bom
+        if delimiter is not None:
+            p["delimiter"] = delimiter
+        if decimal_comma is not None:
+            p["decimal_comma"] = decimal_comma
+        if overwrite is not None:
+            p["overwrite"] = overwrite
+        if pseudonymous is not None:
+            p["pseudonymous"] = pseudonymous
+        if extra:
+            p.update(extra)
+        return self._h.call("export.csv", p)
 
     def json(self, params=None, /, *, hub=None, path=None, overwrite=None, pseudonymous=None, **extra):
         """Everything a hub holds (or the whole database) as one JSON document: registry with history,
@@ -1475,7 +1941,18 @@ class Export:
         Example:
             h.export.json(hub='EE-ACC')
         """
-        return self._h._invoke("export.json", params, {"hub": hub, "path": path, "overwrite": overwrite, "pseudonymous": pseudonymous}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if path is not None:
+            p["path"] = path
+        if overwrite is not None:
+            p["overwrite"] = overwrite
+        if pseudonymous is not None:
+            p["pseudonymous"] = pseudonymous
+        if extra:
+            p.update(extra)
+        return self._h.call("export.json", p)
 
 class Instrument:
     """The instrument.* operations."""
@@ -1511,7 +1988,14 @@ class Instrument:
         Example:
             h.instrument.list(hub='EE-ACC')
         """
-        return self._h._invoke("instrument.list", params, {"hub": hub, "subject": subject}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if subject is not None:
+            p["subject"] = subject
+        if extra:
+            p.update(extra)
+        return self._h.call("instrument.list", p)
 
     def get(self, params=None, /, *, code=None, **extra):
         """One instrument with its definition (areas, items, scale, levels) and, if hub-defined, its Lua
@@ -1537,7 +2021,12 @@ class Instrument:
         Example:
             h.instrument.get(code='digcompedu')
         """
-        return self._h._invoke("instrument.get", params, {"code": code}, extra)
+        p = {} if params is None else {**params}
+        if code is not None:
+            p["code"] = code
+        if extra:
+            p.update(extra)
+        return self._h.call("instrument.get", p)
 
     def define(self, params=None, /, *, source=None, hub=None, **extra):
         """Declare (or redeclare) a hub-defined instrument in Lua: the source returns { code, name,
@@ -1581,7 +2070,14 @@ class Instrument:
                 {code = "ethics", name = "Ethics and privacy", items = {\\n      {code = "eth1", text =
                 "I know which student data must not go into an AI tool."}}},\\n  },\\n}')
         """
-        return self._h._invoke("instrument.define", params, {"source": source, "hub": hub}, extra)
+        p = {} if params is None else {**params}
+        if source is not None:
+            p["source"] = source
+        if hub is not None:
+            p["hub"] = hub
+        if extra:
+            p.update(extra)
+        return self._h.call("instrument.define", p)
 
 class Assessment:
     """The assessment.* operations."""
@@ -1622,7 +2118,16 @@ class Assessment:
                 'answers': {'1.1': 4, '1.2': 3, '1.3': 5, '1.4': 'na', '2.1': 3, '2.2': 4, '2.3':
                 'pnts'}}])
         """
-        return self._h._invoke("assessment.submit", params, {"round": round, "instrument": instrument, "responses": responses}, extra)
+        p = {} if params is None else {**params}
+        if round is not None:
+            p["round"] = round
+        if instrument is not None:
+            p["instrument"] = instrument
+        if responses is not None:
+            p["responses"] = responses
+        if extra:
+            p.update(extra)
+        return self._h.call("assessment.submit", p)
 
     def report(self, params=None, /, *, round=None, instrument=None, results=None, **extra):
         """Store area results that arrive only as aggregates (a mean, sd and n per school, group and area);
@@ -1650,7 +2155,16 @@ class Assessment:
                 {'school': 'EE-ACC-S02', 'group': 'students', 'area': 'F', 'mean': 3.1, 'sd': 0.9, 'n':
                 112}])
         """
-        return self._h._invoke("assessment.report", params, {"round": round, "instrument": instrument, "results": results}, extra)
+        p = {} if params is None else {**params}
+        if round is not None:
+            p["round"] = round
+        if instrument is not None:
+            p["instrument"] = instrument
+        if results is not None:
+            p["results"] = results
+        if extra:
+            p.update(extra)
+        return self._h.call("assessment.report", p)
 
     def scores(self, params=None, /, *, round=None, instrument=None, school=None, person=None, **extra):
         """Each response's scores in a round: per item, per area (mean of the scores, na and pnts counted
@@ -1677,7 +2191,18 @@ class Assessment:
         Example:
             h.assessment.scores(round='EE-ACC-R2', instrument='digcompedu', school='EE-ACC-S01')
         """
-        return self._h._invoke("assessment.scores", params, {"round": round, "instrument": instrument, "school": school, "person": person}, extra)
+        p = {} if params is None else {**params}
+        if round is not None:
+            p["round"] = round
+        if instrument is not None:
+            p["instrument"] = instrument
+        if school is not None:
+            p["school"] = school
+        if person is not None:
+            p["person"] = person
+        if extra:
+            p.update(extra)
+        return self._h.call("assessment.scores", p)
 
     def aggregate(self, params=None, /, *, round=None, instrument=None, hub=None, school=None, group=None, **extra):
         """Mean, sd and n per area and respondent group (and overall) of a round, over a hub or one school,
@@ -1708,7 +2233,20 @@ class Assessment:
         Example:
             h.assessment.aggregate(round='EE-ACC-R2', instrument='selfie')
         """
-        return self._h._invoke("assessment.aggregate", params, {"round": round, "instrument": instrument, "hub": hub, "school": school, "group": group}, extra)
+        p = {} if params is None else {**params}
+        if round is not None:
+            p["round"] = round
+        if instrument is not None:
+            p["instrument"] = instrument
+        if hub is not None:
+            p["hub"] = hub
+        if school is not None:
+            p["school"] = school
+        if group is not None:
+            p["group"] = group
+        if extra:
+            p.update(extra)
+        return self._h.call("assessment.aggregate", p)
 
     def compare(self, params=None, /, *, instrument=None, from_=None, to=None, hub=None, school=None, group=None, **extra):
         """The change between two rounds per area and respondent group (and overall): both means and n, the
@@ -1742,7 +2280,22 @@ class Assessment:
         Example:
             h.assessment.compare(instrument='selfie', from_='EE-ACC-R1', to='EE-ACC-R2')
         """
-        return self._h._invoke("assessment.compare", params, {"instrument": instrument, "from": from_, "to": to, "hub": hub, "school": school, "group": group}, extra)
+        p = {} if params is None else {**params}
+        if instrument is not None:
+            p["instrument"] = instrument
+        if from_ is not None:
+            p["from"] = from_
+        if to is not None:
+            p["to"] = to
+        if hub is not None:
+            p["hub"] = hub
+        if school is not None:
+            p["school"] = school
+        if group is not None:
+            p["group"] = group
+        if extra:
+            p.update(extra)
+        return self._h.call("assessment.compare", p)
 
 class Classification:
     """The classification.* operations."""
@@ -1793,7 +2346,18 @@ class Classification:
         Example:
             h.classification.run(hub='EE-ACC', round='EE-ACC-R2', subject='school')
         """
-        return self._h._invoke("classification.run", params, {"hub": hub, "round": round, "subject": subject, "thresholds": thresholds}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if round is not None:
+            p["round"] = round
+        if subject is not None:
+            p["subject"] = subject
+        if thresholds is not None:
+            p["thresholds"] = thresholds
+        if extra:
+            p.update(extra)
+        return self._h.call("classification.run", p)
 
     def list(self, params=None, /, *, round=None, hub=None, subject=None, class_=None, **extra):
         """The stored maturity classes of a round, with their reasons and rule.
@@ -1821,7 +2385,18 @@ class Classification:
         Example:
             h.classification.list(round='EE-ACC-R2', subject='school')
         """
-        return self._h._invoke("classification.list", params, {"round": round, "hub": hub, "subject": subject, "class": class_}, extra)
+        p = {} if params is None else {**params}
+        if round is not None:
+            p["round"] = round
+        if hub is not None:
+            p["hub"] = hub
+        if subject is not None:
+            p["subject"] = subject
+        if class_ is not None:
+            p["class"] = class_
+        if extra:
+            p.update(extra)
+        return self._h.call("classification.list", p)
 
 class Pairing:
     """The pairing.* operations."""
@@ -1895,7 +2470,28 @@ class Pairing:
             h.pairing.propose(hub='LT-CTA', round='LT-CTA-R2', level='school', bans=[{'mentee': 'LT-
                 CTA-S04', 'mentor': 'LT-CTA-S08'}])
         """
-        return self._h._invoke("pairing.propose", params, {"hub": hub, "round": round, "level": level, "objective": objective, "mode": mode, "rounds": rounds, "pins": pins, "bans": bans, "rerun": rerun}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if round is not None:
+            p["round"] = round
+        if level is not None:
+            p["level"] = level
+        if objective is not None:
+            p["objective"] = objective
+        if mode is not None:
+            p["mode"] = mode
+        if rounds is not None:
+            p["rounds"] = rounds
+        if pins is not None:
+            p["pins"] = pins
+        if bans is not None:
+            p["bans"] = bans
+        if rerun is not None:
+            p["rerun"] = rerun
+        if extra:
+            p.update(extra)
+        return self._h.call("pairing.propose", p)
 
     def get(self, params=None, /, *, run=None, **extra):
         """A stored pairing run: its parameters, hashes, pairs and unmatched people with reasons.
@@ -1929,7 +2525,12 @@ class Pairing:
         Example:
             h.pairing.get(run=1)
         """
-        return self._h._invoke("pairing.get", params, {"run": run}, extra)
+        p = {} if params is None else {**params}
+        if run is not None:
+            p["run"] = run
+        if extra:
+            p.update(extra)
+        return self._h.call("pairing.get", p)
 
     def list(self, params=None, /, *, round=None, level=None, **extra):
         """A round's pairing runs, newest first (without their pairs).
@@ -1957,7 +2558,14 @@ class Pairing:
         Example:
             h.pairing.list(round='LT-CTA-R2')
         """
-        return self._h._invoke("pairing.list", params, {"round": round, "level": level}, extra)
+        p = {} if params is None else {**params}
+        if round is not None:
+            p["round"] = round
+        if level is not None:
+            p["level"] = level
+        if extra:
+            p.update(extra)
+        return self._h.call("pairing.list", p)
 
     def explain(self, params=None, /, *, run=None, mentee=None, mentor=None, **extra):
         """Explain a pair of a run: each criterion's value, weight and contribution; `pinned` for a pair
@@ -1993,7 +2601,16 @@ class Pairing:
         Example:
             h.pairing.explain(run=1, mentee='LT-CTA-S01', mentor='LT-CTA-S08')
         """
-        return self._h._invoke("pairing.explain", params, {"run": run, "mentee": mentee, "mentor": mentor}, extra)
+        p = {} if params is None else {**params}
+        if run is not None:
+            p["run"] = run
+        if mentee is not None:
+            p["mentee"] = mentee
+        if mentor is not None:
+            p["mentor"] = mentor
+        if extra:
+            p.update(extra)
+        return self._h.call("pairing.explain", p)
 
     def diff(self, params=None, /, *, from_=None, to=None, **extra):
         """Compare two runs: pairs added, removed and rescored, people newly (un)matched, the totals.
@@ -2020,7 +2637,14 @@ class Pairing:
         Example:
             h.pairing.diff(from_=1, to=1)
         """
-        return self._h._invoke("pairing.diff", params, {"from": from_, "to": to}, extra)
+        p = {} if params is None else {**params}
+        if from_ is not None:
+            p["from"] = from_
+        if to is not None:
+            p["to"] = to
+        if extra:
+            p.update(extra)
+        return self._h.call("pairing.diff", p)
 
     def confirm(self, params=None, /, *, run=None, start=None, **extra):
         """Apply a run: its pairs become mentorships of its round, all or none; mentor and mentee loads,
@@ -2048,7 +2672,14 @@ class Pairing:
         Example:
             h.pairing.confirm(run=3, start='2025-09-15')
         """
-        return self._h._invoke("pairing.confirm", params, {"run": run, "start": start}, extra)
+        p = {} if params is None else {**params}
+        if run is not None:
+            p["run"] = run
+        if start is not None:
+            p["start"] = start
+        if extra:
+            p.update(extra)
+        return self._h.call("pairing.confirm", p)
 
     def mentorships(self, params=None, /, *, hub=None, level=None, history=None, **extra):
         """Confirmed pairs of a hub (current ones, or with history), with round, level and dates.
@@ -2076,7 +2707,16 @@ class Pairing:
         Example:
             h.pairing.mentorships(hub='LT-CTA', level='school')
         """
-        return self._h._invoke("pairing.mentorships", params, {"hub": hub, "level": level, "history": history}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if level is not None:
+            p["level"] = level
+        if history is not None:
+            p["history"] = history
+        if extra:
+            p.update(extra)
+        return self._h.call("pairing.mentorships", p)
 
     def policy(self, params=None, /, *, hub=None, **extra):
         """The pairing policy a hub runs: the default text (embedded in ihub), the hub's script if any, and
@@ -2096,7 +2736,12 @@ class Pairing:
         Example:
             h.pairing.policy(hub='LT-CTA')
         """
-        return self._h._invoke("pairing.policy", params, {"hub": hub}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if extra:
+            p.update(extra)
+        return self._h.call("pairing.policy", p)
 
     def solve(self, params=None, /, *, mentees=None, mentors=None, mentee_min=None, mentee_max=None, mentor_max=None, candidates=None, objective=None, **extra):
         """Solve a pairing instance given inline: candidates [[mentee, mentor, score], ...] (0-based
@@ -2133,7 +2778,24 @@ class Pairing:
         Example:
             h.pairing.solve(mentees=2, mentors=2, candidates=[[0, 0, 1.5], [0, 1, 2], [1, 0, 1]])
         """
-        return self._h._invoke("pairing.solve", params, {"mentees": mentees, "mentors": mentors, "mentee_min": mentee_min, "mentee_max": mentee_max, "mentor_max": mentor_max, "candidates": candidates, "objective": objective}, extra)
+        p = {} if params is None else {**params}
+        if mentees is not None:
+            p["mentees"] = mentees
+        if mentors is not None:
+            p["mentors"] = mentors
+        if mentee_min is not None:
+            p["mentee_min"] = mentee_min
+        if mentee_max is not None:
+            p["mentee_max"] = mentee_max
+        if mentor_max is not None:
+            p["mentor_max"] = mentor_max
+        if candidates is not None:
+            p["candidates"] = candidates
+        if objective is not None:
+            p["objective"] = objective
+        if extra:
+            p.update(extra)
+        return self._h.call("pairing.solve", p)
 
 class Plan:
     """The plan.* operations."""
@@ -2183,7 +2845,20 @@ class Plan:
         Example:
             h.plan.suggest(school='LT-CTA-S09')
         """
-        return self._h._invoke("plan.suggest", params, {"school": school, "person": person, "instrument": instrument, "round": round, "count": count}, extra)
+        p = {} if params is None else {**params}
+        if school is not None:
+            p["school"] = school
+        if person is not None:
+            p["person"] = person
+        if instrument is not None:
+            p["instrument"] = instrument
+        if round is not None:
+            p["round"] = round
+        if count is not None:
+            p["count"] = count
+        if extra:
+            p.update(extra)
+        return self._h.call("plan.suggest", p)
 
     def create(self, params=None, /, *, school=None, person=None, title=None, instance=None, suggest=None, by=None, instrument=None, round=None, count=None, **extra):
         """A new action plan (status draft) of a school or a teacher, optionally within a process instance
@@ -2232,7 +2907,28 @@ class Plan:
         Example:
             h.plan.create(school='LT-CTA-S09', title='Digital development plan 2025/26', suggest=True)
         """
-        return self._h._invoke("plan.create", params, {"school": school, "person": person, "title": title, "instance": instance, "suggest": suggest, "by": by, "instrument": instrument, "round": round, "count": count}, extra)
+        p = {} if params is None else {**params}
+        if school is not None:
+            p["school"] = school
+        if person is not None:
+            p["person"] = person
+        if title is not None:
+            p["title"] = title
+        if instance is not None:
+            p["instance"] = instance
+        if suggest is not None:
+            p["suggest"] = suggest
+        if by is not None:
+            p["by"] = by
+        if instrument is not None:
+            p["instrument"] = instrument
+        if round is not None:
+            p["round"] = round
+        if count is not None:
+            p["count"] = count
+        if extra:
+            p.update(extra)
+        return self._h.call("plan.create", p)
 
     def confirm_focus(self, params=None, /, *, plan=None, area=None, instrument=None, by=None, **extra):
         """A person confirms a focus area of a plan (a suggestion, or one added without a person); a
@@ -2266,7 +2962,18 @@ class Plan:
         Example:
             h.plan.confirm_focus(plan=1, area='H', by='LT-CTA-P0119')
         """
-        return self._h._invoke("plan.confirm_focus", params, {"plan": plan, "area": area, "instrument": instrument, "by": by}, extra)
+        p = {} if params is None else {**params}
+        if plan is not None:
+            p["plan"] = plan
+        if area is not None:
+            p["area"] = area
+        if instrument is not None:
+            p["instrument"] = instrument
+        if by is not None:
+            p["by"] = by
+        if extra:
+            p.update(extra)
+        return self._h.call("plan.confirm_focus", p)
 
     def add_focus(self, params=None, /, *, plan=None, instrument=None, area=None, by=None, **extra):
         """Adds a focus area chosen by people (not suggested); with by it is confirmed by that person. Its
@@ -2301,7 +3008,18 @@ class Plan:
         Example:
             h.plan.add_focus(plan=1, instrument='selfie', area='G', by='LT-CTA-P0119')
         """
-        return self._h._invoke("plan.add_focus", params, {"plan": plan, "instrument": instrument, "area": area, "by": by}, extra)
+        p = {} if params is None else {**params}
+        if plan is not None:
+            p["plan"] = plan
+        if instrument is not None:
+            p["instrument"] = instrument
+        if area is not None:
+            p["area"] = area
+        if by is not None:
+            p["by"] = by
+        if extra:
+            p.update(extra)
+        return self._h.call("plan.add_focus", p)
 
     def remove_focus(self, params=None, /, *, plan=None, area=None, instrument=None, **extra):
         """Removes a focus area from a plan (e.g. a suggestion people did not take up).
@@ -2326,7 +3044,16 @@ class Plan:
         Example:
             h.plan.remove_focus(plan=1, area='H')
         """
-        return self._h._invoke("plan.remove_focus", params, {"plan": plan, "area": area, "instrument": instrument}, extra)
+        p = {} if params is None else {**params}
+        if plan is not None:
+            p["plan"] = plan
+        if area is not None:
+            p["area"] = area
+        if instrument is not None:
+            p["instrument"] = instrument
+        if extra:
+            p.update(extra)
+        return self._h.call("plan.remove_focus", p)
 
     def add_goal(self, params=None, /, *, plan=None, instrument=None, area=None, description=None, target=None, by=None, baseline=None, **extra):
         """A goal of a plan, tied to an area of an instrument, with a target level and the date to reach it
@@ -2370,7 +3097,24 @@ class Plan:
             h.plan.add_goal(plan=1, instrument='selfie', area='H', description='Students use digital
                 tools to create, not only to read', target=3.5, by='2027-06-15')
         """
-        return self._h._invoke("plan.add_goal", params, {"plan": plan, "instrument": instrument, "area": area, "description": description, "target": target, "by": by, "baseline": baseline}, extra)
+        p = {} if params is None else {**params}
+        if plan is not None:
+            p["plan"] = plan
+        if instrument is not None:
+            p["instrument"] = instrument
+        if area is not None:
+            p["area"] = area
+        if description is not None:
+            p["description"] = description
+        if target is not None:
+            p["target"] = target
+        if by is not None:
+            p["by"] = by
+        if baseline is not None:
+            p["baseline"] = baseline
+        if extra:
+            p.update(extra)
+        return self._h.call("plan.add_goal", p)
 
     def add_task(self, params=None, /, *, goal=None, title=None, owner=None, due=None, **extra):
         """A task of a goal, with an owner and a due date.
@@ -2399,7 +3143,18 @@ class Plan:
             h.plan.add_task(goal=1, title='Observe a lesson at the mentor school', owner='LT-CTA-P0119',
                 due='2026-03-31')
         """
-        return self._h._invoke("plan.add_task", params, {"goal": goal, "title": title, "owner": owner, "due": due}, extra)
+        p = {} if params is None else {**params}
+        if goal is not None:
+            p["goal"] = goal
+        if title is not None:
+            p["title"] = title
+        if owner is not None:
+            p["owner"] = owner
+        if due is not None:
+            p["due"] = due
+        if extra:
+            p.update(extra)
+        return self._h.call("plan.add_task", p)
 
     def set_status(self, params=None, /, *, plan=None, goal=None, task=None, status=None, by=None, note=None, **extra):
         """Sets the status of a plan (draft, active, done, dropped), a goal (open, achieved, missed,
@@ -2437,7 +3192,22 @@ class Plan:
         Example:
             h.plan.set_status(task=1, status='in_progress', by='LT-CTA-P0119')
         """
-        return self._h._invoke("plan.set_status", params, {"plan": plan, "goal": goal, "task": task, "status": status, "by": by, "note": note}, extra)
+        p = {} if params is None else {**params}
+        if plan is not None:
+            p["plan"] = plan
+        if goal is not None:
+            p["goal"] = goal
+        if task is not None:
+            p["task"] = task
+        if status is not None:
+            p["status"] = status
+        if by is not None:
+            p["by"] = by
+        if note is not None:
+            p["note"] = note
+        if extra:
+            p.update(extra)
+        return self._h.call("plan.set_status", p)
 
     def history(self, params=None, /, *, plan=None, **extra):
         """Every status a plan, its goals and tasks had (creation included), in order: who, when, note.
@@ -2455,7 +3225,12 @@ class Plan:
         Example:
             h.plan.history(plan=1)
         """
-        return self._h._invoke("plan.history", params, {"plan": plan}, extra)
+        p = {} if params is None else {**params}
+        if plan is not None:
+            p["plan"] = plan
+        if extra:
+            p.update(extra)
+        return self._h.call("plan.history", p)
 
     def get(self, params=None, /, *, id=None, **extra):
         """A plan with its focus areas (and their evidence), goals with their tasks and progress (the
@@ -2485,7 +3260,12 @@ class Plan:
         Example:
             h.plan.get(id=1)
         """
-        return self._h._invoke("plan.get", params, {"id": id}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if extra:
+            p.update(extra)
+        return self._h.call("plan.get", p)
 
     def list(self, params=None, /, *, hub=None, school=None, person=None, instance=None, status=None, **extra):
         """Plans, by id, filtered by hub, school, teacher, process instance and status; each with the
@@ -2520,7 +3300,20 @@ class Plan:
         Example:
             h.plan.list(hub='LT-CTA')
         """
-        return self._h._invoke("plan.list", params, {"hub": hub, "school": school, "person": person, "instance": instance, "status": status}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if school is not None:
+            p["school"] = school
+        if person is not None:
+            p["person"] = person
+        if instance is not None:
+            p["instance"] = instance
+        if status is not None:
+            p["status"] = status
+        if extra:
+            p.update(extra)
+        return self._h.call("plan.list", p)
 
 class Process:
     """The process.* operations."""
@@ -2552,7 +3345,12 @@ class Process:
         Example:
             h.process.model(hub='LT-CTA')
         """
-        return self._h._invoke("process.model", params, {"hub": hub}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if extra:
+            p.update(extra)
+        return self._h.call("process.model", p)
 
     def start(self, params=None, /, *, hub=None, school=None, team=None, mentorship=None, at=None, by=None, **extra):
         """Start a process instance for a school, a mentorship (confirmed, not ended) or a school's
@@ -2597,7 +3395,22 @@ class Process:
         Example:
             h.process.start(mentorship=4, at='initiative')
         """
-        return self._h._invoke("process.start", params, {"hub": hub, "school": school, "team": team, "mentorship": mentorship, "at": at, "by": by}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if school is not None:
+            p["school"] = school
+        if team is not None:
+            p["team"] = team
+        if mentorship is not None:
+            p["mentorship"] = mentorship
+        if at is not None:
+            p["at"] = at
+        if by is not None:
+            p["by"] = by
+        if extra:
+            p.update(extra)
+        return self._h.call("process.start", p)
 
     def get(self, params=None, /, *, id=None, **extra):
         """One process instance: subject, current step, cycle, number of moves, model hash and the chosen
@@ -2630,7 +3443,12 @@ class Process:
         Example:
             h.process.get(id=1)
         """
-        return self._h._invoke("process.get", params, {"id": id}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if extra:
+            p.update(extra)
+        return self._h.call("process.get", p)
 
     def list(self, params=None, /, *, hub=None, school=None, mentorship=None, subject=None, open=None, **extra):
         """A hub's process instances, oldest first (without their chosen methods).
@@ -2665,7 +3483,20 @@ class Process:
         Example:
             h.process.list(hub='LT-CTA', open=True)
         """
-        return self._h._invoke("process.list", params, {"hub": hub, "school": school, "mentorship": mentorship, "subject": subject, "open": open}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if school is not None:
+            p["school"] = school
+        if mentorship is not None:
+            p["mentorship"] = mentorship
+        if subject is not None:
+            p["subject"] = subject
+        if open is not None:
+            p["open"] = open
+        if extra:
+            p.update(extra)
+        return self._h.call("process.list", p)
 
     def move(self, params=None, /, *, id=None, to=None, by=None, note=None, **extra):
         """Move an instance to a step of its hub's model (steps are optional and may repeat: any step but
@@ -2711,7 +3542,18 @@ class Process:
         Example:
             h.process.move(id=3, to='development_actions', note='the needs are mapped; the plan starts')
         """
-        return self._h._invoke("process.move", params, {"id": id, "to": to, "by": by, "note": note}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if to is not None:
+            p["to"] = to
+        if by is not None:
+            p["by"] = by
+        if note is not None:
+            p["note"] = note
+        if extra:
+            p.update(extra)
+        return self._h.call("process.move", p)
 
     def history(self, params=None, /, *, id=None, **extra):
         """Every move of an instance, in order: from, to, cycle, by (person code), at, model hash and note.
@@ -2734,7 +3576,12 @@ class Process:
         Example:
             h.process.history(id=1)
         """
-        return self._h._invoke("process.history", params, {"id": id}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if extra:
+            p.update(extra)
+        return self._h.call("process.history", p)
 
     def next(self, params=None, /, *, id=None, **extra):
         """Each step of the instance's model with whether a move there is allowed now and, if not, the
@@ -2759,7 +3606,12 @@ class Process:
         Example:
             h.process.next(id=3)
         """
-        return self._h._invoke("process.next", params, {"id": id}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if extra:
+            p.update(extra)
+        return self._h.call("process.next", p)
 
     def close(self, params=None, /, *, id=None, reason=None, **extra):
         """Close an open instance with a reason (its history stays; the subject may start a new one).
@@ -2793,7 +3645,14 @@ class Process:
         Example:
             h.process.close(id=3, reason='the schools agreed to pause until autumn')
         """
-        return self._h._invoke("process.close", params, {"id": id, "reason": reason}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if reason is not None:
+            p["reason"] = reason
+        if extra:
+            p.update(extra)
+        return self._h.call("process.close", p)
 
     def choose_method(self, params=None, /, *, id=None, method=None, step=None, by=None, **extra):
         """Choose a toolbox method for an instance, for one step of its model or (no step) for the whole
@@ -2834,7 +3693,18 @@ class Process:
         Example:
             h.process.choose_method(id=3, method='digipeda', step='mapping_needs')
         """
-        return self._h._invoke("process.choose_method", params, {"id": id, "method": method, "step": step, "by": by}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if method is not None:
+            p["method"] = method
+        if step is not None:
+            p["step"] = step
+        if by is not None:
+            p["by"] = by
+        if extra:
+            p.update(extra)
+        return self._h.call("process.choose_method", p)
 
     def remove_method(self, params=None, /, *, id=None, method=None, step=None, **extra):
         """Remove a method chosen for an instance (for that step, or for the whole process).
@@ -2871,7 +3741,16 @@ class Process:
         Example:
             h.process.remove_method(id=3, method='needs_mapping', step='mapping_needs')
         """
-        return self._h._invoke("process.remove_method", params, {"id": id, "method": method, "step": step}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if method is not None:
+            p["method"] = method
+        if step is not None:
+            p["step"] = step
+        if extra:
+            p.update(extra)
+        return self._h.call("process.remove_method", p)
 
 class Toolbox:
     """The toolbox.* operations."""
@@ -2906,7 +3785,16 @@ class Toolbox:
         Example:
             h.toolbox.list(hub='LT-CTA', step='mapping_needs')
         """
-        return self._h._invoke("toolbox.list", params, {"hub": hub, "step": step, "level": level}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if step is not None:
+            p["step"] = step
+        if level is not None:
+            p["level"] = level
+        if extra:
+            p.update(extra)
+        return self._h.call("toolbox.list", p)
 
     def get(self, params=None, /, *, code=None, hub=None, **extra):
         """One method of the toolbox by code: the hub's own if it has one of that code, else the built-in
@@ -2934,7 +3822,14 @@ class Toolbox:
         Example:
             h.toolbox.get(code='needs_mapping')
         """
-        return self._h._invoke("toolbox.get", params, {"code": code, "hub": hub}, extra)
+        p = {} if params is None else {**params}
+        if code is not None:
+            p["code"] = code
+        if hub is not None:
+            p["hub"] = hub
+        if extra:
+            p.update(extra)
+        return self._h.call("toolbox.get", p)
 
     def add(self, params=None, /, *, hub=None, code=None, name=None, description=None, level=None, typical_minutes=None, steps=None, **extra):
         """Add a hub's own method to the toolbox. Its code may not be a built-in method's; the steps it
@@ -2975,7 +3870,24 @@ class Toolbox:
                 talk with its development team.', level='inter_school', typical_minutes=360,
                 steps=['new_perspectives'])
         """
-        return self._h._invoke("toolbox.add", params, {"hub": hub, "code": code, "name": name, "description": description, "level": level, "typical_minutes": typical_minutes, "steps": steps}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if code is not None:
+            p["code"] = code
+        if name is not None:
+            p["name"] = name
+        if description is not None:
+            p["description"] = description
+        if level is not None:
+            p["level"] = level
+        if typical_minutes is not None:
+            p["typical_minutes"] = typical_minutes
+        if steps is not None:
+            p["steps"] = steps
+        if extra:
+            p.update(extra)
+        return self._h.call("toolbox.add", p)
 
     def update(self, params=None, /, *, hub=None, code=None, name=None, description=None, level=None, typical_minutes=None, steps=None, **extra):
         """Change a hub's own method (built-in methods are not changed); fields left out keep their value,
@@ -3011,7 +3923,24 @@ class Toolbox:
         Example:
             h.toolbox.update(hub='LT-CTA', code='lesson_study', typical_minutes=240)
         """
-        return self._h._invoke("toolbox.update", params, {"hub": hub, "code": code, "name": name, "description": description, "level": level, "typical_minutes": typical_minutes, "steps": steps}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if code is not None:
+            p["code"] = code
+        if name is not None:
+            p["name"] = name
+        if description is not None:
+            p["description"] = description
+        if level is not None:
+            p["level"] = level
+        if typical_minutes is not None:
+            p["typical_minutes"] = typical_minutes
+        if steps is not None:
+            p["steps"] = steps
+        if extra:
+            p.update(extra)
+        return self._h.call("toolbox.update", p)
 
 class Mentorship:
     """The mentorship.* operations."""
@@ -3048,7 +3977,12 @@ class Mentorship:
         Example:
             h.mentorship.get(id=1)
         """
-        return self._h._invoke("mentorship.get", params, {"id": id}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if extra:
+            p.update(extra)
+        return self._h.call("mentorship.get", p)
 
     def end(self, params=None, /, *, id=None, date=None, reason=None, **extra):
         """End a mentorship on a date, with a reason; its open process instances are closed with that
@@ -3080,7 +4014,16 @@ class Mentorship:
         Example:
             h.mentorship.end(id=3, date='2026-06-15', reason='the school year ended')
         """
-        return self._h._invoke("mentorship.end", params, {"id": id, "date": date, "reason": reason}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if date is not None:
+            p["date"] = date
+        if reason is not None:
+            p["reason"] = reason
+        if extra:
+            p.update(extra)
+        return self._h.call("mentorship.end", p)
 
 class Activity:
     """The activity.* operations."""
@@ -3147,7 +4090,34 @@ class Activity:
                 participants=[{'person': 'LT-CTA-P0120', 'role': 'mentor'}, {'person': 'LT-CTA-P0051',
                 'role': 'mentee'}], notes='lesson observation debrief')
         """
-        return self._h._invoke("activity.log", params, {"hub": hub, "uuid": uuid, "kind": kind, "date": date, "minutes": minutes, "method": method, "instance": instance, "step": step, "participants": participants, "notes": notes, "outcome": outcome, "by": by}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if uuid is not None:
+            p["uuid"] = uuid
+        if kind is not None:
+            p["kind"] = kind
+        if date is not None:
+            p["date"] = date
+        if minutes is not None:
+            p["minutes"] = minutes
+        if method is not None:
+            p["method"] = method
+        if instance is not None:
+            p["instance"] = instance
+        if step is not None:
+            p["step"] = step
+        if participants is not None:
+            p["participants"] = participants
+        if notes is not None:
+            p["notes"] = notes
+        if outcome is not None:
+            p["outcome"] = outcome
+        if by is not None:
+            p["by"] = by
+        if extra:
+            p.update(extra)
+        return self._h.call("activity.log", p)
 
     def get(self, params=None, /, *, id=None, uuid=None, **extra):
         """One activity, by id or uuid (voided ones too: see voided_at).
@@ -3182,7 +4152,14 @@ class Activity:
         Example:
             h.activity.get(id=1)
         """
-        return self._h._invoke("activity.get", params, {"id": id, "uuid": uuid}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if uuid is not None:
+            p["uuid"] = uuid
+        if extra:
+            p.update(extra)
+        return self._h.call("activity.get", p)
 
     def list(self, params=None, /, *, hub=None, from_=None, to=None, person=None, school=None, mentorship=None, instance=None, kind=None, voided=None, limit=None, offset=None, **extra):
         """A hub's activities by date, then id, with their participants; voided ones only with `voided:
@@ -3230,7 +4207,32 @@ class Activity:
         Example:
             h.activity.list(hub='LT-CTA', person='LT-CTA-P0120', limit=5)
         """
-        return self._h._invoke("activity.list", params, {"hub": hub, "from": from_, "to": to, "person": person, "school": school, "mentorship": mentorship, "instance": instance, "kind": kind, "voided": voided, "limit": limit, "offset": offset}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if from_ is not None:
+            p["from"] = from_
+        if to is not None:
+            p["to"] = to
+        if person is not None:
+            p["person"] = person
+        if school is not None:
+            p["school"] = school
+        if mentorship is not None:
+            p["mentorship"] = mentorship
+        if instance is not None:
+            p["instance"] = instance
+        if kind is not None:
+            p["kind"] = kind
+        if voided is not None:
+            p["voided"] = voided
+        if limit is not None:
+            p["limit"] = limit
+        if offset is not None:
+            p["offset"] = offset
+        if extra:
+            p.update(extra)
+        return self._h.call("activity.list", p)
 
     def iter_list(self, params=None, /, *, page=500, hub=None, from_=None, to=None, person=None, school=None, mentorship=None, instance=None, kind=None, voided=None, limit=None, offset=None, **extra):
         """Yields the records of activity.list, fetching `page` of them per call (limit and
@@ -3272,7 +4274,16 @@ class Activity:
         Example:
             h.activity.void(id=1, reason='logged twice')
         """
-        return self._h._invoke("activity.void", params, {"id": id, "uuid": uuid, "reason": reason}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if uuid is not None:
+            p["uuid"] = uuid
+        if reason is not None:
+            p["reason"] = reason
+        if extra:
+            p.update(extra)
+        return self._h.call("activity.void", p)
 
     def hours(self, params=None, /, *, hub=None, from_=None, to=None, by=None, kind=None, **extra):
         """Mentoring hours of a hub per person, school or mentorship over a date range: rows of code (id
@@ -3309,7 +4320,20 @@ class Activity:
         Example:
             h.activity.hours(hub='LT-CTA', by='person', from_='2025-09-01', to='2026-06-30')
         """
-        return self._h._invoke("activity.hours", params, {"hub": hub, "from": from_, "to": to, "by": by, "kind": kind}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if from_ is not None:
+            p["from"] = from_
+        if to is not None:
+            p["to"] = to
+        if by is not None:
+            p["by"] = by
+        if kind is not None:
+            p["kind"] = kind
+        if extra:
+            p.update(extra)
+        return self._h.call("activity.hours", p)
 
     def statement(self, params=None, /, *, hub=None, person=None, school=None, from_=None, to=None, format=None, path=None, overwrite=None, **extra):
         """A statement of a person's or a school's mentoring hours over a period, for incentive schemes: as
@@ -3360,7 +4384,26 @@ class Activity:
             h.activity.statement(hub='LT-CTA', person='LT-CTA-P0120', from_='2025-09-01',
                 to='2026-06-30', format='csv')
         """
-        return self._h._invoke("activity.statement", params, {"hub": hub, "person": person, "school": school, "from": from_, "to": to, "format": format, "path": path, "overwrite": overwrite}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if person is not None:
+            p["person"] = person
+        if school is not None:
+            p["school"] = school
+        if from_ is not None:
+            p["from"] = from_
+        if to is not None:
+            p["to"] = to
+        if format is not None:
+            p["format"] = format
+        if path is not None:
+            p["path"] = path
+        if overwrite is not None:
+            p["overwrite"] = overwrite
+        if extra:
+            p.update(extra)
+        return self._h.call("activity.statement", p)
 
     def import_(self, params=None, /, *, hub=None, text=None, path=None, format=None, problems_out=None, overwrite=None, **extra):
         """Import activities in bulk from NDJSON (one activity.log record per line, `hub` optional) or CSV
@@ -3406,7 +4449,22 @@ class Activity:
         Example:
             h.activity.import(hub='LT-CTA', path='activity.import.ndjson')
         """
-        return self._h._invoke("activity.import", params, {"hub": hub, "text": text, "path": path, "format": format, "problems_out": problems_out, "overwrite": overwrite}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if text is not None:
+            p["text"] = text
+        if path is not None:
+            p["path"] = path
+        if format is not None:
+            p["format"] = format
+        if problems_out is not None:
+            p["problems_out"] = problems_out
+        if overwrite is not None:
+            p["overwrite"] = overwrite
+        if extra:
+            p.update(extra)
+        return self._h.call("activity.import", p)
 
 class Xapi:
     """The xapi.* operations."""
@@ -3452,7 +4510,22 @@ class Xapi:
                 'http://adlnet.gov/expapi/verbs/completed'}, 'object': {'id':
                 'https://example.org/course/1'}}])
         """
-        return self._h._invoke("xapi.validate", params, {"statements": statements, "text": text, "path": path, "all": all, "warnings": warnings, "limit": limit}, extra)
+        p = {} if params is None else {**params}
+        if statements is not None:
+            p["statements"] = statements
+        if text is not None:
+            p["text"] = text
+        if path is not None:
+            p["path"] = path
+        if all is not None:
+            p["all"] = all
+        if warnings is not None:
+            p["warnings"] = warnings
+        if limit is not None:
+            p["limit"] = limit
+        if extra:
+            p.update(extra)
+        return self._h.call("xapi.validate", p)
 
     def export(self, params=None, /, *, hub=None, school=None, from_=None, to=None, format=None, base=None, voided=None, path=None, overwrite=None, pseudonymous=None, **extra):
         """A hub's activities as xAPI 1.0.3 statements (one per activity, its id the activity's uuid):
@@ -3495,7 +4568,30 @@ class Xapi:
         Example:
             h.xapi.export(hub='LT-CTA', from_='2025-09-01', to='2025-09-30')
         """
-        return self._h._invoke("xapi.export", params, {"hub": hub, "school": school, "from": from_, "to": to, "format": format, "base": base, "voided": voided, "path": path, "overwrite": overwrite, "pseudonymous": pseudonymous}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if school is not None:
+            p["school"] = school
+        if from_ is not None:
+            p["from"] = from_
+        if to is not None:
+            p["to"] = to
+        if format is not None:
+            p["format"] = format
+        if base is not None:
+            p["base"] = base
+        if voided is not None:
+            p["voided"] = voided
+        if path is not None:
+            p["path"] = path
+        if overwrite is not None:
+            p["overwrite"] = overwrite
+        if pseudonymous is not None:
+            p["pseudonymous"] = pseudonymous
+        if extra:
+            p.update(extra)
+        return self._h.call("xapi.export", p)
 
     def import_(self, params=None, /, *, hub=None, statements=None, text=None, path=None, base=None, dry_run=None, problems_out=None, overwrite=None, **extra):
         """Import xAPI statements (from an LRS or another tool): a JSON array, or NDJSON text or file
@@ -3546,7 +4642,26 @@ class Xapi:
         Example:
             h.xapi.import(hub='LT-CTA', path='xapi.import.ndjson')
         """
-        return self._h._invoke("xapi.import", params, {"hub": hub, "statements": statements, "text": text, "path": path, "base": base, "dry_run": dry_run, "problems_out": problems_out, "overwrite": overwrite}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if statements is not None:
+            p["statements"] = statements
+        if text is not None:
+            p["text"] = text
+        if path is not None:
+            p["path"] = path
+        if base is not None:
+            p["base"] = base
+        if dry_run is not None:
+            p["dry_run"] = dry_run
+        if problems_out is not None:
+            p["problems_out"] = problems_out
+        if overwrite is not None:
+            p["overwrite"] = overwrite
+        if extra:
+            p.update(extra)
+        return self._h.call("xapi.import", p)
 
     def events(self, params=None, /, *, hub=None, verb=None, from_=None, to=None, voided=None, limit=None, offset=None, **extra):
         """A hub's stored xAPI statements (events for indicators), by timestamp: each with its id, actor
@@ -3572,7 +4687,24 @@ class Xapi:
         Example:
             h.xapi.events(hub='LT-CTA', limit=10)
         """
-        return self._h._invoke("xapi.events", params, {"hub": hub, "verb": verb, "from": from_, "to": to, "voided": voided, "limit": limit, "offset": offset}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if verb is not None:
+            p["verb"] = verb
+        if from_ is not None:
+            p["from"] = from_
+        if to is not None:
+            p["to"] = to
+        if voided is not None:
+            p["voided"] = voided
+        if limit is not None:
+            p["limit"] = limit
+        if offset is not None:
+            p["offset"] = offset
+        if extra:
+            p.update(extra)
+        return self._h.call("xapi.events", p)
 
     def iter_events(self, params=None, /, *, page=500, hub=None, verb=None, from_=None, to=None, voided=None, limit=None, offset=None, **extra):
         """Yields the records of xapi.events, fetching `page` of them per call (limit and
@@ -3612,7 +4744,12 @@ class Indicator:
         Example:
             h.indicator.list(hub='LT-CTA')
         """
-        return self._h._invoke("indicator.list", params, {"hub": hub}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if extra:
+            p.update(extra)
+        return self._h.call("indicator.list", p)
 
     def compute(self, params=None, /, *, hub=None, window=None, names=None, options=None, pseudonymous=None, **extra):
         """Compute indicators of a hub (or every hub: the consortium) over a time window: per indicator,
@@ -3652,7 +4789,20 @@ class Indicator:
             h.indicator.compute(hub='LT-CTA', names=['reach.schools', 'participation.person_hours'],
                 window='2025/26')
         """
-        return self._h._invoke("indicator.compute", params, {"hub": hub, "window": window, "names": names, "options": options, "pseudonymous": pseudonymous}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if window is not None:
+            p["window"] = window
+        if names is not None:
+            p["names"] = names
+        if options is not None:
+            p["options"] = options
+        if pseudonymous is not None:
+            p["pseudonymous"] = pseudonymous
+        if extra:
+            p.update(extra)
+        return self._h.call("indicator.compute", p)
 
     def snapshot(self, params=None, /, *, hub=None, window=None, names=None, options=None, **extra):
         """Compute indicators as indicator.compute does and store their values with the window and the
@@ -3688,7 +4838,18 @@ class Indicator:
         Example:
             h.indicator.snapshot(hub='LT-CTA', names=['reach.schools'], window='2025/26')
         """
-        return self._h._invoke("indicator.snapshot", params, {"hub": hub, "window": window, "names": names, "options": options}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if window is not None:
+            p["window"] = window
+        if names is not None:
+            p["names"] = names
+        if options is not None:
+            p["options"] = options
+        if extra:
+            p.update(extra)
+        return self._h.call("indicator.snapshot", p)
 
     def series(self, params=None, /, *, hub=None, name=None, subject=None, part=None, from_=None, to=None, **extra):
         """The stored values of one indicator (indicator.snapshot) in a scope, by window end: per point the
@@ -3724,7 +4885,22 @@ class Indicator:
         Example:
             h.indicator.series(hub='LT-CTA', name='reach.schools')
         """
-        return self._h._invoke("indicator.series", params, {"hub": hub, "name": name, "subject": subject, "part": part, "from": from_, "to": to}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if name is not None:
+            p["name"] = name
+        if subject is not None:
+            p["subject"] = subject
+        if part is not None:
+            p["part"] = part
+        if from_ is not None:
+            p["from"] = from_
+        if to is not None:
+            p["to"] = to
+        if extra:
+            p.update(extra)
+        return self._h.call("indicator.series", p)
 
     def check(self, params=None, /, *, hub=None, source=None, window=None, names=None, options=None, **extra):
         """Run a draft of a hub's indicators script over the hub's data without storing anything (how a hub
@@ -3767,7 +4943,20 @@ class Indicator:
                 ctx.hub, from = ctx.window.from, to = ctx.window.to}) do\\n      total = total +
                 a.minutes\\n    end\\n    return {{value = total}}\\n  end,\\n}', window='2025/26')
         """
-        return self._h._invoke("indicator.check", params, {"hub": hub, "source": source, "window": window, "names": names, "options": options}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if source is not None:
+            p["source"] = source
+        if window is not None:
+            p["window"] = window
+        if names is not None:
+            p["names"] = names
+        if options is not None:
+            p["options"] = options
+        if extra:
+            p.update(extra)
+        return self._h.call("indicator.check", p)
 
 class Report:
     """The report.* operations."""
@@ -3812,7 +5001,18 @@ class Report:
         Example:
             h.report.html(hub='LT-CTA')
         """
-        return self._h._invoke("report.html", params, {"hub": hub, "window": window, "path": path, "overwrite": overwrite}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if window is not None:
+            p["window"] = window
+        if path is not None:
+            p["path"] = path
+        if overwrite is not None:
+            p["overwrite"] = overwrite
+        if extra:
+            p.update(extra)
+        return self._h.call("report.html", p)
 
     def data(self, params=None, /, *, hub=None, window=None, format=None, table=None, path=None, overwrite=None, **extra):
         """Every table of the report (report.html's figures) as JSON — per table its name, title, columns
@@ -3856,7 +5056,22 @@ class Report:
         Example:
             h.report.data(hub='LT-CTA', table='activity')
         """
-        return self._h._invoke("report.data", params, {"hub": hub, "window": window, "format": format, "table": table, "path": path, "overwrite": overwrite}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if window is not None:
+            p["window"] = window
+        if format is not None:
+            p["format"] = format
+        if table is not None:
+            p["table"] = table
+        if path is not None:
+            p["path"] = path
+        if overwrite is not None:
+            p["overwrite"] = overwrite
+        if extra:
+            p.update(extra)
+        return self._h.call("report.data", p)
 
 class Insight:
     """The insight.* operations."""
@@ -3887,7 +5102,12 @@ class Insight:
         Example:
             h.insight.rules(hub='LT-CTA')
         """
-        return self._h._invoke("insight.rules", params, {"hub": hub}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if extra:
+            p.update(extra)
+        return self._h.call("insight.rules", p)
 
     def generate(self, params=None, /, *, hub=None, window=None, **extra):
         """Apply the insight rules to a hub's indicators over a window (default: the current school year)
@@ -3933,7 +5153,14 @@ class Insight:
         Example:
             h.insight.generate(hub='LT-CTA', window='2025/26')
         """
-        return self._h._invoke("insight.generate", params, {"hub": hub, "window": window}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if window is not None:
+            p["window"] = window
+        if extra:
+            p.update(extra)
+        return self._h.call("insight.generate", p)
 
     def list(self, params=None, /, *, hub=None, role=None, status=None, severity=None, window=None, **extra):
         """A hub's stored insights, most severe first, then oldest first, each with its feedback;
@@ -3979,7 +5206,20 @@ class Insight:
         Example:
             h.insight.list(hub='LT-CTA', role='coordinator', status='open')
         """
-        return self._h._invoke("insight.list", params, {"hub": hub, "role": role, "status": status, "severity": severity, "window": window}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if role is not None:
+            p["role"] = role
+        if status is not None:
+            p["status"] = status
+        if severity is not None:
+            p["severity"] = severity
+        if window is not None:
+            p["window"] = window
+        if extra:
+            p.update(extra)
+        return self._h.call("insight.list", p)
 
     def get(self, params=None, /, *, id=None, **extra):
         """One insight with its feedback.
@@ -4018,7 +5258,12 @@ class Insight:
         Example:
             h.insight.get(id=1)
         """
-        return self._h._invoke("insight.get", params, {"id": id}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if extra:
+            p.update(extra)
+        return self._h.call("insight.get", p)
 
     def ack(self, params=None, /, *, id=None, by=None, note=None, **extra):
         """Acknowledge an open insight (someone is on it); the acknowledgement is kept with its author and
@@ -4061,7 +5306,16 @@ class Insight:
         Example:
             h.insight.ack(id=2, note='calling the school this week')
         """
-        return self._h._invoke("insight.ack", params, {"id": id, "by": by, "note": note}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if by is not None:
+            p["by"] = by
+        if note is not None:
+            p["note"] = note
+        if extra:
+            p.update(extra)
+        return self._h.call("insight.ack", p)
 
     def dismiss(self, params=None, /, *, id=None, by=None, reason=None, **extra):
         """Dismiss an open or acknowledged insight, with the reason (kept with its author): it no longer
@@ -4105,7 +5359,16 @@ class Insight:
         Example:
             h.insight.dismiss(id=1, reason='the school is closed for renovation this term')
         """
-        return self._h._invoke("insight.dismiss", params, {"id": id, "by": by, "reason": reason}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if by is not None:
+            p["by"] = by
+        if reason is not None:
+            p["reason"] = reason
+        if extra:
+            p.update(extra)
+        return self._h.call("insight.dismiss", p)
 
     def reopen(self, params=None, /, *, id=None, by=None, note=None, **extra):
         """Reopen an acknowledged or dismissed insight; kept with its author and note. An open insight is
@@ -4148,7 +5411,16 @@ class Insight:
         Example:
             h.insight.reopen(id=1, note='still open')
         """
-        return self._h._invoke("insight.reopen", params, {"id": id, "by": by, "note": note}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if by is not None:
+            p["by"] = by
+        if note is not None:
+            p["note"] = note
+        if extra:
+            p.update(extra)
+        return self._h.call("insight.reopen", p)
 
 class Network:
     """The network.* operations."""
@@ -4199,7 +5471,18 @@ class Network:
         Example:
             h.network.graph(hub='LT-CTA', level='teacher')
         """
-        return self._h._invoke("network.graph", params, {"hub": hub, "level": level, "window": window, "pseudonymous": pseudonymous}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if level is not None:
+            p["level"] = level
+        if window is not None:
+            p["window"] = window
+        if pseudonymous is not None:
+            p["pseudonymous"] = pseudonymous
+        if extra:
+            p.update(extra)
+        return self._h.call("network.graph", p)
 
 class Impact:
     """The impact.* operations."""
@@ -4261,7 +5544,28 @@ class Impact:
         Example:
             h.impact.estimate(hub='LT-CTA')
         """
-        return self._h._invoke("impact.estimate", params, {"hub": hub, "instrument": instrument, "from": from_, "to": to, "level": level, "area": area, "match": match, "bootstrap": bootstrap, "seed": seed}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if instrument is not None:
+            p["instrument"] = instrument
+        if from_ is not None:
+            p["from"] = from_
+        if to is not None:
+            p["to"] = to
+        if level is not None:
+            p["level"] = level
+        if area is not None:
+            p["area"] = area
+        if match is not None:
+            p["match"] = match
+        if bootstrap is not None:
+            p["bootstrap"] = bootstrap
+        if seed is not None:
+            p["seed"] = seed
+        if extra:
+            p.update(extra)
+        return self._h.call("impact.estimate", p)
 
 class Methodology:
     """The methodology.* operations."""
@@ -4308,7 +5612,18 @@ class Methodology:
                 do\\n      total = total + a.minutes\\n    end\\n    return {{value = total}}\\n  end,\\n}'},
                 note='minutes per window')
         """
-        return self._h._invoke("methodology.load", params, {"hub": hub, "files": files, "path": path, "note": note}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if files is not None:
+            p["files"] = files
+        if path is not None:
+            p["path"] = path
+        if note is not None:
+            p["note"] = note
+        if extra:
+            p.update(extra)
+        return self._h.call("methodology.load", p)
 
     def list(self, params=None, /, *, hub=None, **extra):
         """A hub's methodology versions, oldest first: version (hash), loaded_at, note, the number of files
@@ -4332,7 +5647,12 @@ class Methodology:
         Example:
             h.methodology.list(hub='LT-CTA')
         """
-        return self._h._invoke("methodology.list", params, {"hub": hub}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if extra:
+            p.update(extra)
+        return self._h.call("methodology.list", p)
 
     def get(self, params=None, /, *, hub=None, version=None, **extra):
         """One version of a hub's methodology with its files and their text: the one in force, or `version`
@@ -4358,7 +5678,14 @@ class Methodology:
         Example:
             h.methodology.get(hub='LT-CTA')
         """
-        return self._h._invoke("methodology.get", params, {"hub": hub, "version": version}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if version is not None:
+            p["version"] = version
+        if extra:
+            p.update(extra)
+        return self._h.call("methodology.get", p)
 
     def diff(self, params=None, /, *, hub=None, from_=None, to=None, **extra):
         """What changed between two versions of a hub's methodology: `from` and `to` (default: the one in
@@ -4387,7 +5714,16 @@ class Methodology:
         Example:
             h.methodology.diff(hub='LT-CTA', from_='default', to='default')
         """
-        return self._h._invoke("methodology.diff", params, {"hub": hub, "from": from_, "to": to}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if from_ is not None:
+            p["from"] = from_
+        if to is not None:
+            p["to"] = to
+        if extra:
+            p.update(extra)
+        return self._h.call("methodology.diff", p)
 
     def default(self, params=None, /, **extra):
         """The default methodology as a package: its files (name, hash, size, source) as hubs' packages
@@ -4401,7 +5737,10 @@ class Methodology:
         Example:
             h.methodology.default()
         """
-        return self._h._invoke("methodology.default", params, {}, extra)
+        p = {} if params is None else {**params}
+        if extra:
+            p.update(extra)
+        return self._h.call("methodology.default", p)
 
     def check(self, params=None, /, *, files=None, path=None, hub=None, demo=None, **extra):
         """Check a methodology package without loading it: files that are no part of a package, compile
@@ -4436,7 +5775,18 @@ class Methodology:
                 ctx.hub, from = ctx.window.from, to = ctx.window.to}) do\\n      total = total +
                 a.minutes\\n    end\\n    return {{value = total}}\\n  end,\\n}'}, hub='LT-CTA')
         """
-        return self._h._invoke("methodology.check", params, {"files": files, "path": path, "hub": hub, "demo": demo}, extra)
+        p = {} if params is None else {**params}
+        if files is not None:
+            p["files"] = files
+        if path is not None:
+            p["path"] = path
+        if hub is not None:
+            p["hub"] = hub
+        if demo is not None:
+            p["demo"] = demo
+        if extra:
+            p.update(extra)
+        return self._h.call("methodology.check", p)
 
     def test(self, params=None, /, *, files=None, path=None, filter=None, **extra):
         """Run a methodology package's *_test.lua files: each test in a fresh in-memory database, in the
@@ -4472,7 +5822,16 @@ class Methodology:
                 'test("the package loads", function()\\n  fixture("demo")\\n  local v = methodology("EE-
                 ACC")\\n  assert_true(v.version ~= nil)\\nend)'})
         """
-        return self._h._invoke("methodology.test", params, {"files": files, "path": path, "filter": filter}, extra)
+        p = {} if params is None else {**params}
+        if files is not None:
+            p["files"] = files
+        if path is not None:
+            p["path"] = path
+        if filter is not None:
+            p["filter"] = filter
+        if extra:
+            p.update(extra)
+        return self._h.call("methodology.test", p)
 
 class Decision:
     """The decision.* operations."""
@@ -4523,7 +5882,22 @@ class Decision:
         Example:
             h.decision.list(hub='LT-CTA', kind='classification', limit=5)
         """
-        return self._h._invoke("decision.list", params, {"hub": hub, "kind": kind, "subject": subject, "since": since, "limit": limit, "after": after}, extra)
+        p = {} if params is None else {**params}
+        if hub is not None:
+            p["hub"] = hub
+        if kind is not None:
+            p["kind"] = kind
+        if subject is not None:
+            p["subject"] = subject
+        if since is not None:
+            p["since"] = since
+        if limit is not None:
+            p["limit"] = limit
+        if after is not None:
+            p["after"] = after
+        if extra:
+            p.update(extra)
+        return self._h.call("decision.list", p)
 
     def get(self, params=None, /, *, id=None, **extra):
         """One decision with its detail, and the methodology it ran: for a package version its hash, when
@@ -4553,7 +5927,12 @@ class Decision:
         Example:
             h.decision.get(id=1)
         """
-        return self._h._invoke("decision.get", params, {"id": id}, extra)
+        p = {} if params is None else {**params}
+        if id is not None:
+            p["id"] = id
+        if extra:
+            p.update(extra)
+        return self._h.call("decision.get", p)
 
     def why(self, params=None, /, *, school=None, person=None, mentee=None, mentor=None, decision=None, round=None, run=None, **extra):
         """Why the engine decided what it did, in words and with the decisions behind it. `school` (or
@@ -4587,7 +5966,24 @@ class Decision:
         Example:
             h.decision.why(school='LT-CTA-S01')
         """
-        return self._h._invoke("decision.why", params, {"school": school, "person": person, "mentee": mentee, "mentor": mentor, "decision": decision, "round": round, "run": run}, extra)
+        p = {} if params is None else {**params}
+        if school is not None:
+            p["school"] = school
+        if person is not None:
+            p["person"] = person
+        if mentee is not None:
+            p["mentee"] = mentee
+        if mentor is not None:
+            p["mentor"] = mentor
+        if decision is not None:
+            p["decision"] = decision
+        if round is not None:
+            p["round"] = round
+        if run is not None:
+            p["run"] = run
+        if extra:
+            p.update(extra)
+        return self._h.call("decision.why", p)
 
 
 class Namespaces:
