@@ -156,18 +156,7 @@ enum IndicatorMethods {
                    .required("source", .string, "script:<hash> of the draft"),
                    .required("definitions", .array(definition), "the draft's indicators"),
                ]),
-               example: ["hub": "LT-CTA", "source": """
-                   indicator{
-                     name = "minutes", description = "Minutes of activities in the window", level = "hub", type = "count",
-                     compute = function(ctx)
-                       local total = 0
-                       for _, a in ipairs(ihub.activity.list{hub = ctx.hub, from = ctx.window.from, to = ctx.window.to}) do
-                         total = total + a.minutes
-                       end
-                       return {{value = total}}
-                     end,
-                   }
-                   """, "window": "2025/26"],
+               example: ["hub": "LT-CTA", "source": .string(MethodologyMethods.indicatorsExample), "window": "2025/26"],
                errors: [.notFound("the hub, or an indicator named in `names` or `options`, is unknown"),
                         .script("the draft does not load or does not return its indicators"),
                         .invalid("the window or an indicator's options do not fit")]) { engine, p throws(IHubError) in

@@ -18,18 +18,8 @@ enum MethodologyMethods {
         .optional("note", .longText, "why this version"),
         .required("in_force", .boolean, "it is the hub's methodology now"),
     ]
-    static let indicatorsExample = """
-        indicator{
-          name = "minutes", description = "Minutes of activities in the window", level = "hub", type = "count",
-          compute = function(ctx)
-            local total = 0
-            for _, a in ipairs(ihub.activity.list{hub = ctx.hub, from = ctx.window.from, to = ctx.window.to}) do
-              total = total + a.minutes
-            end
-            return {{value = total}}
-          end,
-        }
-        """
+    /// The examples' own indicator (scripts/methodology/examples/indicators.lua).
+    static let indicatorsExample = EmbeddedLua.files["examples/indicators.lua"]!
 
     static let all: [Method] = [
         Method("methodology.load", """

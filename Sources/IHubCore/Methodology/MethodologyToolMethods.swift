@@ -69,13 +69,7 @@ enum MethodologyToolMethods {
                 ])), "per test, by file"),
             ]),
             example: ["files": ["indicators.lua": .string(MethodologyMethods.indicatorsExample),
-                                "indicators_test.lua": """
-                                    test("the package loads", function()
-                                      fixture("demo")
-                                      local v = methodology("EE-ACC")
-                                      assert_true(v.version ~= nil)
-                                    end)
-                                    """]],
+                                "indicators_test.lua": .string(EmbeddedLua.files["examples/indicators_test.lua"]!)]],
             errors: [.notFound("`path` does not exist"), .invalid("a file is no part of a package")]) { engine, p throws(IHubError) in
             let package = try MethodologyMethods.package(p)
             return MethodologyTest.json(try MethodologyTest.run(engine, package: package, filter: p["filter"]?.string))

@@ -15,17 +15,8 @@ enum HubScriptMethods {
 
     static let noScript = Method.Failure.notFound("no hub has that code, or the hub has no script of that name")
 
-    /// A short classify script for the example of script.set.
-    static let exampleSource = """
-        -- advanced: staff see their school at 3.5 or more on selfie
-        function classify(subject, a)
-          local s = a.selfie
-          if subject.kind ~= "school" or not s or not s.staff then return nil, "no selfie answers from staff" end
-          local mean = s.staff.overall.mean
-          if mean >= 3.5 then return "advanced", string.format("staff selfie %.2f", mean) end
-          return "developing", string.format("staff selfie %.2f", mean)
-        end
-        """
+    /// A short classify script for the example of script.set (scripts/methodology/examples/classify.lua).
+    static let exampleSource = EmbeddedLua.files["examples/classify.lua"]!
     static let all: [Method] = [
         Method("script.set", "Store a hub's methodology script (checked to compile); replaces the one of that name.",
                writes: true,

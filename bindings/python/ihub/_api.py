@@ -1565,11 +1565,12 @@ class Script:
             IHUB_SCRIPT: the script does not compile
 
         Example:
-            h.script.set(hub='EE-ACC', name='classify', source='-- advanced: staff see their school at
-                3.5 or more on selfie\\nfunction classify(subject, a)\\n  local s = a.selfie\\n  if
-                subject.kind ~= "school" or not s or not s.staff then return nil, "no selfie answers
-                from staff" end\\n  local mean = s.staff.overall.mean\\n  if mean >= 3.5 then return
-                "advanced", string.format("staff selfie %.2f", mean) end\\n  return "developing",
+            h.script.set(hub='EE-ACC', name='classify', source='-- The reference manual\\'s example of a
+                hub script (script.set).\\n-- advanced: staff see their school at 3.5 or more on
+                selfie\\nfunction classify(subject, a)\\n  local s = a.selfie\\n  if subject.kind ~=
+                "school" or not s or not s.staff then return nil, "no selfie answers from staff" end\\n
+                local mean = s.staff.overall.mean\\n  if mean >= 3.5 then return "advanced",
+                string.format("staff selfie %.2f", mean) end\\n  return "developing",
                 string.format("staff selfie %.2f", mean)\\nend')
         """
         p = {} if params is None else {**params}
@@ -4937,11 +4938,13 @@ class Indicator:
             IHUB_INVALID: the window or an indicator's options do not fit
 
         Example:
-            h.indicator.check(hub='LT-CTA', source='indicator{\\n  name = "minutes", description =
-                "Minutes of activities in the window", level = "hub", type = "count",\\n  compute =
-                function(ctx)\\n    local total = 0\\n    for _, a in ipairs(ihub.activity.list{hub =
-                ctx.hub, from = ctx.window.from, to = ctx.window.to}) do\\n      total = total +
-                a.minutes\\n    end\\n    return {{value = total}}\\n  end,\\n}', window='2025/26')
+            h.indicator.check(hub='LT-CTA', source='-- The reference manual\\'s example of a hub\\'s own
+                indicator (methodology.load,\\n-- methodology.test, indicator.check): minutes of
+                activities in the window.\\nindicator{\\n  name = "minutes", description = "Minutes of
+                activities in the window", level = "hub", type = "count",\\n  compute = function(ctx)\\n
+                local total = 0\\n    for _, a in ipairs(ihub.activity.list{hub = ctx.hub, from =
+                ctx.window.from, to = ctx.window.to}) do\\n      total = total + a.minutes\\n    end\\n
+                return {{value = total}}\\n  end,\\n}', window='2025/26')
         """
         p = {} if params is None else {**params}
         if hub is not None:
@@ -5605,7 +5608,9 @@ class Methodology:
             IHUB_SCRIPT: a file does not compile (the message names it and the line)
 
         Example:
-            h.methodology.load(hub='LT-CTA', files={'indicators.lua': 'indicator{\\n  name = "minutes",
+            h.methodology.load(hub='LT-CTA', files={'indicators.lua': '-- The reference manual\\'s
+                example of a hub\\'s own indicator (methodology.load,\\n-- methodology.test,
+                indicator.check): minutes of activities in the window.\\nindicator{\\n  name = "minutes",
                 description = "Minutes of activities in the window", level = "hub", type = "count",\\n
                 compute = function(ctx)\\n    local total = 0\\n    for _, a in
                 ipairs(ihub.activity.list{hub = ctx.hub, from = ctx.window.from, to = ctx.window.to})
@@ -5769,11 +5774,13 @@ class Methodology:
             IHUB_NOTFOUND: the hub is unknown, or `path` does not exist
 
         Example:
-            h.methodology.check(files={'indicators.lua': 'indicator{\\n  name = "minutes", description =
-                "Minutes of activities in the window", level = "hub", type = "count",\\n  compute =
-                function(ctx)\\n    local total = 0\\n    for _, a in ipairs(ihub.activity.list{hub =
-                ctx.hub, from = ctx.window.from, to = ctx.window.to}) do\\n      total = total +
-                a.minutes\\n    end\\n    return {{value = total}}\\n  end,\\n}'}, hub='LT-CTA')
+            h.methodology.check(files={'indicators.lua': '-- The reference manual\\'s example of a hub\\'s
+                own indicator (methodology.load,\\n-- methodology.test, indicator.check): minutes of
+                activities in the window.\\nindicator{\\n  name = "minutes", description = "Minutes of
+                activities in the window", level = "hub", type = "count",\\n  compute = function(ctx)\\n
+                local total = 0\\n    for _, a in ipairs(ihub.activity.list{hub = ctx.hub, from =
+                ctx.window.from, to = ctx.window.to}) do\\n      total = total + a.minutes\\n    end\\n
+                return {{value = total}}\\n  end,\\n}'}, hub='LT-CTA')
         """
         p = {} if params is None else {**params}
         if files is not None:
@@ -5814,13 +5821,16 @@ class Methodology:
             IHUB_INVALID: a file is no part of a package
 
         Example:
-            h.methodology.test(files={'indicators.lua': 'indicator{\\n  name = "minutes", description =
-                "Minutes of activities in the window", level = "hub", type = "count",\\n  compute =
-                function(ctx)\\n    local total = 0\\n    for _, a in ipairs(ihub.activity.list{hub =
-                ctx.hub, from = ctx.window.from, to = ctx.window.to}) do\\n      total = total +
-                a.minutes\\n    end\\n    return {{value = total}}\\n  end,\\n}', 'indicators_test.lua':
-                'test("the package loads", function()\\n  fixture("demo")\\n  local v = methodology("EE-
-                ACC")\\n  assert_true(v.version ~= nil)\\nend)'})
+            h.methodology.test(files={'indicators.lua': '-- The reference manual\\'s example of a hub\\'s
+                own indicator (methodology.load,\\n-- methodology.test, indicator.check): minutes of
+                activities in the window.\\nindicator{\\n  name = "minutes", description = "Minutes of
+                activities in the window", level = "hub", type = "count",\\n  compute = function(ctx)\\n
+                local total = 0\\n    for _, a in ipairs(ihub.activity.list{hub = ctx.hub, from =
+                ctx.window.from, to = ctx.window.to}) do\\n      total = total + a.minutes\\n    end\\n
+                return {{value = total}}\\n  end,\\n}', 'indicators_test.lua': '-- The reference manual\\'s
+                example test of a package (methodology.test).\\ntest("the package loads", function()\\n
+                fixture("demo")\\n  local v = methodology("EE-ACC")\\n  assert_true(v.version ~=
+                nil)\\nend)'})
         """
         p = {} if params is None else {**params}
         if files is not None:
