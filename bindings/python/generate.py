@@ -146,12 +146,16 @@ def runtime(methods):
         'that sends its keyword arguments (None: not sent; ihub.NULL: null) through Handle.call."""',
         "",
         "import functools",
+        "import weakref",
         "",
     ]
     grouped = namespaces(methods)
     for ns, ops in grouped.items():
         out += ["", f"class {class_name(ns)}:", f'    """The {ns}.* operations."""', "", '    __slots__ = ("_h",)', "",
-                "    def __init__(self, handle):", "        self._h = handle"]
+                "    def __init__(self, handle):",
+                "        # A proxy: the handle caches its namespaces, and a strong reference back",
+                "        # would keep a dropped handle open until the cycle collector runs.",
+                "        self._h = weakref.proxy(handle)"]
         for op, m in ops:
             names = [p["name"] for p in m["params"]]
             keywords = "".join(f", {python_name(n)}=None" for n in names)

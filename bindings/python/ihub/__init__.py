@@ -252,10 +252,14 @@ def _where(value, path):
     """The path of the first value `_default` refuses, for the message."""
     if isinstance(value, dict):
         for k, v in value.items():
+            if not (k is None or isinstance(k, (str, int, float, bool))):
+                return path, f"a {type(k).__name__} key ({k!r})"
             found = _where(v, f"{path}.{k}")
             if found:
                 return found
         return None
+    if isinstance(value, (set, frozenset)):
+        value = sorted(value, key=repr)  # the order _default sends
     if isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
             found = _where(v, f"{path}[{i}]")
@@ -274,13 +278,13 @@ def _where(value, path):
 def _params_text(params, method):
     try:
         return _encode(params).encode("utf-8")
-    except _Unsupported:
+    except (_Unsupported, TypeError):  # TypeError: a key json cannot write
         path, what = _where(params, "params")
         raise InvalidError(f"{path}: cannot send {what} as JSON", 2, method, path) from None
+    except UnicodeEncodeError as e:  # before ValueError, its base class
+        raise InvalidError(f"params: not encodable as UTF-8 ({e.reason})", 2, method, "params") from None
     except ValueError as e:  # NaN or an infinity
         raise InvalidError(f"params: {e}", 2, method, "params") from None
-    except UnicodeEncodeError as e:
-        raise InvalidError(f"params: not encodable as UTF-8 ({e.reason})", 2, method, "params") from None
 
 
 def _text(value, what):
@@ -384,9 +388,7 @@ class Handle(_api.Namespaces):
         if isinstance(params, (dict, list)):
             try:
                 params = _encode(params).encode()
-            except ValueError:  # also UnicodeEncodeError; and _Unsupported below
-                params = _params_text(params, method)
-            except _Unsupported:
+            except (ValueError, TypeError, _Unsupported):  # _params_text says which and where
                 params = _params_text(params, method)
         elif params is not None:
             params = _text(params, "params")

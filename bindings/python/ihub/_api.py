@@ -3,6 +3,7 @@ api.describe; do not edit by hand. Each namespace is a class and each operation 
 that sends its keyword arguments (None: not sent; ihub.NULL: null) through Handle.call."""
 
 import functools
+import weakref
 
 
 class Api:
@@ -11,7 +12,9 @@ class Api:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def describe(self, params=None, /, *, method=None, **extra):
         """The catalogue of operations with their parameters; one operation when `method` is given.
@@ -82,7 +85,9 @@ class Hub:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def add(self, params=None, /, *, code=None, name=None, country=None, region=None, languages=None, target_schools=None, target_teachers=None, min_group_size=None, home_page=None, xapi_identity=None, **extra):
         """Add a hub.
@@ -364,7 +369,9 @@ class School:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def add(self, params=None, /, *, hub=None, code=None, name=None, level=None, size=None, municipality=None, latitude=None, longitude=None, languages=None, **extra):
         """Add a school.
@@ -610,7 +617,9 @@ class Person:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def add(self, params=None, /, *, hub=None, code=None, name=None, email=None, subjects=None, languages=None, roles=None, memberships=None, schools=None, **extra):
         """Add a person.
@@ -940,7 +949,9 @@ class Round:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def add(self, params=None, /, *, hub=None, code=None, name=None, start=None, end=None, **extra):
         """Add a round.
@@ -1126,7 +1137,9 @@ class Stakeholder:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def add(self, params=None, /, *, hub=None, code=None, name=None, kind=None, contact=None, **extra):
         """Add a stakeholder.
@@ -1321,7 +1334,9 @@ class Team:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def add(self, params=None, /, *, school=None, person=None, position=None, start=None, **extra):
         """Put a person on a school's development team.
@@ -1429,7 +1444,9 @@ class Engagement:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def add(self, params=None, /, *, stakeholder=None, date=None, kind=None, school=None, note=None, **extra):
         """Record a stakeholder engagement: a meeting, event, agreement or communication.
@@ -1510,7 +1527,9 @@ class Script:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def eval(self, params=None, /, *, source=None, name=None, **extra):
         """Run a methodology script (read-only, budgeted) and return its values and printed output. Values
@@ -1671,7 +1690,9 @@ class Demo:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def populate(self, params=None, /, *, seed=None, scale=None, assessments=None, **extra):
         """Create a synthetic region: five hubs with their schools, teachers, leaders and mentors, and two
@@ -1715,7 +1736,9 @@ class Store:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def copy(self, params=None, /, *, path=None, options=None, **extra):
         """Copy this whole database into another one, between any two engines (an SQLite file, a PostgreSQL
@@ -1757,7 +1780,9 @@ class Import:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def csv(self, params=None, /, *, kind=None, path=None, text=None, dry_run=None, delimiter=None, date_format=None, ignore_unknown_columns=None, problems_out=None, instrument=None, overwrite=None, **extra):
         """Load a CSV file of one kind: header-based (names matched whatever their case and accents), UTF-8
@@ -1850,7 +1875,9 @@ class Export:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def csv(self, params=None, /, *, kind=None, hub=None, path=None, excel=None, bom=None, delimiter=None, decimal_comma=None, overwrite=None, pseudonymous=None, **extra):
         """Write the records of one kind as CSV (RFC 4180, UTF-8, `,`, CRLF), in the columns import.csv
@@ -1961,7 +1988,9 @@ class Instrument:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def list(self, params=None, /, *, hub=None, subject=None, **extra):
         """Instruments (built in and hub-defined), optionally those a hub may use or of one subject.
@@ -2086,7 +2115,9 @@ class Assessment:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def submit(self, params=None, /, *, round=None, instrument=None, responses=None, **extra):
         """Store responses to an instrument in a round: all of them or none. A respondent submitted again
@@ -2304,7 +2335,9 @@ class Classification:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def run(self, params=None, /, *, hub=None, round=None, subject=None, thresholds=None, **extra):
         """Classify a hub's schools or teachers in a round (advanced / developing / beginning by default:
@@ -2405,7 +2438,9 @@ class Pairing:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def propose(self, params=None, /, *, hub=None, round=None, level=None, objective=None, mode=None, rounds=None, pins=None, bans=None, rerun=None, **extra):
         """Propose who mentors whom in a hub's round, at the school or teacher level, with the hub's
@@ -2804,7 +2839,9 @@ class Plan:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def suggest(self, params=None, /, *, school=None, person=None, instrument=None, round=None, count=None, **extra):
         """The weakest areas of a school's or teacher's latest assessment, as focus areas for a plan, each
@@ -3322,7 +3359,9 @@ class Process:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def model(self, params=None, /, *, hub=None, **extra):
         """The process model a hub runs: its steps in order (code, name, description, ends_cycle), the
@@ -3759,7 +3798,9 @@ class Toolbox:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def list(self, params=None, /, *, hub=None, step=None, level=None, **extra):
         """The methods of the toolbox: the built-in ones, then (with hub) the hub's own, each by code.
@@ -3949,7 +3990,9 @@ class Mentorship:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def get(self, params=None, /, *, id=None, **extra):
         """One confirmed mentorship: level, round, mentee, mentor, dates, end reason and its open process
@@ -4032,7 +4075,9 @@ class Activity:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def log(self, params=None, /, *, hub=None, uuid=None, kind=None, date=None, minutes=None, method=None, instance=None, step=None, participants=None, notes=None, outcome=None, by=None, **extra):
         """Record an activity of a hub (session, workshop, observation, co-planning, reflection): date,
@@ -4473,7 +4518,9 @@ class Xapi:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def validate(self, params=None, /, *, statements=None, text=None, path=None, all=None, warnings=None, limit=None, **extra):
         """Check xAPI 1.0.3 statements offline against the specification's rules: required properties, one
@@ -4718,7 +4765,9 @@ class Indicator:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def list(self, params=None, /, *, hub=None, **extra):
         """The indicators of a hub (the built-in set, then the hub's own), or the built-in set: name,
@@ -4967,7 +5016,9 @@ class Report:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def html(self, params=None, /, *, hub=None, window=None, path=None, overwrite=None, **extra):
         """The report of a hub, or of the consortium (every hub), as one self-contained HTML page (inline
@@ -5082,7 +5133,9 @@ class Insight:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def rules(self, params=None, /, *, hub=None, **extra):
         """The insight rules of a hub: the default set (with the indicators each reads), then those of the
@@ -5431,7 +5484,9 @@ class Network:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def graph(self, params=None, /, *, hub=None, level=None, window=None, pseudonymous=None, **extra):
         """The mentoring network of a hub (or every hub: the consortium) at one level over a time window:
@@ -5493,7 +5548,9 @@ class Impact:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def estimate(self, params=None, /, *, hub=None, instrument=None, from_=None, to=None, level=None, area=None, match=None, bootstrap=None, seed=None, **extra):
         """The maturity change of mentored schools or teachers (mentees of a mentorship of that level
@@ -5576,7 +5633,9 @@ class Methodology:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def load(self, params=None, /, *, hub=None, files=None, path=None, note=None, **extra):
         """Load a methodology package for a hub and put it in force: each hook file (rules.lua,
@@ -5849,7 +5908,9 @@ class Decision:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        self._h = handle
+        # A proxy: the handle caches its namespaces, and a strong reference back
+        # would keep a dropped handle open until the cycle collector runs.
+        self._h = weakref.proxy(handle)
 
     def list(self, params=None, /, *, hub=None, kind=None, subject=None, since=None, limit=None, after=None, **extra):
         """A hub's decision log, newest first: every pairing run, classification (classified or left

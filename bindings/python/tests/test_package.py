@@ -3,6 +3,7 @@ virtual environment, the README's tutorial, the generated surface and its
 types, values both ways, exceptions, paging, pandas, threads."""
 
 import datetime
+import gc
 import decimal
 import inspect
 import os
@@ -12,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import weakref
 import zipfile
 
 import pytest
@@ -158,6 +160,16 @@ def test_python_values_are_sent_as_json(h):
     aware = datetime.datetime(2026, 1, 1, 12, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
     assert ihub._encode({"at": aware}) == '{"at": "2026-01-01T10:00:00Z"}'
     assert ihub._encode({"s": {3, 1}}) == '{"s": [1, 3]}'
+    # Inside a set, under a key json cannot write, in text that is not UTF-8:
+    # each refused with the place.
+    with pytest.raises(ihub.InvalidError) as e:
+        h.school.list(hub={datetime.datetime(2026, 1, 1)})
+    assert e.value.path == "params.hub[0]" and "naive datetime" in e.value.message
+    with pytest.raises(ihub.InvalidError) as e:
+        h.call("school.list", {"hub": {(1, 2): "x"}})
+    assert e.value.path == "params.hub" and "a tuple key" in e.value.message
+    with pytest.raises(ihub.InvalidError, match="not encodable as UTF-8"):
+        h.school.list(hub="\ud800")
 
 
 def test_dates_and_decimals_come_back_as_python_values_when_asked(tmp_path):
@@ -251,3 +263,17 @@ def test_a_closed_handle_is_misuse():
     assert h.closed
     with pytest.raises(ihub.MisuseError, match="closed"):
         h.hub.list()
+
+
+def test_a_dropped_handle_closes_at_once(tmp_path):
+    # The namespaces the handle caches refer back to it weakly, so the last
+    # reference going closes the database then, not at the next collection.
+    gc.disable()
+    try:
+        h = ihub.open(str(tmp_path / "drop.db"))
+        h.hub.list()
+        ref = weakref.ref(h)
+        del h
+        assert ref() is None
+    finally:
+        gc.enable()
