@@ -58,9 +58,36 @@ extern "C" {
 #define IHUB_MISUSE     12   /* the interface was used wrongly: NULL or closed handle */
 #define IHUB_VERSION    13   /* the file was written by a newer ihub */
 
-/* Limits on input, enforced with IHUB_LIMIT naming the field (JSON nesting:
-** IHUB_INVALID with line and column). ihub_call(h, "api.limits", ...) returns
-** the same values; api.describe gives each text field's max_bytes. */
+/* Limits. Every bound ihub sets, and the status a breach returns. The
+** message names the place: the field path, the file's line and column, or
+** the script and line. ihub_call(h, "api.limits", NULL, &out) returns the
+** same values (the script budgets as this handle has them); api.describe
+** gives each text field's max_bytes.
+**
+** Input                                    past it
+**   one-line text field (name, code)       IHUB_LIMIT "params.name: 65537 bytes is over the limit of 65536 bytes"
+**   multi-line text (note, script source)  IHUB_LIMIT, the same way
+**   one JSON document (params_json)        IHUB_LIMIT "params: the JSON document is N bytes, over ..."
+**   JSON nesting                           IHUB_INVALID "params: JSON at line L column C: nested more than 100 levels deep"
+**   a path                                 IHUB_LIMIT naming the parameter
+**   one CSV record                         IHUB_LIMIT with line and column; nothing of the file is stored
+**   one NDJSON / xAPI line                 a problem of that line (its number), handled as a
+**                                          statement that does not validate
+**   one activity import line               the import is refused naming that line; nothing is stored
+**   a batch (..._many, imports)            only the document or file bounds above; all or nothing
+** Scripts (per evaluation, options of ihub_open)
+**   time    script_time_ms, admin_time_ms  IHUB_LIMIT "name:line: time limit of N ms exceeded";
+**                                          the error comes at most IHUB_LIMIT_BUDGET_MARGIN_MS late,
+**                                          also inside one long library call (string.format,
+**                                          rep, concat, load, patterns, results turned to JSON)
+**   memory  script_memory_mb,              IHUB_LIMIT "eval: not enough memory (limit of N bytes)"
+**           admin_memory_mb
+**   what a script returns                  IHUB_SCRIPT naming the JSON path; nested past
+**                                          IHUB_LIMIT_JSON_DEPTH is IHUB_SCRIPT too
+**   what a script prints                   cut at IHUB_LIMIT_SCRIPT_OUTPUT_BYTES, "...(output truncated)"
+** A budget cannot be caught by pcall; a breach stores nothing, and the
+** handle stays usable.
+*/
 #define IHUB_LIMIT_TEXT_BYTES      65536      /* a one-line text field: name, code */
 #define IHUB_LIMIT_LONG_TEXT_BYTES 1048576    /* multi-line: note, script source */
 #define IHUB_LIMIT_DOCUMENT_BYTES  268435456  /* one JSON document (params_json) */
@@ -68,6 +95,16 @@ extern "C" {
 #define IHUB_LIMIT_PATH_BYTES      4096       /* a database or file path */
 #define IHUB_LIMIT_QUOTE_CHARS     80         /* of an input a message quotes */
 #define IHUB_LIMIT_MESSAGE_BYTES   16384      /* of a message, at most */
+#define IHUB_LIMIT_CSV_RECORD_BYTES    1048576  /* one CSV record, quoted newlines included */
+#define IHUB_LIMIT_LINE_BYTES          1048576  /* one NDJSON or xAPI line */
+#define IHUB_LIMIT_ACTIVITY_LINE_BYTES 4194304  /* one line of an activity import */
+#define IHUB_LIMIT_SCRIPT_OUTPUT_BYTES 1048576  /* what one evaluation prints */
+#define IHUB_LIMIT_BUDGET_MARGIN_MS    50       /* how late a spent time budget may stop a script */
+/* The default script budgets (options of ihub_open). */
+#define IHUB_LIMIT_SCRIPT_TIME_MS      1000     /* "script_time_ms": a methodology evaluation */
+#define IHUB_LIMIT_SCRIPT_MEMORY_MB    64       /* "script_memory_mb": the methodology Lua state */
+#define IHUB_LIMIT_ADMIN_TIME_MS       60000    /* "admin_time_ms": an ihub_eval or REPL chunk */
+#define IHUB_LIMIT_ADMIN_MEMORY_MB     512      /* "admin_memory_mb": the admin Lua state */
 
 /* The opaque handle on one open database. */
 typedef struct ihub ihub;

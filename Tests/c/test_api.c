@@ -274,7 +274,26 @@ static void test_open_paths_and_files(void) {
         CHECK(contains(limits, expected));
         snprintf(expected, sizeof expected, "\"quote_characters\":%d,", IHUB_LIMIT_QUOTE_CHARS);
         CHECK(contains(limits, expected));
-        snprintf(expected, sizeof expected, "\"message_bytes\":%d}", IHUB_LIMIT_MESSAGE_BYTES);
+        snprintf(expected, sizeof expected, "\"message_bytes\":%d,", IHUB_LIMIT_MESSAGE_BYTES);
+        CHECK(contains(limits, expected));
+        snprintf(expected, sizeof expected, "\"csv_record_bytes\":%d,", IHUB_LIMIT_CSV_RECORD_BYTES);
+        CHECK(contains(limits, expected));
+        snprintf(expected, sizeof expected, "\"line_bytes\":%d,", IHUB_LIMIT_LINE_BYTES);
+        CHECK(contains(limits, expected));
+        snprintf(expected, sizeof expected, "\"activity_line_bytes\":%d,", IHUB_LIMIT_ACTIVITY_LINE_BYTES);
+        CHECK(contains(limits, expected));
+        snprintf(expected, sizeof expected, "\"script_output_bytes\":%d,", IHUB_LIMIT_SCRIPT_OUTPUT_BYTES);
+        CHECK(contains(limits, expected));
+        /* h was opened with the default budgets. */
+        snprintf(expected, sizeof expected, "\"script_time_ms\":%d,", IHUB_LIMIT_SCRIPT_TIME_MS);
+        CHECK(contains(limits, expected));
+        snprintf(expected, sizeof expected, "\"script_memory_mb\":%d,", IHUB_LIMIT_SCRIPT_MEMORY_MB);
+        CHECK(contains(limits, expected));
+        snprintf(expected, sizeof expected, "\"admin_time_ms\":%d,", IHUB_LIMIT_ADMIN_TIME_MS);
+        CHECK(contains(limits, expected));
+        snprintf(expected, sizeof expected, "\"admin_memory_mb\":%d,", IHUB_LIMIT_ADMIN_MEMORY_MB);
+        CHECK(contains(limits, expected));
+        snprintf(expected, sizeof expected, "\"budget_margin_ms\":%d}", IHUB_LIMIT_BUDGET_MARGIN_MS);
         CHECK(contains(limits, expected));
         ihub_free(limits);
     }

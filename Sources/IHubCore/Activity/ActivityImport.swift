@@ -9,8 +9,7 @@ import Musl
 /// so a rejected file reports all its problems (by line, and column and
 /// field for CSV) in one pass; any problem rolls everything back.
 enum ActivityImport {
-    /// The longest NDJSON line: a record with notes and outcome at their limit, escaped.
-    static let maxLineBytes = 4 << 20
+    static let maxLineBytes = Limits.activityLine
 
     static let csvColumns = ["uuid", "date", "kind", "minutes", "method", "instance", "step", "participants", "notes", "outcome", "by"]
     static let requiredColumns = ["date", "kind", "minutes", "participants"]

@@ -103,11 +103,31 @@ package enum Limits {
     /// UTF-8 bytes of an error message; longer ones are cut (a safety net
     /// behind `IHubError.quoted`).
     static let message = 16 << 10
+    /// Bytes of one CSV record (a row, quoted newlines included).
+    static let csvRecord = 1 << 20
+    /// Bytes of one line of NDJSON or of a JSON array of xAPI statements.
+    static let line = longText
+    /// Bytes of one line of an activity import (NDJSON or CSV): a record
+    /// with notes and outcome at their limit, escaped.
+    static let activityLine = 4 << 20
+    /// Bytes of what one evaluation prints; the rest is cut with
+    /// "...(output truncated)" (IHubLua/libs.c OUTPUT_CAP).
+    static let scriptOutput = 1 << 20
+    /// How far past its time budget a script may run before the time error
+    /// ends it: the longest stretch between two budget checks inside a C
+    /// library call (IHubLua/bounded.c), measured by Tests/Bench/overrun.py.
+    static let budgetMarginMs = 50
 
-    static var described: JSON {
+    /// The bounds, with the script budgets `options` gives this handle.
+    static func described(_ options: Engine.Options) -> JSON {
         ["text_bytes": .int(Int64(text)), "long_text_bytes": .int(Int64(longText)),
          "document_bytes": .int(Int64(document)), "json_depth": .int(Int64(depth)),
-         "path_bytes": .int(Int64(path)), "quote_characters": .int(Int64(quote)), "message_bytes": .int(Int64(message))]
+         "path_bytes": .int(Int64(path)), "quote_characters": .int(Int64(quote)), "message_bytes": .int(Int64(message)),
+         "csv_record_bytes": .int(Int64(csvRecord)), "line_bytes": .int(Int64(line)),
+         "activity_line_bytes": .int(Int64(activityLine)), "script_output_bytes": .int(Int64(scriptOutput)),
+         "script_time_ms": .int(Int64(options.scriptTimeMs)), "script_memory_mb": .int(Int64(options.scriptMemoryMB)),
+         "admin_time_ms": .int(Int64(options.adminTimeMs)), "admin_memory_mb": .int(Int64(options.adminMemoryMB)),
+         "budget_margin_ms": .int(Int64(budgetMarginMs))]
     }
 }
 

@@ -7,7 +7,7 @@ enum CSVImport {
     struct Options {
         var delimiter: UInt8?
         var dryRun = false
-        var maxRecordBytes = 1 << 20
+        var maxRecordBytes = Limits.csvRecord
         var cells = Cells.Options()
         var ignoreUnknownColumns = false
         /// Where to write every problem of a rejected file, as CSV.

@@ -130,7 +130,7 @@ final class CSVReader {
     /// Bytes read at a time (smaller in tests, to cross every boundary).
     let chunkSize: Int
 
-    init(delimiter: UInt8? = nil, maxRecordBytes: Int = 1 << 20, chunkSize: Int = 1 << 16) {
+    init(delimiter: UInt8? = nil, maxRecordBytes: Int = Limits.csvRecord, chunkSize: Int = 1 << 16) {
         self.chunkSize = chunkSize
         self.delimiter = delimiter ?? UInt8(ascii: ",")
         self.detect = delimiter == nil

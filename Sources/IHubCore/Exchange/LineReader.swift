@@ -15,7 +15,7 @@ final class LineReader {
     let maxLineBytes: Int
     private let chunkSize: Int
 
-    init(maxLineBytes: Int = Limits.longText, chunkSize: Int = 1 << 20) {
+    init(maxLineBytes: Int = Limits.line, chunkSize: Int = 1 << 20) {
         self.maxLineBytes = maxLineBytes
         self.chunkSize = chunkSize
     }

@@ -19,7 +19,7 @@ extension XAPIValidator {
     /// report with one error at path "" saying why; a line over the
     /// reader's limit likewise. Throws for what is not a batch at all: a
     /// file that cannot be read, an array document that is not JSON.
-    static func validate(_ input: Input, options: Options = Options(), maxLineBytes: Int = Limits.longText,
+    static func validate(_ input: Input, options: Options = Options(), maxLineBytes: Int = Limits.line,
                          each: (XAPIReport) throws(IHubError) -> LineReader.Next) throws(IHubError)
     {
         switch input {

@@ -70,7 +70,7 @@ enum XAPIImport {
         }
         var index = 0
         var array = false
-        try LineReader(maxLineBytes: Limits.longText).read(source, onLine: { bytes, line throws(IHubError) in
+        try LineReader(maxLineBytes: Limits.line).read(source, onLine: { bytes, line throws(IHubError) in
             if index == 0, bytes.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "[") {
                 array = true
                 return .stop
@@ -89,7 +89,7 @@ enum XAPIImport {
             return .more
         }, onLong: { line throws(IHubError) in
             defer { index += 1 }
-            let problem = XAPIProblem(.error, "", "the line is over the limit of \(Limits.longText) bytes (skipped)")
+            let problem = XAPIProblem(.error, "", "the line is over the limit of \(Limits.line) bytes (skipped)")
             try importer.add(XAPIReport(index: index, line: line, statement: nil, problems: [problem]), text: nil)
             return .more
         })

@@ -38,19 +38,33 @@ class Api:
         return self._h.call("api.describe", p)
 
     def limits(self, params=None, /, **extra):
-        """The bounds on input (include/ihub.h lists them too): bytes of a one-line text field (names,
-            codes) and of a multi-line one (notes, script source), of a JSON document and of a path,
-            nesting levels of JSON, how many characters of an input a message quotes, and the longest
-            message. Past a bound: IHUB_LIMIT naming the field (JSON nesting: IHUB_INVALID).
+        """The bounds on input and on scripts (include/ihub.h lists them too): bytes of a one-line text
+            field (names, codes) and of a multi-line one (notes, script source), of a JSON document, a
+            path, a CSV record and a line of NDJSON or xAPI; nesting levels of JSON; how many characters
+            of an input a message quotes, and the longest message; and this handle's script budgets (the
+            options of ihub_open) with the margin by which a script may overrun its time budget. Past a
+            bound: IHUB_LIMIT naming the field (JSON nesting: IHUB_INVALID); a spent budget: IHUB_LIMIT
+            naming the script and line.
 
         Returns object:
             text_bytes (integer): UTF-8 bytes of a one-line text field
             long_text_bytes (integer): UTF-8 bytes of a multi-line text field
             document_bytes (integer): bytes of one JSON document
-            json_depth (integer): nesting levels of JSON arrays and objects
+            json_depth (integer): nesting levels of JSON arrays and objects (also of what a script
+                returns)
             path_bytes (integer): UTF-8 bytes of a path
             quote_characters (integer): characters of an input that a message quotes
             message_bytes (integer): UTF-8 bytes of a message
+            csv_record_bytes (integer): bytes of one CSV record
+            line_bytes (integer): bytes of one NDJSON line or xAPI statement line
+            activity_line_bytes (integer): bytes of one line of an activity import
+            script_output_bytes (integer): bytes one evaluation may print; the rest is cut
+            script_time_ms (integer): this handle's time budget of a methodology evaluation
+            script_memory_mb (integer): this handle's memory budget of the methodology Lua state
+            admin_time_ms (integer): this handle's time budget of an admin evaluation
+            admin_memory_mb (integer): this handle's memory budget of the admin Lua state
+            budget_margin_ms (integer): how far past its time budget a script may run before it is
+                stopped
 
         Example:
             h.api.limits()

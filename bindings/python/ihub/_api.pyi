@@ -7,7 +7,7 @@ from typing_extensions import NotRequired, TypedDict
 
 from . import _Null
 
-ApiLimitsResult = TypedDict('ApiLimitsResult', {'text_bytes': int, 'long_text_bytes': int, 'document_bytes': int, 'json_depth': int, 'path_bytes': int, 'quote_characters': int, 'message_bytes': int})
+ApiLimitsResult = TypedDict('ApiLimitsResult', {'text_bytes': int, 'long_text_bytes': int, 'document_bytes': int, 'json_depth': int, 'path_bytes': int, 'quote_characters': int, 'message_bytes': int, 'csv_record_bytes': int, 'line_bytes': int, 'activity_line_bytes': int, 'script_output_bytes': int, 'script_time_ms': int, 'script_memory_mb': int, 'admin_time_ms': int, 'admin_memory_mb': int, 'budget_margin_ms': int})
 ApiVersionResult = TypedDict('ApiVersionResult', {'version': str, 'abi': int, 'schema': int, 'database': str, 'engine': Literal['sqlite', 'postgresql']})
 HubAddResult = TypedDict('HubAddResult', {'id': int, 'code': str, 'name': str, 'country': str, 'region': NotRequired[str | None], 'languages': list[str], 'target_schools': NotRequired[int | None], 'target_teachers': NotRequired[int | None], 'min_group_size': NotRequired[int | None], 'home_page': NotRequired[str | None], 'xapi_identity': NotRequired[Literal['account', 'mbox_sha1sum'] | None], 'schools': int, 'people': int})
 HubAddManyParamHubs = TypedDict('HubAddManyParamHubs', {'code': str, 'name': str, 'country': str, 'region': NotRequired[str | None], 'languages': NotRequired[Sequence[str] | None], 'target_schools': NotRequired[int | None], 'target_teachers': NotRequired[int | None], 'min_group_size': NotRequired[int | None], 'home_page': NotRequired[str | None], 'xapi_identity': NotRequired[Literal['account', 'mbox_sha1sum'] | None]})

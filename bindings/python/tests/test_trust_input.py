@@ -101,6 +101,11 @@ def test_a_10_mb_value_gives_a_short_message(h):
 def test_text_over_its_limit_is_a_limit_error_naming_the_field(h):
     limits = h.call("api.limits")
     assert limits["text_bytes"] == 65536 and limits["long_text_bytes"] == 1 << 20
+    # The script budgets are the handle's own.
+    with ihub.open(script_time_ms=250, admin_memory_mb=32) as other:
+        budgets = other.call("api.limits")
+    assert (budgets["script_time_ms"], budgets["admin_memory_mb"]) == (250, 32)
+    assert (limits["script_time_ms"], limits["admin_memory_mb"]) == (1000, 512)
     with pytest.raises(ihub.LimitError, match=r"^params\.name: 65537 bytes is over the limit of 65536 bytes$"):
         h.call("school.add", {"hub": "EE-ACC", "code": "S1", "name": "n" * 65537})
     h.call("school.add", {"hub": "EE-ACC", "code": "S1", "name": "n" * 65536})
