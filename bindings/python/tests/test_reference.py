@@ -5,8 +5,10 @@ declared shape (the library checks that itself under IHUB_CHECK_RESULTS=1,
 which conftest sets); docs/reference.md is what scripts/reference writes from
 the current catalogue."""
 
+import json
 import os
 import pathlib
+import shlex
 import shutil
 import subprocess
 import sys
@@ -83,3 +85,16 @@ def test_the_manual_matches_the_catalogue():
                                check=True, capture_output=True, text=True).stdout
     written = (ROOT / "docs" / "reference.md").read_text()
     assert generated == written, "docs/reference.md is stale: run scripts/reference"
+
+
+def test_the_command_line_examples_are_valid_shell():
+    # Each "ihub call" line splits, as a shell reads it, into the method and
+    # the example's JSON, whatever quotes the example holds.
+    lines = [line for line in (ROOT / "docs" / "reference.md").read_text().splitlines()
+             if line.startswith("ihub call ")]
+    examples = {m["name"]: m["example"] for m in METHODS}
+    assert len(lines) == len(examples)
+    for line in lines:
+        words = shlex.split(line.split("  # command line")[0])
+        assert words[:2] == ["ihub", "call"] and words[4:] == ["--db", "region.db"], line
+        assert json.loads(words[3]) == examples[words[2]], line
