@@ -96,15 +96,18 @@ package final class Engine {
         let method = try MethodTable.find(name)
         let params = params.isNull ? JSON.object([]) : params
         try Shape.object(method.params).validate(params, at: "params")
-        let result: JSON
-        if method.writes {
-            result = try db.transaction(method.isolation) { () throws(IHubError) in try method.run(self, params) }
-        } else {
-            defer { db.finishStatements() }
-            result = try method.run(self, params)
+        // The result is checked before a write commits, so a result that
+        // breaks its declaration stores nothing.
+        func run() throws(IHubError) -> JSON {
+            let result = try method.run(self, params)
+            if ResultCheck.enabled, let shape = method.result { try shape.conform(result, at: "result of \(name)") }
+            return result
         }
-        if ResultCheck.enabled, let shape = method.result { try shape.conform(result, at: "result of \(name)") }
-        return result
+        if method.writes {
+            return try db.transaction(method.isolation) { () throws(IHubError) in try run() }
+        }
+        defer { db.finishStatements() }
+        return try run()
     }
 
     /// `call` for text in and text out: the path of ihub_call.
