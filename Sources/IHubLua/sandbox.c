@@ -176,6 +176,18 @@ static char *one_line(const char *prefix, const char *msg, const char *suffix) {
     return s;
 }
 
+/* Whether msg begins with a position Lua put there ("source:line:"),
+** i.e. a ":digits:" before the first ": ". */
+static int has_position(const char *msg) {
+    for (const char *p = msg; *p; p++) {
+        if (p[0] != ':') continue;
+        if (p[1] < '0' || p[1] > '9') return 0;
+        for (p++; *p >= '0' && *p <= '9'; p++) {}
+        return *p == ':';
+    }
+    return 0;
+}
+
 static int p_setup(lua_State *L) {
     ihl_open_libs(L);
     ihl_json_open(L);
@@ -446,6 +458,13 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
             S->host_status = 0;
             outcome = IHL_RUNTIME;
         }
+        /* An error without a position (a table as error value, a C stack
+        ** overflow, a limit hit outside any Lua line): say whose it is. */
+        if (prefix[0] == '\0' && !has_position(msg) &&
+            strncmp(msg, label, strlen(label)) != 0) {
+            prefix = label;
+            sep = colon;
+        }
         char *head = one_line(prefix, sep, "");
         if (head != NULL) *result = one_line(head, msg, suffix);
         free(head);
@@ -455,6 +474,9 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
     atomic_store(&S->expired, false);
     atomic_store(&S->interrupted, false);
     S->refusals = 0;
+    /* What a script left behind (a bomb's garbage) is not the next one's
+    ** to pay for, in time or memory. */
+    if (S->limit != 0 && S->used > S->limit / 2) lua_gc(L, LUA_GCCOLLECT);
     if (S->out_cap > 64 * 1024) {  /* do not keep a large buffer around */
         free(S->out);
         S->out = NULL;

@@ -1,0 +1,298 @@
+"""Issue 13, point 6: every attempt of the hostile catalogue
+(hostile_catalogue.py) in every place where a hub's script runs —
+script.eval, classify, the pairing policy, an instrument's declaration and
+its score function, the process rules, indicators and insight rules. Each
+is contained: a clear status and a one-line message naming the script,
+nothing stored (the place's lists are the same before and after), and the
+handle usable afterwards (a normal call succeeds and the same place runs a
+benign script correctly)."""
+import re
+import time
+
+import pytest
+
+import ihub
+from hostile_catalogue import ATTEMPTS
+
+BUDGET_MS = 200
+# Far above the budget, far below what an unbounded attempt takes (seconds to
+# forever): a place that lets one run on fails here instead of hanging.
+OVERRUN_S = BUDGET_MS / 1000 + 2.5
+MEMORY_MB = 16
+
+
+def hooked(body):
+    """The attempt as a local function of the script; its value is the answer."""
+    return f"local function attempt()\n{body}\nend\n"
+
+
+def error_of(exc):
+    return exc.status_name, exc.message
+
+
+class Place:
+    """How a hub's script is installed and run in one place, and what it
+    stores. run() returns (status, message) for a failure, whether raised or
+    reported in the result, and (None, result) on success."""
+    name = ""
+    script = ""  # how messages name the script
+    refusal = ()  # the statuses of its own refusal of a returned value
+
+    def setup(self, h):
+        pass
+
+    def source(self, body):
+        raise NotImplementedError
+
+    def run(self, h, source):
+        raise NotImplementedError
+
+    def stored(self, h):
+        raise NotImplementedError
+
+    benign = ""
+
+    def check_benign(self, h, result):
+        raise NotImplementedError
+
+    def attempt(self, h, source):
+        try:
+            return self.run(h, source)
+        except ihub.Error as e:
+            return error_of(e)
+
+
+class Eval(Place):
+    name, script = "script.eval", "probe.lua"
+    benign = "return {answer = 6 * 7, upper = ('x'):upper()}"
+
+    def source(self, body):
+        return hooked(body) + "return attempt()"
+
+    def run(self, h, source):
+        return None, h.script.eval(source=source, name="probe.lua")
+
+    def stored(self, h):
+        return h.hub.list(), h.script.list()
+
+    def check_benign(self, h, result):
+        assert result["values"] == [{"answer": 42, "upper": "X"}]
+
+
+class Classify(Place):
+    name, script = "classify", "H/classify"
+    benign = "return 'advanced', {'benign'}"
+
+    def source(self, body):
+        return hooked(body) + "function classify(subject, assessments) return attempt() end"
+
+    def run(self, h, source):
+        h.script.set(hub="H", name="classify", source=source)
+        return None, h.classification.run(hub="H", round="R1", subject="school")
+
+    def stored(self, h):
+        return h.classification.list(round="R1"), h.decision.list(hub="H")
+
+    def check_benign(self, h, result):
+        assert {c["class"] for c in h.classification.list(round="R1")} == {"advanced"}
+
+
+class Pairing(Place):
+    name, script = "pairing", "H/pairing"
+    benign = "return 1"
+
+    def source(self, body):
+        return hooked(body) + (
+            "function eligible(r) return r.code == 'M1' and 'mentor' or 'mentee' end\n"
+            "function exclude() return nil end\n"
+            "criteria.fit = function(mentee, mentor) return attempt() end\n"
+            "weights.school = {fit = 1}\n")
+
+    def run(self, h, source):
+        h.script.set(hub="H", name="pairing", source=source)
+        return None, h.pairing.propose(hub="H", round="R1")
+
+    def stored(self, h):
+        return h.pairing.list(round="R1"), h.decision.list(hub="H")
+
+    def check_benign(self, h, result):
+        assert [(p["mentee"], p["mentor"]) for p in h.pairing.get(run=result["run"])["pairs"]] == [("E1", "M1")]
+
+
+def instrument(score="return 1"):
+    return ("{code = 'selftest', name = 'Self-test', subject = 'school', scale = {min = 0, max = 1},\n"
+            " groups = {'leaders'}, areas = {{code = 'S', name = 'Self', items = {{code = 'Q1', text = 'Question'}}}},\n"
+            " score = function(answers) " + score + " end}")
+
+
+class Declaration(Place):
+    name, script = "instrument declaration", "instrument"
+    refusal = ("IHUB_INVALID",)  # a table that is no instrument
+    benign = "return " + instrument()
+
+    def source(self, body):
+        return hooked(body) + "return attempt()"
+
+    def run(self, h, source):
+        return None, h.instrument.define(hub="H", source=source)
+
+    def stored(self, h):
+        return h.instrument.list(hub="H")
+
+    def check_benign(self, h, result):
+        assert result["code"] == "selftest" and result["definition"]["score_function"]
+
+
+class Scoring(Place):
+    name, script = "instrument score", "selftest"
+    benign = "return 1"
+
+    def setup(self, h):
+        h.instrument.define(hub="H", source="return " + instrument())
+        h.assessment.submit(round="R1", instrument="selftest", responses=[
+            {"respondent": "L1", "school": "E1", "group": "leaders", "answers": {"Q1": 1}}])
+
+    def source(self, body):
+        return hooked(body) + "return " + instrument("return attempt()")
+
+    def run(self, h, source):
+        h.instrument.define(hub="H", source=source)
+        return None, h.assessment.scores(round="R1", instrument="selftest")
+
+    def stored(self, h):  # scores are read, never stored
+        return h.decision.list(hub="H")
+
+    def check_benign(self, h, result):
+        assert [r["overall"] for r in result["responses"]] == [1]
+
+
+class Process(Place):
+    name, script = "process", "H/process"
+    benign = "return true"
+
+    def setup(self, h):
+        self.id = h.process.start(school="E1", at="initiative")["id"]
+
+    def source(self, body):
+        return hooked(body) + "rule('*', function(instance, from, to) return attempt() end)"
+
+    def run(self, h, source):
+        h.script.set(hub="H", name="process", source=source)
+        to = "anchoring" if h.process.get(id=self.id)["step"] != "anchoring" else "joint_planning"
+        return None, h.process.move(id=self.id, to=to)
+
+    def stored(self, h):
+        return h.process.history(id=self.id), h.decision.list(hub="H")
+
+    def check_benign(self, h, result):
+        assert result["step"] == h.process.get(id=self.id)["step"] != "initiative"
+
+
+class Indicators(Place):
+    name, script = "indicators", "H/indicators"
+    benign = "return {{value = 7}}"
+
+    def source(self, body):
+        return hooked(body) + (
+            "indicator{name = 'probe', description = 'a probe', level = 'hub', type = 'count',\n"
+            "          compute = function(ctx) return attempt() end}")
+
+    def run(self, h, source):
+        h.script.set(hub="H", name="indicators", source=source)
+        (r,) = h.indicator.snapshot(hub="H", window="2026-11", names=["H.probe"])["indicators"]
+        return (r["error"]["status"], r["error"]["message"]) if "error" in r else (None, r)
+
+    def stored(self, h):
+        return h.indicator.series(hub="H", name="H.probe")["points"] if self.declared(h) else []
+
+    def declared(self, h):
+        return "H.probe" in [i["name"] for i in h.indicator.list(hub="H")]
+
+    def check_benign(self, h, result):
+        assert result["stored"] == 1
+        assert [p["value"] for p in h.indicator.series(hub="H", name="H.probe")["points"]] == [7]
+
+
+class Insights(Place):
+    name, script = "insights", "H/insights"
+    benign = "return {{severity = 'info', title = 'Probe', reason = 'a benign rule', action = 'none'}}"
+
+    def source(self, body):
+        return hooked(body) + "return {{name = 'probe', apply = function(ctx) return attempt() end}}"
+
+    def run(self, h, source):
+        h.script.set(hub="H", name="insights", source=source)
+        r = h.insight.generate(hub="H", window="2026-11")
+        (own,) = [e for e in r["errors"] if e["source"] != "builtin"] or [None]
+        return (own["status"], own["message"]) if own else (None, r)
+
+    def stored(self, h):
+        return [x for x in h.insight.list(hub="H") if x["source"] != "builtin"], h.decision.list(hub="H", kind="insight")
+
+    def check_benign(self, h, result):
+        assert [x["title"] for x in h.insight.list(hub="H") if x["rule"] == "probe"] == ["Probe"]
+
+
+PLACES = [Eval(), Classify(), Pairing(), Declaration(), Scoring(), Process(), Indicators(), Insights()]
+
+
+@pytest.fixture(scope="module")
+def handles():
+    """One handle per place, kept across the catalogue: what one attempt
+    leaves behind would show in the next."""
+    opened = {}
+    yield opened
+    for h in opened.values():
+        h.close()
+
+
+def handle_for(handles, place):
+    if place.name not in handles:
+        h = ihub.open(script_time_ms=BUDGET_MS, script_memory_mb=MEMORY_MB)
+        h.hub.add(code="H", name="Hub", country="EE")
+        h.round.add(hub="H", code="R1", name="Round 1", start="2026-01-01")
+        for code in ["M1", "E1"]:
+            h.school.add(hub="H", code=code, name="School " + code)
+        place.setup(h)
+        handles[place.name] = h
+    return handles[place.name]
+
+
+def expected(place, a, status):
+    return status in (a.status if isinstance(a.status, tuple) else (a.status,)) + (place.refusal if a.returned else ())
+
+
+CASES = [pytest.param(p, a, id=f"{p.name}: {a.name}",
+                      marks=[pytest.mark.skip(reason=a.needs_budget_in_c)] if a.needs_budget_in_c else [])
+         for p in PLACES for a in ATTEMPTS]
+
+
+@pytest.mark.parametrize("place, attempt", CASES)
+def test_hostile_script_is_contained(handles, place, attempt):
+    h = handle_for(handles, place)
+    before = place.stored(h)
+    started = time.monotonic()
+    status, message = place.attempt(h, place.source(attempt.body))
+    took = time.monotonic() - started
+    assert took < OVERRUN_S, f"ran {took:.2f} s against a budget of {BUDGET_MS} ms"
+    if status is None and attempt.accepted is not None and place.name == "script.eval":
+        assert message["values"] == attempt.accepted
+    else:
+        assert status is not None, f"not refused: {str(message)[:300]}"
+        assert expected(place, attempt, status), (status, message[:500])
+        assert attempt.fragment in message, message[:500]
+        assert "\n" not in message
+        assert len(message) <= 4096, f"a message of {len(message)} bytes: {message[:200]}..."
+        # Whose it is comes first: the script, or a position in it (or in
+        # a chunk it loaded, the script's line then in the traceback).
+        assert re.match(r"(%s|\S+:\d+:|\[string .*?\]:\d+:)" % re.escape(place.script), message), message[:500]
+        if status == "IHUB_SCRIPT" and not attempt.returned:  # and the line
+            assert re.search(re.escape(place.script) + r":\d+", message), message[:500]
+    assert place.stored(h) == before
+    # The handle is usable and the same place runs a benign script.
+    assert h.hub.get(code="H")["code"] == "H"
+    status, result = place.attempt(h, place.source(
+        "assert(string.upper and table.insert and pairs and ihub.school.list, 'a change outlived its script')\n"
+        + place.benign))
+    assert status is None, result
+    place.check_benign(h, result)
