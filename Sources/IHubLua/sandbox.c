@@ -140,6 +140,12 @@ int ihl_msgh(lua_State *L) {
         msg = lua_tostring(L, -1);
     else
         msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    /* Raised again (by assert, or from load, whose parser runs this
+    ** handler too): it has its traceback already. */
+    if (strstr(msg, " (traceback: ") != NULL) {
+        lua_pushstring(L, msg);
+        return 1;
+    }
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     luaL_addstring(&b, msg);

@@ -1,7 +1,9 @@
 """Issue 13, point 6: every attempt of the hostile catalogue
 (hostile_catalogue.py) in every place where a hub's script runs —
-script.eval, classify, the pairing policy, an instrument's declaration and
-its score function, the process rules, indicators and insight rules. Each
+script.eval, classify, the pairing policy (a criterion, and its top level),
+an instrument's declaration and its score function, the process script
+(a rule, and its top level editing the model), indicators and insight
+rules. Each
 is contained: a clear status and a one-line message naming the script,
 nothing stored (the place's lists are the same before and after), and the
 handle usable afterwards (a normal call succeeds and the same place runs a
@@ -119,6 +121,19 @@ class Pairing(Place):
         assert [(p["mentee"], p["mentor"]) for p in h.pairing.get(run=result["run"])["pairs"]] == [("E1", "M1")]
 
 
+class PairingSettings(Pairing):
+    """The policy's top level: the attempt runs as the script is loaded, and
+    its value is a weight."""
+    name = "pairing settings"
+
+    def source(self, body):
+        return hooked(body) + (
+            "function eligible(r) return r.code == 'M1' and 'mentor' or 'mentee' end\n"
+            "function exclude() return nil end\n"
+            "criteria.fit = function(mentee, mentor) return 1 end\n"
+            "weights.school = {fit = attempt()}\n")
+
+
 def instrument(score="return 1"):
     return ("{code = 'selftest', name = 'Self-test', subject = 'school', scale = {min = 0, max = 1},\n"
             " groups = {'leaders'}, areas = {{code = 'S', name = 'Self', items = {{code = 'Q1', text = 'Question'}}}},\n"
@@ -188,6 +203,26 @@ class Process(Place):
         assert result["step"] == h.process.get(id=self.id)["step"] != "initiative"
 
 
+class ProcessModel(Place):
+    """The process script's top level, which edits the model: the attempt's
+    value is a step's new name."""
+    name, script = "process model", "H/process"
+    benign = "return 'Meetings with the municipality'"
+
+    def source(self, body):
+        return hooked(body) + "rename('anchoring', attempt())"
+
+    def run(self, h, source):
+        h.script.set(hub="H", name="process", source=source)
+        return None, h.process.model(hub="H")
+
+    def stored(self, h):
+        return h.process.list(hub="H"), h.decision.list(hub="H")
+
+    def check_benign(self, h, result):
+        assert {s["code"]: s["name"] for s in result["steps"]}["anchoring"] == "Meetings with the municipality"
+
+
 class Indicators(Place):
     name, script = "indicators", "H/indicators"
     benign = "return {{value = 7}}"
@@ -233,7 +268,8 @@ class Insights(Place):
         assert [x["title"] for x in h.insight.list(hub="H") if x["rule"] == "probe"] == ["Probe"]
 
 
-PLACES = [Eval(), Classify(), Pairing(), Declaration(), Scoring(), Process(), Indicators(), Insights()]
+PLACES = [Eval(), Classify(), Pairing(), PairingSettings(), Declaration(), Scoring(), Process(), ProcessModel(),
+          Indicators(), Insights()]
 
 
 @pytest.fixture(scope="module")
@@ -296,3 +332,23 @@ def test_hostile_script_is_contained(handles, place, attempt):
         + place.benign))
     assert status is None, result
     place.check_benign(h, result)
+
+
+# Values a place takes beside its answer: bounded like any text it stores.
+HUGE = "string.rep('x', 2^20 + 1)"
+OWN_CHANNELS = [
+    ("classify", f"return 'advanced', {{{HUGE}}}", "IHUB_SCRIPT", "over the limit"),
+    ("process", f"return false, {HUGE}", "IHUB_SCRIPT", "over the limit"),
+    ("indicators", f"return {{{{value = 1, detail = {{text = {HUGE}}}}}}}", "IHUB_LIMIT", "bytes of JSON is over the limit of 1048576 bytes"),
+    ("insights", f"return {{{{severity = 'info', title = 't', reason = {HUGE}, action = 'a'}}}}", "IHUB_SCRIPT", "over the limit"),
+]
+
+
+@pytest.mark.parametrize("name, body, status, words", OWN_CHANNELS, ids=[c[0] for c in OWN_CHANNELS])
+def test_huge_values_in_a_places_own_fields_are_refused(handles, name, body, status, words):
+    (place,) = [p for p in PLACES if p.name == name]
+    h = handle_for(handles, place)
+    before = place.stored(h)
+    got, message = place.attempt(h, place.source(body))
+    assert (got, words in str(message)) == (status, True), message
+    assert place.stored(h) == before
