@@ -67,6 +67,8 @@ ATTEMPTS = [
     # indicators report an ihub.* call's failure as a script error
     attempt("a write", "return ihub.hub.add{code = 'X', name = 'x', country = 'EE'}", ("IHUB_MISUSE", SCRIPT), "may not write"),
     attempt("script.* from a script", "return ihub.script.set{hub = 'H', name = 'classify', source = 'x'}", SCRIPT, "script"),
+    attempt("another hub script run from inside one",  # the insight rules, where there are some
+            "local rules = ihub.insight.rules{hub = 'H'} error('read ' .. #rules .. ' rules')", SCRIPT),
     attempt("tampering with shared tables",
             "rawset(string, 'upper', nil) rawset(_G, 'pairs', nil) ihub.school = nil table.insert = nil\n"
             "error('tampered')", SCRIPT, "tampered"),

@@ -318,6 +318,7 @@ def test_hostile_script_is_contained(handles, place, attempt):
         assert expected(place, attempt, status), (status, message[:500])
         assert attempt.fragment in message, message[:500]
         assert "\n" not in message
+        assert not any(internal in message for internal in ("__ihub", "ihub-", "ihub/")), message[:500]
         assert len(message) <= 4096, f"a message of {len(message)} bytes: {message[:200]}..."
         # Whose it is comes first: the script, or a position in it (or in
         # a chunk it loaded, the script's line then in the traceback).
