@@ -341,3 +341,28 @@ def test_huge_values_in_a_places_own_fields_are_refused(handles, name, body, sta
     got, message = place.attempt(h, place.source(body))
     assert (got, words in str(message)) == (status, True), message
     assert place.stored(h) == before
+
+
+# A methodology package's test files run in the admin context, each test in a
+# fresh database: there an attempt fails its test, with a report that holds.
+@pytest.mark.parametrize("attempt", [
+    pytest.param(a, id=a.name, marks=[pytest.mark.skip(reason=a.needs_budget_in_c)] if a.needs_budget_in_c else [])
+    for a in ATTEMPTS])
+def test_hostile_test_file_fails_its_test(handles, attempt):
+    if "runner" not in handles:
+        handles["runner"] = ihub.open(admin_time_ms=BUDGET_MS, admin_memory_mb=MEMORY_MB)
+    h = handles["runner"]
+    files = {"probe_test.lua": hooked(attempt.body) + "test('probe', function() assert_eq(attempt(), 'ok') end)\n"}
+    started = time.monotonic()
+    (test,) = h.methodology.test(files=files)["tests"]
+    assert time.monotonic() - started < OVERRUN_S
+    assert not test["ok"]
+    if attempt.returned and attempt.status == "IHUB_SCRIPT":  # the report shows the value, whatever it is
+        assert test["failures"][0]["message"] == "values differ", test["failures"]
+    for text in test["failures"][0].values():
+        if isinstance(text, str):
+            assert "\n" not in text and len(text.encode()) <= 4096 + 3, text[:300]
+            assert not any(internal in text for internal in ("__ihub", "ihub-", "ihub/")), text[:300]
+    assert h.hub.list() == []
+    benign = {"probe_test.lua": "test('benign', function() assert_eq(('x'):upper(), 'X') end)\n"}
+    assert h.methodology.test(files=benign)["passed"] == 1
