@@ -236,6 +236,35 @@ class Indicators(Place):
         assert [p["value"] for p in h.indicator.series(hub="H", name="H.probe")["points"]] == [7]
 
 
+class IndicatorDeclaration(Indicators):
+    """The indicators script's top level, which declares: the attempt's value
+    is the description. A script that cannot declare is one failing
+    indicator, <hub>.indicators."""
+    name = "indicator declaration"
+    benign = "return 'a probe'"
+
+    def source(self, body):
+        return hooked(body) + (
+            "indicator{name = 'probe', description = attempt(), level = 'hub', type = 'count',\n"
+            "          compute = function(ctx) return {{value = 7}} end}")
+
+    def run(self, h, source):
+        h.script.set(hub="H", name="indicators", source=source)
+        name = "H.probe" if self.declared(h) else "H.indicators"
+        (r,) = h.indicator.snapshot(hub="H", window="2026-11", names=[name])["indicators"]
+        return (r["error"]["status"], r["error"]["message"]) if "error" in r else (None, r)
+
+    def stored(self, h):
+        """H.probe's series, read under the benign script (a failing one
+        declares no H.probe to read)."""
+        h.script.set(hub="H", name="indicators", source=self.source(self.benign))
+        return h.indicator.series(hub="H", name="H.probe")["points"]
+
+    def check_benign(self, h, result):
+        super().check_benign(h, result)
+        assert [i["description"] for i in h.indicator.list(hub="H") if i["name"] == "H.probe"] == ["a probe"]
+
+
 class Insights(Place):
     name, script = "insights", "H/insights"
     benign = "return {{severity = 'info', title = 'Probe', reason = 'a benign rule', action = 'none'}}"
@@ -256,8 +285,24 @@ class Insights(Place):
         assert [x["title"] for x in h.insight.list(hub="H") if x["rule"] == "probe"] == ["Probe"]
 
 
+class InsightDeclaration(Insights):
+    """The insights script's top level, which lists the rules: the attempt's
+    value is the rule's description."""
+    name = "insight declaration"
+    benign = "return 'a probe'"
+
+    def source(self, body):
+        return hooked(body) + (
+            "return {{name = 'probe', description = attempt(), apply = function(ctx)\n"
+            "  return {{severity = 'info', title = 'Probe', reason = 'a benign rule', action = 'none'}} end}}")
+
+    def check_benign(self, h, result):
+        super().check_benign(h, result)
+        assert [r["description"] for r in h.insight.rules(hub="H") if r["name"] == "probe"] == ["a probe"]
+
+
 PLACES = [Eval(), Classify(), Pairing(), PairingSettings(), Declaration(), Scoring(), Process(), ProcessModel(),
-          Indicators(), Insights()]
+          Indicators(), IndicatorDeclaration(), Insights(), InsightDeclaration()]
 
 
 @pytest.fixture(scope="module")
