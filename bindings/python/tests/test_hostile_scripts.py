@@ -1,8 +1,9 @@
 """Issue 13, point 6: every attempt of the hostile catalogue
 (hostile_catalogue.py) in every place where a hub's script runs —
-script.eval, classify, the pairing policy (a criterion, and its top level),
-an instrument's declaration and its score function, the process script (a
-rule, and its top level editing the model), indicators and insight rules.
+script.eval, classify, the pairing policy, an instrument's declaration and
+its score function, the process script, indicators and insight rules; for
+the pairing, process, indicators and insights scripts both inside the hook
+and at the script's top level — and in a methodology package's test file.
 Each is contained: a clear status and a one-line message naming the
 script, nothing stored (the place's lists are the same before and after),
 and the handle usable afterwards (a normal call succeeds and the same place
