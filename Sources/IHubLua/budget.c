@@ -24,6 +24,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <string.h>
 
 #include <lauxlib.h>
 
@@ -309,9 +310,18 @@ static int sb_wrapped(lua_State *L) {
             lua_xmove(co, L, 1);
         }
         if (stat != LUA_ERRMEM && lua_type(L, -1) == LUA_TSTRING) {
+            /* As lcorolib.c, but once: through nested wraps the same
+            ** position would be repeated at every level. */
             luaL_where(L, 1);
-            lua_insert(L, -2);
-            lua_concat(L, 2);
+            size_t n, m;
+            const char *where = lua_tolstring(L, -1, &n);
+            const char *msg = lua_tolstring(L, -2, &m);
+            if (n > 0 && m >= n && memcmp(msg, where, n) == 0) {
+                lua_pop(L, 1);
+            } else {
+                lua_insert(L, -2);
+                lua_concat(L, 2);
+            }
         }
         return lua_error(L);
     }

@@ -187,16 +187,26 @@ static int sb_fresh_env(lua_State *L) {
 
 /* Finalizers run inside the collector, where hooks are off: a looping __gc
 ** could never be stopped. (Lua marks an object for finalization only if
-** __gc is present when the metatable is set, so checking here suffices.) */
+** __gc is present when the metatable is set, so checking here suffices.)
+** Otherwise lbaselib.c's setmetatable, whole: a wrapper calling the
+** original from C would leave its errors without the script's line and
+** name the function '?'. */
 static int sb_setmetatable(lua_State *L) {
-    if (lua_type(L, 2) == LUA_TTABLE) {
+    int t = lua_type(L, 2);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+    if (t == LUA_TTABLE) {
         lua_pushliteral(L, "__gc");
         if (lua_rawget(L, 2) != LUA_TNIL)
             return luaL_error(L, "setmetatable: a metatable with a __gc field "
                               "is not allowed in the sandbox");
         lua_pop(L, 1);
     }
-    return call_original(L);
+    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+        return luaL_error(L, "cannot change a protected metatable");
+    lua_settop(L, 2);
+    lua_setmetatable(L, 1);
+    return 1;
 }
 
 /* An error raised by the budget hook leaves hooks disabled until the
@@ -351,7 +361,8 @@ void ihl_open_libs(lua_State *L) {
     lua_setfield(L, G, "__ihub_fresh_env");
     lua_pushcfunction(L, ihl_json_check);
     lua_setfield(L, G, "__ihub_json_check");
-    wrap(L, G, "setmetatable", sb_setmetatable);
+    lua_pushcfunction(L, sb_setmetatable);
+    lua_setfield(L, G, "setmetatable");
     wrap(L, G, "collectgarbage", sb_collectgarbage);
     wrap(L, G, "xpcall", sb_xpcall);
 

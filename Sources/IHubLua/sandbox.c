@@ -140,6 +140,12 @@ int ihl_msgh(lua_State *L) {
         msg = lua_tostring(L, -1);
     else
         msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    /* Raised again (by assert, or from load, whose parser runs this
+    ** handler too): it has its traceback already. */
+    if (strstr(msg, " (traceback: ") != NULL) {
+        lua_pushstring(L, msg);
+        return 1;
+    }
     luaL_Buffer b;
     luaL_buffinit(L, &b);
     luaL_addstring(&b, msg);
@@ -174,6 +180,18 @@ static char *one_line(const char *prefix, const char *msg, const char *suffix) {
     for (char *p = s; *p; p++)
         if (*p == '\n' || *p == '\r') *p = ' ';
     return s;
+}
+
+/* Whether msg begins with a position Lua put there ("source:line:"),
+** i.e. a ":digits:" before the first ": ". */
+static int has_position(const char *msg) {
+    for (const char *p = msg; *p; p++) {
+        if (p[0] != ':') continue;
+        if (p[1] < '0' || p[1] > '9') return 0;
+        for (p++; *p >= '0' && *p <= '9'; p++) {}
+        return *p == ':';
+    }
+    return 0;
 }
 
 static int p_setup(lua_State *L) {
@@ -446,6 +464,13 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
             S->host_status = 0;
             outcome = IHL_RUNTIME;
         }
+        /* An error without a position (a table as error value, a C stack
+        ** overflow, a limit hit outside any Lua line): say whose it is. */
+        if (prefix[0] == '\0' && !has_position(msg) &&
+            strncmp(msg, label, strlen(label)) != 0) {
+            prefix = label;
+            sep = colon;
+        }
         char *head = one_line(prefix, sep, "");
         if (head != NULL) *result = one_line(head, msg, suffix);
         free(head);
@@ -455,6 +480,9 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
     atomic_store(&S->expired, false);
     atomic_store(&S->interrupted, false);
     S->refusals = 0;
+    /* What a script left behind (a bomb's garbage) is not the next one's
+    ** to pay for, in time or memory. */
+    if (S->limit != 0 && S->used > S->limit / 2) lua_gc(L, LUA_GCCOLLECT);
     if (S->out_cap > 64 * 1024) {  /* do not keep a large buffer around */
         free(S->out);
         S->out = NULL;

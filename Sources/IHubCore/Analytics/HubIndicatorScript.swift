@@ -12,7 +12,8 @@
 ///       end,
 ///     }
 ///
-/// Every call is one evaluation: the script is loaded again in a fresh
+/// A row's detail is at most `Limits.longText` of JSON (it is stored with
+/// every snapshot). Every call is one evaluation: the script is loaded again in a fresh
 /// environment, so nothing stays behind in the shared globals and each
 /// computation has the whole time budget.
 struct HubIndicatorScript {

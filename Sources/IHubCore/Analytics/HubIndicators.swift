@@ -248,6 +248,11 @@ enum HubIndicators {
                 if let bad = m.first(where: { Self.reserved.contains($0.key) }) {
                     throw IHubError(.script, "\(at): detail.\(bad.key) would hide the row's own \(bad.key); name it otherwise")
                 }
+                // Stored with every snapshot: a fact, not a dump of the script's memory.
+                let bytes = detail.serialized().utf8.count
+                if bytes > Limits.longText {
+                    throw IHubError(.limit, "\(at): detail: \(bytes) bytes of JSON is over the limit of \(Limits.longText) bytes")
+                }
                 row.detail = m
             }
             return row

@@ -113,7 +113,13 @@ enum HubInsightRules {
                 guard let s = v.string else { throw IHubError(.script, "\(chunk): rule \(name): indicators must be a list of indicator names") }
                 indicators.append(s)
             }
-            return Rule(name: name, description: x["description"]?.string ?? "", role: role, indicators: indicators)
+            guard let description = (x["description"] ?? .string("")).string else {
+                throw IHubError(.script, "\(chunk): rule \(name): description must be a string")
+            }
+            if description.utf8.count > Limits.text {
+                throw IHubError(.script, "\(chunk): rule \(name): description: \(description.utf8.count) bytes is over the limit of \(Limits.text) bytes")
+            }
+            return Rule(name: name, description: description, role: role, indicators: indicators)
         }
     }
 

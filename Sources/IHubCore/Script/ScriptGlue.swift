@@ -11,7 +11,7 @@ extension ScriptContext {
     /// callers see the same error whether or not the glue is there yet.
     func loadGlue(_ name: String) throws(IHubError) {
         let file = "engine/\(name).lua"
-        if ihl_is_busy(state) != 0 { throw IHubError(.script, "ihub-\(name): the state is busy with another evaluation") }
+        if ihl_is_busy(state) != 0 { throw IHubError(.script, "the state is busy with another evaluation") }
         guard glueEvaluations[file] == nil else { return }
         guard let source = EmbeddedLua.files[file] else { throw IHubError(.error, "\(file): no such embedded Lua file") }
         // "ihub-" marks the chunk as ihub's own: tracebacks leave its frames

@@ -182,9 +182,20 @@ local function annotate(err)
   return {[FAILURE] = true, line = line, message = text}
 end
 
+-- A failure's text as a report holds it: valid UTF-8 (else its bytes past
+-- ASCII become "?") and at most 4 KB, cut at a character.
+local function reported(text)
+  if type(text) ~= "string" then return text end
+  if not utf8.len(text) then text = text:gsub("[\128-\255]", "?") end
+  if #text <= 4096 then return text end
+  local cut = 4096
+  while text:byte(cut + 1) and text:byte(cut + 1) >= 0x80 and text:byte(cut + 1) < 0xC0 do cut = cut - 1 end
+  return text:sub(1, cut) .. "..."
+end
+
 -- What a step of the running test came to: a request, or its end.
 local function outcome(resumed, a, b)
-  if not resumed then running = nil return {ok = false, message = tostring(a)} end
+  if not resumed then running = nil return {ok = false, message = reported(tostring(a))} end
   if coroutine.status(running) == "suspended" then
     if type(a) == "table" and a[REQUEST] then return {request = a[REQUEST], hub = a.hub} end
     running = nil
@@ -192,7 +203,7 @@ local function outcome(resumed, a, b)
   end
   running = nil
   if a then return {ok = true} end
-  return {ok = false, line = b.line, message = b.message, expected = b.expected, actual = b.actual}
+  return {ok = false, line = b.line, message = reported(b.message), expected = reported(b.expected), actual = reported(b.actual)}
 end
 
 function __ihub_test_start(index)
