@@ -1,6 +1,5 @@
 import IHubAPI
 import IHubCore
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -17,9 +16,9 @@ final class Handle: Sendable {
         var message: UnsafeMutablePointer<CChar>? = nil
     }
 
-    let state: Mutex<State>
+    let state: Lock<State>
 
-    init(engine: sending Engine) { state = Mutex(State(engine: engine)) }
+    init(engine: sending Engine) { state = Lock(State(engine: engine)) }
 
     deinit { state.withLock { free($0.message) } }
 
@@ -49,7 +48,7 @@ final class Handle: Sendable {
 /// The handles that are open, by address. A call first looks its handle up
 /// here, so a closed handle is reported as misuse instead of being touched,
 /// and the strong reference taken keeps it alive while a call runs.
-let openHandles = Mutex<[UInt: Handle]>([:])
+let openHandles = Lock<[UInt: Handle]>([:])
 
 func lookUp(_ h: OpaquePointer?) -> Handle? {
     guard let h else { return nil }
