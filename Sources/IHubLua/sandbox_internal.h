@@ -17,4 +17,18 @@ void ihl_check_budget(lua_State *L);
 ** the deadline instead of hanging the host. Lua 5.4 pattern semantics. */
 void ihl_install_patterns(lua_State *L);
 
+/* bounded.c: replaces format, upper, lower, reverse (string table at index
+** string) and len (utf8 table) with versions that check the budget as they
+** go, and bounds the formats of pack, packsize and unpack. */
+void ihl_install_bounded(lua_State *L, int string, int utf8);
+
+/* bounded.c: string.rep's work (arguments as string.rep's), checking the
+** budget between large copies. */
+int ihl_rep(lua_State *L);
+
+/* bounded.c: luaL_loadbufferx(L, s, len, name, "t"), feeding the parser in
+** pieces and checking the budget between them; raises the time error if
+** the budget ran out while parsing. */
+int ihl_load_text(lua_State *L, const char *s, size_t len, const char *name);
+
 #endif
