@@ -2,14 +2,16 @@
 ** bounded.c — library functions whose cost grows with their input, redone
 ** to check the time budget as they go.
 **
-** No hook fires inside a C function, so one call of stock string.format
-** ("%q" of a long string), string.rep, string.upper, utf8.len or load over
-** a large input would run to its end past the deadline. These versions do
-** the same work in steps and call ihl_check_budget between them (one atomic
-** load), so such a call ends within a few milliseconds of the deadline.
-** Semantics and messages are Lua 5.4's; the code of format and utf8.len
-** follows lstrlib.c and lutf8lib.c of Lua 5.4.4 (Copyright (C) 1994-2022
-** Lua.org, PUC-Rio; MIT license).
+** No hook fires inside a C function, so one stock call over a large input
+** (string.format("%q", s) of a 40 MB string, load of "a and a and ...")
+** would run to its end, seconds past the deadline. These do the same work
+** in steps and call ihl_check_budget between them (one atomic load), so the
+** call ends a few milliseconds after the deadline: load, string.format,
+** rep (libs.c checks its memory first), upper, lower, reverse, pack,
+** packsize, unpack, utf8.len, offset, codes, and tonumber with a base.
+** Results and messages are Lua 5.4's: the code follows lstrlib.c,
+** lutf8lib.c and lbaselib.c of Lua 5.4.4 (Copyright (C) 1994-2022 Lua.org,
+** PUC-Rio; MIT license).
 */
 #define _POSIX_C_SOURCE 200809L  /* clock_gettime */
 
@@ -115,34 +117,27 @@ int ihl_rep(lua_State *L) {
 }
 
 /* upper, lower, reverse: as lstrlib.c, one STEP at a time. */
-static int map_bytes(lua_State *L, int (*f)(int)) {
+enum { UPPER, LOWER, REVERSE };
+
+static int map_bytes(lua_State *L, int how) {
     size_t l;
     luaL_Buffer b;
     const char *s = luaL_checklstring(L, 1, &l);
     char *p = luaL_buffinitsize(L, &b, l);
-    for (size_t i = 0; i < l; i++) {
-        p[i] = (char)f(uchar(s[i]));
-        if ((i & (STEP - 1)) == STEP - 1) ihl_check_budget(L);
+    for (size_t i = 0; i < l;) {
+        size_t end = l - i > STEP ? i + STEP : l;
+        if (i > 0) ihl_check_budget(L);
+        if (how == UPPER) for (; i < end; i++) p[i] = (char)toupper(uchar(s[i]));
+        else if (how == LOWER) for (; i < end; i++) p[i] = (char)tolower(uchar(s[i]));
+        else for (; i < end; i++) p[i] = s[l - i - 1];
     }
     luaL_pushresultsize(&b, l);
     return 1;
 }
 
-static int sb_upper(lua_State *L) { return map_bytes(L, toupper); }
-static int sb_lower(lua_State *L) { return map_bytes(L, tolower); }
-
-static int sb_reverse(lua_State *L) {
-    size_t l;
-    luaL_Buffer b;
-    const char *s = luaL_checklstring(L, 1, &l);
-    char *p = luaL_buffinitsize(L, &b, l);
-    for (size_t i = 0; i < l; i++) {
-        p[i] = s[l - i - 1];
-        if ((i & (STEP - 1)) == STEP - 1) ihl_check_budget(L);
-    }
-    luaL_pushresultsize(&b, l);
-    return 1;
-}
+static int sb_upper(lua_State *L) { return map_bytes(L, UPPER); }
+static int sb_lower(lua_State *L) { return map_bytes(L, LOWER); }
+static int sb_reverse(lua_State *L) { return map_bytes(L, REVERSE); }
 
 /* ---- string.format (lstrlib.c) ------------------------------------------- */
 
@@ -873,7 +868,7 @@ static int sb_utflen(lua_State *L) {
     luaL_argcheck(L, 1 <= posi && --posi <= (lua_Integer)len, 2,
                   "initial position out of bounds");
     luaL_argcheck(L, --posj < (lua_Integer)len, 3, "final position out of bounds");
-    while (posi <= posj) {
+    for (lua_Integer check = posi + (lua_Integer)STEP; posi <= posj; n++) {
         const char *s1 = utf8_decode(s + posi, NULL, !lax);
         if (s1 == NULL) {
             luaL_pushfail(L);
@@ -881,7 +876,10 @@ static int sb_utflen(lua_State *L) {
             return 2;
         }
         posi = s1 - s;
-        if ((++n & (STEP - 1)) == 0) ihl_check_budget(L);
+        if (posi >= check) {
+            ihl_check_budget(L);
+            check = posi + (lua_Integer)STEP;
+        }
     }
     lua_pushinteger(L, n);
     return 1;
@@ -959,6 +957,60 @@ static int sb_codes(lua_State *L) {
     return 3;
 }
 
+/* ---- tonumber (lbaselib.c) -----------------------------------------------
+** With a base, the digits are read here, a STEP at a time. (Without one,
+** lua_stringtonumber reads them: a linear pass at about memory speed.) */
+
+#define SPACECHARS " \f\n\r\t\v"
+
+static const char *b_str2int(lua_State *L, const char *s, int base, lua_Integer *pn) {
+    lua_Unsigned n = 0;
+    int neg = 0;
+    size_t steps = 0;
+    s += strspn(s, SPACECHARS);
+    if (*s == '-') { s++; neg = 1; }
+    else if (*s == '+') s++;
+    if (!isalnum((unsigned char)*s)) return NULL;
+    do {
+        int digit = (isdigit((unsigned char)*s)) ? *s - '0'
+                                                 : (toupper((unsigned char)*s) - 'A') + 10;
+        if (digit >= base) return NULL;
+        n = n * base + digit;
+        s++;
+        if ((++steps & (STEP - 1)) == 0) ihl_check_budget(L);
+    } while (isalnum((unsigned char)*s));
+    s += strspn(s, SPACECHARS);
+    *pn = (lua_Integer)((neg) ? (0u - n) : n);
+    return s;
+}
+
+static int sb_tonumber(lua_State *L) {
+    if (lua_isnoneornil(L, 2)) {
+        if (lua_type(L, 1) == LUA_TNUMBER) {
+            lua_settop(L, 1);
+            return 1;
+        }
+        size_t l;
+        const char *s = lua_tolstring(L, 1, &l);
+        if (s != NULL && lua_stringtonumber(L, s) == l + 1) return 1;
+        luaL_checkany(L, 1);
+    } else {
+        size_t l;
+        const char *s;
+        lua_Integer n = 0;
+        lua_Integer base = luaL_checkinteger(L, 2);
+        luaL_checktype(L, 1, LUA_TSTRING);
+        s = lua_tolstring(L, 1, &l);
+        luaL_argcheck(L, 2 <= base && base <= 36, 2, "base out of range");
+        if (b_str2int(L, s, (int)base, &n) == s + l) {
+            lua_pushinteger(L, n);
+            return 1;
+        }
+    }
+    luaL_pushfail(L);
+    return 1;
+}
+
 /* ---- installing ---------------------------------------------------------- */
 
 static void set_funcs(lua_State *L, int t, const luaL_Reg *r) {
@@ -968,7 +1020,7 @@ static void set_funcs(lua_State *L, int t, const luaL_Reg *r) {
     }
 }
 
-void ihl_install_bounded(lua_State *L, int string, int utf8) {
+void ihl_install_bounded(lua_State *L, int globals, int string, int utf8) {
     static const luaL_Reg strings[] = {
         {"format", sb_format}, {"upper", sb_upper}, {"lower", sb_lower},
         {"reverse", sb_reverse}, {"pack", sb_pack}, {"packsize", sb_packsize},
@@ -977,4 +1029,6 @@ void ihl_install_bounded(lua_State *L, int string, int utf8) {
     static const luaL_Reg utf8s[] = {
         {"len", sb_utflen}, {"offset", sb_offset}, {"codes", sb_codes}, {NULL, NULL}};
     set_funcs(L, utf8, utf8s);
+    lua_pushcfunction(L, sb_tonumber);
+    lua_setfield(L, globals, "tonumber");
 }

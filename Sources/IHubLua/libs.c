@@ -4,10 +4,12 @@
 ** Only base, table, string, math, utf8 and coroutine are opened. Whatever
 ** reaches outside (files, processes, bytecode) is removed; whatever could
 ** escape the budgets is wrapped: print writes into a per-evaluation buffer,
-** load takes text only, setmetatable refuses finalizers, string.rep and
-** table.move/sort are bounded, and coroutine.resume/wrap/close publish the
-** running thread to the watchdog (budget.c). The `ihub` table, which
-** bridges to the host's methods, is host.c.
+** load takes text only, setmetatable refuses finalizers, string.rep is
+** bounded by memory, table.move/insert/remove/concat/sort check the time
+** budget (so do the functions of bounded.c and patterns.c), and
+** coroutine.resume/wrap/close publish the running thread to the watchdog
+** (budget.c). The `ihub` table, which bridges to the host's methods, is
+** host.c.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -464,7 +466,7 @@ void ihl_open_libs(lua_State *L) {
     wrap(L, lua_gettop(L), "rep", sb_rep);
     ihl_install_patterns(L);  /* expects the string table on top */
     lua_getfield(L, G, LUA_UTF8LIBNAME);
-    ihl_install_bounded(L, lua_gettop(L) - 1, lua_gettop(L));
+    ihl_install_bounded(L, G, lua_gettop(L) - 1, lua_gettop(L));
     lua_pop(L, 2);
     /* Protect the string metatable: its __index is the string table. */
     lua_pushliteral(L, "");

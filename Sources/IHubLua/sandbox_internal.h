@@ -17,10 +17,10 @@ void ihl_check_budget(lua_State *L);
 ** the deadline instead of hanging the host. Lua 5.4 pattern semantics. */
 void ihl_install_patterns(lua_State *L);
 
-/* bounded.c: replaces format, upper, lower, reverse (string table at index
-** string) and len (utf8 table) with versions that check the budget as they
-** go, and bounds the formats of pack, packsize and unpack. */
-void ihl_install_bounded(lua_State *L, int string, int utf8);
+/* bounded.c: replaces string.format, upper, lower, reverse, pack, packsize
+** and unpack, utf8.len, offset and codes, and tonumber (in the tables at
+** the indices given) by versions that check the budget as they go. */
+void ihl_install_bounded(lua_State *L, int globals, int string, int utf8);
 
 /* bounded.c: string.rep's work (arguments as string.rep's), checking the
 ** budget between large copies. */

@@ -18,7 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# name: (setup, call) — Lua; `call` runs in a loop until the budget stops it.
+# name: (setup, call) — Lua; `call` runs in a loop until the budget stops it,
+# or is a return statement: then the JSON conversion of the result is timed.
 BIG = "local big = ('x'):rep(1e4):rep(1e4) "  # 100 MB
 PROBES = {
     "(reference: big .. 'y')": (BIG, "local copy = big .. 'y'"),
@@ -55,12 +56,13 @@ PROBES = {
     "utf8.codes": ("local s = ('\\x80'):rep(1e4):rep(1e4)", "for _ in utf8.codes(s) do end"),
     "tonumber": ("local s = ('1'):rep(1e4):rep(1e4)", "tonumber(s)"),
     "tonumber base": ("local s = ('1'):rep(1e4):rep(1e4)", "tonumber(s, 10)"),
+    "(string key: hashing)": (BIG, "local t = {[big .. 'y'] = 1}"),
     "load": ("local src = ('a=1 '):rep(1e4):rep(2e3)", "load(src)"),
     "load and-chain": ("local src = 'return ' .. ('a and '):rep(2e5) .. 'a'", "load(src)"),
     "load labels": ("local t = {} for i = 1, 2e5 do t[i] = '::l' .. i .. '::' end local src = table.concat(t, ' ')",
                     "load(src)"),
-    "result string": (BIG, None),
-    "result table": ("local t = {1} while #t < 8e6 do table.move(t, 1, #t, #t + 1) end", None),
+    "result string": (BIG, "return big"),
+    "result table": ("local t = {1.5} while #t < 1e6 do table.move(t, 1, #t, #t + 1) end local x = {} for i = 1, 8 do x[i] = t end", "return x"),
 }
 SLACK_MS = 300  # the budget is the setup's time plus this
 
@@ -75,8 +77,8 @@ def probe(ihub, setup, call):
     """The overrun (ms) of one run, or None and what went wrong."""
     with ihub.open(admin_time_ms=60_000, admin_memory_mb=512) as h:
         budget = int(timed(h, setup + " return 0")) + SLACK_MS  # the deadline falls in the loop
-    if call is None:  # the conversion of the result, after the script returned
-        source = setup + " return " + setup.split()[1]
+    if call.startswith("return "):  # the conversion of the result, after the script
+        source = setup + " " + call
     else:
         source = setup + " while true do " + call + " end"
     with ihub.open(admin_time_ms=budget, admin_memory_mb=512) as h:

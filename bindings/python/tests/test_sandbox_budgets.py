@@ -82,6 +82,7 @@ IN_A_LOOP = {
     "utf8.len": (BIG, "utf8.len(big)"),
     "utf8.offset": (BIG, "utf8.offset(big, 2e7)"),
     "utf8.codes": ("local s = ('\\x80'):rep(2e7)", "for _ in utf8.codes(s) do end"),
+    "tonumber with a base": ("local s = ('7'):rep(2e7)", "tonumber(s, 10)"),
     "table.insert": (TABLE, "table.insert(t, 1, 0) table.remove(t)"),
     "table.remove": (TABLE, "table.remove(t, 1) t[#t + 1] = 1"),
     "table.sort": ("local t, p = {}, ('x'):rep(1000) for i = 1, 4096 do t[i] = p .. (i * 7919 % 4096) end",
@@ -260,6 +261,13 @@ case("sort long strings", function()
   return ok, t[1]:sub(-4), t[#t]:sub(-4)
 end)
 case("sort mixed", table.sort, {("x"):rep(400000), ("y"):rep(400000), 1, ("z"):rep(400000)})
+
+-- tonumber
+for _, a in ipairs{{"10"}, {" 0x1F "}, {"1e3"}, {"z"}, {12}, {"ff", 16}, {"  -ZZ  ", 36}, {"8", 8},
+                   {"1 2", 10}, {"", 10}, {"+7", 10}, {("7"):rep(100000), 10}, {"9", 37}, {12, 10}, {nil}} do
+  case("tonumber " .. tostring(a[1]):sub(1, 20) .. " " .. tostring(a[2]), tonumber, a[1], a[2])
+end
+case("tonumber none", tonumber)
 
 -- load
 case("load", function() return load("return 1 + 2")() end)
