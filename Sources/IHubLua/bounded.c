@@ -61,7 +61,7 @@ static const char *read_piece(lua_State *L, void *ud, size_t *size) {
     ihl_check_budget(L);  /* an error here ends lua_load; ihl_load_text raises it again */
     if (r->left == 0) return NULL;
     double ms = ms_since(&r->last);
-    if (ms > 1.0 && r->piece > 1) r->piece /= 8 > r->piece ? r->piece : 8;
+    if (ms > 1.0) r->piece = r->piece > 8 ? r->piece / 8 : 1;
     else if (ms < 0.25 && r->piece < STEP) r->piece *= 2;
     const char *p = r->s;
     *size = r->left < r->piece ? r->left : r->piece;

@@ -402,11 +402,12 @@ static int sort_lt(lua_State *L) {
 }
 
 /* Whether sorting the table at 1 without a comparator may take long: many
-** elements, or strings long enough that comparing them costs. */
+** elements, or strings long enough that comparing them costs. (Anything
+** else sort checks, and reads it through metamethods, which the hook sees.) */
 static int costly_sort(lua_State *L) {
+    if (lua_type(L, 1) != LUA_TTABLE) return 0;
     lua_Integer n = luaL_len(L, 1);
     if (n > 65536) return 1;
-    if (lua_type(L, 1) != LUA_TTABLE) return 0;
     size_t bytes = 0;
     for (lua_Integer i = 1; i <= n; i++) {
         if (lua_rawgeti(L, 1, i) == LUA_TSTRING) bytes += lua_rawlen(L, -1);
