@@ -35,6 +35,7 @@ PROBES = {
     "string.find plain": ("local s, p = ('a'):rep(1e7), ('a'):rep(5e6) .. 'b'", "string.find(s, p, 1, true)"),
     "string.find": ("local s, p = ('a'):rep(1e7), ('a'):rep(5e6) .. 'b'", "string.find(s, p)"),
     "string.gsub": (BIG, "string.gsub(big, 'x', '%0')"),
+    "string.gsub template": ("local s, r = ('a'):rep(1e5), ('%1'):rep(2e5)", "s:gsub('(%s*)', r)"),
     "string.pack": ("local f = ('x'):rep(1e4):rep(1e4)", "string.pack(f)"),
     "string.packsize": ("local f = ('x'):rep(1e4):rep(1e4)", "string.packsize(f)"),
     "string.unpack": ("local f = ('x'):rep(1e4):rep(1e4)", "string.unpack(f, f)"),

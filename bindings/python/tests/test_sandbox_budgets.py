@@ -1,7 +1,7 @@
 """The time budget holds inside C library calls: the functions whose cost
 grows with their input (string.format, rep, upper, lower, reverse, pack,
-utf8.len/offset/codes, table.concat/insert/remove, sort, load, and the JSON
-conversion of results) check it as they go, so one call on a large input ends
+gsub's template, utf8.len/offset/codes, tonumber, table.concat/insert/remove,
+sort, load, and the JSON conversion of results) check it as they go, so one call on a large input ends
 with the time-limit error close to the deadline. And they keep Lua 5.4's
 results: each is compared with the stock interpreter (lua5.4) on ordinary
 inputs, errors included."""
@@ -39,6 +39,7 @@ def ends_in_time(run):
 SLOW_CALLS = {
     "string.format %q": "local s = ('\\0'):rep(2e7) return #string.format('%q%q', s, s)",
     "load": "return load('return ' .. ('a and '):rep(6e4) .. 'a')",
+    "string.gsub template": "local s = ('a'):rep(1e5) return #s:gsub('(%s*)', ('%1'):rep(2e5))",
     "table.concat": "local t = {1.5} while #t < 4e6 do table.move(t, 1, #t, #t + 1) end return #table.concat(t)",
 }
 
