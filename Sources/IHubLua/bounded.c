@@ -371,7 +371,7 @@ static int sb_format(lua_State *L) {
 
 /* ---- string.pack, packsize, unpack (lstrlib.c, in its own layout) ------- */
 
-#define posrelatI pack_posrelat
+/* As lstrlib.c: a string position, negative from the end, clipped to 1. */
 static size_t posrelatI(lua_Integer pos, size_t len) {
     if (pos > 0) return (size_t)pos;
     else if (pos == 0) return 1;
@@ -824,7 +824,7 @@ static int sb_unpack (lua_State *L) {
   return n + 1;
 }
 
-/* ---- utf8.len, offset, codes (lutf8lib.c) ------------------------------------------------ */
+/* ---- utf8.len, offset, codes (lutf8lib.c) ---------------------------------- */
 
 #define MAXUNICODE 0x10FFFFu
 #define MAXUTF 0x7FFFFFFFu
