@@ -25,8 +25,7 @@
 ** copying one string or table as large as the memory budget allows (a
 ** result, s .. s, a table's rehash), hashing a long string used as a key,
 ** converting a long numeral (tonumber without a base, arithmetic on a
-** string), checking that a printed string is UTF-8, a full garbage
-** collection: 50-110 ms of CPU time per 100 MB (a copy is mostly the kernel
+** string), a full garbage collection: 50-110 ms of CPU time per 100 MB (a copy is mostly the kernel
 ** providing fresh pages), so some 20 ms under the methodology's 64 MB.
 **
 ** An error raised inside a hook leaves hooks disabled on that thread until

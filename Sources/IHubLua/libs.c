@@ -80,6 +80,20 @@ static void out_write(lua_State *L, ihl_state *S, const char *s, size_t n) {
     }
 }
 
+/* The offset of the first invalid UTF-8 byte of s, or n; checking the budget
+** every STEP bytes. A sequence cut by a step's end is read again whole. */
+#define STEP ((size_t)1 << 16)
+static size_t utf8_invalid_checked(lua_State *L, const char *s, size_t n) {
+    size_t i = 0;
+    while (n - i > STEP) {
+        size_t bad = i + ihl_utf8_invalid_at(s + i, STEP);
+        if (bad < i + STEP - 3) return bad;
+        i = bad;
+        ihl_check_budget(L);
+    }
+    return i + ihl_utf8_invalid_at(s + i, n - i);
+}
+
 static int sb_print(lua_State *L) {
     ihl_state *S = ihl_from(L);
     int n = lua_gettop(L);
@@ -87,7 +101,7 @@ static int sb_print(lua_State *L) {
         size_t len;
         const char *s = luaL_tolstring(L, i, &len);
         /* the output reaches the caller as a JSON string: Unicode only */
-        size_t bad = ihl_utf8_invalid_at(s, len);
+        size_t bad = utf8_invalid_checked(L, s, len);
         if (bad != len) {
             char what[96];  /* lua_pushfstring has no %x */
             snprintf(what, sizeof what, "argument %d is not valid UTF-8 text (byte %zu is "

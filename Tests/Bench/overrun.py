@@ -42,6 +42,7 @@ PROBES = {
     "string.packsize": ("local f = ('x'):rep(1e4):rep(1e4)", "string.packsize(f)"),
     "string.unpack": ("local f = ('x'):rep(1e4):rep(1e4)", "string.unpack(f, f)"),
     "string.byte": (BIG, "string.byte(big, 1, 9e5)"),
+    "print": (BIG, "print(big)"),
     "table.concat": ("local t = {'x'} while #t < 8e6 do table.move(t, 1, #t, #t + 1) end",
                      "table.concat(t)"),
     "table.concat numbers": ("local t = {1.5} while #t < 8e6 do table.move(t, 1, #t, #t + 1) end",

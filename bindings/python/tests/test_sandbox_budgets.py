@@ -86,6 +86,7 @@ IN_A_LOOP = {
     "utf8.offset": (BIG, "utf8.offset(big, 2e7)"),
     "utf8.codes": ("local s = ('\\x80'):rep(2e7)", "for _ in utf8.codes(s) do end"),
     "tonumber with a base": ("local s = ('7'):rep(2e7)", "tonumber(s, 10)"),
+    "print": (BIG, "print(big)"),
     "table.insert": (TABLE, "table.insert(t, 1, 0) table.remove(t)"),
     "table.remove": (TABLE, "table.remove(t, 1) t[#t + 1] = 1"),
     "table.sort": ("local t, p = {}, ('x'):rep(1000) for i = 1, 4096 do t[i] = p .. (i * 7919 % 4096) end",
