@@ -263,7 +263,8 @@ static void addlenmod(char *form, const char *lenmod) {
 }
 
 /* As str_format of lstrlib.c; the budget is checked every STEP bytes of
-** format text, every few thousand conversions and inside %q and %s. */
+** format text, every few thousand conversions and every STEP bytes that %q
+** quotes. (A %s is one copy.) */
 static int sb_format(lua_State *L) {
     int top = lua_gettop(L);
     int arg = 1;
