@@ -25,8 +25,9 @@
 ** copying one string or table as large as the memory budget allows (a
 ** result, s .. s, a table's rehash), hashing a long string used as a key,
 ** converting a long numeral (tonumber without a base, arithmetic on a
-** string), a full garbage collection: 50-110 ms of CPU time per 100 MB (a copy is mostly the kernel
-** providing fresh pages), so some 20 ms under the methodology's 64 MB.
+** string), a full garbage collection: 20-150 ms per 100 MB (a copy is
+** mostly the kernel providing fresh pages; strtod and the hash are slower),
+** so at most some 50 ms under the methodology's 64 MB.
 **
 ** An error raised inside a hook leaves hooks disabled on that thread until
 ** the nearest pcall boundary restores them. Lua code that runs in between
