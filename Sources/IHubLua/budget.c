@@ -14,6 +14,21 @@
 ** loads `expired`. So either the watchdog arms the new thread or the
 ** wrapper sees the expiry and arms it itself.
 **
+** No hook fires inside a C function either, so the library functions whose
+** cost grows with their input check the budget themselves as they go
+** (ihl_check_budget every few thousand elements or 64 KiB: bounded.c,
+** patterns.c, table.* in libs.c, and the JSON conversions of arguments and
+** results, which run inside the budget). The margin: the time error comes
+** within 50 ms of the deadline on an idle machine, in the library as in Lua
+** code (Tests/Bench/overrun.py measures it per function). Beyond it only
+** work that one Lua operation does at once, at memory speed: allocating and
+** copying one string or table as large as the memory budget allows (a
+** result, s .. s, a table's rehash), hashing a long string used as a key,
+** converting a long numeral (tonumber without a base, arithmetic on a
+** string), a full garbage collection: 20-150 ms per 100 MB (a copy is
+** mostly the kernel providing fresh pages; strtod and the hash are slower),
+** so at most some 50 ms under the methodology's 64 MB.
+**
 ** An error raised inside a hook leaves hooks disabled on that thread until
 ** the nearest pcall boundary restores them. Lua code that runs in between
 ** would be unstoppable, hence xpcall handlers are skipped once the budget is

@@ -12,7 +12,13 @@
 
 #include <lauxlib.h>
 
+#include "sandbox_internal.h"
 #include "shim_internal.h"
+
+/* Results are converted inside the evaluation's budget: the loops over
+** elements and bytes check it every few thousand steps. */
+#define CHECK_MASK 4095
+#define STRING_STEP ((size_t)1 << 16)
 
 
 /* ---- the buffer ------------------------------------------------------- */
@@ -134,10 +140,11 @@ static size_t encode_string(ihl_jbuf *b, const char *str, size_t n) {
     size_t i = 0;
     jbuf_char(b, '"');
     while (i < n) {
-        size_t run = i;  /* copy plain ASCII in one go */
-        while (run < n && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' &&
+        size_t run = i, stop = n - i > STRING_STEP ? i + STRING_STEP : n;
+        while (run < stop && s[run] >= 0x20 && s[run] < 0x80 && s[run] != '"' &&
                s[run] != '\\')
-            run++;
+            run++;  /* plain ASCII goes in one copy */
+        if (run - i == STRING_STEP) ihl_check_budget(b->L);
         if (run > i) { ihl_jbuf_add(b, str + i, run - i); i = run; continue; }
         unsigned char c = s[i];
         unsigned long cp;
@@ -215,7 +222,7 @@ static lua_Integer max_index(lua_State *L, int idx, lua_Integer *count) {
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
-        (*count)++;
+        if ((++*count & CHECK_MASK) == 0) ihl_check_budget(L);
         if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1) {
             lua_pop(L, 1);
             return 0;
@@ -243,6 +250,7 @@ static void encode_marked(const jenc *e, const jpath *p, int idx, int depth) {
     jbuf_char(e->b, '[');
     for (lua_Integer i = 1; i <= n; i++) {
         if (i > 1) jbuf_char(e->b, ',');
+        if ((i & CHECK_MASK) == 0) ihl_check_budget(L);
         jpath here = {p, NULL, 0, i - 1, ""};
         lua_rawgeti(L, idx, i);
         if (lua_isnil(L, -1)) jbuf_lit(e->b, "null");
@@ -306,6 +314,7 @@ static void encode_table(const jenc *e, const jpath *p, int idx, int depth) {
         jbuf_char(e->b, '[');
         for (lua_Integer i = 1; i <= n; i++) {
             if (i > 1) jbuf_char(e->b, ',');
+            if ((i & CHECK_MASK) == 0) ihl_check_budget(L);
             jpath here = {p, NULL, 0, i - 1, ""};
             lua_rawgeti(L, idx, i);
             encode_value(e, &here, lua_gettop(L), depth + 1);
@@ -314,12 +323,12 @@ static void encode_table(const jenc *e, const jpath *p, int idx, int depth) {
         jbuf_char(e->b, ']');
         return;
     }
-    int first = 1;
+    lua_Integer members = 0;
     jbuf_char(e->b, '{');
     lua_pushnil(L);
     while (lua_next(L, idx)) {
-        if (!first) jbuf_char(e->b, ',');
-        first = 0;
+        if (members > 0) jbuf_char(e->b, ',');
+        if ((++members & CHECK_MASK) == 0) ihl_check_budget(L);
         jpath here = {p, NULL, 0, 0, ""};
         encode_key(e, p, idx, &here);
         jbuf_char(e->b, ':');

@@ -15,7 +15,13 @@
 
 #include <lauxlib.h>
 
+#include "sandbox_internal.h"
 #include "shim_internal.h"
+
+/* Arguments are decoded inside the evaluation's budget: the loops over
+** elements and bytes check it every few thousand steps. */
+#define CHECK_MASK 4095
+#define STRING_STEP ((size_t)1 << 16)
 
 
 /* Addresses used as unique keys; never written. */
@@ -123,9 +129,14 @@ static void dec_string(jdec *d) {
     const char *start = d->p;
     const char *q = d->p;
     /* fast path: no escapes */
-    while (q < d->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20 &&
-           (unsigned char)*q < 0x80)
-        q++;
+    for (;;) {
+        const char *stop = (size_t)(d->end - q) > STRING_STEP ? q + STRING_STEP : d->end;
+        while (q < stop && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20 &&
+               (unsigned char)*q < 0x80)
+            q++;
+        if (q < stop || q == d->end) break;
+        ihl_check_budget(d->L);
+    }
     if (q < d->end && *q == '"') {
         lua_pushlstring(d->L, start, (size_t)(q - start));
         d->p = q + 1;
@@ -133,7 +144,8 @@ static void dec_string(jdec *d) {
     }
     luaL_Buffer B;
     luaL_buffinit(d->L, &B);
-    for (;;) {
+    for (size_t steps = 1;; steps++) {
+        if ((steps & (STRING_STEP - 1)) == 0) ihl_check_budget(d->L);
         if (d->p >= d->end) dec_fail(d, d->p, "unterminated string");
         unsigned char c = (unsigned char)*d->p;
         if (c == '"') { d->p++; break; }
@@ -237,6 +249,7 @@ static void dec_array(jdec *d) {
             lua_pushlightuserdata(L, ihl_json_null());
         }
         lua_rawseti(L, -2, ++i);
+        if ((i & CHECK_MASK) == 0) ihl_check_budget(L);
         skip_ws(d);
         if (d->p >= d->end) dec_fail(d, d->p, "unexpected end of input in array");
         if (*d->p == ',') { d->p++; continue; }
@@ -250,7 +263,8 @@ static void dec_object(jdec *d) {
     lua_newtable(L);
     skip_ws(d);
     if (d->p < d->end && *d->p == '}') { d->p++; return; }
-    for (;;) {
+    for (lua_Integer members = 1;; members++) {
+        if ((members & CHECK_MASK) == 0) ihl_check_budget(L);
         skip_ws(d);
         if (d->p >= d->end) dec_fail(d, d->p, "unexpected end of input in object");
         if (*d->p != '"') dec_fail(d, d->p, "expected a string key");

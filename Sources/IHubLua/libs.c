@@ -4,10 +4,12 @@
 ** Only base, table, string, math, utf8 and coroutine are opened. Whatever
 ** reaches outside (files, processes, bytecode) is removed; whatever could
 ** escape the budgets is wrapped: print writes into a per-evaluation buffer,
-** load takes text only, setmetatable refuses finalizers, string.rep and
-** table.move/sort are bounded, and coroutine.resume/wrap/close publish the
-** running thread to the watchdog (budget.c). The `ihub` table, which
-** bridges to the host's methods, is host.c.
+** load takes text only, setmetatable refuses finalizers, string.rep is
+** bounded by memory, table.move/insert/remove/concat/sort check the time
+** budget (so do the functions of bounded.c and patterns.c), and
+** coroutine.resume/wrap/close publish the running thread to the watchdog
+** (budget.c). The `ihub` table, which bridges to the host's methods, is
+** host.c.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +80,20 @@ static void out_write(lua_State *L, ihl_state *S, const char *s, size_t n) {
     }
 }
 
+/* The offset of the first invalid UTF-8 byte of s, or n; checking the budget
+** every STEP bytes. A sequence cut by a step's end is read again whole. */
+#define STEP ((size_t)1 << 16)
+static size_t utf8_invalid_checked(lua_State *L, const char *s, size_t n) {
+    size_t i = 0;
+    while (n - i > STEP) {
+        size_t bad = i + ihl_utf8_invalid_at(s + i, STEP);
+        if (bad < i + STEP - 3) return bad;
+        i = bad;
+        ihl_check_budget(L);
+    }
+    return i + ihl_utf8_invalid_at(s + i, n - i);
+}
+
 static int sb_print(lua_State *L) {
     ihl_state *S = ihl_from(L);
     int n = lua_gettop(L);
@@ -85,7 +101,7 @@ static int sb_print(lua_State *L) {
         size_t len;
         const char *s = luaL_tolstring(L, i, &len);
         /* the output reaches the caller as a JSON string: Unicode only */
-        size_t bad = ihl_utf8_invalid_at(s, len);
+        size_t bad = utf8_invalid_checked(L, s, len);
         if (bad != len) {
             char what[96];  /* lua_pushfstring has no %x */
             snprintf(what, sizeof what, "argument %d is not valid UTF-8 text (byte %zu is "
@@ -132,7 +148,7 @@ static int sb_load(lua_State *L) {
     const char *s = lua_tolstring(L, 1, &len);
     const char *name = luaL_optstring(L, 2, s);
     int env = !lua_isnone(L, 4) ? 4 : 0;
-    if (luaL_loadbufferx(L, s, len, name, "t") == LUA_OK) {
+    if (ihl_load_text(L, s, len, name) == LUA_OK) {
         if (env) {
             lua_pushvalue(L, env);
         } else {
@@ -241,7 +257,8 @@ static int sb_collectgarbage(lua_State *L) {
 /* ---- string.rep ------------------------------------------------------- */
 
 /* Refuses, as a memory error, a result larger than the memory left, and
-** answers empty results at once (Lua's own rep would loop n times). */
+** answers empty results at once (Lua's own rep would loop n times); the
+** copying is bounded.c's. */
 static int sb_rep(lua_State *L) {
     size_t l, lsep;
     luaL_checklstring(L, 1, &l);
@@ -268,22 +285,38 @@ static int sb_rep(lua_State *L) {
         lua_gc(L, LUA_GCCOLLECT);
     }
     lua_settop(L, 3);
-    return call_original(L);
+    return ihl_rep(L);
 }
 
 /* ---- table.move ------------------------------------------------------- */
 
+#define TAB_R 1  /* read: __index */
+#define TAB_W 2  /* write: __newindex */
+#define TAB_L 4  /* length: __len */
+#define TAB_RW (TAB_R | TAB_W)
+
 /* As in ltablib.c: a table, or a value whose metatable has the fields the
-** move needs (__index to read, __newindex to write). */
-static void checktab(lua_State *L, int arg, const char *field) {
+** operation needs. */
+static void checktab(lua_State *L, int arg, int what) {
     if (lua_type(L, arg) == LUA_TTABLE) return;
     if (lua_getmetatable(L, arg)) {
-        lua_pushstring(L, field);
-        int ok = lua_rawget(L, -2) != LUA_TNIL;
-        lua_pop(L, 2);
+        static const char *const fields[] = {"__index", "__newindex", "__len"};
+        int ok = 1;
+        for (int i = 0; i < 3; i++) {
+            if (!(what & (1 << i))) continue;
+            lua_pushstring(L, fields[i]);
+            ok = ok && lua_rawget(L, -2) != LUA_TNIL;
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
         if (ok) return;
     }
     luaL_checktype(L, arg, LUA_TTABLE);
+}
+
+static lua_Integer getn(lua_State *L, int arg, int what) {
+    checktab(L, arg, what | TAB_L);
+    return luaL_len(L, arg);
 }
 
 /* table.move(a1, f, e, t [, a2]), Lua 5.4 semantics, checking the budget
@@ -294,8 +327,8 @@ static int sb_move(lua_State *L) {
     lua_Integer e = luaL_checkinteger(L, 3);
     lua_Integer t = luaL_checkinteger(L, 4);
     int tt = !lua_isnoneornil(L, 5) ? 5 : 1;
-    checktab(L, 1, "__index");
-    checktab(L, tt, "__newindex");
+    checktab(L, 1, TAB_R);
+    checktab(L, tt, TAB_W);
     if (e >= f) {
         luaL_argcheck(L, f > 0 || e < LUA_MAXINTEGER + f, 3,
                       "too many elements to move");
@@ -313,6 +346,78 @@ static int sb_move(lua_State *L) {
     return 1;
 }
 
+/* ---- table.insert, remove, concat --------------------------------------
+** As in ltablib.c, checking the budget every few thousand elements: each
+** call may shift or join millions of them. */
+
+static int sb_insert(lua_State *L) {
+    lua_Integer pos;
+    lua_Integer e = getn(L, 1, TAB_RW);
+    e = (lua_Integer)((lua_Unsigned)e + 1u);  /* first empty element */
+    switch (lua_gettop(L)) {
+    case 2:
+        pos = e;
+        break;
+    case 3:
+        pos = luaL_checkinteger(L, 2);
+        luaL_argcheck(L, (lua_Unsigned)pos - 1u < (lua_Unsigned)e, 2,
+                      "position out of bounds");
+        for (lua_Integer i = e; i > pos; i--) {
+            if ((i & 4095) == 0) ihl_check_budget(L);
+            lua_geti(L, 1, i - 1);
+            lua_seti(L, 1, i);
+        }
+        break;
+    default:
+        return luaL_error(L, "wrong number of arguments to 'insert'");
+    }
+    lua_seti(L, 1, pos);
+    return 0;
+}
+
+static int sb_remove(lua_State *L) {
+    lua_Integer size = getn(L, 1, TAB_RW);
+    lua_Integer pos = luaL_optinteger(L, 2, size);
+    if (pos != size)
+        luaL_argcheck(L, (lua_Unsigned)pos - 1u <= (lua_Unsigned)size, 1,
+                      "position out of bounds");
+    lua_geti(L, 1, pos);
+    for (; pos < size; pos++) {
+        if ((pos & 4095) == 0) ihl_check_budget(L);
+        lua_geti(L, 1, pos + 1);
+        lua_seti(L, 1, pos);
+    }
+    lua_pushnil(L);
+    lua_seti(L, 1, pos);
+    return 1;
+}
+
+static void addfield(lua_State *L, luaL_Buffer *b, lua_Integer i) {
+    lua_geti(L, 1, i);
+    if (!lua_isstring(L, -1))
+        luaL_error(L, "invalid value (%s) at index %I in table for 'concat'",
+                   luaL_typename(L, -1), (LUAI_UACINT)i);
+    luaL_addvalue(b);
+}
+
+static int sb_concat(lua_State *L) {
+    luaL_Buffer b;
+    lua_Integer last = getn(L, 1, TAB_R);
+    size_t lsep;
+    const char *sep = luaL_optlstring(L, 2, "", &lsep);
+    lua_Integer i = luaL_optinteger(L, 3, 1);
+    last = luaL_optinteger(L, 4, last);
+    luaL_buffinit(L, &b);
+    for (; i < last; i++) {
+        if ((i & 4095) == 0) ihl_check_budget(L);
+        addfield(L, &b, i);
+        luaL_addlstring(&b, sep, lsep);
+    }
+    if (i == last) addfield(L, &b, i);
+    luaL_pushresult(&b);
+    return 1;
+}
+
 /* ---- table.sort ------------------------------------------------------- */
 
 static int sort_lt(lua_State *L) {
@@ -320,12 +425,27 @@ static int sort_lt(lua_State *L) {
     return 1;
 }
 
+/* Whether sorting the table at 1 without a comparator may take long: many
+** elements, or strings long enough that comparing them costs. (Anything
+** else sort checks, and reads it through metamethods, which the hook sees.) */
+static int costly_sort(lua_State *L) {
+    if (lua_type(L, 1) != LUA_TTABLE) return 0;
+    lua_Integer n = luaL_len(L, 1);
+    if (n > 65536) return 1;
+    size_t bytes = 0;
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (lua_rawgeti(L, 1, i) == LUA_TSTRING) bytes += lua_rawlen(L, -1);
+        lua_pop(L, 1);
+    }
+    return bytes > ((size_t)1 << 20);
+}
+
 /* Without a comparator, sort compares inside C where no hook fires: a table
-** as large as the memory budget allows would sort for seconds. Large ones
-** get a C comparator instead, whose calls the armed hook does see (the
-** sort is then about 1.5 times slower). */
+** as large as the memory budget allows, or of long strings, would sort for
+** seconds. Those get a C comparator instead, whose calls the armed hook
+** does see (the sort is then about 1.5 times slower). */
 static int sb_sort(lua_State *L) {
-    if (lua_isnoneornil(L, 2) && luaL_len(L, 1) > 65536) {
+    if (lua_isnoneornil(L, 2) && costly_sort(L)) {
         lua_settop(L, 1);
         lua_pushcfunction(L, sort_lt);
     }
@@ -371,7 +491,9 @@ void ihl_open_libs(lua_State *L) {
     lua_setfield(L, -2, "dump");
     wrap(L, lua_gettop(L), "rep", sb_rep);
     ihl_install_patterns(L);  /* expects the string table on top */
-    lua_pop(L, 1);
+    lua_getfield(L, G, LUA_UTF8LIBNAME);
+    ihl_install_bounded(L, G, lua_gettop(L) - 1, lua_gettop(L));
+    lua_pop(L, 2);
     /* Protect the string metatable: its __index is the string table. */
     lua_pushliteral(L, "");
     lua_getmetatable(L, -1);
@@ -380,8 +502,10 @@ void ihl_open_libs(lua_State *L) {
     lua_pop(L, 2);
 
     lua_getfield(L, G, LUA_TABLIBNAME);
-    lua_pushcfunction(L, sb_move);
-    lua_setfield(L, -2, "move");
+    static const luaL_Reg tables[] = {
+        {"move", sb_move}, {"insert", sb_insert}, {"remove", sb_remove},
+        {"concat", sb_concat}, {NULL, NULL}};
+    luaL_setfuncs(L, tables, 0);
     wrap(L, lua_gettop(L), "sort", sb_sort);
     lua_pop(L, 1);
 

@@ -471,14 +471,18 @@ static int p_gmatch(lua_State *L) {
 
 /* ---- gsub ---- */
 
-/* Append the replacement string (arg 3) with %0-%9 and %% expanded. */
+/* Append the replacement string (arg 3) with %0-%9 and %% expanded. Its
+** work is charged too: a long template of empty captures adds nothing to
+** the result, but costs its length at every match. */
 static void add_template(Matcher *m, luaL_Buffer *b, const char *s,
                          const char *e) {
     lua_State *L = m->L;
     size_t l;
     const char *r = lua_tolstring(L, 3, &l);
     const char *pc;
+    spend(m, 1 + (long)(l / SLICE));
     while ((pc = memchr(r, ESC, l)) != NULL) {
+        spend(m, 1);
         luaL_addlstring(b, r, (size_t)(pc - r));
         pc++;                                 /* '\0' ends every Lua string */
         if (*pc == ESC) {

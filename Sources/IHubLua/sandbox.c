@@ -14,6 +14,7 @@
 
 #include <lauxlib.h>
 
+#include "sandbox_internal.h"
 #include "shim_internal.h"
 
 #define TRACE_FRAMES 6
@@ -308,12 +309,12 @@ static int p_eval(lua_State *L) {
         luaL_addlstring(&b, J->src, J->len);
         luaL_pushresult(&b);
         const char *s = lua_tolstring(L, -1, &n);
-        J->status = luaL_loadbufferx(L, s, n, chunkname, "t");
+        J->status = ihl_load_text(L, s, n, chunkname);
         lua_remove(L, -2);
         if (J->status != LUA_OK) lua_pop(L, 1);
     }
     if (!(J->flags & IHL_EXPRESSION_FIRST) || J->status != LUA_OK) {
-        J->status = luaL_loadbufferx(L, J->src, J->len, chunkname, "t");
+        J->status = ihl_load_text(L, J->src, J->len, chunkname);
         if (J->status != LUA_OK) return 1;
     }
     if (J->flags & IHL_FRESH_ENV) {

@@ -17,4 +17,18 @@ void ihl_check_budget(lua_State *L);
 ** the deadline instead of hanging the host. Lua 5.4 pattern semantics. */
 void ihl_install_patterns(lua_State *L);
 
+/* bounded.c: replaces string.format, upper, lower, reverse, pack, packsize
+** and unpack, utf8.len, offset and codes, and tonumber (in the tables at
+** the indices given) by versions that check the budget as they go. */
+void ihl_install_bounded(lua_State *L, int globals, int string, int utf8);
+
+/* bounded.c: string.rep's work (arguments as string.rep's), checking the
+** budget between large copies. */
+int ihl_rep(lua_State *L);
+
+/* bounded.c: luaL_loadbufferx(L, s, len, name, "t"), feeding the parser in
+** pieces and checking the budget between them; raises the time error if
+** the budget ran out while parsing. */
+int ihl_load_text(lua_State *L, const char *s, size_t len, const char *name);
+
 #endif
