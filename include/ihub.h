@@ -77,9 +77,10 @@ extern "C" {
 **   a batch (..._many, imports)            only the document or file bounds above; all or nothing
 ** Scripts (per evaluation, options of ihub_open)
 **   time    script_time_ms, admin_time_ms  IHUB_LIMIT "name:line: time limit of N ms exceeded";
-**                                          the error comes at most IHUB_LIMIT_BUDGET_MARGIN_MS late,
-**                                          also inside one long library call (string.format,
-**                                          rep, concat, load, patterns, results turned to JSON)
+**                                          the error comes within IHUB_LIMIT_BUDGET_MARGIN_MS of the
+**                                          deadline, also inside one long library call (string.format,
+**                                          rep, concat, load, patterns, results turned to JSON; see
+**                                          ihub_eval for the one exception)
 **   memory  script_memory_mb,              IHUB_LIMIT "eval: not enough memory (limit of N bytes)"
 **           admin_memory_mb
 **   what a script returns                  IHUB_SCRIPT naming the JSON path; nested past
