@@ -332,9 +332,7 @@ def expected(place, a, status):
     return status in (a.status if isinstance(a.status, tuple) else (a.status,)) + (place.refusal if a.returned else ())
 
 
-CASES = [pytest.param(p, a, id=f"{p.name}: {a.name}",
-                      marks=[pytest.mark.skip(reason=a.needs_budget_in_c)] if a.needs_budget_in_c else [])
-         for p in PLACES for a in ATTEMPTS]
+CASES = [pytest.param(p, a, id=f"{p.name}: {a.name}") for p in PLACES for a in ATTEMPTS]
 
 
 @pytest.mark.parametrize("place, attempt", CASES)
@@ -391,9 +389,7 @@ def test_huge_values_in_a_places_own_fields_are_refused(handles, name, body, sta
 
 # A methodology package's test files run in the admin context, each test in a
 # fresh database: there an attempt fails its test, with a report that holds.
-@pytest.mark.parametrize("attempt", [
-    pytest.param(a, id=a.name, marks=[pytest.mark.skip(reason=a.needs_budget_in_c)] if a.needs_budget_in_c else [])
-    for a in ATTEMPTS])
+@pytest.mark.parametrize("attempt", [pytest.param(a, id=a.name) for a in ATTEMPTS])
 def test_hostile_test_file_fails_its_test(handles, attempt):
     if "runner" not in handles:
         handles["runner"] = ihub.open(admin_time_ms=BUDGET_MS, admin_memory_mb=MEMORY_MB)
