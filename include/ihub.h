@@ -76,12 +76,14 @@ extern "C" {
 **   one activity import line               the import is refused naming that line; nothing is stored
 **   a batch (..._many, imports)            only the document or file bounds above; all or nothing
 ** Scripts (per evaluation, options of ihub_open)
-**   time    script_time_ms, admin_time_ms  IHUB_LIMIT "name:line: time limit of N ms exceeded";
+**   time    script_time_ms, admin_time_ms  IHUB_LIMIT "name:line: time limit of N ms exceeded
+**                                          (traceback: ...)";
 **                                          the error comes within IHUB_LIMIT_BUDGET_MARGIN_MS of the
 **                                          deadline, also inside one long library call (string.format,
 **                                          rep, concat, load, patterns, results turned to JSON; see
 **                                          ihub_eval for the one exception)
-**   memory  script_memory_mb,              IHUB_LIMIT "eval: not enough memory (limit of N bytes)"
+**   memory  script_memory_mb,              IHUB_LIMIT "name: not enough memory (limit of N bytes)",
+**                                          or "name:line: not enough memory (what was refused)"
 **           admin_memory_mb
 **   what a script returns                  IHUB_SCRIPT naming the JSON path; nested past
 **                                          IHUB_LIMIT_JSON_DEPTH is IHUB_SCRIPT too
@@ -234,7 +236,9 @@ int ihub_call(ihub *h, const char *method, const char *params_json,
 ** JSON conversion of the result...): the error comes within about 50 ms of
 ** the deadline on an idle machine, later only by one Lua operation over a
 ** string or table as large as the memory budget (a copy, a hash, a numeral's
-** conversion: 20-150 ms per 100 MB).
+** conversion: 20-150 ms per 100 MB). Once the script is done, the engine
+** reads its result back, outside the budget, in time that grows with the
+** result's size (about 15 ms per MB of JSON text).
 **
 ** A failing ihub.* call raises an error value in Lua: a table
 **   {status = "IHUB_NOTFOUND", code = 3, method = "school.get",

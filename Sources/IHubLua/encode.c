@@ -27,6 +27,7 @@ void ihl_jbuf_init(lua_State *L, ihl_jbuf *b) {
     b->L = L;
     b->cap = 256;
     b->n = 0;
+    b->work = 0;
     b->p = lua_newuserdatauv(L, b->cap, 0);
     b->idx = lua_gettop(L);
 }
@@ -56,6 +57,13 @@ void ihl_jbuf_add(ihl_jbuf *b, const char *s, size_t n) {
 static void jbuf_char(ihl_jbuf *b, char c) {
     jbuf_reserve(b, 1);
     b->p[b->n++] = c;
+}
+
+/* One step of the conversion: a value, or a character that needs escaping.
+** One count over the whole value, so a result of many small tables (or one
+** table shared many times) is checked as often as one large one. */
+static void tick(ihl_jbuf *b) {
+    if ((++b->work & CHECK_MASK) == 0) ihl_check_budget(b->L);
 }
 
 #define jbuf_lit(b, s) ihl_jbuf_add((b), "" s, sizeof(s) - 1)
@@ -146,6 +154,7 @@ static size_t encode_string(ihl_jbuf *b, const char *str, size_t n) {
             run++;  /* plain ASCII goes in one copy */
         if (run - i == STRING_STEP) ihl_check_budget(b->L);
         if (run > i) { ihl_jbuf_add(b, str + i, run - i); i = run; continue; }
+        tick(b);
         unsigned char c = s[i];
         unsigned long cp;
         size_t len;
@@ -250,7 +259,6 @@ static void encode_marked(const jenc *e, const jpath *p, int idx, int depth) {
     jbuf_char(e->b, '[');
     for (lua_Integer i = 1; i <= n; i++) {
         if (i > 1) jbuf_char(e->b, ',');
-        if ((i & CHECK_MASK) == 0) ihl_check_budget(L);
         jpath here = {p, NULL, 0, i - 1, ""};
         lua_rawgeti(L, idx, i);
         if (lua_isnil(L, -1)) jbuf_lit(e->b, "null");
@@ -314,7 +322,6 @@ static void encode_table(const jenc *e, const jpath *p, int idx, int depth) {
         jbuf_char(e->b, '[');
         for (lua_Integer i = 1; i <= n; i++) {
             if (i > 1) jbuf_char(e->b, ',');
-            if ((i & CHECK_MASK) == 0) ihl_check_budget(L);
             jpath here = {p, NULL, 0, i - 1, ""};
             lua_rawgeti(L, idx, i);
             encode_value(e, &here, lua_gettop(L), depth + 1);
@@ -328,7 +335,7 @@ static void encode_table(const jenc *e, const jpath *p, int idx, int depth) {
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         if (members > 0) jbuf_char(e->b, ',');
-        if ((++members & CHECK_MASK) == 0) ihl_check_budget(L);
+        members++;
         jpath here = {p, NULL, 0, 0, ""};
         encode_key(e, p, idx, &here);
         jbuf_char(e->b, ':');
@@ -342,6 +349,7 @@ static void encode_value(const jenc *e, const jpath *p, int idx, int depth) {
     lua_State *L = e->b->L;
     size_t len;
     const char *s;
+    tick(e->b);
     switch (lua_type(L, idx)) {
     case LUA_TNIL: case LUA_TNONE: jbuf_lit(e->b, "null"); break;
     case LUA_TBOOLEAN:

@@ -18,8 +18,9 @@
 #include "sandbox_internal.h"
 #include "shim_internal.h"
 
-/* Arguments are decoded inside the evaluation's budget: the loops over
-** elements and bytes check it every few thousand steps. */
+/* Arguments are decoded inside the evaluation's budget: it is checked every
+** few thousand values (one count over the whole document) and per 64 KiB
+** of a string. */
 #define CHECK_MASK 4095
 #define STRING_STEP ((size_t)1 << 16)
 
@@ -73,6 +74,7 @@ typedef struct {
     lua_State *L;
     const char *s, *p, *end;
     int depth;
+    size_t work;  /* values read: the budget is checked on this one count */
 } jdec;
 
 static int dec_fail(jdec *d, const char *at, const char *what) {
@@ -249,7 +251,6 @@ static void dec_array(jdec *d) {
             lua_pushlightuserdata(L, ihl_json_null());
         }
         lua_rawseti(L, -2, ++i);
-        if ((i & CHECK_MASK) == 0) ihl_check_budget(L);
         skip_ws(d);
         if (d->p >= d->end) dec_fail(d, d->p, "unexpected end of input in array");
         if (*d->p == ',') { d->p++; continue; }
@@ -263,8 +264,7 @@ static void dec_object(jdec *d) {
     lua_newtable(L);
     skip_ws(d);
     if (d->p < d->end && *d->p == '}') { d->p++; return; }
-    for (lua_Integer members = 1;; members++) {
-        if ((members & CHECK_MASK) == 0) ihl_check_budget(L);
+    for (;;) {
         skip_ws(d);
         if (d->p >= d->end) dec_fail(d, d->p, "unexpected end of input in object");
         if (*d->p != '"') dec_fail(d, d->p, "expected a string key");
@@ -286,6 +286,7 @@ static void dec_object(jdec *d) {
 
 /* Pushes one value; null pushes nil (the caller decides what it means). */
 static void dec_value(jdec *d) {
+    if ((++d->work & CHECK_MASK) == 0) ihl_check_budget(d->L);
     skip_ws(d);
     if (d->p >= d->end) dec_fail(d, d->p, "unexpected end of input");
     switch (*d->p) {
@@ -309,7 +310,7 @@ static void dec_value(jdec *d) {
 }
 
 void ihl_json_decode(lua_State *L, const char *s, size_t n) {
-    jdec d = {L, s, s, s + n, 0};
+    jdec d = {L, s, s, s + n, 0, 0};
     dec_value(&d);
     skip_ws(&d);
     if (d.p < d.end) dec_fail(&d, d.p, "unexpected text after the value");

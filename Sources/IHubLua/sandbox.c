@@ -481,9 +481,11 @@ int ihl_run(ihl_state *S, lua_CFunction f, job *J, char **result) {
     atomic_store(&S->expired, false);
     atomic_store(&S->interrupted, false);
     S->refusals = 0;
-    /* What a script left behind (a bomb's garbage) is not the next one's
-    ** to pay for, in time or memory. */
-    if (S->limit != 0 && S->used > S->limit / 2) lua_gc(L, LUA_GCCOLLECT);
+    /* What a failed script left behind (a bomb's garbage) is not the next
+    ** one's to pay for, in time or memory. Only after a failure: a state
+    ** that keeps much alive on purpose would pay a full collection on every
+    ** evaluation otherwise. */
+    if (outcome != IHL_OK && S->limit != 0 && S->used > S->limit / 2) lua_gc(L, LUA_GCCOLLECT);
     if (S->out_cap > 64 * 1024) {  /* do not keep a large buffer around */
         free(S->out);
         S->out = NULL;

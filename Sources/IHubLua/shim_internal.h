@@ -94,6 +94,7 @@ typedef struct ihl_jbuf {
     int idx;
     char *p;
     size_t n, cap;
+    size_t work;  /* values and escapes written: the budget is checked on it */
 } ihl_jbuf;
 
 void ihl_jbuf_init(lua_State *L, ihl_jbuf *b);  /* pushes the userdata */

@@ -101,10 +101,13 @@ static void pause_a_little(unsigned *seed) {
 /* A call (or, with method NULL, an evaluation of params as Lua) retried
 ** while it is IHUB_BUSY; the result, if wanted, is the caller's to free. */
 static int run(ihub *h, const char *method, const char *params, char **result, unsigned *seed) {
-    for (int attempt = 0;; attempt++) {
+    /* Retried for up to a minute, not a number of times: under a sanitizer
+    ** on a loaded machine the contention lasts longer. */
+    time_t give_up = time(NULL) + 60;
+    for (;;) {
         char *out = NULL;
         int rc = method ? ihub_call(h, method, params, &out) : ihub_eval(h, params, &out);
-        if (rc == IHUB_BUSY && attempt < 200) {
+        if (rc == IHUB_BUSY && time(NULL) < give_up) {
             pthread_mutex_lock(&tally);
             retried++;
             pthread_mutex_unlock(&tally);

@@ -145,17 +145,12 @@ def runtime(methods):
         'api.describe; do not edit by hand. Each namespace is a class and each operation a method',
         'that sends its keyword arguments (None: not sent; ihub.NULL: null) through Handle.call."""',
         "",
-        "import functools",
-        "import weakref",
         "",
     ]
     grouped = namespaces(methods)
     for ns, ops in grouped.items():
         out += ["", f"class {class_name(ns)}:", f'    """The {ns}.* operations."""', "", '    __slots__ = ("_h",)', "",
-                "    def __init__(self, handle):",
-                "        # A proxy: the handle caches its namespaces, and a strong reference back",
-                "        # would keep a dropped handle open until the cycle collector runs.",
-                "        self._h = weakref.proxy(handle)"]
+                "    def __init__(self, handle):", "        self._h = handle"]
         for op, m in ops:
             names = [p["name"] for p in m["params"]]
             keywords = "".join(f", {python_name(n)}=None" for n in names)
@@ -176,9 +171,12 @@ def runtime(methods):
                         f'        """Yields the records of {m["name"]}, fetching `page` of them per call (limit and',
                         '        offset bound the whole walk). Takes the parameters of ' + python_name(op) + '."""',
                         f'        return self._h._pages("{m["name"]}", params, {{{given}}}, extra, page)']
+    # Made on each access, not cached on the handle: a cached namespace would
+    # refer back to it, and a dropped handle would stay open until the cycle
+    # collector ran. A namespace kept apart keeps its handle.
     out += ["", "", "class Namespaces:", '    """The namespaces of a Handle: h.school, h.import_, ..."""', ""]
     for ns in grouped:
-        out += ["    @functools.cached_property", f"    def {python_name(ns)}(self):", f"        return {class_name(ns)}(self)", ""]
+        out += ["    @property", f"    def {python_name(ns)}(self):", f"        return {class_name(ns)}(self)", ""]
     plans = {m["name"]: date_plan(m["result"]) for m in methods if m.get("result")}
     out += ["", "# Where results hold dates and timestamps (ihub.open(..., dates=True) converts them).",
             "DATES = {"]

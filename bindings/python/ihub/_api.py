@@ -2,8 +2,6 @@
 api.describe; do not edit by hand. Each namespace is a class and each operation a method
 that sends its keyword arguments (None: not sent; ihub.NULL: null) through Handle.call."""
 
-import functools
-import weakref
 
 
 class Api:
@@ -12,9 +10,7 @@ class Api:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def describe(self, params=None, /, *, method=None, **extra):
         """The catalogue of operations with their parameters; one operation when `method` is given.
@@ -99,9 +95,7 @@ class Hub:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def add(self, params=None, /, *, code=None, name=None, country=None, region=None, languages=None, target_schools=None, target_teachers=None, min_group_size=None, home_page=None, xapi_identity=None, **extra):
         """Add a hub.
@@ -383,9 +377,7 @@ class School:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def add(self, params=None, /, *, hub=None, code=None, name=None, level=None, size=None, municipality=None, latitude=None, longitude=None, languages=None, **extra):
         """Add a school.
@@ -631,9 +623,7 @@ class Person:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def add(self, params=None, /, *, hub=None, code=None, name=None, email=None, subjects=None, languages=None, roles=None, memberships=None, schools=None, **extra):
         """Add a person.
@@ -963,9 +953,7 @@ class Round:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def add(self, params=None, /, *, hub=None, code=None, name=None, start=None, end=None, **extra):
         """Add a round.
@@ -1151,9 +1139,7 @@ class Stakeholder:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def add(self, params=None, /, *, hub=None, code=None, name=None, kind=None, contact=None, **extra):
         """Add a stakeholder.
@@ -1348,9 +1334,7 @@ class Team:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def add(self, params=None, /, *, school=None, person=None, position=None, start=None, **extra):
         """Put a person on a school's development team.
@@ -1458,9 +1442,7 @@ class Engagement:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def add(self, params=None, /, *, stakeholder=None, date=None, kind=None, school=None, note=None, **extra):
         """Record a stakeholder engagement: a meeting, event, agreement or communication.
@@ -1541,9 +1523,7 @@ class Script:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def eval(self, params=None, /, *, source=None, name=None, **extra):
         """Run a methodology script (read-only, budgeted) and return its values and printed output. Values
@@ -1704,9 +1684,7 @@ class Demo:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def populate(self, params=None, /, *, seed=None, scale=None, assessments=None, **extra):
         """Create a synthetic region: five hubs with their schools, teachers, leaders and mentors, and two
@@ -1750,9 +1728,7 @@ class Store:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def copy(self, params=None, /, *, path=None, options=None, **extra):
         """Copy this whole database into another one, between any two engines (an SQLite file, a PostgreSQL
@@ -1794,9 +1770,7 @@ class Import:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def csv(self, params=None, /, *, kind=None, path=None, text=None, dry_run=None, delimiter=None, date_format=None, ignore_unknown_columns=None, problems_out=None, instrument=None, overwrite=None, **extra):
         """Load a CSV file of one kind: header-based (names matched whatever their case and accents), UTF-8
@@ -1889,9 +1863,7 @@ class Export:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def csv(self, params=None, /, *, kind=None, hub=None, path=None, excel=None, bom=None, delimiter=None, decimal_comma=None, overwrite=None, pseudonymous=None, **extra):
         """Write the records of one kind as CSV (RFC 4180, UTF-8, `,`, CRLF), in the columns import.csv
@@ -2002,9 +1974,7 @@ class Instrument:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def list(self, params=None, /, *, hub=None, subject=None, **extra):
         """Instruments (built in and hub-defined), optionally those a hub may use or of one subject.
@@ -2129,9 +2099,7 @@ class Assessment:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def submit(self, params=None, /, *, round=None, instrument=None, responses=None, **extra):
         """Store responses to an instrument in a round: all of them or none. A respondent submitted again
@@ -2349,9 +2317,7 @@ class Classification:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def run(self, params=None, /, *, hub=None, round=None, subject=None, thresholds=None, **extra):
         """Classify a hub's schools or teachers in a round (advanced / developing / beginning by default:
@@ -2452,9 +2418,7 @@ class Pairing:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def propose(self, params=None, /, *, hub=None, round=None, level=None, objective=None, mode=None, rounds=None, pins=None, bans=None, rerun=None, **extra):
         """Propose who mentors whom in a hub's round, at the school or teacher level, with the hub's
@@ -2853,9 +2817,7 @@ class Plan:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def suggest(self, params=None, /, *, school=None, person=None, instrument=None, round=None, count=None, **extra):
         """The weakest areas of a school's or teacher's latest assessment, as focus areas for a plan, each
@@ -3373,9 +3335,7 @@ class Process:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def model(self, params=None, /, *, hub=None, **extra):
         """The process model a hub runs: its steps in order (code, name, description, ends_cycle), the
@@ -3812,9 +3772,7 @@ class Toolbox:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def list(self, params=None, /, *, hub=None, step=None, level=None, **extra):
         """The methods of the toolbox: the built-in ones, then (with hub) the hub's own, each by code.
@@ -4004,9 +3962,7 @@ class Mentorship:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def get(self, params=None, /, *, id=None, **extra):
         """One confirmed mentorship: level, round, mentee, mentor, dates, end reason and its open process
@@ -4089,9 +4045,7 @@ class Activity:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def log(self, params=None, /, *, hub=None, uuid=None, kind=None, date=None, minutes=None, method=None, instance=None, step=None, participants=None, notes=None, outcome=None, by=None, **extra):
         """Record an activity of a hub (session, workshop, observation, co-planning, reflection): date,
@@ -4532,9 +4486,7 @@ class Xapi:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def validate(self, params=None, /, *, statements=None, text=None, path=None, all=None, warnings=None, limit=None, **extra):
         """Check xAPI 1.0.3 statements offline against the specification's rules: required properties, one
@@ -4779,9 +4731,7 @@ class Indicator:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def list(self, params=None, /, *, hub=None, **extra):
         """The indicators of a hub (the built-in set, then the hub's own), or the built-in set: name,
@@ -5030,9 +4980,7 @@ class Report:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def html(self, params=None, /, *, hub=None, window=None, path=None, overwrite=None, **extra):
         """The report of a hub, or of the consortium (every hub), as one self-contained HTML page (inline
@@ -5147,9 +5095,7 @@ class Insight:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def rules(self, params=None, /, *, hub=None, **extra):
         """The insight rules of a hub: the default set (with the indicators each reads), then those of the
@@ -5498,9 +5444,7 @@ class Network:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def graph(self, params=None, /, *, hub=None, level=None, window=None, pseudonymous=None, **extra):
         """The mentoring network of a hub (or every hub: the consortium) at one level over a time window:
@@ -5562,9 +5506,7 @@ class Impact:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def estimate(self, params=None, /, *, hub=None, instrument=None, from_=None, to=None, level=None, area=None, match=None, bootstrap=None, seed=None, **extra):
         """The maturity change of mentored schools or teachers (mentees of a mentorship of that level
@@ -5647,9 +5589,7 @@ class Methodology:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def load(self, params=None, /, *, hub=None, files=None, path=None, note=None, **extra):
         """Load a methodology package for a hub and put it in force: each hook file (rules.lua,
@@ -5922,9 +5862,7 @@ class Decision:
     __slots__ = ("_h",)
 
     def __init__(self, handle):
-        # A proxy: the handle caches its namespaces, and a strong reference back
-        # would keep a dropped handle open until the cycle collector runs.
-        self._h = weakref.proxy(handle)
+        self._h = handle
 
     def list(self, params=None, /, *, hub=None, kind=None, subject=None, since=None, limit=None, after=None, **extra):
         """A hub's decision log, newest first: every pairing run, classification (classified or left
@@ -6074,123 +6012,123 @@ class Decision:
 class Namespaces:
     """The namespaces of a Handle: h.school, h.import_, ..."""
 
-    @functools.cached_property
+    @property
     def api(self):
         return Api(self)
 
-    @functools.cached_property
+    @property
     def hub(self):
         return Hub(self)
 
-    @functools.cached_property
+    @property
     def school(self):
         return School(self)
 
-    @functools.cached_property
+    @property
     def person(self):
         return Person(self)
 
-    @functools.cached_property
+    @property
     def round(self):
         return Round(self)
 
-    @functools.cached_property
+    @property
     def stakeholder(self):
         return Stakeholder(self)
 
-    @functools.cached_property
+    @property
     def team(self):
         return Team(self)
 
-    @functools.cached_property
+    @property
     def engagement(self):
         return Engagement(self)
 
-    @functools.cached_property
+    @property
     def script(self):
         return Script(self)
 
-    @functools.cached_property
+    @property
     def demo(self):
         return Demo(self)
 
-    @functools.cached_property
+    @property
     def store(self):
         return Store(self)
 
-    @functools.cached_property
+    @property
     def import_(self):
         return Import(self)
 
-    @functools.cached_property
+    @property
     def export(self):
         return Export(self)
 
-    @functools.cached_property
+    @property
     def instrument(self):
         return Instrument(self)
 
-    @functools.cached_property
+    @property
     def assessment(self):
         return Assessment(self)
 
-    @functools.cached_property
+    @property
     def classification(self):
         return Classification(self)
 
-    @functools.cached_property
+    @property
     def pairing(self):
         return Pairing(self)
 
-    @functools.cached_property
+    @property
     def plan(self):
         return Plan(self)
 
-    @functools.cached_property
+    @property
     def process(self):
         return Process(self)
 
-    @functools.cached_property
+    @property
     def toolbox(self):
         return Toolbox(self)
 
-    @functools.cached_property
+    @property
     def mentorship(self):
         return Mentorship(self)
 
-    @functools.cached_property
+    @property
     def activity(self):
         return Activity(self)
 
-    @functools.cached_property
+    @property
     def xapi(self):
         return Xapi(self)
 
-    @functools.cached_property
+    @property
     def indicator(self):
         return Indicator(self)
 
-    @functools.cached_property
+    @property
     def report(self):
         return Report(self)
 
-    @functools.cached_property
+    @property
     def insight(self):
         return Insight(self)
 
-    @functools.cached_property
+    @property
     def network(self):
         return Network(self)
 
-    @functools.cached_property
+    @property
     def impact(self):
         return Impact(self)
 
-    @functools.cached_property
+    @property
     def methodology(self):
         return Methodology(self)
 
-    @functools.cached_property
+    @property
     def decision(self):
         return Decision(self)
 

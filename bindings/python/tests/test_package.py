@@ -275,5 +275,8 @@ def test_a_dropped_handle_closes_at_once(tmp_path):
         ref = weakref.ref(h)
         del h
         assert ref() is None
+        # A namespace kept apart keeps its handle.
+        hubs = ihub.open(str(tmp_path / "drop.db")).hub
+        assert hubs.list() == []
     finally:
         gc.enable()

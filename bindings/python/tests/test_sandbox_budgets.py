@@ -64,6 +64,10 @@ def test_converting_a_large_result_ends_at_the_deadline(h):
         "local t = {1.5} while #t < 1e6 do table.move(t, 1, #t, #t + 1) end "
         "local x = {} for i = 1, 8 do x[i] = t end return x"))
     assert message.startswith("eval: time limit")  # no line: it came after the script
+    # Many small tables, or one shared many times, count as one large one.
+    ends_in_time(lambda: h.eval(
+        "local inner = {} for i = 1, 4095 do inner[i] = i + 0.5 end "
+        "local t = {} for i = 1, 4095 do t[i] = inner end return {t, t, t, t}"))
     assert h.eval("return {1.5, 2}") == [1.5, 2]
 
 
