@@ -13,6 +13,7 @@
 ** parameter and field names, enum values and the region's hub codes, all from
 ** api.describe and hub.list) to FILE and exit.
 */
+#define FUZZ_INITIALIZE
 #include "fuzz.h"
 
 #include <ctype.h>
@@ -100,12 +101,14 @@ static void setup(void) {
     free(facts.bytes);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
     (void)argv;
     const char *dictionary = getenv("IHUB_FUZZ_DICTIONARY");
-    if (dictionary == NULL) return 0;
+    if (dictionary == NULL) {
+        setup();
+        return 0;
+    }
     fuzz_text words = {0};
     eval_string(fuzz_region(), dictionary_lua, &words);
     fuzz_write_file(dictionary, words.bytes, words.length);

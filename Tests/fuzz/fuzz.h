@@ -326,6 +326,20 @@ static inline ihub *fuzz_region(void) {
     return region;
 }
 
+/* libFuzzer calls this once, before the first input: making the region is
+** not an input's time. (The replay makes it with the first input.) A target
+** that needs more defines FUZZ_INITIALIZE and an LLVMFuzzerInitialize of its
+** own. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+#ifndef FUZZ_INITIALIZE
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    (void)argc;
+    (void)argv;
+    fuzz_region();
+    return 0;
+}
+#endif
+
 /* A fresh copy of the demo region, for one input that writes: every input
 ** starts from the same database. Close it with ihub_close. */
 static inline ihub *fuzz_fresh_region(void) {
