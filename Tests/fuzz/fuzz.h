@@ -213,12 +213,18 @@ static inline void fuzz_check_message(const char *what, const char *method, int 
     if (n == 0) fuzz_fail(what, method, status, "empty message");
     if (n > IHUB_LIMIT_MESSAGE_BYTES) fuzz_fail(what, method, status, "message longer than IHUB_LIMIT_MESSAGE_BYTES");
     if (!utf8_valid((const unsigned char *)m, n)) fuzz_fail(what, method, status, "message is not UTF-8");
+    /* One line: no line break of any kind (C0 but tab, DEL, C1 including NEL,
+    ** U+2028, U+2029), which IHubError's safety net never lets through. */
+    const unsigned char *u = (const unsigned char *)m;
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)m[i] < 0x20 || m[i] == 0x7F) fuzz_fail(what, method, status, m);
+        if ((u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7F || (u[i] == 0xC2 && u[i + 1] >= 0x80 && u[i + 1] <= 0x9F) ||
+            (u[i] == 0xE2 && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)))
+            fuzz_fail(what, method, status, m);
 }
 
 /* After ihub_call/ihub_eval returned status with result: a documented status,
-** the result on success only (UTF-8 JSON), else a one-line message that
+** the result on success only (UTF-8 JSON), else a one-line message (a tab
+** is allowed, as in IHubError) that
 ** ihub_errmsg, ihub_last_error and ihub_last_error_json agree on. */
 static inline void fuzz_check(ihub *h, const char *method, int status, char *result) {
     if (status < IHUB_OK || status > IHUB_VERSION) fuzz_fail("undocumented status", method, status, NULL);
