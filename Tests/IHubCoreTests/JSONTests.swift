@@ -52,6 +52,20 @@ import Testing
         }
     }
 
+    /// Found by fuzzing: the byte after a backslash went raw into the message,
+    /// so a tab or a line feed there broke the one-line message.
+    @Test(arguments: [("\"\\q\"", "invalid escape: backslash then 'q'"), ("\"\\\t\"", "invalid escape: backslash then byte 0x9"),
+                      ("\"\\\n\"", "invalid escape: backslash then byte 0xa"), ("\"\\é\"", "invalid escape: backslash then byte 0xc3")])
+    func invalidEscapeIsShownOnOneLine(text: String, reason: String) {
+        do {
+            _ = try JSONParser.parse(text)
+            Issue.record("accepted \(text)")
+        } catch {
+            #expect(error.reason == reason, "\(error.message)")
+            #expect(!error.message.unicodeScalars.contains(where: IHubError.isControl), "\(error.message)")
+        }
+    }
+
     @Test func deepNestingIsRefusedNotOverflowed() {
         let text = String(repeating: "[", count: 100_000)
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(text) }

@@ -368,7 +368,9 @@ package struct JSONParser {
             }
             out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
         default:
-            throw fail("invalid escape '\\\(Character(Unicode.Scalar(c)))'", at: escapeStart)
+            // describe: a control character or a UTF-8 lead byte after the
+            // backslash never goes raw into the one-line message.
+            throw fail("invalid escape: backslash then \(describe(c))", at: escapeStart)
         }
     }
 

@@ -1,0 +1,2 @@
+insight.ack
+{"id": 2, "note": "calling the school this week"}

@@ -1,0 +1,2 @@
+process.move
+{"id": 3, "to": "development_actions", "note": "the needs are mapped; the plan starts"}
